@@ -1,0 +1,47 @@
+"""Shared fixtures: the sample initiative, a fixed clock, and a broken-file factory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from toolkit.initiative import Initiative, load_initiative
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "initiative.yaml"
+TEMPLATES = ROOT / "workbook_templates"
+FIXED_NOW = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="session")
+def initiative() -> Initiative:
+    return load_initiative(EXAMPLE)
+
+
+@pytest.fixture
+def template_dir(tmp_path: Path) -> Path:
+    """A writable copy of the shipped templates, for tests that break one."""
+    target = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, target)
+    return target
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str, str], Path]:
+    def _write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", help="Rewrite tests/golden/ from the current generator."
+    )

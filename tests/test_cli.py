@@ -1,0 +1,108 @@
+"""The `toolkit` command: exit codes and the exact lines a user sees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import EXAMPLE
+from toolkit.cli import main
+
+
+@pytest.fixture
+def run() -> CliRunner:
+    return CliRunner()
+
+
+def test_help_lists_every_verb(run: CliRunner) -> None:
+    result = run.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for verb in ("init", "generate"):
+        assert f"  {verb} " in result.stdout
+
+
+def test_every_command_has_help(run: CliRunner) -> None:
+    for name, command in main.commands.items():  # type: ignore[attr-defined]
+        assert command.help, f"'toolkit {name}' has no help text"
+
+
+def test_generate_writes_and_says_where(run: CliRunner, tmp_path: Path) -> None:
+    result = run.invoke(
+        main, ["generate", "--config", str(EXAMPLE), "--out", str(tmp_path), "--partner", "ecole-baril"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        str(tmp_path / "hochelaga-ensemble_ecole-baril.xlsx"),
+        str(tmp_path / "hochelaga-ensemble_vierge.xlsx"),
+        f"2 classeurs écrits dans {tmp_path}",
+    ]
+
+
+def test_generate_in_english(run: CliRunner, tmp_path: Path) -> None:
+    result = run.invoke(main, ["generate", "--config", str(EXAMPLE), "--out", str(tmp_path), "--lang", "en"])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1] == f"9 workbooks written to {tmp_path}"
+
+
+@pytest.mark.parametrize(
+    "config_text, expected",
+    [
+        (
+            "name: x\nlanguage: fr\nkit: collective_impact\npartners:\n  - {id: '../x', name: A}\n",
+            "Error: initiative.yaml: partners[0].id: '../x' is not a safe file name",
+        ),
+        (
+            "name: x\nlanguage: fr\nkit: collective_impact\npartners:\n  - {id: con, name: A}\n",
+            "Error: initiative.yaml: partners[0].id: 'con' is a reserved name; choose another id",
+        ),
+        (
+            "name: x\nlanguage: de\nkit: collective_impact\npartners:\n  - {id: a, name: A}\n",
+            "Error: initiative.yaml: language: 'de' is not one of ['fr', 'en']",
+        ),
+        ("name: [x\n", "Error: initiative.yaml: line 2: not valid YAML"),
+    ],
+    ids=["unsafe-id", "reserved-id", "unknown-language", "malformed"],
+)
+def test_bad_config_is_one_line_exit_1_nothing_written(
+    run: CliRunner, tmp_path: Path, config_text: str, expected: str
+) -> None:
+    config = tmp_path / "initiative.yaml"
+    config.write_text(config_text, encoding="utf-8")
+    result = run.invoke(main, ["generate", "--config", str(config), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(expected) and len(result.stderr.splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_broken_template_names_file_and_path(run: CliRunner, tmp_path: Path, template_dir: Path) -> None:
+    path = template_dir / "progress_canvas.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("type: date", "type: dat"), encoding="utf-8")
+    config = tmp_path / "initiative.yaml"
+    config.write_text(EXAMPLE.read_text(encoding="utf-8") + f"templates: {template_dir}\n", encoding="utf-8")
+    result = run.invoke(main, ["generate", "--config", str(config), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "Error: initiative.yaml: kit: progress_canvas.yaml: columns[2].type: 'dat' is not one of"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_config(run: CliRunner, tmp_path: Path) -> None:
+    result = run.invoke(main, ["generate", "--config", str(tmp_path / "nope.yaml"), "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {tmp_path / 'nope.yaml'}: file not found\n"
+
+
+def test_bad_flag_is_usage_error(run: CliRunner) -> None:
+    result = run.invoke(main, ["generate", "--lang", "de"])
+    assert result.exit_code == 2
+
+
+def test_init_then_refuses_to_overwrite(run: CliRunner, tmp_path: Path) -> None:
+    assert run.invoke(main, ["init", str(tmp_path)]).stdout == f"{tmp_path / 'initiative.yaml'}\n"
+    again = run.invoke(main, ["init", str(tmp_path)])
+    assert again.exit_code == 1 and "already exists; not overwritten" in again.stderr

@@ -1,0 +1,347 @@
+"""Excel (.xlsx) writer: turns a WorkbookLayout and its copy identity into a formatted workbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.comments import Comment
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet as Sheet
+
+from ..cover import Line
+from ..i18n import word
+from ..layout import DESCRIPTION_ROW, HINT_ROW, TITLE_ROW, SheetLayout, WorkbookLayout
+from ..metadata import METADATA_TAB, CopyInfo, column_letter, properties, records
+from ..templates import Column
+from ..text import Language
+
+INLINE_LIST_LIMIT = 255  # Excel drops an inline list longer than this (see PITFALLS.md)
+DATE_FORMAT = "yyyy-mm-dd"
+DEFAULT_WIDTHS = {
+    "label": 40,
+    "text": 28,
+    "long_text": 40,
+    "date": 14,
+    "person": 26,
+    "choice": 22,
+    "number": 12,
+    "yes_no": 10,
+}
+LONG_ROW_HEIGHT = 75
+SHORT_ROW_HEIGHT = 30
+
+THIN = Side(style="thin", color="A6A6A6")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+LABEL_FILL = PatternFill("solid", fgColor="DDEBF7")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+UNLOCKED = Protection(locked=False)
+
+
+@dataclass(frozen=True)
+class ExtraTab:
+    """A plain table tab appended after the worksheets (the master's Contributions tab)."""
+
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[object, ...], ...]
+    widths: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class WorkbookSpec:
+    """Everything one .xlsx copy needs; the writer makes no decisions of its own about content."""
+
+    layout: WorkbookLayout
+    info: CopyInfo
+    cover: Sequence[Line]
+    people: Sequence[str] = ()
+    password: str | None = None
+    values: Mapping[tuple[str, str, str], object] = field(default_factory=dict)
+    extra_tabs: Sequence[ExtraTab] = ()
+
+
+def workbook_bytes(spec: WorkbookSpec) -> bytes:
+    buffer = io.BytesIO()
+    build_workbook(spec).save(buffer)
+    return buffer.getvalue()
+
+
+def build_workbook(spec: WorkbookSpec) -> Workbook:
+    language = spec.layout.language
+    wb = Workbook()
+    cover = wb.active
+    assert cover is not None
+    cover.title = word("readme_tab", language)
+    _write_cover(cover, spec.cover)
+    lists = _Lists(wb, language)
+    for sheet in spec.layout.sheets:
+        ws = wb.create_sheet(sheet.tab)
+        _write_sheet(ws, sheet, spec, lists)
+    for tab in spec.extra_tabs:
+        _write_extra_tab(wb.create_sheet(tab.title), tab)
+    meta = wb.create_sheet(METADATA_TAB)
+    for row in records(spec.info, spec.layout):
+        meta.append(row)
+    meta.sheet_state = "veryHidden"
+    wb.properties.creator = "toolkit"
+    wb.properties.title = spec.info.initiative_name
+    wb.properties.created = spec.info.generated_at.replace(tzinfo=None)
+    for name, value in properties(spec.info, spec.layout).items():
+        wb.custom_doc_props.append(StringProperty(name=name, value=value))
+    return wb
+
+
+def write_text(cell: Cell, value: object) -> None:
+    """Write a value; text stays text even when it starts with '=' (never a partner formula)."""
+    if isinstance(value, dt.datetime | dt.date):
+        cell.value = value
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, bool | int | float):
+        cell.value = value
+    elif value is not None and value != "":
+        cell.value = str(value)
+        cell.data_type = "s"
+
+
+def _write_cover(ws: Sheet, lines: Sequence[Line]) -> None:
+    ws.column_dimensions["A"].width = 72
+    fonts = {
+        "title": Font(bold=True, size=16),
+        "heading": Font(bold=True, size=13, color="1F4E78"),
+        "subheading": Font(bold=True, italic=True),
+        "field": Font(bold=True),
+    }
+    row = 0
+    for line in lines:
+        row += 2 if line.style == "heading" else 1
+        cell = ws.cell(row=row, column=1, value=line.text)
+        cell.data_type = "s"
+        cell.font = fonts.get(line.style, Font())
+        cell.alignment = Alignment(wrap_text=True, vertical="top", indent=1 if line.style == "bullet" else 0)
+        ws.row_dimensions[row].height = _height(line.text, 68)
+    ws.protection.sheet = True
+    ws.sheet_view.showGridLines = False
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _write_sheet(ws: Sheet, sheet: SheetLayout, spec: WorkbookSpec, lists: _Lists) -> None:
+    language = spec.layout.language
+    worksheet = sheet.worksheet
+    last_col = column_letter(sheet.width)
+    total_width = 0.0
+    for column in worksheet.columns:
+        width = column.width or DEFAULT_WIDTHS[column.type]
+        ws.column_dimensions[column_letter(sheet.column_index(column.id))].width = width
+        total_width += width
+
+    _banner(ws, TITLE_ROW, worksheet.title(language), last_col, Font(bold=True, size=14, color="1F4E78"))
+    _banner(ws, DESCRIPTION_ROW, worksheet.description(language), last_col, Font(), total_width)
+    _banner(ws, HINT_ROW, word("sheet_hint", language), last_col, Font(italic=True, color="595959"))
+
+    for column in worksheet.columns:
+        cell = ws.cell(
+            row=sheet.header_row, column=sheet.column_index(column.id), value=column.header(language)
+        )
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = BORDER
+    ws.row_dimensions[sheet.header_row].height = 45
+
+    labels = {r.id: r for r in worksheet.rows}
+    has_long = any(c.type == "long_text" for c in worksheet.input_columns)
+    for row_id, row in sheet.rows:
+        ws.row_dimensions[row].height = LONG_ROW_HEIGHT if has_long else SHORT_ROW_HEIGHT
+        if row_id in labels:
+            cell = ws.cell(row=row, column=1, value=labels[row_id].label(language))
+            cell.font, cell.fill, cell.alignment, cell.border = Font(bold=True), LABEL_FILL, WRAP_TOP, BORDER
+            note = labels[row_id].note
+            if note:
+                cell.comment = Comment(note(language), "toolkit", width=320, height=140)
+
+    _write_debrief(ws, sheet, language, last_col)
+
+    date_columns = {c.id for c in worksheet.columns if c.type == "date"}
+    for row_id, column_id, row, col in sheet.input_cells():
+        cell = ws.cell(row=row, column=col)
+        cell.protection, cell.fill, cell.alignment, cell.border = UNLOCKED, INPUT_FILL, WRAP_TOP, BORDER
+        if column_id in date_columns:
+            cell.number_format = DATE_FORMAT
+        write_text(cell, spec.values.get((worksheet.id, row_id, column_id)))
+
+    for column in worksheet.input_columns:
+        validation = _validation(column, spec.people, language, lists)
+        if validation is not None:
+            letter = column_letter(sheet.column_index(column.id))
+            validation.add(f"{letter}{sheet.rows[0][1]}:{letter}{sheet.rows[-1][1]}")
+            ws.add_data_validation(validation)
+
+    first_data, last_data = sheet.rows[0][1], sheet.rows[-1][1]
+    ws.freeze_panes = f"{'A' if worksheet.is_open else 'B'}{first_data}"
+    ws.auto_filter.ref = f"A{sheet.header_row}:{last_col}{last_data}"
+    ws.print_title_rows = f"{sheet.header_row}:{sheet.header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _protect(ws, spec.password, allow_insert_rows=worksheet.is_open)
+
+
+def _write_debrief(ws: Sheet, sheet: SheetLayout, language: Language, last_col: str) -> None:
+    if sheet.debrief_heading_row is None:
+        return
+    heading = ws.cell(row=sheet.debrief_heading_row, column=1, value=word("debrief", language))
+    heading.font = Font(bold=True, size=12, color="1F4E78")
+    questions = {q.id: q for q in sheet.worksheet.debrief}
+    answer = column_letter(sheet.answer_column)
+    for question_id, row in sheet.debrief:
+        cell = ws.cell(row=row, column=1, value=questions[question_id].text(language))
+        cell.font, cell.alignment, cell.border = Font(italic=True), WRAP_TOP, BORDER
+        if sheet.width > sheet.answer_column:
+            ws.merge_cells(f"{answer}{row}:{last_col}{row}")
+        ws.row_dimensions[row].height = 60
+
+
+def _banner(ws: Sheet, row: int, text: str, last_col: str, font: Font, width: float = 0) -> None:
+    cell = ws.cell(row=row, column=1, value=text)
+    cell.data_type = "s"
+    cell.font = font
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(f"A{row}:{last_col}{row}")
+    ws.row_dimensions[row].height = _height(text, width) if width else 22
+
+
+def _height(text: str, width_chars: float) -> float:
+    """Row height that shows wrapped text whole (about 1.1 characters per width unit, 15 pt a line)."""
+    lines = sum(max(1, -(-len(part) // int(width_chars * 1.1))) for part in text.split("\n"))
+    return max(18, 15 * lines + 3)
+
+
+def _protect(ws: Sheet, password: str | None, allow_insert_rows: bool) -> None:
+    """Protect labels and headers while letting partners resize, format, sort and filter."""
+    protection = ws.protection
+    protection.sheet = True
+    protection.formatCells = False
+    protection.formatColumns = False
+    protection.formatRows = False
+    protection.sort = False
+    protection.autoFilter = False
+    protection.insertRows = not allow_insert_rows
+    protection.deleteRows = not allow_insert_rows
+    if password:
+        protection.password = password
+
+
+class _Lists:
+    """Dropdown sources: inline when short, else a column of a hidden lists tab behind a defined name."""
+
+    def __init__(self, wb: Workbook, language: Language) -> None:
+        self.wb = wb
+        self.language = language
+        self.sheet: Sheet | None = None
+        self.names: dict[tuple[str, ...], str] = {}
+
+    def formula(self, items: Sequence[str], name: str) -> str:
+        if sum(len(i.encode("utf-16-le")) // 2 for i in items) + len(
+            items
+        ) - 1 <= INLINE_LIST_LIMIT and not any("," in i or '"' in i for i in items):
+            return '"' + ",".join(items) + '"'
+        key = tuple(items)
+        if key not in self.names:
+            if self.sheet is None:
+                self.sheet = self.wb.create_sheet(word("lists_tab", self.language))
+                self.sheet.sheet_state = "hidden"
+                self.sheet.protection.sheet = True
+            col = len(self.names) + 1
+            for row, item in enumerate(items, start=1):
+                self.sheet.cell(row=row, column=col, value=item).data_type = "s"
+            letter = column_letter(col)
+            defined = f"toolkit_{name}"
+            ref = f"'{self.sheet.title}'!${letter}$1:${letter}${len(items)}"
+            self.wb.defined_names[defined] = DefinedName(defined, attr_text=ref)
+            self.names[key] = defined
+        return self.names[key]  # openpyxl wants the reference without a leading "="
+
+
+def _validation(
+    column: Column, people: Sequence[str], language: Language, lists: _Lists
+) -> DataValidation | None:
+    def w(key: str) -> str:
+        return word(key, language)
+
+    if column.type == "person":
+        if not people:
+            return None
+        dv = DataValidation(
+            type="list",
+            formula1=lists.formula(people, "people"),
+            allow_blank=True,
+            errorStyle="warning",
+            error=w("person_error"),
+            prompt=w("person_prompt"),
+        )
+    elif column.type in ("choice", "yes_no"):
+        items = [c(language) for c in column.choices] if column.type == "choice" else [w("yes"), w("no")]
+        dv = DataValidation(
+            type="list",
+            formula1=lists.formula(items, column.id),
+            allow_blank=True,
+            errorStyle="stop",
+            error=w("choice_error"),
+        )
+    elif column.type == "date":
+        # 2000-01-01 .. 2100-12-31 as serial numbers: every application reads numbers the same way.
+        dv = DataValidation(
+            type="date",
+            operator="between",
+            formula1="36526",
+            formula2="73415",
+            allow_blank=True,
+            errorStyle="stop",
+            error=w("date_error"),
+            prompt=w("date_prompt"),
+        )
+    elif column.type == "number":
+        dv = DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="-1E+15",
+            formula2="1E+15",
+            allow_blank=True,
+            errorStyle="stop",
+            error=w("number_error"),
+        )
+    else:
+        return None
+    dv.showErrorMessage = True
+    dv.showInputMessage = dv.prompt is not None
+    dv.errorTitle = w("invalid_title")
+    if dv.prompt:
+        dv.promptTitle = w("input_title")
+    return dv
+
+
+def _write_extra_tab(ws: Sheet, tab: ExtraTab) -> None:
+    ws.append(list(tab.header))
+    for cell in ws[1]:
+        cell.font, cell.fill, cell.alignment = Font(bold=True, color="FFFFFF"), HEADER_FILL, WRAP_TOP
+    for values in tab.rows:
+        ws.append([None] * len(values))
+        for col, value in enumerate(values, start=1):
+            write_text(ws.cell(row=ws.max_row, column=col), value)
+    for col, width in enumerate(tab.widths, start=1):
+        ws.column_dimensions[column_letter(col)].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{column_letter(len(tab.header))}{max(1, len(tab.rows) + 1)}"

@@ -1,0 +1,60 @@
+"""The cover tab's content ("Lisez-moi" / "Read me"), as styled lines any backend can write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .i18n import long_date, word
+from .initiative import Initiative, Partner
+from .templates import Kit
+from .text import Language
+
+Style = Literal["title", "heading", "subheading", "field", "text", "bullet"]
+
+
+@dataclass(frozen=True)
+class Line:
+    style: Style
+    text: str
+
+
+def cover_lines(initiative: Initiative, kit: Kit, partner: Partner | None, language: Language) -> list[Line]:
+    def w(key: str) -> str:
+        return word(key, language)
+
+    colon = " : " if language == "fr" else ": "
+    lines = [Line("title", initiative.name), Line("subheading", kit.title(language))]
+    if partner is None:
+        lines.append(Line("field", w("blank_copy")))
+    else:
+        lines.append(Line("field", f"{w('partner')}{colon}{partner.name}"))
+        if partner.contact:
+            lines.append(Line("field", f"{w('contact')}{colon}{partner.contact}"))
+    if initiative.deadline:
+        lines.append(Line("field", f"{w('deadline')}{colon}{long_date(initiative.deadline, language)}"))
+    if initiative.return_to:
+        lines.append(Line("field", f"{w('return_to')}{colon}{initiative.return_to}"))
+    if initiative.coordinator:
+        who = initiative.coordinator.name
+        if initiative.coordinator.email:
+            who += f" <{initiative.coordinator.email}>"
+        lines.append(Line("field", f"{w('coordinator')}{colon}{who}"))
+    lines.append(Line("heading", w("what_to_do")))
+    for number, key in enumerate(("step_fill", "step_dropdowns", "step_debrief", "step_return"), start=1):
+        lines.append(Line("text", f"{number}. {w(key)}"))
+    for worksheet in kit.worksheets:
+        lines.append(Line("heading", f"{worksheet.tab(language)} — {worksheet.title(language)}"))
+        if worksheet.context(language):
+            lines.append(Line("subheading", w("context")))
+            lines += [Line("text", p) for p in worksheet.context(language)]
+            lines += [
+                Line("bullet", f"• {row.label(language)}. {row.note(language)}")
+                for row in worksheet.rows
+                if row.note
+            ]
+        lines.append(Line("subheading", w("description")))
+        lines.append(Line("text", worksheet.description(language)))
+        lines.append(Line("subheading", w("usage")))
+        lines += [Line("text", p) for p in worksheet.usage(language)]
+    return lines

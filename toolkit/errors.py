@@ -1,0 +1,41 @@
+"""One exception hierarchy. The CLI catches ToolkitError once: "Error: …", exit 1.
+
+Problems found in partners' data (gaps, invalid values, changed structure) are
+results, not exceptions; these classes are for input the toolkit cannot use.
+"""
+
+from __future__ import annotations
+
+
+class ToolkitError(Exception):
+    """Base of every error the toolkit raises on purpose."""
+
+
+class InputError(ToolkitError):
+    """A file the coordinator wrote (template, kit, initiative) is unusable."""
+
+
+class TemplateError(InputError):
+    """A worksheet template or workbook kit is missing or invalid."""
+
+
+class ConfigError(InputError):
+    """The initiative file is missing or invalid."""
+
+
+class SourceError(ToolkitError):
+    """A returned copy cannot be read; the run names it and goes on with the others.
+
+    `code` is stable (for JSON and translations); `detail` is a short English
+    fact for logs; `source` names the file or spreadsheet.
+    """
+
+    def __init__(self, source: str, code: str, detail: str = "") -> None:
+        self.source = source
+        self.code = code
+        self.detail = detail
+        super().__init__(f"{source}: {code}" + (f" ({detail})" if detail else ""))
+
+
+class BackendError(ToolkitError):
+    """Writing a workbook or talking to a remote service failed."""

@@ -1,0 +1,125 @@
+"""The initiative file: who the coordinator works with, in which language, with which kit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ConfigError, TemplateError
+from .schemas import schema_problems
+from .templates import Kit, load_kit
+from .text import Language
+from .yamlfile import read_yaml
+
+SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+# Names Windows refuses as files, and the names generate gives the blank copy.
+RESERVED_IDS = frozenset(
+    ["con", "prn", "aux", "nul", "blank", "vierge"]
+    + [f"com{i}" for i in range(1, 10)]
+    + [f"lpt{i}" for i in range(1, 10)]
+)
+
+
+@dataclass(frozen=True)
+class Partner:
+    id: str
+    name: str
+    emails: tuple[str, ...] = ()
+    contact: str | None = None
+
+
+@dataclass(frozen=True)
+class Coordinator:
+    name: str
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Initiative:
+    id: str
+    name: str
+    language: Language
+    kit: Kit
+    partners: tuple[Partner, ...]
+    people: tuple[str, ...] = ()
+    deadline: dt.date | None = None
+    coordinator: Coordinator | None = None
+    return_to: str | None = None
+    protection_password: str | None = None
+    path: Path | None = None
+
+    def partner(self, partner_id: str) -> Partner:
+        for partner in self.partners:
+            if partner.id == partner_id:
+                return partner
+        raise ConfigError(f"{self.source}: no partner with id '{partner_id}'")
+
+    @property
+    def source(self) -> str:
+        return self.path.name if self.path else "initiative"
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40] or "initiative"
+
+
+def load_initiative(path: Path | str) -> Initiative:
+    """Load and check an initiative file; ConfigError lists every problem with its path."""
+    path = Path(path)
+    data = read_yaml(path, ConfigError)
+    problems = (
+        schema_problems("initiative", data) if isinstance(data, dict) else ["(top level): not a mapping"]
+    )
+    if not problems:
+        problems = _partner_problems(data["partners"])
+    if problems:
+        raise ConfigError("\n".join(f"{path.name}: {p}" for p in problems))
+    templates_dir = (path.parent / data["templates"]) if "templates" in data else None
+    try:
+        kit = load_kit(data["kit"], templates_dir)
+    except TemplateError as exc:
+        raise ConfigError(f"{path.name}: kit: {exc}") from None
+    coordinator = data.get("coordinator")
+    return Initiative(
+        id=data.get("id") or slugify(data["name"]),
+        name=data["name"],
+        language=data["language"],
+        kit=kit,
+        partners=tuple(
+            Partner(
+                id=p["id"],
+                name=p["name"],
+                emails=tuple(p.get("emails") or ([p["email"]] if "email" in p else [])),
+                contact=p.get("contact"),
+            )
+            for p in data["partners"]
+        ),
+        people=tuple(dict.fromkeys(name.strip() for name in data.get("people", []))),
+        deadline=dt.date.fromisoformat(data["deadline"]) if "deadline" in data else None,
+        coordinator=Coordinator(coordinator["name"], coordinator.get("email")) if coordinator else None,
+        return_to=data.get("return_to"),
+        protection_password=data.get("protection_password") or None,
+        path=path,
+    )
+
+
+def _partner_problems(partners: list[dict[str, str]]) -> list[str]:
+    problems = []
+    for i, partner in enumerate(partners):
+        pid = partner["id"]
+        if not SAFE_ID.match(pid):
+            problems.append(
+                f"partners[{i}].id: {pid!r} is not a safe file name "
+                "(use 1 to 64 lowercase letters, digits, '-' and '_', starting with a letter or digit)"
+            )
+        elif pid in RESERVED_IDS:
+            problems.append(f"partners[{i}].id: {pid!r} is a reserved name; choose another id")
+    for pid, count in Counter(p["id"] for p in partners).items():
+        if count > 1:
+            problems.append(f"partners: duplicate id {pid!r}")
+    return problems

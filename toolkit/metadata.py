@@ -1,0 +1,200 @@
+"""What a generated copy says about itself: identity and layout, as records and document properties.
+
+The same facts are written twice, as rows of a hidden tab (read back with the
+values) and as custom document properties (they survive a deleted tab), so a
+returned copy explains which initiative, partner, templates and cells it holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .layout import SheetLayout, WorkbookLayout
+
+FORMAT = 1
+METADATA_TAB = "_toolkit"
+PROPERTY_PREFIX = "toolkit."
+MAX_PROPERTY_LENGTH = 255  # Excel's limit for a custom string property
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def a1(row: int, column: int) -> str:
+    return f"{column_letter(column)}{row}"
+
+
+def parse_a1(ref: str) -> tuple[int, int]:
+    """'B12' -> (12, 2)."""
+    letters = ref.rstrip("0123456789")
+    if not letters or not letters.isalpha() or letters == ref:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    column = 0
+    for char in letters.upper():
+        column = column * 26 + ord(char) - 64
+    return int(ref[len(letters) :]), column
+
+
+@dataclass(frozen=True)
+class CopyInfo:
+    """Identity of one generated copy."""
+
+    initiative_id: str
+    initiative_name: str
+    kit_id: str
+    kit_version: int
+    language: str
+    generated_at: dt.datetime
+    partner_id: str | None = None  # None: the blank copy (or a master)
+    role: str = "partner"  # "partner", "blank" or "master"
+    templates: tuple[tuple[str, int, str], ...] = ()  # (worksheet id, version, tab title)
+    # (worksheet id, row id, column id) -> (row, column), as recorded in the copy
+    cells: dict[tuple[str, str, str], tuple[int, int]] = field(default_factory=dict, compare=False)
+
+
+def records(info: CopyInfo, layout: WorkbookLayout) -> list[list[str]]:
+    """Rows of the metadata tab."""
+    rows = [
+        ["toolkit", "format", str(FORMAT)],
+        ["copy", "role", info.role],
+        ["copy", "initiative", info.initiative_id],
+        ["copy", "initiative_name", info.initiative_name],
+        ["copy", "kit", info.kit_id],
+        ["copy", "kit_version", str(info.kit_version)],
+        ["copy", "partner", info.partner_id or ""],
+        ["copy", "language", info.language],
+        ["copy", "generated_at", info.generated_at.isoformat()],
+    ]
+    for sheet in layout.sheets:
+        rows.append(["worksheet", sheet.worksheet.id, str(sheet.worksheet.version), sheet.tab])
+        rows += [["cell", sheet.worksheet.id, r, c, a1(row, col)] for r, c, row, col in sheet.input_cells()]
+    return rows
+
+
+def properties(info: CopyInfo, layout: WorkbookLayout) -> dict[str, str]:
+    """Custom document properties; a worksheet's compact layout is kept only where it fits 255 chars."""
+    props = {
+        "format": str(FORMAT),
+        "role": info.role,
+        "initiative": info.initiative_id,
+        "kit": f"{info.kit_id}@{info.kit_version}",
+        "partner": info.partner_id or "",
+        "language": info.language,
+        "generated_at": info.generated_at.isoformat(),
+        "templates": ",".join(f"{s.worksheet.id}@{s.worksheet.version}" for s in layout.sheets),
+    }
+    for sheet in layout.sheets:
+        compact = compact_layout(sheet)
+        if len(compact) <= MAX_PROPERTY_LENGTH:
+            props[f"layout.{sheet.worksheet.id}"] = compact
+    return {PROPERTY_PREFIX + k: v for k, v in props.items()}
+
+
+def compact_layout(sheet: SheetLayout) -> str:
+    """'r=overview:5,…;c=activities:2,…;d=how_progressing:13' (debrief answers sit in column 2)."""
+    input_ids = {c.id for c in sheet.worksheet.input_columns}
+    parts = [
+        "r=" + ",".join(f"{i}:{n}" for i, n in sheet.rows),
+        "c=" + ",".join(f"{i}:{n}" for i, n in sheet.columns if i in input_ids),
+    ]
+    if sheet.debrief:
+        parts.append("d=" + ",".join(f"{i}:{n}" for i, n in sheet.debrief))
+    return ";".join(parts)
+
+
+def parse_records(rows: Iterable[Sequence[object]]) -> CopyInfo | None:
+    """Read the metadata tab back; None if it is not one of ours. Tolerates re-saved numbers ('1.0')."""
+    values: dict[str, str] = {}
+    templates: list[tuple[str, int, str]] = []
+    cells: dict[tuple[str, str, str], tuple[int, int]] = {}
+    seen_format = False
+    for raw in rows:
+        row = [_text(v) for v in raw]
+        kind = row[0] if row else ""
+        if kind == "toolkit" and len(row) > 2 and row[1] == "format":
+            seen_format = True
+        elif kind == "copy" and len(row) > 2:
+            values[row[1]] = row[2]
+        elif kind == "worksheet" and len(row) > 3:
+            templates.append((row[1], _int(row[2]), row[3]))
+        elif kind == "cell" and len(row) > 4:
+            try:
+                cells[(row[1], row[2], row[3])] = parse_a1(row[4])
+            except ValueError:
+                continue
+    if not seen_format or "initiative" not in values:
+        return None
+    return _info(values, tuple(templates), cells)
+
+
+def parse_properties(props: dict[str, str]) -> CopyInfo | None:
+    """Read identity (and compact layouts) from custom document properties."""
+    values = {k.removeprefix(PROPERTY_PREFIX): v for k, v in props.items() if k.startswith(PROPERTY_PREFIX)}
+    if "initiative" not in values or "kit" not in values:
+        return None
+    kit_id, _, kit_version = values["kit"].partition("@")
+    values["kit"], values["kit_version"] = kit_id, kit_version
+    templates = []
+    cells: dict[tuple[str, str, str], tuple[int, int]] = {}
+    for item in filter(None, values.get("templates", "").split(",")):
+        worksheet_id, _, version = item.partition("@")
+        templates.append((worksheet_id, _int(version), ""))
+        cells.update(_parse_compact(worksheet_id, values.get(f"layout.{worksheet_id}", "")))
+    return _info(values, tuple(templates), cells)
+
+
+def _parse_compact(worksheet_id: str, compact: str) -> dict[tuple[str, str, str], tuple[int, int]]:
+    parts = dict(p.split("=", 1) for p in compact.split(";") if "=" in p)
+
+    def pairs(key: str) -> list[tuple[str, int]]:
+        return [
+            (i, _int(n))
+            for i, _, n in (p.partition(":") for p in filter(None, parts.get(key, "").split(",")))
+        ]
+
+    cells = {(worksheet_id, r, c): (row, col) for r, row in pairs("r") for c, col in pairs("c")}
+    cells.update({(worksheet_id, q, "answer"): (row, 2) for q, row in pairs("d")})
+    return cells
+
+
+def _info(
+    values: dict[str, str],
+    templates: tuple[tuple[str, int, str], ...],
+    cells: dict[tuple[str, str, str], tuple[int, int]],
+) -> CopyInfo:
+    try:
+        generated_at = dt.datetime.fromisoformat(values.get("generated_at", ""))
+    except ValueError:
+        generated_at = dt.datetime.min.replace(tzinfo=dt.UTC)
+    return CopyInfo(
+        initiative_id=values["initiative"],
+        initiative_name=values.get("initiative_name", ""),
+        kit_id=values.get("kit", ""),
+        kit_version=_int(values.get("kit_version", "0")),
+        language=values.get("language", ""),
+        generated_at=generated_at,
+        partner_id=values.get("partner") or None,
+        role=values.get("role", "partner"),
+        templates=templates,
+        cells=cells,
+    )
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
+
+
+def _int(text: str) -> int:
+    try:
+        return int(float(text))
+    except ValueError:
+        return 0

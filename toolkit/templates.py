@@ -1,0 +1,234 @@
+"""Worksheet templates and workbook kits: declarative YAML, validated, loaded into frozen dataclasses.
+
+A folder of templates holds one `<worksheet_id>.yaml` per worksheet and one
+`<kit_id>.kit.yaml` per kit (the worksheets that make one workbook, in tab order).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import TemplateError
+from .schemas import schema_problems
+from .text import LANGUAGES, Paragraphs, Text
+from .yamlfile import read_yaml
+
+ColumnType = Literal["label", "text", "long_text", "date", "person", "choice", "number", "yes_no"]
+KIT_SUFFIX = ".kit.yaml"
+DEBRIEF_COLUMN = "answer"  # the column id under which debrief answers are recorded
+
+
+@dataclass(frozen=True)
+class Column:
+    id: str
+    type: ColumnType
+    header: Text
+    required: bool = False
+    owner: bool = False
+    width: float | None = None
+    choices: tuple[Text, ...] = ()
+    help: Text | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    label: Text
+    required: bool = True
+    note: Text | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: Text
+
+
+@dataclass(frozen=True)
+class Worksheet:
+    """One worksheet: fixed rows (a row per label) or open (partners add entries keyed by `key`)."""
+
+    id: str
+    version: int
+    title: Text
+    tab: Text
+    description: Text
+    context: Paragraphs
+    usage: Paragraphs
+    debrief: tuple[Question, ...]
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...] = ()
+    entries: int = 0
+    key: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.key is not None
+
+    @property
+    def input_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.type != "label")
+
+    @property
+    def owner_column(self) -> Column | None:
+        return next((c for c in self.columns if c.owner), None)
+
+    def column(self, column_id: str) -> Column:
+        return next(c for c in self.columns if c.id == column_id)
+
+
+@dataclass(frozen=True)
+class Kit:
+    id: str
+    version: int
+    title: Text
+    worksheets: tuple[Worksheet, ...]
+
+    def worksheet(self, worksheet_id: str) -> Worksheet:
+        return next(w for w in self.worksheets if w.id == worksheet_id)
+
+
+def builtin_templates_dir() -> Path:
+    """The templates shipped with the toolkit (inside the wheel, or at the repository root)."""
+    installed = Path(str(resources.files("toolkit"))) / "workbook_templates"
+    return installed if installed.is_dir() else Path(__file__).resolve().parent.parent / "workbook_templates"
+
+
+def load_kit(kit_id: str, directory: Path | None = None) -> Kit:
+    """Load kit `kit_id` and its worksheets; raise TemplateError listing every problem found."""
+    directory = directory or builtin_templates_dir()
+    path = directory / f"{kit_id}{KIT_SUFFIX}"
+    if not path.is_file():
+        available = sorted(p.name.removesuffix(KIT_SUFFIX) for p in directory.glob(f"*{KIT_SUFFIX}"))
+        raise TemplateError(f"{path}: no such kit (available: {', '.join(available) or 'none'})")
+    data = read_yaml(path, TemplateError)
+    problems = [f"{path.name}: {p}" for p in schema_problems("kit", data)]
+    if problems:
+        raise TemplateError("\n".join(problems))
+    worksheets = []
+    for worksheet_id in data["worksheets"]:
+        try:
+            worksheets.append(load_worksheet(directory / f"{worksheet_id}.yaml"))
+        except TemplateError as exc:
+            problems.append(str(exc))
+    problems += [f"{path.name}: {p}" for p in _kit_problems(data, worksheets)]
+    if problems:
+        raise TemplateError("\n".join(problems))
+    return Kit(
+        id=data["id"], version=data["version"], title=Text.of(data["title"]), worksheets=tuple(worksheets)
+    )
+
+
+def load_worksheet(path: Path) -> Worksheet:
+    data = read_yaml(path, TemplateError)
+    problems = schema_problems("template", data)
+    if not problems:
+        problems = _worksheet_problems(data, expected_id=path.name.removesuffix(".yaml"))
+    if problems:
+        raise TemplateError("\n".join(f"{path.name}: {p}" for p in problems))
+    return _worksheet(data)
+
+
+def _worksheet(data: dict[str, Any]) -> Worksheet:
+    return Worksheet(
+        id=data["id"],
+        version=data["version"],
+        title=Text.of(data["title"]),
+        tab=Text.of(data["tab"]),
+        description=Text.of(data["description"]),
+        context=Paragraphs.of(data.get("context")),
+        usage=Paragraphs.of(data["usage"]),
+        debrief=tuple(Question(q["id"], Text.of(q)) for q in data.get("debrief", [])),
+        columns=tuple(_column(c) for c in data["columns"]),
+        rows=tuple(
+            Row(
+                id=r["id"],
+                label=Text.of(r["label"]),
+                required=r.get("required", True),
+                note=Text.of(r["note"]) if "note" in r else None,
+            )
+            for r in data.get("rows", [])
+        ),
+        entries=data.get("entries", 0),
+        key=data.get("key"),
+    )
+
+
+def _column(c: dict[str, Any]) -> Column:
+    choices = c.get("choices")
+    return Column(
+        id=c["id"],
+        type=c["type"],
+        header=Text.of(c["header"]),
+        required=c.get("required", False),
+        owner=c.get("owner", False),
+        width=c.get("width"),
+        choices=tuple(Text(fr, en) for fr, en in zip(choices["fr"], choices["en"], strict=False))
+        if choices
+        else (),
+        help=Text.of(c["help"]) if "help" in c else None,
+    )
+
+
+def _duplicates(ids: list[str]) -> list[str]:
+    return [i for i, n in Counter(ids).items() if n > 1]
+
+
+def _worksheet_problems(data: dict[str, Any], expected_id: str) -> list[str]:
+    """What the schema cannot say: ids, references and the shape of a fixed or open worksheet."""
+    problems = []
+    if data["id"] != expected_id:
+        problems.append(f"id: '{data['id']}' must match the file name ('{expected_id}.yaml')")
+    columns = data["columns"]
+    column_ids = [c["id"] for c in columns]
+    for dup in _duplicates(column_ids):
+        problems.append(f"columns: duplicate id '{dup}'")
+    row_ids = [r["id"] for r in data.get("rows", [])] + [q["id"] for q in data.get("debrief", [])]
+    for dup in _duplicates(row_ids):
+        problems.append(f"rows/debrief: duplicate id '{dup}'")
+    labels = [i for i, c in enumerate(columns) if c["type"] == "label"]
+    if "rows" in data and labels != [0]:
+        problems.append("columns: a fixed worksheet has exactly one 'label' column, the first")
+    if "key" in data:
+        if labels:
+            problems.append(
+                "columns: an open worksheet has no 'label' column (its 'key' column names entries)"
+            )
+        key = next((c for c in columns if c["id"] == data["key"]), None)
+        if key is None:
+            problems.append(f"key: '{data['key']}' is not a column id")
+        elif key["type"] != "choice":
+            problems.append(f"key: column '{data['key']}' must be of type 'choice' (a dropdown)")
+    owners = [i for i, c in enumerate(columns) if c.get("owner")]
+    if len(owners) > 1:
+        problems.append("columns: at most one column is the owner")
+    for i, c in enumerate(columns):
+        where = f"columns[{i}]"
+        if c.get("owner") and c["type"] not in ("person", "text"):
+            problems.append(f"{where}.owner: an owner column is of type 'person' or 'text'")
+        if c["type"] == "label" and (c.get("required") or c.get("owner")):
+            problems.append(f"{where}: a 'label' column cannot be required or an owner")
+        if c["type"] == "choice" and "choices" not in c:
+            problems.append(f"{where}.choices: a 'choice' column needs choices in fr and en")
+        if c["type"] != "choice" and "choices" in c:
+            problems.append(f"{where}.choices: only a 'choice' column has choices")
+        if "choices" in c and len(c["choices"]["fr"]) != len(c["choices"]["en"]):
+            problems.append(f"{where}.choices: fr and en lists differ in length")
+        for language in LANGUAGES:
+            for dup in _duplicates(c.get("choices", {}).get(language, [])):
+                problems.append(f"{where}.choices.{language}: duplicate choice '{dup}'")
+    return problems
+
+
+def _kit_problems(data: dict[str, Any], worksheets: list[Worksheet]) -> list[str]:
+    problems = [f"worksheets: '{dup}' is listed twice" for dup in _duplicates(data["worksheets"])]
+    for language in LANGUAGES:
+        tabs = [w.tab(language).casefold() for w in worksheets]
+        problems += [
+            f"worksheets: two worksheets share the {language} tab name '{d}'" for d in _duplicates(tabs)
+        ]
+    return problems
