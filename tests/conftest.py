@@ -45,3 +45,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden", action="store_true", help="Rewrite tests/golden/ from the current generator."
     )
+
+
+Cells = dict[tuple[str, str], object]  # (tab, "B5") -> value
+
+
+def fill(path: Path, cells: Cells, *, save_as: Path | None = None) -> Path:
+    """Type values into a copy with openpyxl, the way a partner's spreadsheet would save them.
+
+    Strings stay strings even when they start with "=" (a partner pasting text)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    for (tab, ref), value in cells.items():
+        cell = wb[tab][ref]
+        cell.value = value
+        if isinstance(value, str):
+            cell.data_type = "s"
+    target = save_as or path
+    wb.save(target)
+    return target
+
+
+@pytest.fixture
+def copies(initiative: Initiative, tmp_path: Path) -> dict[str | None, Path]:
+    """Fresh partner copies (and the blank one) in tmp_path/copies."""
+    from toolkit import api
+
+    return {c.partner_id: c.path for c in api.generate(initiative, tmp_path / "copies", now=FIXED_NOW)}

@@ -12,6 +12,7 @@ import click
 
 from . import api
 from .errors import ToolkitError
+from .render import render_gaps, render_pull
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -87,3 +88,66 @@ def generate(config: Path, out: Path, language: str | None, partners: tuple[str,
         click.echo(f"{len(copies)} classeurs écrits dans {out}")
     else:
         click.echo(f"{len(copies)} workbooks written to {out}")
+
+
+SOURCES = click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+FORMATS = ["table", "json", "csv"]
+
+
+def _config_option(required: bool) -> Callable[[F], F]:
+    return click.option(
+        "--config", "config", type=click.Path(dir_okay=False, path_type=Path), required=required,
+        help="The initiative file (initiative.yaml).",
+    )  # fmt: skip
+
+
+@main.command()
+@SOURCES
+@_config_option(required=False)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@reports_errors
+def pull(sources: tuple[Path, ...], config: Path | None, fmt: str) -> None:
+    """Read filled copies (files and folders) back: completion and problems per copy."""
+    initiative = api.load_initiative(config) if config else None
+    result = api.pull(sources, initiative)
+    click.echo(render_pull(result, fmt))
+
+
+@main.command()
+@SOURCES
+@_config_option(required=True)
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The master workbook to write (.xlsx).")  # fmt: skip
+@reports_errors
+def merge(sources: tuple[Path, ...], config: Path, out: Path) -> None:
+    """Merge partner copies into one master workbook with a Contributions tab."""
+    initiative = api.load_initiative(config)
+    pulled = api.pull(sources, initiative)
+    merged = api.merge(pulled, initiative, out=out)
+    fr = initiative.language == "fr"
+    click.echo(
+        f"{'Classeur maître écrit :' if fr else 'Master written:'} {out} "
+        + (f"({len(merged.accepted)} copies retenues, {len(merged.superseded)} remplacées, "
+           f"{len(merged.duplicates)} en double, {len(merged.ignored)} ignorées)" if fr else
+           f"({len(merged.accepted)} copies used, {len(merged.superseded)} superseded, "
+           f"{len(merged.duplicates)} duplicates, {len(merged.ignored)} ignored)")
+    )  # fmt: skip
+    for error in pulled.errors:
+        click.echo(f"✗ {error.source}: {error.message}", err=True)
+
+
+@main.command()
+@SOURCES
+@_config_option(required=True)
+@click.option("--format", "fmt", type=click.Choice([*FORMATS, "md"]), default="table", show_default=True)
+@click.option(
+    "--fail-on-gaps", is_flag=True, help="Exit with 1 when an error-severity gap or unreadable file exists."
+)
+@reports_errors
+def gaps(sources: tuple[Path, ...], config: Path, fmt: str, fail_on_gaps: bool) -> None:
+    """List what is missing or wrong: unanswered partners, empty cells, ownerless roles, invalid values."""
+    initiative = api.load_initiative(config)
+    report = api.find_gaps(sources, initiative)
+    click.echo(render_gaps(report, fmt, initiative.language))
+    if fail_on_gaps and report.has_errors:
+        sys.exit(1)

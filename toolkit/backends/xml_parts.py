@@ -1,0 +1,400 @@
+"""Read what python-calamine cannot: which cells hold formulas, and custom document properties.
+
+calamine returns a formula's cached value as if it were typed in, and ignores
+document properties. This module reads the few XML parts needed straight from
+the zip (.xlsx and .ods). Copies have been screened already (`toolkit.screening`),
+but every member is still read with a bounded size and parsed with defusedxml.
+
+The common case is a copy without any formula: each worksheet part is then only
+byte-scanned for a formula marker, and no XML is parsed beyond the small
+relationship part.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote
+from xml.etree.ElementTree import Element
+
+from defusedxml.ElementTree import ParseError, fromstring, iterparse
+
+from toolkit.errors import SourceError
+
+MAX_PART_BYTES = 64 * 1024 * 1024  # largest XML member read, uncompressed
+MAX_FORMULA_CELLS = 1_000_000  # formula cells materialised from .ods repeats, per file
+
+Cell = tuple[int, int]  # 1-based (row, column)
+
+# What expat and defusedxml raise on bad input: syntax (ParseError), a DTD or entity
+# (DefusedXmlException, a ValueError), an unknown or multi-byte encoding (LookupError, ValueError).
+_XML_ERRORS = (ParseError, ValueError, LookupError)
+
+# --- namespaces ------------------------------------------------------------------------------------
+
+_SSML_MAIN = (
+    "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}",
+    "{http://purl.oclc.org/ooxml/spreadsheetml/main}",  # ISO "strict" OOXML
+)
+_REL_ID = (
+    "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id",
+    "{http://purl.oclc.org/ooxml/officeDocument/relationships}id",
+)
+_PKG_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_ODF_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODF_META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
+
+_C_TAGS = frozenset(ns + "c" for ns in _SSML_MAIN)
+_F_TAGS = frozenset(ns + "f" for ns in _SSML_MAIN)
+_ROW_TAGS = frozenset(ns + "row" for ns in _SSML_MAIN)
+_SHEET_TAGS = frozenset(ns + "sheet" for ns in _SSML_MAIN)
+
+_T_TABLE = _ODF_TABLE + "table"
+_T_ROW = _ODF_TABLE + "table-row"
+_T_CELLS = frozenset((_ODF_TABLE + "table-cell", _ODF_TABLE + "covered-table-cell"))
+_T_NAME = _ODF_TABLE + "name"
+_T_FORMULA = _ODF_TABLE + "formula"
+_T_ROWS_REPEATED = _ODF_TABLE + "number-rows-repeated"
+_T_COLUMNS_REPEATED = _ODF_TABLE + "number-columns-repeated"
+_M_USER_DEFINED = _ODF_META + "user-defined"
+_M_NAME = _ODF_META + "name"
+
+# --- byte-scan markers: no match means no formula, so the part is not parsed --------------------------
+
+# An element named f, with or without a prefix: <f>, <f t="shared" .../>, <x:f>. The regex costs
+# ~100 µs on a 17 KB part (it stops at every "<"), so plain substring tests go first: most parts
+# hold neither "<f" nor ":f" and are dismissed in a microsecond.
+_XLSX_FORMULA_HINTS = (b"<f", b":f")
+_XLSX_FORMULA_MARK = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?f[\s/>]")
+# A prefixed attribute named formula (table:formula="of:=1+1"); unprefixed ones have no namespace.
+_ODS_FORMULA_HINTS = (b"formula",)
+_ODS_FORMULA_MARK = re.compile(rb":formula\s*=")
+# The byte scan only works on an ASCII-compatible encoding; expat decodes anything else.
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+_DEFAULT_WORKBOOK = "xl/workbook.xml"
+_DEFAULT_CUSTOM = "docProps/custom.xml"
+_REL_OFFICE_DOCUMENT = "/officeDocument"
+_REL_CUSTOM_PROPERTIES = "/custom-properties"
+_REL_WORKSHEET = "/worksheet"
+_CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
+
+
+# --- public ----------------------------------------------------------------------------------------
+
+
+def formula_cells(path: Path, fmt: str) -> dict[str, frozenset[Cell]]:
+    """Sheet name (the tab title) -> 1-based (row, column) of every cell holding a formula.
+
+    Only sheets holding at least one formula appear; a sheet absent from the
+    result has none. Shared formulas count in every cell of the group; an
+    array formula counts in its anchor cell, the only one carrying it.
+    """
+    with _Package(path) as pkg:
+        if fmt == "xlsx":
+            return _xlsx_formula_cells(pkg)
+        if fmt == "ods":
+            return _ods_formula_cells(pkg)
+    raise ValueError(f"unknown workbook format {fmt!r} (expected 'xlsx' or 'ods')")
+
+
+def document_properties(path: Path, fmt: str) -> dict[str, str]:
+    """Custom document properties as stored: name -> value text ({} when the part is missing)."""
+    with _Package(path) as pkg:
+        if fmt == "xlsx":
+            return _xlsx_properties(pkg)
+        if fmt == "ods":
+            return _ods_properties(pkg)
+    raise ValueError(f"unknown workbook format {fmt!r} (expected 'xlsx' or 'ods')")
+
+
+# --- zip access ------------------------------------------------------------------------------------
+
+
+class _Package:
+    """An open zip whose members are read bounded, with errors reported as SourceError."""
+
+    def __init__(self, path: Path) -> None:
+        self.source = str(path)
+        try:
+            self.zf = zipfile.ZipFile(path)
+        except OSError as exc:
+            raise SourceError(self.source, "not_found", f"cannot be read: {exc.strerror}") from None
+        except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+            raise SourceError(self.source, "corrupt", f"damaged zip archive: {exc}") from None
+        self.names = set(self.zf.namelist())
+
+    def __enter__(self) -> _Package:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.zf.close()
+
+    def read(self, name: str) -> bytes | None:
+        """The member's bytes, or None when there is no such member."""
+        if name not in self.names:
+            return None
+        try:
+            with self.zf.open(name) as fh:
+                data = fh.read(MAX_PART_BYTES + 1)
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            ValueError,
+            NotImplementedError,
+            RuntimeError,
+        ) as exc:
+            # RuntimeError: an encrypted member; NotImplementedError: an unknown compression method
+            raise SourceError(self.source, "corrupt", f"{name}: cannot be decompressed: {exc}") from None
+        if len(data) > MAX_PART_BYTES:
+            raise SourceError(self.source, "too_large", f"{name} is larger than {MAX_PART_BYTES:,} bytes")
+        return data
+
+    def parse(self, name: str, data: bytes) -> Element:
+        try:
+            root: Element = fromstring(data)
+        except _XML_ERRORS as exc:
+            raise SourceError(self.source, "corrupt", f"{name}: malformed XML: {exc}") from None
+        return root
+
+    def iterparse(self, name: str, data: bytes) -> Iterator[tuple[str, Element]]:
+        """Stream (event, element) for start and end events; malformed XML raises SourceError."""
+        try:
+            yield from iterparse(io.BytesIO(data), events=("start", "end"))
+        except _XML_ERRORS as exc:
+            raise SourceError(self.source, "corrupt", f"{name}: malformed XML: {exc}") from None
+
+    def corrupt(self, detail: str) -> SourceError:
+        return SourceError(self.source, "corrupt", detail)
+
+
+def _part_rels_name(part: str) -> str:
+    """xl/workbook.xml -> xl/_rels/workbook.xml.rels"""
+    folder, base = posixpath.split(part)
+    return posixpath.join(folder, "_rels", base + ".rels")
+
+
+def _resolve(source_part: str, target: str) -> str:
+    """A relationship target as a zip member name (absolute "/xl/..." or relative to the source part)."""
+    target = unquote(target.split("#", 1)[0])
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/"))
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target)).lstrip("/")
+
+
+def _relationships(pkg: _Package, source_part: str) -> list[tuple[str, str, str]]:
+    """(Id, Type, member name) of the internal relationships of a part; [] when it has none."""
+    rels_name = _part_rels_name(source_part) if source_part else "_rels/.rels"
+    data = pkg.read(rels_name)
+    if data is None:
+        return []
+    out = []
+    for rel in pkg.parse(rels_name, data).iter(_PKG_RELS):
+        target = rel.get("Target")
+        if target is None or rel.get("TargetMode", "Internal") == "External":
+            continue
+        out.append((rel.get("Id", ""), rel.get("Type", ""), _resolve(source_part, target)))
+    return out
+
+
+def _package_part(pkg: _Package, default: str, rel_type_suffix: str) -> str | None:
+    """The usual member name when present, otherwise the one the package relationships name."""
+    if default in pkg.names:
+        return default
+    for _, rel_type, name in _relationships(pkg, ""):
+        if rel_type.endswith(rel_type_suffix) and name in pkg.names:
+            return name
+    return None
+
+
+# --- xlsx ------------------------------------------------------------------------------------------
+
+
+def _has_marker(data: bytes, hints: tuple[bytes, ...], marker: re.Pattern[bytes]) -> bool:
+    """False only when the part surely holds no formula; True sends it to the parser."""
+    if data[:2] in _UTF16_BOMS or b"\x00" in data[:4]:  # UTF-16 or UTF-32: bytes tell nothing
+        return True
+    return any(hint in data for hint in hints) and marker.search(data) is not None
+
+
+def _xlsx_formula_cells(pkg: _Package) -> dict[str, frozenset[Cell]]:
+    workbook = _package_part(pkg, _DEFAULT_WORKBOOK, _REL_OFFICE_DOCUMENT)
+    if workbook is None:
+        return {}
+    # Byte-scan every worksheet part first; workbook.xml is parsed only when one may hold a formula.
+    candidates: dict[str, tuple[str, bytes]] = {}  # relationship id -> (member, bytes)
+    for rel_id, rel_type, name in _relationships(pkg, workbook):
+        if not rel_type.endswith(_REL_WORKSHEET):
+            continue
+        data = pkg.read(name)
+        if data is not None and _has_marker(data, _XLSX_FORMULA_HINTS, _XLSX_FORMULA_MARK):
+            candidates[rel_id] = (name, data)
+    if not candidates:
+        return {}
+    workbook_data = pkg.read(workbook)
+    if workbook_data is None:
+        return {}
+    out: dict[str, frozenset[Cell]] = {}
+    for sheet in pkg.parse(workbook, workbook_data).iter():
+        if sheet.tag not in _SHEET_TAGS:
+            continue
+        sheet_rel = next((sheet.get(attr) for attr in _REL_ID if sheet.get(attr) is not None), None)
+        if sheet_rel is None or sheet_rel not in candidates:
+            continue
+        name, data = candidates[sheet_rel]
+        cells = _xlsx_sheet_formulas(pkg, name, data)
+        if cells:
+            out[sheet.get("name", "")] = cells
+    return out
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for char in letters.upper():
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+def _xlsx_sheet_formulas(pkg: _Package, name: str, data: bytes) -> frozenset[Cell]:
+    """Cells of one worksheet part whose `c` element has an `f` child.
+
+    `r` attributes are optional in OOXML: without one, a row follows the previous
+    row and a cell the previous cell of its row.
+    """
+    found: set[Cell] = set()
+    row = 0
+    column = 0
+    for event, elem in pkg.iterparse(name, data):
+        tag = elem.tag
+        if event == "start":
+            if tag in _ROW_TAGS:
+                row = _int_attr(pkg, name, elem.get("r"), row + 1)
+                column = 0
+            elif tag in _C_TAGS:
+                ref = elem.get("r")
+                if ref is None:
+                    column += 1
+                else:
+                    match = _CELL_REF.fullmatch(ref)
+                    if match is None:
+                        raise pkg.corrupt(f"{name}: bad cell reference {ref[:20]!r}")
+                    column, row = _column_number(match[1]), int(match[2])
+        elif tag in _C_TAGS:
+            if any(child.tag in _F_TAGS for child in elem):
+                found.add((row, column))
+            elem.clear()
+        elif tag in _ROW_TAGS:
+            elem.clear()
+    return frozenset(found)
+
+
+def _int_attr(pkg: _Package, part: str, value: str | None, default: int) -> int:
+    if value is None:
+        return default
+    value = value.strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > 9:
+        raise pkg.corrupt(f"{part}: bad number {value[:20]!r}")
+    return int(value)
+
+
+def _xlsx_properties(pkg: _Package) -> dict[str, str]:
+    part = _package_part(pkg, _DEFAULT_CUSTOM, _REL_CUSTOM_PROPERTIES)
+    if part is None:
+        return {}
+    data = pkg.read(part)
+    if data is None:
+        return {}
+    out: dict[str, str] = {}
+    for prop in pkg.parse(part, data):
+        if _local(prop.tag) != "property":
+            continue
+        name = prop.get("name")
+        if name is None:
+            continue
+        value = next(iter(prop), None)  # one vt:* child: lpwstr, i4, r8, bool, filetime, ...
+        out[name] = "" if value is None else "".join(value.itertext())
+    return out
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+# --- ods -------------------------------------------------------------------------------------------
+
+
+def _ods_formula_cells(pkg: _Package) -> dict[str, frozenset[Cell]]:
+    part = "content.xml"
+    data = pkg.read(part)
+    if data is None or not _has_marker(data, _ODS_FORMULA_HINTS, _ODS_FORMULA_MARK):
+        return {}
+    out: dict[str, frozenset[Cell]] = {}
+    found: set[Cell] = set()
+    total = 0
+    sheet = ""
+    depth = 0  # table:table nesting; only top-level tables are sheets
+    row = 0  # rows before the current one (1-based index of the current row is row + 1)
+    rows_repeated = 1
+    column = 0  # columns before the current cell
+    in_row = False
+    for event, elem in pkg.iterparse(part, data):
+        tag = elem.tag
+        if event == "start":
+            if tag == _T_TABLE:
+                depth += 1
+                if depth == 1:
+                    sheet, found, row = elem.get(_T_NAME, ""), set(), 0
+            elif depth != 1:
+                continue
+            elif tag == _T_ROW:
+                rows_repeated = _int_attr(pkg, part, elem.get(_T_ROWS_REPEATED), 1)
+                column, in_row = 0, True
+            elif tag in _T_CELLS and in_row:
+                repeated = _int_attr(pkg, part, elem.get(_T_COLUMNS_REPEATED), 1)
+                if elem.get(_T_FORMULA) is not None:
+                    total += repeated * rows_repeated
+                    if total > MAX_FORMULA_CELLS:
+                        raise SourceError(
+                            pkg.source, "too_large", f"{part}: more than {MAX_FORMULA_CELLS:,} formula cells"
+                        )
+                    found.update(
+                        (r, c)
+                        for r in range(row + 1, row + rows_repeated + 1)
+                        for c in range(column + 1, column + repeated + 1)
+                    )
+                column += repeated  # empty runs are only counted, never expanded
+                in_row = False  # until this cell ends: cells of a table nested in it are not ours
+        else:
+            if tag == _T_TABLE:
+                depth -= 1
+                if depth == 0 and found:
+                    out[sheet] = frozenset(found)
+            elif depth != 1:
+                continue
+            elif tag in _T_CELLS:
+                in_row = True
+                elem.clear()
+            elif tag == _T_ROW:
+                row += rows_repeated
+                in_row = False
+                elem.clear()
+    return out
+
+
+def _ods_properties(pkg: _Package) -> dict[str, str]:
+    part = "meta.xml"
+    data = pkg.read(part)
+    if data is None:
+        return {}
+    out: dict[str, str] = {}
+    for prop in pkg.parse(part, data).iter(_M_USER_DEFINED):
+        name = prop.get(_M_NAME)
+        if name is not None:
+            out[name] = "".join(prop.itertext())
+    return out

@@ -1,0 +1,240 @@
+"""find_gaps: what is still missing or wrong, as data (never exceptions), in the initiative's language.
+
+The JSON form is a contract that scheduled jobs rely on:
+{"initiative", "generated_at", "submissions": [{"partner", "source", "modified", "completion"}],
+ "gaps": [{"kind", "severity", "worksheet", "row", "column", "partner", "message"}],
+ "errors": [{"source", "message"}]}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from .i18n import CHANGE_MESSAGES, GAP_MESSAGES, PROBLEM_REASONS, word
+from .initiative import Initiative
+from .merge import PERSON_SEPARATORS, Merged, merge
+from .pull import PullResult, SourceProblem, pull
+from .submission import Note, Submission, completion, filled, required_cells
+from .templates import DEBRIEF_COLUMN, Kit
+from .text import Language
+from .values import normalise_key
+
+Severity = Literal["error", "warning"]
+KINDS = ("missing_submission", "missing_cell", "ownerless_role", "unknown_person", "invalid_value",
+         "structure_changed")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Gap:
+    kind: str
+    severity: Severity
+    worksheet: str | None
+    row: str | None
+    column: str | None
+    partner: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class SubmissionSummary:
+    partner: str | None
+    source: str
+    modified: str | None
+    completion: float
+
+
+@dataclass(frozen=True)
+class GapReport:
+    initiative: str
+    generated_at: str
+    submissions: tuple[SubmissionSummary, ...]
+    gaps: tuple[Gap, ...]
+    errors: tuple[SourceProblem, ...]
+
+    @property
+    def has_errors(self) -> bool:
+        """True when an error-severity gap exists or a source was unreadable (--fail-on-gaps)."""
+        return bool(self.errors) or any(g.severity == "error" for g in self.gaps)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "initiative": self.initiative,
+            "generated_at": self.generated_at,
+            "submissions": [asdict(s) for s in self.submissions],
+            "gaps": [asdict(g) for g in self.gaps],
+            "errors": [{"source": e.source, "message": e.message} for e in self.errors],
+        }
+
+
+def find_gaps(
+    sources: PullResult | Iterable[str | Path],
+    initiative: Initiative,
+    *,
+    now: dt.datetime | None = None,
+) -> GapReport:
+    pulled = sources if isinstance(sources, PullResult) else pull(sources, initiative)
+    merged = merge(pulled, initiative)
+    now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    describe = _Describer(initiative)
+    gaps: list[Gap] = []
+    for partner in initiative.partners:
+        if partner.id not in merged.partner_ids():
+            gaps.append(describe.gap("missing_submission", "error", partner=partner.id))
+    for submission in merged.accepted:
+        gaps += _structure_gaps(submission, describe)
+        gaps += _cell_gaps(submission, describe)
+    gaps += _initiative_gaps(merged, describe)
+    summaries = tuple(
+        SubmissionSummary(
+            partner=s.partner_id,
+            source=s.source,
+            modified=s.modified.isoformat() if s.modified else None,
+            completion=round(completion(s), 3),
+        )
+        for s in merged.accepted
+    )
+    return GapReport(initiative.name, now.isoformat(), summaries, tuple(gaps), pulled.errors)
+
+
+class _Describer:
+    """Gaps with messages in the initiative's language, naming tabs, rows and columns as partners see them."""
+
+    def __init__(self, initiative: Initiative) -> None:
+        self.initiative = initiative
+        self.language: Language = initiative.language
+        self.kit: Kit = initiative.kit
+        self.names = {p.id: p.name for p in initiative.partners}
+
+    def gap(
+        self,
+        kind: str,
+        severity: Severity,
+        worksheet: str | None = None,
+        row: str | None = None,
+        column: str | None = None,
+        partner: str | None = None,
+        message_key: str | None = None,
+        **params: str,
+    ) -> Gap:
+        fields = {
+            "partner": self.names.get(partner or "", partner or ""),
+            **self.where(worksheet, row, column),
+            **params,
+        }
+        message = GAP_MESSAGES[message_key or kind](self.language).format(**fields)
+        return Gap(kind, severity, worksheet, row, column, partner, message)
+
+    def where(self, worksheet_id: str | None, row_id: str | None, column_id: str | None) -> dict[str, str]:
+        if worksheet_id is None or worksheet_id not in {w.id for w in self.kit.worksheets}:
+            return {"worksheet": worksheet_id or "", "row": row_id or "", "column": column_id or ""}
+        worksheet = self.kit.worksheet(worksheet_id)
+        lang = self.language
+        row = next((r.label(lang) for r in worksheet.rows if r.id == row_id), None)
+        row = row or next((q.text(lang) for q in worksheet.debrief if q.id == row_id), row_id or "")
+        if column_id == DEBRIEF_COLUMN:
+            column = word("debrief", lang)
+        else:
+            column = next((c.header(lang) for c in worksheet.columns if c.id == column_id), column_id or "")
+        return {"worksheet": worksheet.tab(lang), "row": row, "column": column}
+
+    def change(self, note: Note) -> str:
+        fields = {**dict(note.params), **self.where(note.worksheet, note.row, note.column)}
+        fields.setdefault("where", fields["row"] if note.row else fields["column"])
+        return CHANGE_MESSAGES[note.code](self.language).format(**fields)
+
+
+def _structure_gaps(submission: Submission, describe: _Describer) -> list[Gap]:
+    gaps = [
+        describe.gap("structure_changed", "warning", note.worksheet, note.row, note.column,
+                     submission.partner_id, change=describe.change(note))
+        for note in submission.notes
+    ]  # fmt: skip
+    for location, text in submission.unmapped:
+        change = CHANGE_MESSAGES["unmapped_content"](describe.language).format(where=location, value=text)
+        gaps.append(
+            describe.gap("structure_changed", "warning", partner=submission.partner_id, change=change)
+        )
+    if submission.partner_id is None:  # name the file, since there is no partner to name
+        gaps = [
+            Gap(
+                g.kind,
+                g.severity,
+                g.worksheet,
+                g.row,
+                g.column,
+                None,
+                f"{Path(submission.source).name}{g.message}",
+            )
+            for g in gaps
+        ]
+    return gaps
+
+
+def _cell_gaps(submission: Submission, describe: _Describer) -> list[Gap]:
+    cells = submission.cells
+    partner = submission.partner_id
+    gaps = []
+    for c in cells[cells["problem"].notna()].to_dict(orient="records"):
+        reason = PROBLEM_REASONS[str(c["problem"])](describe.language)
+        gaps.append(
+            describe.gap(
+                "invalid_value",
+                "error",
+                str(c["worksheet"]),
+                str(c["row"]),
+                str(c["column"]),
+                partner,
+                value=str(c["text"]),
+                reason=reason,
+            )
+        )
+    done = cells[filled(cells)]
+    have = set(zip(done["worksheet"], done["row"], done["column"], strict=True))
+    order = {
+        key: i for i, key in enumerate(zip(cells["worksheet"], cells["row"], cells["column"], strict=True))
+    }
+    for worksheet, row, column in sorted(required_cells(describe.kit) - have, key=lambda k: order.get(k, 0)):
+        gaps.append(describe.gap("missing_cell", "warning", worksheet, row, column, partner))
+    roster = {normalise_key(p) for p in describe.initiative.people}
+    if roster:
+        person_columns = {
+            (w.id, c.id) for w in describe.kit.worksheets for c in w.columns if c.type == "person"
+        }
+        for c in done.to_dict(orient="records"):
+            worksheet, row, column = str(c["worksheet"]), str(c["row"]), str(c["column"])
+            if (worksheet, column) in person_columns:
+                for name in PERSON_SEPARATORS.split(str(c["value"])):
+                    if name.strip() and normalise_key(name) not in roster:
+                        gaps.append(
+                            describe.gap(
+                                "unknown_person",
+                                "warning",
+                                worksheet,
+                                row,
+                                column,
+                                partner,
+                                value=name.strip(),
+                            )
+                        )
+    return gaps
+
+
+def _initiative_gaps(merged: Merged, describe: _Describer) -> list[Gap]:
+    gaps = []
+    kit = describe.kit
+    for worksheet in kit.worksheets:
+        for row in worksheet.rows:
+            for column in worksheet.input_columns:
+                value = merged.values.get((worksheet.id, row.id, column.id))
+                if value not in (None, ""):
+                    continue
+                if column.owner:
+                    gaps.append(describe.gap("ownerless_role", "error", worksheet.id, row.id, column.id))
+                elif row.required and column.required and not worksheet.is_open:
+                    gaps.append(describe.gap("missing_cell", "error", worksheet.id, row.id, column.id,
+                                             message_key="missing_cell_everyone"))  # fmt: skip
+    return gaps

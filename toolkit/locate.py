@@ -1,0 +1,217 @@
+"""Finding a template's cells in a returned copy, by text first and recorded layout second.
+
+A copy comes back changed: tabs renamed or moved, rows or columns inserted, the
+metadata tab lost, or the content pasted into a new workbook. Cells are found by
+matching header and row-label text (tolerant of case, accents, spacing, NFC/NFD)
+in either language; the layout recorded in the copy is the fallback and the
+yardstick for saying what moved. Pure: works on RawWorkbook, never on a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from .i18n import WORDS
+from .layout import HEADER_ROW, entry_row_id
+from .metadata import a1
+from .rawbook import RawSheet
+from .submission import Note
+from .templates import DEBRIEF_COLUMN, Worksheet
+from .text import LANGUAGES
+from .values import normalise_key
+
+HEADER_SEARCH_ROWS = 60  # how far down a header row may have moved
+
+
+@dataclass
+class SheetMatch:
+    """Where one worksheet's cells are in one tab: (row id, column id) -> 1-based (row, column)."""
+
+    sheet: RawSheet
+    cells: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+    unmapped: list[tuple[str, str]] = field(default_factory=list)  # (location, text)
+
+
+def keys(texts: Iterable[str]) -> set[str]:
+    return {normalise_key(t) for t in texts if t}
+
+
+def _text_key(value: object) -> str:
+    return normalise_key(value) if isinstance(value, str) and value.strip() else ""
+
+
+def header_score(sheet: RawSheet, worksheet: Worksheet) -> tuple[int, int]:
+    """(best number of headers matched in one row, that row) over the top of the sheet."""
+    wanted = [keys(c.header(lang) for lang in LANGUAGES) for c in worksheet.columns]
+    best = (0, 0)
+    for index, cells in enumerate(sheet.rows[:HEADER_SEARCH_ROWS], start=1):
+        found = {_text_key(v) for v in cells} - {""}
+        score = sum(1 for k in wanted if k & found)
+        if score > best[0]:
+            best = (score, index)
+    return best
+
+
+def locate(
+    sheet: RawSheet, worksheet: Worksheet, recorded: dict[tuple[str, str], tuple[int, int]]
+) -> SheetMatch:
+    """Map every input cell of `worksheet` in `sheet`; note what moved and what could not be mapped."""
+    match = SheetMatch(sheet)
+    score, header_row = header_score(sheet, worksheet)
+    columns = _columns(sheet, worksheet, header_row if score else 0, recorded, match)
+    if worksheet.is_open:
+        rows = _entry_rows(sheet, worksheet, header_row or HEADER_ROW, columns)
+    else:
+        rows = _fixed_rows(sheet, worksheet, header_row, columns, recorded, match)
+    for column in worksheet.input_columns:
+        if column.id in columns:
+            for row_id, row in rows.items():
+                match.cells[(row_id, column.id)] = (row, columns[column.id])
+    _debrief(sheet, worksheet, recorded, match)
+    _moved(worksheet, recorded, match)
+    _unmapped(sheet, worksheet, header_row, columns, match)
+    return match
+
+
+def _columns(
+    sheet: RawSheet,
+    worksheet: Worksheet,
+    header_row: int,
+    recorded: dict[tuple[str, str], tuple[int, int]],
+    match: SheetMatch,
+) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    header = [_text_key(v) for v in sheet.rows[header_row - 1]] if header_row else []
+    for column in worksheet.columns:
+        wanted = keys(column.header(lang) for lang in LANGUAGES)
+        found = next((i for i, k in enumerate(header, start=1) if k in wanted), None)
+        if found is None:
+            found = next((c for (_, col_id), (_, c) in recorded.items() if col_id == column.id), None)
+            if found is None:
+                if column.type != "label":
+                    match.notes.append(Note("column_missing", worksheet.id, column=column.id))
+                continue
+            match.notes.append(Note("found_by_position", worksheet.id, column=column.id))
+        columns[column.id] = found
+    return columns
+
+
+def _fixed_rows(
+    sheet: RawSheet,
+    worksheet: Worksheet,
+    header_row: int,
+    columns: dict[str, int],
+    recorded: dict[tuple[str, str], tuple[int, int]],
+    match: SheetMatch,
+) -> dict[str, int]:
+    label_column = columns.get(worksheet.columns[0].id, 1)
+    by_label: dict[str, int] = {}
+    for index in range(header_row + 1, len(sheet.rows) + 1):
+        key = _text_key(sheet.value(index, label_column))
+        if key:
+            by_label.setdefault(key, index)
+    rows: dict[str, int] = {}
+    for row in worksheet.rows:
+        found = next(
+            (by_label[k] for k in keys(row.label(lang) for lang in LANGUAGES) if k in by_label), None
+        )
+        if found is None:
+            found = next((r for (row_id, _), (r, _) in recorded.items() if row_id == row.id), None)
+            taken = set(rows.values()) | set(by_label.values())
+            if found is None or found in taken:
+                match.notes.append(Note("row_missing", worksheet.id, row=row.id))
+                continue
+            match.notes.append(Note("found_by_position", worksheet.id, row=row.id))
+        rows[row.id] = found
+    return rows
+
+
+def _entry_rows(
+    sheet: RawSheet, worksheet: Worksheet, header_row: int, columns: dict[str, int]
+) -> dict[str, int]:
+    """An open worksheet's entries: each non-empty line under the header, up to the debrief."""
+    stop = keys(q.text(lang) for q in worksheet.debrief for lang in LANGUAGES) | keys(
+        ["Débreffage", "Debrief"]
+    )
+    rows: dict[str, int] = {}
+    for index in range(header_row + 1, len(sheet.rows) + 1):
+        values = [sheet.value(index, c) for c in columns.values()]
+        if any(_text_key(v) in stop for v in values if isinstance(v, str)):
+            break
+        if any(v not in ("", None) for v in values):
+            rows[entry_row_id(len(rows) + 1)] = index
+    return rows
+
+
+def _debrief(
+    sheet: RawSheet, worksheet: Worksheet, recorded: dict[tuple[str, str], tuple[int, int]], match: SheetMatch
+) -> None:
+    """A debrief answer is the first non-empty cell right of its question (merged cells keep it in B)."""
+    for question in worksheet.debrief:
+        wanted = keys(question.text(lang) for lang in LANGUAGES)
+        where = next(
+            (
+                (r, c)
+                for r, cells in enumerate(sheet.rows, start=1)
+                for c, v in enumerate(cells, start=1)
+                if _text_key(v) in wanted
+            ),
+            None,
+        )
+        if where is None:
+            if (question.id, DEBRIEF_COLUMN) in recorded:
+                match.cells[(question.id, DEBRIEF_COLUMN)] = recorded[(question.id, DEBRIEF_COLUMN)]
+                match.notes.append(Note("found_by_position", worksheet.id, row=question.id))
+            continue
+        row, column = where
+        width = len(sheet.rows[row - 1])
+        answer = next(
+            (c for c in range(column + 1, width + 1) if sheet.value(row, c) not in ("", None)), column + 1
+        )
+        match.cells[(question.id, DEBRIEF_COLUMN)] = (row, answer)
+
+
+def _moved(worksheet: Worksheet, recorded: dict[tuple[str, str], tuple[int, int]], match: SheetMatch) -> None:
+    if not recorded:
+        return
+    moved_rows = {k[0] for k, v in match.cells.items() if k in recorded and recorded[k][0] != v[0]}
+    moved_columns = {k[1] for k, v in match.cells.items() if k in recorded and recorded[k][1] != v[1]}
+    if moved_rows:
+        match.notes.append(Note("rows_moved", worksheet.id, params=(("count", str(len(moved_rows))),)))
+    if moved_columns - {DEBRIEF_COLUMN}:
+        match.notes.append(Note("columns_moved", worksheet.id, params=(("count", str(len(moved_columns))),)))
+
+
+def _unmapped(
+    sheet: RawSheet, worksheet: Worksheet, header_row: int, columns: dict[str, int], match: SheetMatch
+) -> None:
+    """Text in the table area or beside it that is neither template text nor a mapped cell: kept, reported."""
+    known = keys(
+        [worksheet.title(lang) for lang in LANGUAGES]
+        + [worksheet.description(lang) for lang in LANGUAGES]
+        + [c.header(lang) for c in worksheet.columns for lang in LANGUAGES]
+        + [r.label(lang) for r in worksheet.rows for lang in LANGUAGES]
+        + [q.text(lang) for q in worksheet.debrief for lang in LANGUAGES]
+    )
+    mapped = set(match.cells.values())
+    first = (header_row or HEADER_ROW) + 1
+    for r in range(first, len(sheet.rows) + 1):
+        for c, value in enumerate(sheet.rows[r - 1], start=1):
+            if value in ("", None) or (r, c) in mapped:
+                continue
+            if isinstance(value, str) and (normalise_key(value) in known or _is_toolkit_word(value)):
+                continue
+            match.unmapped.append((f"{sheet.name}!{a1(r, c)}", str(value)))
+
+
+@cache
+def _toolkit_words() -> frozenset[str]:
+    """The words the generator itself writes in a sheet (debrief heading, hint)."""
+    return frozenset(normalise_key(w(lang)) for w in WORDS.values() for lang in LANGUAGES)
+
+
+def _is_toolkit_word(value: str) -> bool:
+    return normalise_key(value) in _toolkit_words()

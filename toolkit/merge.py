@@ -1,0 +1,171 @@
+"""merge: partner copies into one master, losing no contribution and saying who wrote what.
+
+Deterministic and order-independent: submissions are sorted by the initiative's
+partner order before anything else; the same copy given twice counts once; of two
+different copies from one partner the newest wins and the other is listed as
+superseded; a master given back as a source is recognised and set aside.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .initiative import Initiative
+from .master import write_master
+from .pull import PullResult, pull
+from .submission import Submission
+from .templates import DEBRIEF_COLUMN, Column, Kit
+from .values import normalise_key
+
+CONTRIBUTION_COLUMNS = [
+    "worksheet", "row", "column", "partner", "partner_name", "value", "text", "problem",
+    "location", "source", "modified", "status",
+]  # fmt: skip
+PERSON_SEPARATORS = re.compile(r"\s*(?:[,;/\n]|\bet\b|\band\b|&)\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Merged:
+    """The master's cell values and every contribution behind them."""
+
+    initiative: Initiative
+    values: dict[tuple[str, str, str], object]  # (worksheet, row, column) -> master value
+    contributions: pd.DataFrame  # CONTRIBUTION_COLUMNS; status: used, superseded, unmapped
+    accepted: tuple[Submission, ...]  # one per partner (or per unidentified file)
+    superseded: tuple[Submission, ...]  # older copies from a partner who sent a newer one
+    duplicates: tuple[Submission, ...]  # the same content given again
+    ignored: tuple[Submission, ...]  # masters given as sources, untouched blank copies
+
+    def partner_ids(self) -> set[str]:
+        return {s.partner_id for s in self.accepted if s.partner_id}
+
+
+def merge(
+    sources: PullResult | Iterable[str | Path],
+    initiative: Initiative,
+    *,
+    out: Path | str | None = None,
+    now: dt.datetime | None = None,
+) -> Merged:
+    """Merge pulled copies (or pull `sources` first); write the master workbook to `out` if given."""
+    pulled = sources if isinstance(sources, PullResult) else pull(sources, initiative)
+    merged = combine(pulled.submissions, initiative)
+    if out is not None:
+        write_master(merged, Path(out), now=now)
+    return merged
+
+
+def partner_rank(initiative: Initiative) -> dict[str, int]:
+    return {p.id: i for i, p in enumerate(initiative.partners)}
+
+
+def sort_key(initiative: Initiative) -> Callable[[Submission], tuple[int, str, str, str]]:
+    rank = partner_rank(initiative)
+
+    def key(s: Submission) -> tuple[int, str, str, str]:
+        return (rank.get(s.partner_id or "", len(rank)), s.partner_id or "", s.source, s.fingerprint)
+
+    return key
+
+
+def combine(submissions: Iterable[Submission], initiative: Initiative) -> Merged:
+    ordered = sorted(submissions, key=sort_key(initiative))
+    ignored = [s for s in ordered if s.role == "master" or (s.role == "blank" and _is_untouched(s))]
+    groups: dict[str, list[Submission]] = {}
+    for submission in ordered:
+        if submission not in ignored:
+            groups.setdefault(submission.partner_id or f"file:{submission.source}", []).append(submission)
+    accepted, superseded, duplicates = [], [], []
+    for copies in groups.values():
+        distinct: dict[str, Submission] = {}
+        for copy in copies:
+            if copy.fingerprint in distinct:
+                duplicates.append(copy)
+            else:
+                distinct[copy.fingerprint] = copy
+        newest_first = sorted(distinct.values(), key=_newness, reverse=True)
+        accepted.append(newest_first[0])
+        superseded += newest_first[1:]
+    names = {p.id: p.name for p in initiative.partners}
+    contributions = _contributions(accepted, superseded, names)
+    used = contributions[contributions["status"] == "used"]
+    values = _master_values(initiative.kit, used, initiative.language)
+    return Merged(initiative, values, contributions, tuple(accepted), tuple(superseded),
+                  tuple(duplicates), tuple(ignored))  # fmt: skip
+
+
+def _newness(s: Submission) -> tuple[dt.datetime, dt.datetime, str]:
+    oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
+    return (s.modified or oldest, s.generated_at or oldest, s.source)
+
+
+def _is_untouched(s: Submission) -> bool:
+    return not (s.cells["text"] != "").any() and not s.unmapped
+
+
+def display_name(s: Submission, names: dict[str, str]) -> str:
+    return names.get(s.partner_id or "", s.partner_id or Path(s.source).name)
+
+
+def _contributions(
+    accepted: list[Submission], superseded: list[Submission], names: dict[str, str]
+) -> pd.DataFrame:
+    frames = []
+    for status, group in (("used", accepted), ("superseded", superseded)):
+        for s in group:
+            cells = s.cells[s.cells["text"] != ""]
+            frames.append(
+                cells.assign(partner=s.partner_id, partner_name=display_name(s, names), source=s.source,
+                             modified=s.modified, status=status)[CONTRIBUTION_COLUMNS]
+            )  # fmt: skip
+            if s.unmapped:
+                frames.append(pd.DataFrame(
+                    [{"worksheet": None, "row": None, "column": None, "partner": s.partner_id,
+                      "partner_name": display_name(s, names), "value": None, "text": text, "problem": None,
+                      "location": location, "source": s.source, "modified": s.modified,
+                      "status": "unmapped" if status == "used" else status}
+                     for location, text in s.unmapped],
+                    columns=CONTRIBUTION_COLUMNS,
+                ))  # fmt: skip
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=CONTRIBUTION_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _master_values(kit: Kit, used: pd.DataFrame, language: str) -> dict[tuple[str, str, str], object]:
+    values: dict[tuple[str, str, str], object] = {}
+    for (worksheet_id, row_id, column_id), group in used.groupby(["worksheet", "row", "column"], sort=False):
+        worksheet = kit.worksheet(str(worksheet_id))
+        column = None if column_id == DEBRIEF_COLUMN else worksheet.column(str(column_id))
+        values[(str(worksheet_id), str(row_id), str(column_id))] = combine_cell(column, group, language)
+    return values
+
+
+def combine_cell(column: Column | None, group: pd.DataFrame, language: str) -> object:
+    """One master value from one cell's contributions (in partner order)."""
+    valid = group[group["problem"].isna()]
+    if column is not None and column.type == "date" and len(valid):
+        dates = [v for v in valid["value"] if isinstance(v, dt.date)]
+        if dates and len(dates) == len(group):
+            return max(dates)
+    if column is not None and column.type == "person":
+        names: dict[str, str] = {}
+        for text in group["text"]:
+            for name in PERSON_SEPARATORS.split(str(text)):
+                if name.strip():
+                    names.setdefault(normalise_key(name), name.strip())
+        return ", ".join(names.values())
+    distinct = list(dict.fromkeys(str(t).strip() for t in group["text"]))
+    if len(distinct) == 1:
+        only = group.iloc[0]
+        typed = pd.isna(only["problem"]) and not isinstance(only["value"], str) and only["value"] is not None
+        return only["value"] if typed else distinct[0]
+    colon = " : " if language == "fr" else ": "
+    return "\n".join(f"{row.partner_name}{colon}{row.text}" for row in group.itertuples())

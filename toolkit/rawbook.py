@@ -1,0 +1,38 @@
+"""A returned copy as plain values, whatever it came from (.xlsx, .ods, a live Google spreadsheet).
+
+Backends fill these; locating cells works on them and never touches a file or an API.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RawSheet:
+    name: str
+    visible: bool
+    rows: Sequence[Sequence[object]]  # values from A1, '' for empty cells
+    formulas: frozenset[tuple[int, int]] = frozenset()  # 1-based (row, column) of formula cells
+
+    def value(self, row: int, column: int) -> object:
+        """Value at 1-based (row, column); '' outside the grid."""
+        if 0 < row <= len(self.rows):
+            cells = self.rows[row - 1]
+            if 0 < column <= len(cells):
+                value = cells[column - 1]
+                return "" if value is None else value
+        return ""
+
+
+@dataclass(frozen=True)
+class RawWorkbook:
+    source: str
+    sheets: tuple[RawSheet, ...]
+    properties: dict[str, str] = field(default_factory=dict)
+    modified: dt.datetime | None = None
+
+    def sheet(self, name: str) -> RawSheet | None:
+        return next((s for s in self.sheets if s.name == name), None)

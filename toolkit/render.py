@@ -1,0 +1,139 @@
+"""Turning pull results and gap reports into text: terminal table, JSON, CSV, Markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .gaps import GapReport
+from .pull import PullResult
+from .submission import completion
+from .text import Language
+
+UNREADABLE = "unreadable_source"
+GAP_FIELDS = ["kind", "severity", "worksheet", "row", "column", "partner", "message"]
+HEADINGS = {
+    "fr": {"partner": "Partenaire", "file": "Fichier", "completion": "Complétion", "problems": "Problèmes",
+           "severity": "Gravité", "kind": "Type", "message": "Message", "error": "erreur",
+           "warning": "avertissement", "unreadable": "Fichiers illisibles", "none": "Aucun écart.",
+           "gaps": "Écarts", "copies": "Copies reçues"},
+    "en": {"partner": "Partner", "file": "File", "completion": "Completion", "problems": "Problems",
+           "severity": "Severity", "kind": "Kind", "message": "Message", "error": "error",
+           "warning": "warning", "unreadable": "Unreadable files", "none": "No gaps.",
+           "gaps": "Gaps", "copies": "Copies received"},
+}  # fmt: skip
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A plain fixed-width table (the terminal's view)."""
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return "\n".join(lines)
+
+
+def percent(share: float, language: Language) -> str:
+    text = f"{share * 100:.0f}"
+    return f"{text} %" if language == "fr" else f"{text}%"
+
+
+def render_pull(result: PullResult, fmt: str) -> str:
+    language = result.language
+    h = HEADINGS[language]
+    if fmt == "csv":
+        return str(result.cells().to_csv(index=False))
+    summaries = [
+        {
+            "partner": s.partner_id,
+            "source": s.source,
+            "modified": s.modified.isoformat() if s.modified else None,
+            "completion": round(completion(s), 3),
+            "problems": int(s.cells["problem"].notna().sum()),
+            "changes": [n.code for n in s.notes] + ["unmapped_content"] * len(s.unmapped),
+        }
+        for s in result.submissions
+    ]
+    errors = [{"source": e.source, "code": e.code, "message": e.message} for e in result.errors]
+    if fmt == "json":
+        cells = result.cells().astype(object).where(result.cells().notna(), None)
+        records = [{k: _jsonable(v) for k, v in row.items()} for row in cells.to_dict(orient="records")]
+        return json.dumps(
+            {"submissions": summaries, "cells": records, "errors": errors}, ensure_ascii=False, indent=2
+        )
+    rows = [
+        [
+            s.partner_id or "?",
+            Path(s.source).name,
+            percent(completion(s), language),
+            str(int(s.cells["problem"].notna().sum()) + len(s.notes) + len(s.unmapped)),
+        ]
+        for s in result.submissions
+    ]
+    out = table([h["partner"], h["file"], h["completion"], h["problems"]], rows)
+    if errors:
+        out += f"\n\n{h['unreadable']}\n" + "\n".join(f"✗ {e['source']}: {e['message']}" for e in errors)
+    return out
+
+
+def gap_rows(report: GapReport) -> list[dict[str, Any]]:
+    """Gaps, then unreadable sources as rows of kind 'unreadable_source' (for flat formats)."""
+    rows = [dict(zip(GAP_FIELDS, (g.kind, g.severity, g.worksheet, g.row, g.column, g.partner, g.message),
+                     strict=True)) for g in report.gaps]  # fmt: skip
+    rows += [
+        {"kind": UNREADABLE, "severity": "error", "worksheet": None, "row": None, "column": None,
+         "partner": None, "message": f"{e.source}: {e.message}"}
+        for e in report.errors
+    ]  # fmt: skip
+    return rows
+
+
+def render_gaps(report: GapReport, fmt: str, language: Language) -> str:
+    h = HEADINGS[language]
+    if fmt == "json":
+        return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+    rows = gap_rows(report)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=GAP_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return buffer.getvalue()
+    if fmt == "md":
+        lines = [
+            f"# {h['gaps']} — {report.initiative}",
+            "",
+            f"_{report.generated_at}_",
+            "",
+            f"## {h['copies']}",
+            "",
+        ]
+        lines += [f"| {h['partner']} | {h['file']} | {h['completion']} |", "|---|---|---|"]
+        lines += [f"| {s.partner or '?'} | {Path(s.source).name} | {percent(s.completion, language)} |"
+                  for s in report.submissions]  # fmt: skip
+        lines += ["", f"## {h['gaps']}", ""]
+        if rows:
+            lines += [f"| {h['severity']} | {h['kind']} | {h['message']} |", "|---|---|---|"]
+            lines += [f"| {h[r['severity']]} | {r['kind']} | {_md(r['message'])} |" for r in rows]
+        else:
+            lines.append(h["none"])
+        return "\n".join(lines) + "\n"
+    if not rows:
+        return h["none"]
+    return table(
+        [h["severity"], h["kind"], h["message"]], [[h[r["severity"]], r["kind"], r["message"]] for r in rows]
+    )
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _jsonable(value: object) -> object:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

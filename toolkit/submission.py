@@ -1,0 +1,105 @@
+"""What pull produces: one Submission per returned copy, holding a tidy table of cells.
+
+The tidy table is the one shape merge, gaps, history and reports share (see CELL_COLUMNS).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .templates import Kit
+
+# One row per cell a partner can fill (empty ones included, so completion is computable):
+#   worksheet, row, column  template ids (column "answer" for debrief questions)
+#   value                   typed value (str, datetime.date, int/float, bool) or None when empty/invalid
+#   text                    what the partner typed, cleaned ('' when empty); kept even when invalid
+#   problem                 None, or a stable code: not_a_date, ambiguous_date, not_a_number,
+#                           not_yes_no, not_in_choices, formula
+#   location                where it was found in the copy, 'Tab!B7'
+CELL_COLUMNS = ["worksheet", "row", "column", "value", "text", "problem", "location"]
+# Provenance added when several submissions are put together:
+PROVENANCE_COLUMNS = ["partner", "source", "modified"]
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something pull noticed about a copy's structure (a renamed tab, an unmapped cell, …).
+
+    `code` is stable (tab_renamed, tab_moved, tab_found_by_content, rows_moved, columns_moved,
+    found_by_position, row_missing, column_missing, partner_from_filename, unknown_partner,
+    partner_not_in_initiative, metadata_missing, worksheet_missing, template_version);
+    `params` fill the message in the initiative's language.
+    """
+
+    code: str
+    worksheet: str | None = None
+    row: str | None = None
+    column: str | None = None
+    params: tuple[tuple[str, str], ...] = ()
+
+    def param(self, name: str) -> str:
+        return dict(self.params).get(name, "")
+
+
+@dataclass(frozen=True)
+class Submission:
+    source: str  # file path or spreadsheet URL, as given
+    partner_id: str | None  # None when the copy cannot say whose it is
+    kit_id: str
+    language: str
+    role: str  # "partner", "blank" or "master"
+    modified: dt.datetime | None  # file modification time (UTC), or the remote revision time
+    generated_at: dt.datetime | None
+    cells: pd.DataFrame = field(compare=False, repr=False)
+    notes: tuple[Note, ...] = ()
+    unmapped: tuple[tuple[str, str], ...] = ()  # (location, text) found outside the template's cells
+    kit: Kit | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def display_name(self) -> str:
+        return self.partner_id or self.source.rsplit("/", 1)[-1]
+
+    @property
+    def fingerprint(self) -> str:
+        """Same partner and same content -> same fingerprint (a copy given twice counts once)."""
+        digest = hashlib.sha256(f"{self.partner_id}|{self.kit_id}".encode())
+        for row in self.cells.sort_values(["worksheet", "row", "column"]).itertuples(index=False):
+            digest.update(f"{row.worksheet}|{row.row}|{row.column}|{row.text}\n".encode())
+        for location, text in sorted(self.unmapped):
+            digest.update(f"?|{location}|{text}\n".encode())
+        return digest.hexdigest()[:16]
+
+
+def required_cells(kit: Kit) -> set[tuple[str, str, str]]:
+    """(worksheet, row, column) of every cell the templates require (fixed worksheets only)."""
+    return {
+        (w.id, r.id, c.id)
+        for w in kit.worksheets
+        if not w.is_open
+        for r in w.rows
+        if r.required
+        for c in w.input_columns
+        if c.required
+    }
+
+
+def filled(cells: pd.DataFrame) -> pd.Series:
+    """Cells holding a usable value (not empty, not invalid)."""
+    return cells["value"].notna() & cells["problem"].isna()
+
+
+def completion(submission: Submission) -> float:
+    """Share of the required cells this copy fills with a valid value, 0..1."""
+    if submission.kit is None:
+        return 0.0
+    required = required_cells(submission.kit)
+    if not required:
+        return 1.0
+    cells = submission.cells
+    done = cells[filled(cells)]
+    keys = set(zip(done["worksheet"], done["row"], done["column"], strict=True))
+    return len(keys & required) / len(required)
