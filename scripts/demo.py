@@ -1,25 +1,76 @@
-"""The demo: run the toolkit end to end on the sample initiative (examples/initiative.yaml).
+"""The demo: the toolkit end to end on the sample initiative (examples/initiative.yaml).
+
+1. generate one workbook per partner;
+2. simulate a few partners filling theirs (examples/sample_answers.yaml), as returned copies;
+3. pull them back, merge them into a master, and list the gaps (Markdown and JSON).
 
 Writes into demo-output/ (or the folder given as first argument) and says where everything is.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
+import openpyxl
+import yaml
+
 import toolkit
+from toolkit.layout import workbook_layout
+from toolkit.render import render_gaps
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "initiative.yaml"
+ANSWERS = ROOT / "examples" / "sample_answers.yaml"
+
+
+def fill_copy(path: Path, answers: dict[str, dict[str, object]], initiative: toolkit.Initiative) -> None:
+    """Type a partner's answers into their copy, at the cells the layout gives."""
+    wb = openpyxl.load_workbook(path)
+    for sheet in workbook_layout(initiative.kit, initiative.language).sheets:
+        cells = {(r, c): (row, col) for r, c, row, col in sheet.input_cells()}
+        for row_id, columns in dict(answers.get(sheet.worksheet.id, {})).items():
+            for column_id, value in dict(columns).items():
+                row, col = cells[(row_id, column_id)]
+                wb[sheet.tab].cell(row=row, column=col, value=value)
+        for question_id, text in dict(answers.get("debrief", {})).items():
+            if (question_id, "answer") in cells:
+                row, col = cells[(question_id, "answer")]
+                wb[sheet.tab].cell(row=row, column=col, value=text)
+    wb.save(path)
 
 
 def main(out: Path) -> None:
     initiative = toolkit.load_initiative(EXAMPLE)
     copies = toolkit.generate(initiative, out / "copies")
-    print(f"{len(copies)} classeurs de partenaires dans {out / 'copies'}")
+    print(f"1. {len(copies)} classeurs générés dans {out / 'copies'}")
+
+    returned = out / "retours"
+    shutil.rmtree(returned, ignore_errors=True)
+    returned.mkdir(parents=True)
+    answers = yaml.safe_load(ANSWERS.read_text(encoding="utf-8"))
     for copy in copies:
-        print(f"  {copy.path.name}")
+        if copy.partner_id in answers:
+            target = returned / copy.path.name
+            shutil.copy(copy.path, target)
+            fill_copy(target, answers[copy.partner_id], initiative)
+    print(f"2. {len(answers)} copies remplies (simulées) dans {returned}")
+
+    pulled = toolkit.pull([returned], initiative)
+    master = out / "classeur-maitre.xlsx"
+    merged = toolkit.merge(pulled, initiative, out=master)
+    used = f"{len(merged.accepted)} copies, {len(merged.contributions)} contributions"
+    print(f"3. Classeur maître : {master} ({used})")
+
+    report = toolkit.find_gaps(pulled, initiative)
+    (out / "ecarts.md").write_text(render_gaps(report, "md", initiative.language), encoding="utf-8")
+    (out / "ecarts.json").write_text(render_gaps(report, "json", initiative.language), encoding="utf-8")
+    errors = sum(g.severity == "error" for g in report.gaps)
+    print(
+        f"4. Écarts : {out / 'ecarts.md'} et {out / 'ecarts.json'} ({errors} erreurs, "
+        f"{len(report.gaps) - errors} avertissements)"
+    )
 
 
 if __name__ == "__main__":

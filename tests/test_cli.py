@@ -19,7 +19,7 @@ def run() -> CliRunner:
 def test_help_lists_every_verb(run: CliRunner) -> None:
     result = run.invoke(main, ["--help"])
     assert result.exit_code == 0
-    for verb in ("init", "generate"):
+    for verb in ("init", "generate", "pull", "merge", "gaps"):
         assert f"  {verb} " in result.stdout
 
 

@@ -34,15 +34,18 @@ def only(result: api.PullResult) -> Submission:
 
 
 def test_values_are_typed_per_column(initiative: Initiative, copies: dict[str | None, Path]) -> None:
-    path = fill(copies["cdc-hochelaga"], {
-        (PROGRESS, "B5"): "  Démarrage de la table\nen 2019 ",
-        (PROGRESS, "C5"): dt.datetime(2026, 11, 2),
-        (PROGRESS, "C6"): "2 novembre 2026",
-        (PROGRESS, "C7"): "02/11/2026",
-        (PROGRESS, "C8"): "pas encore",
-        (BACKBONE, "B5"): "Isabelle Côté",
-        (BACKBONE, "B14"): "Oui, avec la CDC.",
-    })  # fmt: skip
+    path = fill(
+        copies["cdc-hochelaga"],
+        {
+            (PROGRESS, "B5"): "  Démarrage de la table\nen 2019 ",
+            (PROGRESS, "C5"): dt.datetime(2026, 11, 2),
+            (PROGRESS, "C6"): "2 novembre 2026",
+            (PROGRESS, "C7"): "02/11/2026",
+            (PROGRESS, "C8"): "pas encore",
+            (BACKBONE, "B5"): "Isabelle Côté",
+            (BACKBONE, "B14"): "Oui, avec la CDC.",
+        },
+    )
     s = only(api.pull([path], initiative))
     assert s.partner_id == "cdc-hochelaga" and s.kit_id == "collective_impact" and s.role == "partner"
     assert cell(s, "progress_canvas", "overview", "activities")["value"] == "Démarrage de la table\nen 2019"

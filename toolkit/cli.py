@@ -96,9 +96,12 @@ FORMATS = ["table", "json", "csv"]
 
 def _config_option(required: bool) -> Callable[[F], F]:
     return click.option(
-        "--config", "config", type=click.Path(dir_okay=False, path_type=Path), required=required,
+        "--config",
+        "config",
+        type=click.Path(dir_okay=False, path_type=Path),
+        required=required,
         help="The initiative file (initiative.yaml).",
-    )  # fmt: skip
+    )
 
 
 @main.command()
@@ -110,14 +113,19 @@ def pull(sources: tuple[Path, ...], config: Path | None, fmt: str) -> None:
     """Read filled copies (files and folders) back: completion and problems per copy."""
     initiative = api.load_initiative(config) if config else None
     result = api.pull(sources, initiative)
-    click.echo(render_pull(result, fmt))
+    click.echo(render_pull(result, fmt).rstrip("\n"))
 
 
 @main.command()
 @SOURCES
 @_config_option(required=True)
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The master workbook to write (.xlsx).")  # fmt: skip
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The master workbook to write (.xlsx).",
+)
 @reports_errors
 def merge(sources: tuple[Path, ...], config: Path, out: Path) -> None:
     """Merge partner copies into one master workbook with a Contributions tab."""
@@ -127,11 +135,14 @@ def merge(sources: tuple[Path, ...], config: Path, out: Path) -> None:
     fr = initiative.language == "fr"
     click.echo(
         f"{'Classeur maître écrit :' if fr else 'Master written:'} {out} "
-        + (f"({len(merged.accepted)} copies retenues, {len(merged.superseded)} remplacées, "
-           f"{len(merged.duplicates)} en double, {len(merged.ignored)} ignorées)" if fr else
-           f"({len(merged.accepted)} copies used, {len(merged.superseded)} superseded, "
-           f"{len(merged.duplicates)} duplicates, {len(merged.ignored)} ignored)")
-    )  # fmt: skip
+        + (
+            f"({len(merged.accepted)} copies retenues, {len(merged.superseded)} remplacées, "
+            f"{len(merged.duplicates)} en double, {len(merged.ignored)} ignorées)"
+            if fr
+            else f"({len(merged.accepted)} copies used, {len(merged.superseded)} superseded, "
+            f"{len(merged.duplicates)} duplicates, {len(merged.ignored)} ignored)"
+        )
+    )
     for error in pulled.errors:
         click.echo(f"✗ {error.source}: {error.message}", err=True)
 
@@ -148,6 +159,6 @@ def gaps(sources: tuple[Path, ...], config: Path, fmt: str, fail_on_gaps: bool) 
     """List what is missing or wrong: unanswered partners, empty cells, ownerless roles, invalid values."""
     initiative = api.load_initiative(config)
     report = api.find_gaps(sources, initiative)
-    click.echo(render_gaps(report, fmt, initiative.language))
+    click.echo(render_gaps(report, fmt, initiative.language).rstrip("\n"))
     if fail_on_gaps and report.has_errors:
         sys.exit(1)

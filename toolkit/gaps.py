@@ -24,8 +24,14 @@ from .text import Language
 from .values import normalise_key
 
 Severity = Literal["error", "warning"]
-KINDS = ("missing_submission", "missing_cell", "ownerless_role", "unknown_person", "invalid_value",
-         "structure_changed")  # fmt: skip
+KINDS = (
+    "missing_submission",
+    "missing_cell",
+    "ownerless_role",
+    "unknown_person",
+    "invalid_value",
+    "structure_changed",
+)
 
 
 @dataclass(frozen=True)
@@ -149,10 +155,17 @@ class _Describer:
 
 def _structure_gaps(submission: Submission, describe: _Describer) -> list[Gap]:
     gaps = [
-        describe.gap("structure_changed", "warning", note.worksheet, note.row, note.column,
-                     submission.partner_id, change=describe.change(note))
+        describe.gap(
+            "structure_changed",
+            "warning",
+            note.worksheet,
+            note.row,
+            note.column,
+            submission.partner_id,
+            change=describe.change(note),
+        )
         for note in submission.notes
-    ]  # fmt: skip
+    ]
     for location, text in submission.unmapped:
         change = CHANGE_MESSAGES["unmapped_content"](describe.language).format(where=location, value=text)
         gaps.append(
@@ -235,6 +248,14 @@ def _initiative_gaps(merged: Merged, describe: _Describer) -> list[Gap]:
                 if column.owner:
                     gaps.append(describe.gap("ownerless_role", "error", worksheet.id, row.id, column.id))
                 elif row.required and column.required and not worksheet.is_open:
-                    gaps.append(describe.gap("missing_cell", "error", worksheet.id, row.id, column.id,
-                                             message_key="missing_cell_everyone"))  # fmt: skip
+                    gaps.append(
+                        describe.gap(
+                            "missing_cell",
+                            "error",
+                            worksheet.id,
+                            row.id,
+                            column.id,
+                            message_key="missing_cell_everyone",
+                        )
+                    )
     return gaps

@@ -13,7 +13,7 @@ from .errors import ConfigError
 from .files import atomic_write
 from .initiative import Initiative, Partner, load_initiative
 from .layout import workbook_layout
-from .metadata import CopyInfo
+from .metadata import identity
 from .text import Language
 
 BLANK_NAME = {"fr": "vierge", "en": "blank"}
@@ -56,15 +56,8 @@ def generate(
     layout = workbook_layout(initiative.kit, language)
     built = []
     for partner in chosen:
-        info = CopyInfo(
-            initiative_id=initiative.id,
-            initiative_name=initiative.name,
-            kit_id=initiative.kit.id,
-            kit_version=initiative.kit.version,
-            language=language,
-            generated_at=now,
-            partner_id=partner.id if partner else None,
-            role="partner" if partner else "blank",
+        info = identity(
+            initiative, language, now, partner.id if partner else None, "partner" if partner else "blank"
         )
         spec = WorkbookSpec(
             layout=layout,

@@ -9,19 +9,39 @@ from typing import TYPE_CHECKING
 from .backends.xlsx import ExtraTab, WorkbookSpec, workbook_bytes
 from .cover import Line
 from .files import atomic_write
-from .i18n import long_date, word
+from .i18n import PROBLEM_REASONS, long_date, word
 from .layout import workbook_layout
-from .metadata import CopyInfo
+from .metadata import identity
 
 if TYPE_CHECKING:
     from .merge import Merged
 
 CONTRIBUTION_HEADERS = {
-    "fr": ("Feuille", "Ligne", "Colonne", "Partenaire", "Valeur", "Problème", "Emplacement dans la copie",
-           "Fichier source", "Modifié le", "Statut"),
-    "en": ("Worksheet", "Row", "Column", "Partner", "Value", "Problem", "Location in the copy",
-           "Source file", "Modified", "Status"),
-}  # fmt: skip
+    "fr": (
+        "Feuille",
+        "Ligne",
+        "Colonne",
+        "Partenaire",
+        "Valeur",
+        "Problème",
+        "Emplacement dans la copie",
+        "Fichier source",
+        "Modifié le",
+        "Statut",
+    ),
+    "en": (
+        "Worksheet",
+        "Row",
+        "Column",
+        "Partner",
+        "Value",
+        "Problem",
+        "Location in the copy",
+        "Source file",
+        "Modified",
+        "Status",
+    ),
+}
 STATUS = {
     "fr": {
         "used": "retenue",
@@ -38,15 +58,7 @@ def write_master(merged: Merged, path: Path, *, now: dt.datetime | None = None) 
     language = initiative.language
     now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
     layout = workbook_layout(initiative.kit, language)
-    info = CopyInfo(
-        initiative_id=initiative.id,
-        initiative_name=initiative.name,
-        kit_id=initiative.kit.id,
-        kit_version=initiative.kit.version,
-        language=language,
-        generated_at=now,
-        role="master",
-    )
+    info = identity(initiative, language, now, None, "master")
     spec = WorkbookSpec(
         layout=layout,
         info=info,
@@ -116,11 +128,21 @@ def _contributions_tab(merged: Merged) -> ExtraTab:
         modified = (
             c.modified.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if c.modified is not None else ""
         )
-        rows.append((
-            worksheet.tab(language) if worksheet else "", row_label, column_label, c.partner_name, c.text,
-            c.problem if isinstance(c.problem, str) else "", c.location or "", Path(c.source).name, modified,
-            STATUS[language].get(c.status, c.status),
-        ))  # fmt: skip
+        problem = PROBLEM_REASONS[c.problem](language) if isinstance(c.problem, str) else ""
+        rows.append(
+            (
+                worksheet.tab(language) if worksheet else "",
+                row_label,
+                column_label,
+                c.partner_name,
+                c.text,
+                problem,
+                c.location or "",
+                Path(c.source).name,
+                modified,
+                STATUS[language].get(c.status, c.status),
+            )
+        )
     return ExtraTab(
         title="Contributions",
         header=CONTRIBUTION_HEADERS[language],

@@ -24,9 +24,19 @@ from .templates import DEBRIEF_COLUMN, Column, Kit
 from .values import normalise_key
 
 CONTRIBUTION_COLUMNS = [
-    "worksheet", "row", "column", "partner", "partner_name", "value", "text", "problem",
-    "location", "source", "modified", "status",
-]  # fmt: skip
+    "worksheet",
+    "row",
+    "column",
+    "partner",
+    "partner_name",
+    "value",
+    "text",
+    "problem",
+    "location",
+    "source",
+    "modified",
+    "status",
+]
 PERSON_SEPARATORS = re.compile(r"\s*(?:[,;/\n]|\bet\b|\band\b|&)\s*", re.IGNORECASE)
 
 
@@ -96,8 +106,15 @@ def combine(submissions: Iterable[Submission], initiative: Initiative) -> Merged
     contributions = _contributions(accepted, superseded, names)
     used = contributions[contributions["status"] == "used"]
     values = _master_values(initiative.kit, used, initiative.language)
-    return Merged(initiative, values, contributions, tuple(accepted), tuple(superseded),
-                  tuple(duplicates), tuple(ignored))  # fmt: skip
+    return Merged(
+        initiative,
+        values,
+        contributions,
+        tuple(accepted),
+        tuple(superseded),
+        tuple(duplicates),
+        tuple(ignored),
+    )
 
 
 def _newness(s: Submission) -> tuple[dt.datetime, dt.datetime, str]:
@@ -121,18 +138,37 @@ def _contributions(
         for s in group:
             cells = s.cells[s.cells["text"] != ""]
             frames.append(
-                cells.assign(partner=s.partner_id, partner_name=display_name(s, names), source=s.source,
-                             modified=s.modified, status=status)[CONTRIBUTION_COLUMNS]
-            )  # fmt: skip
+                cells.assign(
+                    partner=s.partner_id,
+                    partner_name=display_name(s, names),
+                    source=s.source,
+                    modified=s.modified,
+                    status=status,
+                )[CONTRIBUTION_COLUMNS]
+            )
             if s.unmapped:
-                frames.append(pd.DataFrame(
-                    [{"worksheet": None, "row": None, "column": None, "partner": s.partner_id,
-                      "partner_name": display_name(s, names), "value": None, "text": text, "problem": None,
-                      "location": location, "source": s.source, "modified": s.modified,
-                      "status": "unmapped" if status == "used" else status}
-                     for location, text in s.unmapped],
-                    columns=CONTRIBUTION_COLUMNS,
-                ))  # fmt: skip
+                frames.append(
+                    pd.DataFrame(
+                        [
+                            {
+                                "worksheet": None,
+                                "row": None,
+                                "column": None,
+                                "partner": s.partner_id,
+                                "partner_name": display_name(s, names),
+                                "value": None,
+                                "text": text,
+                                "problem": None,
+                                "location": location,
+                                "source": s.source,
+                                "modified": s.modified,
+                                "status": "unmapped" if status == "used" else status,
+                            }
+                            for location, text in s.unmapped
+                        ],
+                        columns=CONTRIBUTION_COLUMNS,
+                    )
+                )
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=CONTRIBUTION_COLUMNS)

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .initiative import Initiative
 from .layout import SheetLayout, WorkbookLayout
 
 FORMAT = 1
@@ -57,6 +58,22 @@ class CopyInfo:
     templates: tuple[tuple[str, int, str], ...] = ()  # (worksheet id, version, tab title)
     # (worksheet id, row id, column id) -> (row, column), as recorded in the copy
     cells: dict[tuple[str, str, str], tuple[int, int]] = field(default_factory=dict, compare=False)
+
+
+def identity(
+    initiative: Initiative, language: str, generated_at: dt.datetime, partner_id: str | None, role: str
+) -> CopyInfo:
+    """The identity a copy of `initiative` made now carries."""
+    return CopyInfo(
+        initiative_id=initiative.id,
+        initiative_name=initiative.name,
+        kit_id=initiative.kit.id,
+        kit_version=initiative.kit.version,
+        language=language,
+        generated_at=generated_at,
+        partner_id=partner_id,
+        role=role,
+    )
 
 
 def records(info: CopyInfo, layout: WorkbookLayout) -> list[list[str]]:

@@ -20,7 +20,7 @@ from .rawbook import RawSheet, RawWorkbook
 from .submission import CELL_COLUMNS, PROVENANCE_COLUMNS, Note, Submission
 from .templates import DEBRIEF_COLUMN, Kit, Worksheet, load_kit
 from .text import LANGUAGES, Language
-from .values import FORMULA, parse_cell
+from .values import FORMULA, format_value, parse_cell
 
 DEFAULT_KIT = "collective_impact"
 IGNORED_PREFIXES = (".", "~$")  # hidden files, Office lock files (~$x.xlsx), LibreOffice (.~lock.x#)
@@ -54,8 +54,10 @@ class PullResult:
         return pd.concat(frames, ignore_index=True)
 
 
-def expand_sources(sources: Iterable[str | Path]) -> list[str]:
+def expand_sources(sources: str | Path | Iterable[str | Path]) -> list[str]:
     """Files as given; folders walked (sorted) for every visible file, so a stray PDF is reported too."""
+    if isinstance(sources, str | Path):
+        sources = [sources]  # one source, not the characters of its name
     found: list[str] = []
     for source in sources:
         path = Path(source)
@@ -70,7 +72,7 @@ def expand_sources(sources: Iterable[str | Path]) -> list[str]:
 
 
 def pull(
-    sources: Iterable[str | Path],
+    sources: str | Path | Iterable[str | Path],
     initiative: Initiative | None = None,
     *,
     reader: Reader | None = None,
@@ -107,16 +109,16 @@ def read_submission(raw: RawWorkbook, initiative: Initiative | None) -> Submissi
     rows: list[dict[str, object]] = []
     unmapped: list[tuple[str, str]] = []
     used: set[str] = set()
-    for position, worksheet in enumerate(kit.worksheets, start=1):
-        sheet, sheet_notes = _find_sheet(
-            content_sheets, worksheet, recorded_tabs.get(worksheet.id), used, position
-        )
+    matched_tabs: dict[str, str] = {}
+    for worksheet in kit.worksheets:
+        sheet, sheet_notes = _find_sheet(content_sheets, worksheet, recorded_tabs.get(worksheet.id), used)
         notes += sheet_notes
         if sheet is None:
             notes.append(Note("worksheet_missing", worksheet.id))
             match = None
         else:
             used.add(sheet.name)
+            matched_tabs[worksheet.id] = sheet.name
             recorded = {
                 (r, c): rc for (w, r, c), rc in (info.cells if info else {}).items() if w == worksheet.id
             }
@@ -124,6 +126,8 @@ def read_submission(raw: RawWorkbook, initiative: Initiative | None) -> Submissi
             notes += match.notes
             unmapped += match.unmapped
         rows += _cell_rows(worksheet, match, language)
+    if info is not None:
+        notes += _moved_tabs(kit, content_sheets, matched_tabs)
     if not used:
         raise SourceError(raw.source, "foreign_template", f"no worksheet of kit '{kit.id}' found")
     _check_template_versions(kit, info, notes)
@@ -157,7 +161,7 @@ def _kit_and_language(
 
 
 def _find_sheet(
-    sheets: Sequence[RawSheet], worksheet: Worksheet, recorded_tab: str | None, used: set[str], position: int
+    sheets: Sequence[RawSheet], worksheet: Worksheet, recorded_tab: str | None, used: set[str]
 ) -> tuple[RawSheet | None, list[Note]]:
     """The tab holding `worksheet`: by recorded name, by template tab name, or by its header row."""
     candidates = [s for s in sheets if s.name not in used]
@@ -177,9 +181,19 @@ def _find_sheet(
             notes.append(Note("tab_found_by_content", worksheet.id, params=(("tab", found.name),)))
     if recorded_tab and found.name != recorded_tab:
         notes.append(Note("tab_renamed", worksheet.id, params=(("old", recorded_tab), ("new", found.name))))
-    if recorded_tab and list(sheets).index(found) != position:
-        notes.append(Note("tab_moved", worksheet.id, params=(("tab", found.name),)))
     return found, notes
+
+
+def _moved_tabs(kit: Kit, sheets: Sequence[RawSheet], matched: dict[str, str]) -> list[Note]:
+    """Worksheet tabs no longer in the kit's order (moving the cover alone changes nothing)."""
+    position = {s.name: i for i, s in enumerate(sheets)}
+    expected = [w.id for w in kit.worksheets if w.id in matched]
+    actual = sorted(expected, key=lambda w: position[matched[w]])
+    return [
+        Note("tab_moved", w, params=(("tab", matched[w]),))
+        for w, found in zip(expected, actual, strict=True)
+        if w != found
+    ]
 
 
 def _cell_rows(worksheet: Worksheet, match: SheetMatch | None, language: Language) -> list[dict[str, object]]:
@@ -197,8 +211,17 @@ def _cell_rows(worksheet: Worksheet, match: SheetMatch | None, language: Languag
         if match and where and where in match.sheet.formulas:
             value, problem = None, FORMULA  # a formula where a value belongs: keep its shown text only
         location = f"{match.sheet.name}!{a1(*where)}" if match and where else None
-        out.append({"worksheet": worksheet.id, "row": row_id, "column": column_id, "value": value,
-                    "text": text, "problem": problem, "location": location})  # fmt: skip
+        out.append(
+            {
+                "worksheet": worksheet.id,
+                "row": row_id,
+                "column": column_id,
+                "value": value,
+                "text": text,
+                "problem": problem,
+                "location": location,
+            }
+        )
     return out
 
 
@@ -226,7 +249,7 @@ def _canonical_text(value: object, language: Language) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, bool):
-        return ("oui" if value else "non") if language == "fr" else ("yes" if value else "no")
+        return format_value(value, "yes_no", language)
     return str(value)
 
 
@@ -237,9 +260,12 @@ def _check_template_versions(kit: Kit, info: CopyInfo | None, notes: list[Note])
     for worksheet_id, version, _ in info.templates:
         if worksheet_id in versions and version and version != versions[worksheet_id]:
             notes.append(
-                Note("template_version", worksheet_id,
-                     params=(("copy", str(version)), ("current", str(versions[worksheet_id])))),
-            )  # fmt: skip
+                Note(
+                    "template_version",
+                    worksheet_id,
+                    params=(("copy", str(version)), ("current", str(versions[worksheet_id]))),
+                ),
+            )
 
 
 def _partner(

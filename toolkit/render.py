@@ -17,15 +17,37 @@ from .text import Language
 UNREADABLE = "unreadable_source"
 GAP_FIELDS = ["kind", "severity", "worksheet", "row", "column", "partner", "message"]
 HEADINGS = {
-    "fr": {"partner": "Partenaire", "file": "Fichier", "completion": "Complétion", "problems": "Problèmes",
-           "severity": "Gravité", "kind": "Type", "message": "Message", "error": "erreur",
-           "warning": "avertissement", "unreadable": "Fichiers illisibles", "none": "Aucun écart.",
-           "gaps": "Écarts", "copies": "Copies reçues"},
-    "en": {"partner": "Partner", "file": "File", "completion": "Completion", "problems": "Problems",
-           "severity": "Severity", "kind": "Kind", "message": "Message", "error": "error",
-           "warning": "warning", "unreadable": "Unreadable files", "none": "No gaps.",
-           "gaps": "Gaps", "copies": "Copies received"},
-}  # fmt: skip
+    "fr": {
+        "partner": "Partenaire",
+        "file": "Fichier",
+        "completion": "Complétion",
+        "problems": "Problèmes",
+        "severity": "Gravité",
+        "kind": "Type",
+        "message": "Message",
+        "error": "erreur",
+        "warning": "avertissement",
+        "unreadable": "Fichiers illisibles",
+        "none": "Aucun écart.",
+        "gaps": "Écarts",
+        "copies": "Copies reçues",
+    },
+    "en": {
+        "partner": "Partner",
+        "file": "File",
+        "completion": "Completion",
+        "problems": "Problems",
+        "severity": "Severity",
+        "kind": "Kind",
+        "message": "Message",
+        "error": "error",
+        "warning": "warning",
+        "unreadable": "Unreadable files",
+        "none": "No gaps.",
+        "gaps": "Gaps",
+        "copies": "Copies received",
+    },
+}
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -82,13 +104,28 @@ def render_pull(result: PullResult, fmt: str) -> str:
 
 def gap_rows(report: GapReport) -> list[dict[str, Any]]:
     """Gaps, then unreadable sources as rows of kind 'unreadable_source' (for flat formats)."""
-    rows = [dict(zip(GAP_FIELDS, (g.kind, g.severity, g.worksheet, g.row, g.column, g.partner, g.message),
-                     strict=True)) for g in report.gaps]  # fmt: skip
+    rows = [
+        dict(
+            zip(
+                GAP_FIELDS,
+                (g.kind, g.severity, g.worksheet, g.row, g.column, g.partner, g.message),
+                strict=True,
+            )
+        )
+        for g in report.gaps
+    ]
     rows += [
-        {"kind": UNREADABLE, "severity": "error", "worksheet": None, "row": None, "column": None,
-         "partner": None, "message": f"{e.source}: {e.message}"}
+        {
+            "kind": UNREADABLE,
+            "severity": "error",
+            "worksheet": None,
+            "row": None,
+            "column": None,
+            "partner": None,
+            "message": f"{e.source}: {e.message}",
+        }
         for e in report.errors
-    ]  # fmt: skip
+    ]
     return rows
 
 
@@ -113,8 +150,10 @@ def render_gaps(report: GapReport, fmt: str, language: Language) -> str:
             "",
         ]
         lines += [f"| {h['partner']} | {h['file']} | {h['completion']} |", "|---|---|---|"]
-        lines += [f"| {s.partner or '?'} | {Path(s.source).name} | {percent(s.completion, language)} |"
-                  for s in report.submissions]  # fmt: skip
+        lines += [
+            f"| {s.partner or '?'} | {Path(s.source).name} | {percent(s.completion, language)} |"
+            for s in report.submissions
+        ]
         lines += ["", f"## {h['gaps']}", ""]
         if rows:
             lines += [f"| {h['severity']} | {h['kind']} | {h['message']} |", "|---|---|---|"]

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import BinaryIO
 from xml.parsers import expat
 
-from toolkit.errors import SourceError
+from .errors import SourceError
+from .metadata import column_letter
 
 MAX_TOTAL_UNCOMPRESSED = 100 * 1024 * 1024  # bytes, sum over all members
 MAX_RATIO = 200  # uncompressed / compressed, per member ...
@@ -572,15 +573,7 @@ def _big(digits: str, limit: int) -> bool:
     return len(digits) > len(str(limit)) or (len(digits) == len(str(limit)) and int(digits) > limit)
 
 
-def _column_letters(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-_MAX_COLUMN = _column_letters(MAX_COLUMNS)  # "ALL"
+_MAX_COLUMN = column_letter(MAX_COLUMNS)  # "ALL"
 
 
 def _size(n: int) -> str:

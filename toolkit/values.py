@@ -33,6 +33,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .i18n import long_date
+from .text import Language
+
 __all__ = [
     "COLUMN_TYPES",
     "PROBLEM_CODES",
@@ -93,12 +96,14 @@ class Parsed:
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\ufeff\u2060"), None)
 
 
-def _language(language: str) -> str:
+def _language(language: str) -> Language:
     """'fr', 'fr-CA', 'FR' → 'fr'; 'en', 'en_CA' → 'en'."""
     code = re.split(r"[-_]", language.strip().lower(), maxsplit=1)[0]
-    if code not in ("fr", "en"):
-        raise ValueError(f"unknown language: {language!r} (expected 'fr' or 'en')")
-    return code
+    if code == "fr":
+        return "fr"
+    if code == "en":
+        return "en"
+    raise ValueError(f"unknown language: {language!r} (expected 'fr' or 'en')")
 
 
 def _clean_line(text: str) -> str:
@@ -269,37 +274,6 @@ _IGNORED_WORDS = frozenset(
         "on",
     }
 )
-
-_MONTH_NAMES = {
-    "fr": (
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
 
 _TIME_SUFFIX = (
     r"(?:\s*[t ]\s*\d{1,2}\s*[:h]\s*\d{2}(?:\s*:\s*\d{2}(?:[.,]\d+)?)?"
@@ -561,14 +535,6 @@ def parse_cell(column_type: str, raw: object, language: str, choices: Sequence[s
 # --------------------------------------------------------------------------- display
 
 
-def _format_date(value: dt.date, language: str) -> str:
-    month = _MONTH_NAMES[language][value.month - 1]
-    if language == "fr":
-        day = "1er" if value.day == 1 else str(value.day)
-        return f"{day} {month} {value.year}"
-    return f"{month} {value.day}, {value.year}"
-
-
 def format_value(value: object, column_type: str, language: str) -> str:
     """Display a typed value: '2 novembre 2026' / 'November 2, 2026', oui/non or
     yes/no, numbers with a decimal comma in French. ``None`` gives ''.
@@ -584,12 +550,12 @@ def format_value(value: object, column_type: str, language: str) -> str:
         text = _natural_number_text(value)
         return text.replace(".", ",") if lang == "fr" else text
     if isinstance(value, dt.datetime):
-        shown = _format_date(value.date(), lang)
+        shown = long_date(value.date(), lang)
         if column_type == "date" or value.time() == dt.time(0, 0):
             return shown
         return f"{shown} {_time_text(value.time())}"
     if isinstance(value, dt.date):
-        return _format_date(value, lang)
+        return long_date(value, lang)
     if isinstance(value, str):
         return value
     return _natural_text(value, lang)
