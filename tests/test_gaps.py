@@ -174,7 +174,7 @@ def test_cli_pull_table_and_csv(copies: dict[str | None, Path]) -> None:
     ]
     csv_out = CliRunner().invoke(main, ["pull", str(copies["ecole-baril"]), "--format", "csv"])
     header, *rows = csv_out.stdout.splitlines()
-    assert header == "worksheet,row,column,value,text,problem,location,partner,source,modified"
+    assert header == "worksheet,row,column,value,text,problem,location,origin,partner,source,modified"
     assert rows[0].startswith("progress_canvas,overview,activities,Ateliers de lecture,Ateliers de lecture,,")
 
 

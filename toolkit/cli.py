@@ -70,6 +70,12 @@ def init(directory: Path) -> None:
     help="Language of the workbooks (default: the initiative's).",
 )
 @click.option(
+    "--prefill",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Start from this master workbook (next round): partners update rather than start over.",
+)
+@click.option(
     "--partner",
     "partners",
     multiple=True,
@@ -77,10 +83,18 @@ def init(directory: Path) -> None:
     help="Only this partner (repeatable). Default: every partner.",
 )
 @reports_errors
-def generate(config: Path, out: Path, language: str | None, partners: tuple[str, ...]) -> None:
+def generate(
+    config: Path, out: Path, language: str | None, prefill: Path | None, partners: tuple[str, ...]
+) -> None:
     """Write one Excel workbook per partner, and a blank copy, into OUT."""
     initiative = api.load_initiative(config)
-    copies = api.generate(initiative, out, language=language, partners=partners)  # type: ignore[arg-type]
+    copies = api.generate(
+        initiative,
+        out,
+        language=language,  # type: ignore[arg-type]
+        partners=partners,
+        prefill=prefill,
+    )
     for copy in copies:
         click.echo(str(copy.path))
     language = language or initiative.language

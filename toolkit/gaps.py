@@ -191,7 +191,8 @@ def _cell_gaps(submission: Submission, describe: _Describer) -> list[Gap]:
     cells = submission.cells
     partner = submission.partner_id
     gaps = []
-    for c in cells[cells["problem"].notna()].to_dict(orient="records"):
+    own = cells[cells["origin"] == "partner"]  # what the partner kept from a pre-fill is not theirs to fix
+    for c in own[own["problem"].notna()].to_dict(orient="records"):
         reason = PROBLEM_REASONS[str(c["problem"])](describe.language)
         gaps.append(
             describe.gap(
@@ -217,7 +218,7 @@ def _cell_gaps(submission: Submission, describe: _Describer) -> list[Gap]:
         person_columns = {
             (w.id, c.id) for w in describe.kit.worksheets for c in w.columns if c.type == "person"
         }
-        for c in done.to_dict(orient="records"):
+        for c in done[done["origin"] == "partner"].to_dict(orient="records"):
             worksheet, row, column = str(c["worksheet"]), str(c["row"]), str(c["column"])
             if (worksheet, column) in person_columns:
                 for name in PERSON_SEPARATORS.split(str(c["value"])):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .backends.files import read_file
 from .backends.xlsx import WorkbookSpec, workbook_bytes
 from .cover import cover_lines
 from .errors import ConfigError
@@ -14,6 +15,8 @@ from .files import atomic_write
 from .initiative import Initiative, Partner, load_initiative
 from .layout import workbook_layout
 from .metadata import identity
+from .pull import read_submission
+from .templates import DEBRIEF_COLUMN
 from .text import Language
 
 BLANK_NAME = {"fr": "vierge", "en": "blank"}
@@ -23,6 +26,26 @@ BLANK_NAME = {"fr": "vierge", "en": "blank"}
 class GeneratedCopy:
     partner_id: str | None  # None for the blank copy
     path: Path
+
+
+def prefill_values(
+    master: Path, initiative: Initiative
+) -> tuple[dict[tuple[str, str, str], object], dict[tuple[str, str, str], str]]:
+    """A master's table cells: the values to write and the text each shows (debriefs start empty)."""
+    submission = read_submission(read_file(master), initiative)
+    if submission.role != "master":
+        raise ConfigError(
+            f"{master}: not a master workbook (made by 'toolkit merge'); cannot pre-fill from it"
+        )
+    values: dict[tuple[str, str, str], object] = {}
+    texts: dict[tuple[str, str, str], str] = {}
+    for cell in submission.cells.to_dict(orient="records"):
+        if cell["text"] and cell["column"] != DEBRIEF_COLUMN:
+            key = (str(cell["worksheet"]), str(cell["row"]), str(cell["column"]))
+            usable = cell["problem"] is None and cell["value"] is not None
+            values[key] = cell["value"] if usable else cell["text"]
+            texts[key] = str(cell["text"])
+    return values, texts
 
 
 def copy_filename(initiative: Initiative, partner: Partner | None, language: Language) -> str:
@@ -37,11 +60,14 @@ def generate(
     partners: Sequence[str] = (),
     blank: bool = True,
     now: dt.datetime | None = None,
+    prefill: Path | str | None = None,
 ) -> list[GeneratedCopy]:
     """Write one .xlsx per partner (all, or those named) plus a blank copy; return what was written.
 
-    Every copy is built in memory before the first file is written, so a bad
-    partner id or template leaves the output folder untouched.
+    With `prefill` (a master workbook), the copies start from the merged state of the last round
+    so partners update rather than start over; what was pre-filled is recorded in each copy, so
+    an unchanged value is never attributed to the partner. Every copy is built in memory before
+    the first file is written, so a bad partner id or template leaves the output folder untouched.
     """
     if not isinstance(initiative, Initiative):
         initiative = load_initiative(initiative)
@@ -54,10 +80,12 @@ def generate(
     if blank:
         chosen.append(None)
     layout = workbook_layout(initiative.kit, language)
+    values, texts = prefill_values(Path(prefill), initiative) if prefill else ({}, {})
     built = []
     for partner in chosen:
-        info = identity(
-            initiative, language, now, partner.id if partner else None, "partner" if partner else "blank"
+        role = "partner" if partner else "blank"
+        info = replace(
+            identity(initiative, language, now, partner.id if partner else None, role), prefill=texts
         )
         spec = WorkbookSpec(
             layout=layout,
@@ -65,6 +93,7 @@ def generate(
             cover=cover_lines(initiative, initiative.kit, partner, language),
             people=initiative.people,
             password=initiative.protection_password,
+            values=values,
         )
         built.append((partner, workbook_bytes(spec)))
     out = Path(out_dir)

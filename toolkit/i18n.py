@@ -90,6 +90,7 @@ WORDS: dict[str, Text] = {
         "Fill in the yellow cells. Notes on the labels (red triangle) describe each row.",
     ),
     "entry": Text("Entrée", "Entry"),
+    "carried_over": Text("Classeur maître précédent", "Previous master"),
     "yes": Text("Oui", "Yes"),
     "no": Text("Non", "No"),
     "person_prompt": Text(

@@ -39,6 +39,32 @@ class Coordinator:
 
 
 @dataclass(frozen=True)
+class GoogleSettings:
+    """Where and how partner spreadsheets live in Google Drive (see README, 'Google Sheets')."""
+
+    folder_id: str | None = None
+    auth: str = "oauth"  # "oauth" (the coordinator's account) or "service_account"
+    credentials: Path | None = None  # OAuth client file or service-account key
+    notify: bool = False  # Drive sends partners an email when a copy is shared with them
+    locale: str = "fr_CA"
+    time_zone: str = "America/Toronto"
+    manifest: Path | None = None  # where generate records each partner's spreadsheet
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """How reports and reminders are sent; the password is read from an environment variable."""
+
+    host: str
+    sender: str
+    port: int = 587
+    security: str = "starttls"  # "starttls", "ssl" or "none"
+    username: str | None = None
+    password_env: str | None = None
+    recipients: tuple[str, ...] = ()  # default: the coordinator's email
+
+
+@dataclass(frozen=True)
 class Initiative:
     id: str
     name: str
@@ -50,6 +76,9 @@ class Initiative:
     coordinator: Coordinator | None = None
     return_to: str | None = None
     protection_password: str | None = None
+    google: GoogleSettings = GoogleSettings()
+    smtp: SmtpSettings | None = None
+    history_path: Path | None = None  # SQLite history of report runs
     path: Path | None = None
 
     def partner(self, partner_id: str) -> Partner:
@@ -104,7 +133,38 @@ def load_initiative(path: Path | str) -> Initiative:
         coordinator=Coordinator(coordinator["name"], coordinator.get("email")) if coordinator else None,
         return_to=data.get("return_to"),
         protection_password=data.get("protection_password") or None,
+        google=_google(data.get("google", {}), data["language"], path.parent),
+        smtp=_smtp(data["smtp"]) if "smtp" in data else None,
+        history_path=path.parent / data.get("history", "history.sqlite"),
         path=path,
+    )
+
+
+def _google(data: dict[str, object], language: str, base: Path) -> GoogleSettings:
+    def path_of(key: str) -> Path | None:
+        return base / str(data[key]) if key in data else None
+
+    return GoogleSettings(
+        folder_id=str(data["folder_id"]) if "folder_id" in data else None,
+        auth=str(data.get("auth", "oauth")),
+        credentials=path_of("credentials"),
+        notify=bool(data.get("notify", False)),
+        locale=str(data.get("locale", "fr_CA" if language == "fr" else "en_CA")),
+        time_zone=str(data.get("time_zone", "America/Toronto")),
+        manifest=path_of("manifest") or base / "google_manifest.json",
+    )
+
+
+def _smtp(data: dict[str, object]) -> SmtpSettings:
+    security = str(data.get("security", "starttls"))
+    return SmtpSettings(
+        host=str(data["host"]),
+        sender=str(data["sender"]),
+        port=int(str(data.get("port", {"ssl": 465, "none": 25}.get(security, 587)))),
+        security=security,
+        username=str(data["username"]) if "username" in data else None,
+        password_env=str(data["password_env"]) if "password_env" in data else None,
+        recipients=tuple(str(r) for r in data.get("recipients", [])),  # type: ignore[attr-defined]
     )
 
 

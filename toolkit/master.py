@@ -47,8 +47,14 @@ STATUS = {
         "used": "retenue",
         "superseded": "remplacée par une copie plus récente",
         "unmapped": "hors gabarit",
+        "carried_over": "reprise, inchangée, du classeur maître précédent",
     },
-    "en": {"used": "used", "superseded": "superseded by a newer copy", "unmapped": "outside the template"},
+    "en": {
+        "used": "used",
+        "superseded": "superseded by a newer copy",
+        "unmapped": "outside the template",
+        "carried_over": "carried over unchanged from the previous master",
+    },
 }
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .i18n import word
 from .initiative import Initiative
 from .master import write_master
 from .pull import PullResult, pull
@@ -103,9 +104,8 @@ def combine(submissions: Iterable[Submission], initiative: Initiative) -> Merged
         accepted.append(newest_first[0])
         superseded += newest_first[1:]
     names = {p.id: p.name for p in initiative.partners}
-    contributions = _contributions(accepted, superseded, names)
-    used = contributions[contributions["status"] == "used"]
-    values = _master_values(initiative.kit, used, initiative.language)
+    contributions = _contributions(accepted, superseded, names, word("carried_over", initiative.language))
+    values = _master_values(initiative.kit, contributions, initiative.language)
     return Merged(
         initiative,
         values,
@@ -131,14 +131,17 @@ def display_name(s: Submission, names: dict[str, str]) -> str:
 
 
 def _contributions(
-    accepted: list[Submission], superseded: list[Submission], names: dict[str, str]
+    accepted: list[Submission], superseded: list[Submission], names: dict[str, str], carried_name: str
 ) -> pd.DataFrame:
+    """Every non-empty value with its provenance. A value a copy was pre-filled with and the partner
+    left unchanged is the previous master's, not the partner's: it is listed once, as carried over."""
     frames = []
     for status, group in (("used", accepted), ("superseded", superseded)):
         for s in group:
             cells = s.cells[s.cells["text"] != ""]
+            own = cells["origin"] == "partner"
             frames.append(
-                cells.assign(
+                cells[own].assign(
                     partner=s.partner_id,
                     partner_name=display_name(s, names),
                     source=s.source,
@@ -146,6 +149,16 @@ def _contributions(
                     status=status,
                 )[CONTRIBUTION_COLUMNS]
             )
+            if status == "used":
+                frames.append(
+                    cells[~own].assign(
+                        partner=None,
+                        partner_name=carried_name,
+                        source=s.source,
+                        modified=s.modified,
+                        status="carried_over",
+                    )[CONTRIBUTION_COLUMNS]
+                )
             if s.unmapped:
                 frames.append(
                     pd.DataFrame(
@@ -172,12 +185,21 @@ def _contributions(
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=CONTRIBUTION_COLUMNS)
-    return pd.concat(frames, ignore_index=True)
+    table = pd.concat(frames, ignore_index=True)
+    carried = table["status"] == "carried_over"
+    once = ~(carried & table.duplicated(["worksheet", "row", "column", "text", "status"]))
+    return table[once].reset_index(drop=True)
 
 
-def _master_values(kit: Kit, used: pd.DataFrame, language: str) -> dict[tuple[str, str, str], object]:
+def _master_values(
+    kit: Kit, contributions: pd.DataFrame, language: str
+) -> dict[tuple[str, str, str], object]:
+    """Partners' values where any wrote one; else what was carried over from the last master."""
+    used = contributions[contributions["status"].isin(["used", "carried_over"])]
     values: dict[tuple[str, str, str], object] = {}
     for (worksheet_id, row_id, column_id), group in used.groupby(["worksheet", "row", "column"], sort=False):
+        if (group["status"] == "used").any():
+            group = group[group["status"] == "used"]
         worksheet = kit.worksheet(str(worksheet_id))
         column = None if column_id == DEBRIEF_COLUMN else worksheet.column(str(column_id))
         values[(str(worksheet_id), str(row_id), str(column_id))] = combine_cell(column, group, language)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .initiative import Initiative
 from .layout import SheetLayout, WorkbookLayout
@@ -58,6 +58,8 @@ class CopyInfo:
     templates: tuple[tuple[str, int, str], ...] = ()  # (worksheet id, version, tab title)
     # (worksheet id, row id, column id) -> (row, column), as recorded in the copy
     cells: dict[tuple[str, str, str], tuple[int, int]] = field(default_factory=dict, compare=False)
+    # (worksheet id, row id, column id) -> text the copy was pre-filled with (next cycle from a master)
+    prefill: dict[tuple[str, str, str], str] = field(default_factory=dict, compare=False)
 
 
 def identity(
@@ -92,6 +94,7 @@ def records(info: CopyInfo, layout: WorkbookLayout) -> list[list[str]]:
     for sheet in layout.sheets:
         rows.append(["worksheet", sheet.worksheet.id, str(sheet.worksheet.version), sheet.tab])
         rows += [["cell", sheet.worksheet.id, r, c, a1(row, col)] for r, c, row, col in sheet.input_cells()]
+    rows += [["prefill", w, r, c, text] for (w, r, c), text in info.prefill.items()]
     return rows
 
 
@@ -131,6 +134,7 @@ def parse_records(rows: Iterable[Sequence[object]]) -> CopyInfo | None:
     values: dict[str, str] = {}
     templates: list[tuple[str, int, str]] = []
     cells: dict[tuple[str, str, str], tuple[int, int]] = {}
+    prefill: dict[tuple[str, str, str], str] = {}
     seen_format = False
     for raw in rows:
         row = [_text(v) for v in raw]
@@ -146,9 +150,11 @@ def parse_records(rows: Iterable[Sequence[object]]) -> CopyInfo | None:
                 cells[(row[1], row[2], row[3])] = parse_a1(row[4])
             except ValueError:
                 continue
+        elif kind == "prefill" and len(row) > 4:
+            prefill[(row[1], row[2], row[3])] = row[4]
     if not seen_format or "initiative" not in values:
         return None
-    return _info(values, tuple(templates), cells)
+    return replace(_info(values, tuple(templates), cells), prefill=prefill)
 
 
 def parse_properties(props: dict[str, str]) -> CopyInfo | None:

@@ -125,7 +125,7 @@ def read_submission(raw: RawWorkbook, initiative: Initiative | None) -> Submissi
             match = locate(sheet, worksheet, recorded)
             notes += match.notes
             unmapped += match.unmapped
-        rows += _cell_rows(worksheet, match, language)
+        rows += _cell_rows(worksheet, match, language, info.prefill if info else {})
     if info is not None:
         notes += _moved_tabs(kit, content_sheets, matched_tabs)
     if not used:
@@ -196,8 +196,16 @@ def _moved_tabs(kit: Kit, sheets: Sequence[RawSheet], matched: dict[str, str]) -
     ]
 
 
-def _cell_rows(worksheet: Worksheet, match: SheetMatch | None, language: Language) -> list[dict[str, object]]:
-    """One tidy row per input cell; cells that could not be found are empty, so they count as missing."""
+def _cell_rows(
+    worksheet: Worksheet,
+    match: SheetMatch | None,
+    language: Language,
+    prefill: dict[tuple[str, str, str], str],
+) -> list[dict[str, object]]:
+    """One tidy row per input cell; cells that could not be found are empty, so they count as missing.
+
+    A cell still showing what the copy was pre-filled with is marked origin "prefill": the partner
+    kept it, but did not write it."""
     expected = [(r.id, c.id) for r in worksheet.rows for c in worksheet.input_columns]
     expected += [(q.id, DEBRIEF_COLUMN) for q in worksheet.debrief]
     positions = match.cells if match else {}
@@ -220,6 +228,9 @@ def _cell_rows(worksheet: Worksheet, match: SheetMatch | None, language: Languag
                 "text": text,
                 "problem": problem,
                 "location": location,
+                "origin": "prefill"
+                if text and prefill.get((worksheet.id, row_id, column_id)) == text
+                else "partner",
             }
         )
     return out

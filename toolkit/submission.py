@@ -20,7 +20,9 @@ from .templates import Kit
 #   problem                 None, or a stable code: not_a_date, ambiguous_date, not_a_number,
 #                           not_yes_no, not_in_choices, formula
 #   location                where it was found in the copy, 'Tab!B7'
-CELL_COLUMNS = ["worksheet", "row", "column", "value", "text", "problem", "location"]
+#   origin                  "partner", or "prefill" when the cell still shows what the copy was
+#                           pre-filled with from the last round's master (kept, not written, by the partner)
+CELL_COLUMNS = ["worksheet", "row", "column", "value", "text", "problem", "location", "origin"]
 # Provenance added when several submissions are put together:
 PROVENANCE_COLUMNS = ["partner", "source", "modified"]
 

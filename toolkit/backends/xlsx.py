@@ -90,8 +90,9 @@ def build_workbook(spec: WorkbookSpec) -> Workbook:
     for tab in spec.extra_tabs:
         _write_extra_tab(wb.create_sheet(tab.title), tab)
     meta = wb.create_sheet(METADATA_TAB)
-    for row in records(spec.info, spec.layout):
-        meta.append(row)
+    for number, values in enumerate(records(spec.info, spec.layout), start=1):
+        for column, value in enumerate(values, start=1):
+            write_text(meta.cell(row=number, column=column), value)  # pre-filled partner text stays text
     meta.sheet_state = "veryHidden"
     wb.properties.creator = "toolkit"
     wb.properties.title = spec.info.initiative_name
