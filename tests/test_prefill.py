@@ -1,4 +1,4 @@
-"""Next cycle from the master: copies pre-filled with the merged state; nothing attributed to the wrong partner."""
+"""Next cycle from the master: copies start pre-filled; nothing is attributed to the wrong partner."""
 
 from __future__ import annotations
 
