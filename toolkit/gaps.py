@@ -80,15 +80,18 @@ def find_gaps(
     sources: PullResult | Iterable[str | Path],
     initiative: Initiative,
     *,
+    merged: Merged | None = None,
     now: dt.datetime | None = None,
 ) -> GapReport:
+    """Gaps of the pulled copies (or pull `sources` first); pass `merged` to reuse a merge already made."""
     pulled = sources if isinstance(sources, PullResult) else pull(sources, initiative)
-    merged = merge(pulled, initiative)
+    merged = merged or merge(pulled, initiative)
     now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
     describe = _Describer(initiative)
     gaps: list[Gap] = []
+    answered = merged.partner_ids()
     for partner in initiative.partners:
-        if partner.id not in merged.partner_ids():
+        if partner.id not in answered:
             gaps.append(describe.gap("missing_submission", "error", partner=partner.id))
     for submission in merged.accepted:
         gaps += _structure_gaps(submission, describe)

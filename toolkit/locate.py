@@ -150,17 +150,15 @@ def _debrief(
     sheet: RawSheet, worksheet: Worksheet, recorded: dict[tuple[str, str], tuple[int, int]], match: SheetMatch
 ) -> None:
     """A debrief answer is the first non-empty cell right of its question (merged cells keep it in B)."""
+    wanted_by_question = {q.id: keys(q.text(lang) for lang in LANGUAGES) for q in worksheet.debrief}
+    every = set().union(*wanted_by_question.values()) if wanted_by_question else set()
+    found: dict[str, tuple[int, int]] = {}
+    for r, cells in enumerate(sheet.rows, start=1):  # one pass, short texts only: questions are short
+        for c, v in enumerate(cells, start=1):
+            if isinstance(v, str) and len(v) < 400 and (key := _text_key(v)) in every:
+                found.setdefault(key, (r, c))
     for question in worksheet.debrief:
-        wanted = keys(question.text(lang) for lang in LANGUAGES)
-        where = next(
-            (
-                (r, c)
-                for r, cells in enumerate(sheet.rows, start=1)
-                for c, v in enumerate(cells, start=1)
-                if _text_key(v) in wanted
-            ),
-            None,
-        )
+        where = next((found[k] for k in wanted_by_question[question.id] if k in found), None)
         if where is None:
             if (question.id, DEBRIEF_COLUMN) in recorded:
                 match.cells[(question.id, DEBRIEF_COLUMN)] = recorded[(question.id, DEBRIEF_COLUMN)]

@@ -86,21 +86,21 @@ def sort_key(initiative: Initiative) -> Callable[[Submission], tuple[int, str, s
 
 
 def combine(submissions: Iterable[Submission], initiative: Initiative) -> Merged:
-    ordered = sorted(submissions, key=sort_key(initiative))
-    ignored = [s for s in ordered if s.role == "master" or (s.role == "blank" and _is_untouched(s))]
+    distinct: dict[str, Submission] = {}
+    duplicates = []
+    for submission in sorted(submissions, key=sort_key(initiative)):
+        if submission.fingerprint in distinct:
+            duplicates.append(submission)  # the same copy given again (same partner, same content)
+        else:
+            distinct[submission.fingerprint] = submission
+    ignored = [s for s in distinct.values() if s.role == "master" or (s.role == "blank" and _is_untouched(s))]
     groups: dict[str, list[Submission]] = {}
-    for submission in ordered:
-        if submission not in ignored:
+    for submission in distinct.values():
+        if not any(submission is s for s in ignored):
             groups.setdefault(submission.partner_id or f"file:{submission.source}", []).append(submission)
-    accepted, superseded, duplicates = [], [], []
+    accepted, superseded = [], []
     for copies in groups.values():
-        distinct: dict[str, Submission] = {}
-        for copy in copies:
-            if copy.fingerprint in distinct:
-                duplicates.append(copy)
-            else:
-                distinct[copy.fingerprint] = copy
-        newest_first = sorted(distinct.values(), key=_newness, reverse=True)
+        newest_first = sorted(copies, key=_newness, reverse=True)
         accepted.append(newest_first[0])
         superseded += newest_first[1:]
     names = {p.id: p.name for p in initiative.partners}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
@@ -65,7 +66,7 @@ class Submission:
     def display_name(self) -> str:
         return self.partner_id or self.source.rsplit("/", 1)[-1]
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         """Same partner and same content -> same fingerprint (a copy given twice counts once)."""
         digest = hashlib.sha256(f"{self.partner_id}|{self.kit_id}".encode())

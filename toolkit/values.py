@@ -32,6 +32,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from .i18n import long_date
 from .text import Language
@@ -122,6 +123,8 @@ def _clean_lines(text: str) -> str:
 
 def _fold(text: str) -> str:
     """Compatibility decomposition, combining marks dropped, case folded."""
+    if text.isascii():  # nothing to decompose: the common case for headers, ids and most names
+        return text.casefold()
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     # Case folding can yield characters that decompose further; settle them.
@@ -133,6 +136,9 @@ _APOSTROPHES = dict.fromkeys(map(ord, "\u2019\u2018\u02bc\u2032\u00b4\u0060"), "
 _TRAILING_PUNCTUATION = re.compile(r"[\s?:!.;,]+$")
 
 
+@lru_cache(
+    maxsize=65536
+)  # labels and headers repeat in every copy; pull asks for the same keys again and again
 def normalise_key(text: str) -> str:
     """A key for matching labels, headers and choices tolerant of how they were typed.
 

@@ -338,10 +338,9 @@ def _write_extra_tab(ws: Sheet, tab: ExtraTab) -> None:
     ws.append(list(tab.header))
     for cell in ws[1]:
         cell.font, cell.fill, cell.alignment = Font(bold=True, color="FFFFFF"), HEADER_FILL, WRAP_TOP
-    for values in tab.rows:
-        ws.append([None] * len(values))
+    for row, values in enumerate(tab.rows, start=2):  # explicit rows: ws.max_row rescans every cell
         for col, value in enumerate(values, start=1):
-            write_text(ws.cell(row=ws.max_row, column=col), value)
+            write_text(ws.cell(row=row, column=col), value)
     for col, width in enumerate(tab.widths, start=1):
         ws.column_dimensions[column_letter(col)].width = width
     ws.freeze_panes = "A2"

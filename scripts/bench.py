@@ -1,0 +1,409 @@
+"""Benchmark pull, merge and gaps on N filled partner copies, against a naive pandas baseline.
+
+    python3 scripts/bench.py [--copies N] [--workdir DIR] [--baseline-sample K] [--jobs J] [--seed S]
+
+Setup (generate N copies for a synthetic N-partner initiative based on examples/initiative.yaml,
+then fill them with openpyxl) is timed and reported but is not a benchmarked stage. The stages are
+timed in one pass without tracemalloc (it slows Python code down), then run again under tracemalloc
+for the peak of Python allocations. ru_maxrss is the process high-water mark, so it is cumulative:
+the figure shown for a stage is the process peak once that stage has finished.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import gc
+import os
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+import tracemalloc
+import warnings
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import openpyxl  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from toolkit import api  # noqa: E402
+from toolkit.initiative import Initiative, Partner  # noqa: E402
+from toolkit.layout import workbook_layout  # noqa: E402
+from toolkit.templates import DEBRIEF_COLUMN  # noqa: E402
+
+EXAMPLE = ROOT / "examples" / "initiative.yaml"
+TARGET_SECONDS = 10.0  # pull + merge + gaps of 1,000 copies
+TARGET_COPIES = 1000
+TARGET_RATIO = 20.0  # pull at least this many times faster than the pandas baseline
+FIXED_NOW = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
+EMPTY_SHARE = 0.12  # share of input cells a partner leaves empty
+
+# --- synthetic content -------------------------------------------------------------------------------
+
+SUBJECTS = [
+    "Le comité de pilotage",
+    "La table de quartier",
+    "L'équipe d'animation",
+    "Le groupe de travail « sécurité alimentaire »",
+    "Nos partenaires du réseau de la santé",
+    "La cuisine collective",
+    "Le CPE",
+    "L'école",
+    "Les résident·e·s du secteur Est",
+    "La Maison des jeunes",
+    "Le conseil d'administration",
+]
+VERBS = [
+    "a organisé",
+    "a coordonné",
+    "a documenté",
+    "a évalué",
+    "prépare",
+    "a lancé",
+    "poursuit",
+    "a révisé",
+    "a présenté",
+    "a mobilisé",
+]
+OBJECTS = [
+    "trois ateliers de concertation sur le logement",
+    "un portrait statistique du quartier (recensement 2021)",
+    "la collecte de données sur la fréquentation des services",
+    "une tournée de porte-à-porte rue Ontario",
+    "le plan d'action commun 2025-2028",
+    "une démarche d'évaluation participative",
+    "des rencontres mensuelles avec les élu·e·s",
+    "une campagne de financement auprès de Centraide",
+    "le bilan des activités estivales",
+    "un forum citoyen à la bibliothèque",
+]
+DETAILS = [
+    "avec l'appui de la coordination",
+    "malgré un roulement de personnel",
+    "en collaboration avec le CIUSSS",
+    "grâce à une subvention de la Ville",
+    "à la demande des familles",
+    "— à poursuivre l'an prochain",
+    "(environ 120 participant·e·s)",
+    "; les résultats seront présentés en décembre",
+]
+SHORT = [
+    "À compléter.",
+    "Rien à signaler",
+    "Voir le rapport annuel.",
+    "Oui, en cours.",
+    "Non",
+    "s.o.",
+    "À discuter à la prochaine rencontre",
+]
+DATE_TEXTS = ["15/03/2026", "2026-04-30", "3 mars 2026", "fin mars", "printemps 2026"]  # some are not dates
+UNKNOWN_PEOPLE = ["Paul Lévesque", "Amina Traoré", "Chloé Bergeron"]
+
+
+def sentence(rnd: random.Random) -> str:
+    text = f"{rnd.choice(SUBJECTS)} {rnd.choice(VERBS)} {rnd.choice(OBJECTS)}"
+    if rnd.random() < 0.6:
+        text += f" {rnd.choice(DETAILS)}"
+    return text + "."
+
+
+def long_text(rnd: random.Random) -> str:
+    kind = rnd.random()
+    if kind < 0.15:
+        return rnd.choice(SHORT)
+    if kind < 0.35:  # a short list, one item a line
+        return "\n".join(f"- {sentence(rnd)}" for _ in range(rnd.randint(2, 4)))
+    return " ".join(sentence(rnd) for _ in range(rnd.randint(1, 4)))
+
+
+def person(rnd: random.Random, people: Sequence[str]) -> str:
+    kind = rnd.random()
+    if kind < 0.08:
+        return rnd.choice(UNKNOWN_PEOPLE)
+    if kind < 0.3:
+        return ", ".join(rnd.sample(list(people), 2))
+    return rnd.choice(people)
+
+
+def date_value(rnd: random.Random) -> object:
+    if rnd.random() < 0.06:
+        return rnd.choice(DATE_TEXTS)
+    return dt.date(2024, 1, 1) + dt.timedelta(days=rnd.randrange(3 * 365))
+
+
+# --- setup ------------------------------------------------------------------------------------------
+
+
+def synthetic_initiative(copies: int) -> Initiative:
+    base = api.load_initiative(EXAMPLE)
+    width = max(4, len(str(copies)))
+    partners = tuple(
+        Partner(
+            id=f"p{i:0{width}d}",
+            name=f"Organisme partenaire n° {i}",
+            emails=(f"contact{i}@partenaire.example",),
+            contact=base.people[i % len(base.people)],
+        )
+        for i in range(1, copies + 1)
+    )
+    return dataclasses.replace(base, partners=partners)
+
+
+def generate_and_fill(initiative: Initiative, out_dir: str, partner_ids: list[str], seed: int) -> float:
+    """Generate the copies of `partner_ids` and fill them; returns the seconds spent filling."""
+    copies = api.generate(initiative, out_dir, partners=partner_ids, blank=False, now=FIXED_NOW)
+    layout = workbook_layout(initiative.kit, initiative.language)
+    started = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl's notes on extensions it does not keep
+        for copy in copies:
+            rnd = random.Random(f"{seed}:{copy.partner_id}")
+            book = openpyxl.load_workbook(copy.path)
+            for sheet in layout.sheets:
+                ws = book[sheet.tab]
+                for _row_id, column_id, row, column in sheet.input_cells():
+                    if rnd.random() < EMPTY_SHARE:
+                        continue
+                    is_answer = column_id == DEBRIEF_COLUMN
+                    kind = "long_text" if is_answer else sheet.worksheet.column(column_id).type
+                    if kind == "date":
+                        value: object = date_value(rnd)
+                    elif kind == "person":
+                        value = person(rnd, initiative.people)
+                    else:
+                        value = long_text(rnd)
+                    ws.cell(row=row, column=column).value = value
+            book.save(copy.path)
+    return time.perf_counter() - started
+
+
+def _worker(args: tuple[Initiative, str, list[str], int]) -> tuple[float, float]:
+    started = time.perf_counter()
+    fill = generate_and_fill(*args)
+    return time.perf_counter() - started - fill, fill
+
+
+def setup_copies(initiative: Initiative, out_dir: Path, jobs: int, seed: int) -> tuple[float, float, float]:
+    """(wall seconds, CPU-summed generate seconds, CPU-summed fill seconds)."""
+    ids = [p.id for p in initiative.partners]
+    chunk = max(1, -(-len(ids) // (jobs * 4)))
+    tasks = [(initiative, str(out_dir), ids[i : i + chunk], seed) for i in range(0, len(ids), chunk)]
+    started = time.perf_counter()
+    if jobs == 1:
+        results = [_worker(t) for t in tasks]
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(_worker, tasks))
+    return time.perf_counter() - started, sum(r[0] for r in results), sum(r[1] for r in results)
+
+
+# --- measuring --------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Stage:
+    name: str
+    copies: int
+    seconds: float = 0.0
+    traced_peak: int | None = None  # bytes
+    maxrss: int = 0  # bytes, process high-water mark after the stage
+    note: str = ""
+
+
+def maxrss_bytes() -> int:
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss if sys.platform == "darwin" else rss * 1024  # bytes on macOS, KiB on Linux
+
+
+def timed(stage: Stage, work: Callable[[], Any]) -> Any:
+    gc.collect()
+    started = time.perf_counter()
+    result = work()
+    stage.seconds = time.perf_counter() - started
+    stage.maxrss = maxrss_bytes()
+    return result
+
+
+def traced(stage: Stage, work: Callable[[], Any]) -> Any:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        result = work()
+        stage.traced_peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    stage.maxrss = max(stage.maxrss, maxrss_bytes())
+    return result
+
+
+def read_all_tabs(paths: Sequence[Path]) -> list[dict[str, pd.DataFrame]]:
+    """The naive way: every tab of every file, through pandas and openpyxl, kept in memory."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return [pd.read_excel(path, sheet_name=None, engine="openpyxl") for path in paths]
+
+
+# --- report -----------------------------------------------------------------------------------------
+
+
+def mib(value: int | None) -> str:
+    return "-" if value is None else f"{value / 2**20:.1f}"
+
+
+def print_table(stages: Sequence[Stage]) -> None:
+    header = ("stage", "seconds", "ms/copy", "tracemalloc peak MiB", "maxrss MiB")
+    rows = [
+        (s.name, f"{s.seconds:.2f}", f"{1000 * s.seconds / s.copies:.2f}", mib(s.traced_peak), mib(s.maxrss))
+        for s in stages
+    ]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def fmt(cells: Sequence[str]) -> str:
+        pairs = enumerate(zip(cells, widths, strict=True))
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in pairs)
+
+    print(fmt(header))
+    print("-" * len(fmt(header)))
+    for row in rows:
+        print(fmt(row))
+    for s in stages:
+        if s.note:
+            print(f"  {s.name}: {s.note}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--copies", type=int, default=TARGET_COPIES, help="partner copies (default 1000)")
+    parser.add_argument("--workdir", type=Path, help="where copies go (default: a temp dir, removed after)")
+    parser.add_argument("--baseline-sample", type=int, help="time the pandas baseline on K files, scaled")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for the setup")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic content")
+    parser.add_argument("--no-tracemalloc", action="store_true", help="skip the tracemalloc pass")
+    parser.add_argument(
+        "--skip-master", action="store_true", help="time merge without writing the master workbook"
+    )
+    args = parser.parse_args(argv)
+    if args.copies < 1:
+        parser.error("--copies must be at least 1")
+    sample = min(args.baseline_sample or args.copies, args.copies)
+    if sample < 1:
+        parser.error("--baseline-sample must be at least 1")
+
+    temporary = args.workdir is None
+    workdir = Path(tempfile.mkdtemp(prefix="toolkit-bench-")) if temporary else args.workdir
+    try:
+        return run(
+            args.copies, workdir, sample, max(1, args.jobs), args.seed,
+            trace=not args.no_tracemalloc, skip_master=args.skip_master,
+        )  # fmt: skip
+    finally:
+        if temporary:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run(
+    copies: int, workdir: Path, sample: int, jobs: int, seed: int, *, trace: bool, skip_master: bool
+) -> int:
+    folder = workdir / "copies"
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    initiative = synthetic_initiative(copies)
+    print(f"toolkit benchmark: {copies} partner copies in {workdir}")
+    print(
+        f"python {sys.version.split()[0]}, pandas {pd.__version__}, openpyxl {openpyxl.__version__}, "
+        f"{os.cpu_count()} CPU(s)"
+    )
+
+    wall, generate_cpu, fill_cpu = setup_copies(initiative, folder, jobs, seed)
+    paths = sorted(folder.glob("*.xlsx"))
+    size = sum(p.stat().st_size for p in paths)
+    print(
+        f"setup (not a stage): {wall:.1f} s wall with {jobs} process(es); generate {generate_cpu:.1f} s "
+        f"+ fill with openpyxl {fill_cpu:.1f} s summed over processes "
+        f"({1000 * fill_cpu / copies:.1f} ms/copy to fill); {len(paths)} files, {size / 2**20:.1f} MiB"
+    )
+    print()
+
+    pull, gaps = Stage("pull", copies), Stage("gaps", copies)
+    merge = Stage("merge (no master)" if skip_master else "merge (+ master)", copies)
+    baseline = Stage("pandas baseline", copies)
+    master = None if skip_master else workdir / "master.xlsx"
+
+    pulled = timed(pull, lambda: api.pull([folder], initiative))
+    merged = timed(merge, lambda: api.merge(pulled, initiative, out=master, now=FIXED_NOW))
+    if not skip_master:  # what writing the master costs on top of combining
+        combine_only = Stage("", copies)
+        timed(combine_only, lambda: api.merge(pulled, initiative))
+        merge.note = (f"of which combining {combine_only.seconds:.2f} s, writing the master "
+                      f"{merge.seconds - combine_only.seconds:.2f} s "
+                      "(combine timed again without out=)")  # fmt: skip
+    else:
+        merge.note = "--skip-master: api.merge(pulled, initiative) without out=, no master written"
+    report = timed(gaps, lambda: api.find_gaps(pulled, initiative, now=FIXED_NOW))
+    timed(baseline, lambda: read_all_tabs(paths[:sample]))
+    if sample < copies:
+        baseline.note = (
+            f"timed on {sample} of {copies} files and scaled linearly ({baseline.seconds:.2f} s measured)"
+        )
+        baseline.seconds *= copies / sample
+    if trace:
+        del pulled
+        gc.collect()
+        pulled = traced(pull, lambda: api.pull([folder], initiative))
+        traced(merge, lambda: api.merge(pulled, initiative, out=master, now=FIXED_NOW))
+        traced(gaps, lambda: api.find_gaps(pulled, initiative, now=FIXED_NOW))
+        traced(baseline, lambda: read_all_tabs(paths[:sample]))
+        if sample < copies:
+            baseline.note += f"; its tracemalloc peak is for {sample} files"
+
+    stages = [pull, merge, gaps, baseline]
+    print_table(stages)
+    print()
+    print("seconds: wall time of the stage alone (no tracemalloc running).")
+    print("tracemalloc peak: Python allocations during the stage, measured in a second, traced run.")
+    print("maxrss: resource.getrusage(RUSAGE_SELF).ru_maxrss, the whole process's peak RSS so far")
+    print("  (cumulative: includes earlier stages and the data they keep).")
+    print()
+    print(
+        f"submissions: {len(pulled.submissions)} pulled, {len(pulled.errors)} unreadable; "
+        f"merged {len(merged.accepted)} accepted, {len(merged.contributions)} contributions; "
+        f"{len(report.gaps)} gaps"
+    )
+
+    total = pull.seconds + merge.seconds + gaps.seconds
+    ratio = baseline.seconds / pull.seconds if pull.seconds else float("inf")
+    scaled_total = total * TARGET_COPIES / copies
+    print(
+        f"pull + merge + gaps: {total:.2f} s for {copies} copies"
+        + (f" (~{scaled_total:.2f} s scaled to {TARGET_COPIES})" if copies != TARGET_COPIES else "")
+    )
+    print(f"pull speed ratio (baseline / pull): {ratio:.1f}x")
+    print()
+    met_time = scaled_total < TARGET_SECONDS
+    met_ratio = ratio >= TARGET_RATIO
+    scaled = " (scaled linearly from this run)" if copies != TARGET_COPIES else ""
+    print(
+        f"target pull + merge + gaps of {TARGET_COPIES} copies < {TARGET_SECONDS:.0f} s: "
+        f"{'MET' if met_time else 'MISSED'} ({scaled_total:.2f} s{scaled})"
+    )
+    print(
+        f"target pull >= {TARGET_RATIO:.0f}x faster than the baseline: "
+        f"{'MET' if met_ratio else 'MISSED'} ({ratio:.1f}x)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
