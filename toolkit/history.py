@@ -1,0 +1,322 @@
+"""The history of report runs in an embedded SQLite database (default: next to the initiative file).
+
+Each run records a snapshot: when, which copies (with completion per worksheet and overall), which gaps.
+Every write is one `BEGIN IMMEDIATE` transaction in WAL mode with a busy timeout, so two runs at once
+wait for each other and a crash midway leaves the database as it was before the run. The schema is
+versioned with `PRAGMA user_version`; MIGRATIONS brings an older file up to date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import BackendError
+from .gaps import Gap
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 30_000
+
+# MIGRATIONS[n] takes a database at version n-1 to version n (run inside one transaction).
+MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        initiative TEXT NOT NULL,
+        generated_at TEXT NOT NULL,        -- ISO 8601 as reported
+        generated_utc TEXT NOT NULL,       -- the same instant in UTC, for ordering
+        label TEXT,
+        notes TEXT,
+        completion REAL NOT NULL,          -- overall completion of the initiative, 0..1
+        expected INTEGER NOT NULL          -- number of partners expected to send a copy
+    );
+    CREATE INDEX runs_by_time ON runs (initiative, generated_utc, id);
+    CREATE TABLE submissions (
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        partner TEXT,
+        source TEXT NOT NULL,
+        modified TEXT,
+        completion REAL NOT NULL,
+        PRIMARY KEY (run_id, position)
+    );
+    CREATE TABLE submission_worksheets (
+        run_id INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        worksheet TEXT NOT NULL,
+        completion REAL,                   -- NULL: the worksheet requires nothing
+        PRIMARY KEY (run_id, position, worksheet),
+        FOREIGN KEY (run_id, position) REFERENCES submissions (run_id, position) ON DELETE CASCADE
+    );
+    CREATE TABLE gaps (
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        worksheet TEXT,
+        "row" TEXT,
+        "column" TEXT,
+        partner TEXT,
+        message TEXT NOT NULL,
+        PRIMARY KEY (run_id, position)
+    );
+    """,
+}
+
+
+@dataclass(frozen=True)
+class SubmissionRecord:
+    """One copy as a run saw it."""
+
+    partner: str | None
+    source: str
+    modified: str | None
+    completion: float
+    worksheets: Mapping[str, float | None] = field(default_factory=dict)  # worksheet id -> 0..1
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What one report run records."""
+
+    initiative: str  # the initiative id
+    generated_at: str  # ISO 8601 with its offset
+    completion: float  # overall, 0..1
+    expected: int
+    submissions: tuple[SubmissionRecord, ...] = ()
+    gaps: tuple[Gap, ...] = ()
+    label: str | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    id: int
+    initiative: str
+    generated_at: str
+    completion: float
+    expected: int
+    received: int  # submissions recorded
+    gap_count: int
+    label: str | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class Run:
+    id: int
+    snapshot: Snapshot
+
+
+class History:
+    """A history file. Each call opens its own connection, so one object may be shared by threads."""
+
+    def __init__(self, path: Path | str, *, timeout: float = BUSY_TIMEOUT_MS / 1000) -> None:
+        self.path = Path(path)
+        self.timeout = timeout
+
+    def record(self, snapshot: Snapshot) -> int:
+        """Store a run and everything it saw, all or nothing; return its id."""
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO runs (initiative, generated_at, generated_utc, label, notes, completion,"
+                " expected) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    snapshot.initiative,
+                    snapshot.generated_at,
+                    utc_key(snapshot.generated_at),
+                    snapshot.label,
+                    snapshot.notes,
+                    snapshot.completion,
+                    snapshot.expected,
+                ),
+            )
+            run_id = cursor.lastrowid
+            assert run_id is not None
+            _insert_submissions(db, run_id, snapshot.submissions)
+            _insert_gaps(db, run_id, snapshot.gaps)
+        return run_id
+
+    def list_runs(self, initiative: str | None = None) -> list[RunSummary]:
+        """Past runs, oldest first (of one initiative when given)."""
+        if not self.path.exists():
+            return []
+        where, params = ("WHERE r.initiative = ?", (initiative,)) if initiative else ("", ())
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT r.id, r.initiative, r.generated_at, r.completion, r.expected,"
+                " (SELECT COUNT(*) FROM submissions s WHERE s.run_id = r.id),"
+                " (SELECT COUNT(*) FROM gaps g WHERE g.run_id = r.id), r.label, r.notes"
+                f" FROM runs r {where} ORDER BY r.generated_utc, r.id",
+                params,
+            ).fetchall()
+        return [RunSummary(*row) for row in rows]
+
+    def previous_run(
+        self,
+        initiative: str | None = None,
+        *,
+        before: dt.datetime | str | None = None,
+        inclusive: bool = False,
+    ) -> Run | None:
+        """The latest run before `before` (at or before it when `inclusive`; any time when None),
+        of one initiative when given."""
+        if not self.path.exists():
+            return None
+        clauses, params = [], []
+        if initiative:
+            clauses.append("initiative = ?")
+            params.append(initiative)
+        if before is not None:
+            clauses.append("generated_utc <= ?" if inclusive else "generated_utc < ?")
+            params.append(utc_key(before))
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self._read() as db:
+            row = db.execute(
+                f"SELECT id FROM runs {where} ORDER BY generated_utc DESC, id DESC LIMIT 1", params
+            ).fetchone()
+        return self.load_run(int(row[0])) if row else None
+
+    def load_run(self, run_id: int) -> Run:
+        with self._read() as db:
+            run = db.execute(
+                "SELECT initiative, generated_at, completion, expected, label, notes FROM runs WHERE id = ?",
+                (run_id,),
+            ).fetchone()
+            if run is None:
+                raise BackendError(f"{self.path}: no report run with id {run_id}")
+            sheets: dict[int, dict[str, float | None]] = {}
+            for position, worksheet, share in db.execute(
+                "SELECT position, worksheet, completion FROM submission_worksheets WHERE run_id = ?"
+                " ORDER BY position, rowid",
+                (run_id,),
+            ):
+                sheets.setdefault(position, {})[worksheet] = share
+            submissions = tuple(
+                SubmissionRecord(partner, source, modified, share, sheets.get(position, {}))
+                for position, partner, source, modified, share in db.execute(
+                    "SELECT position, partner, source, modified, completion FROM submissions"
+                    " WHERE run_id = ? ORDER BY position",
+                    (run_id,),
+                )
+            )
+            gaps = tuple(
+                Gap(*row)
+                for row in db.execute(
+                    'SELECT kind, severity, worksheet, "row", "column", partner, message FROM gaps'
+                    " WHERE run_id = ? ORDER BY position",
+                    (run_id,),
+                )
+            )
+        initiative, generated_at, share, expected, label, notes = run
+        return Run(
+            run_id, Snapshot(initiative, generated_at, share, expected, submissions, gaps, label, notes)
+        )
+
+    def trend(self, initiative: str | None = None, limit: int = 26) -> list[RunSummary]:
+        """The last `limit` runs, oldest first (for the completion trend chart)."""
+        return self.list_runs(initiative)[-limit:]
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise BackendError(f"{self.path}: cannot open the history ({exc})") from None
+        db.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+        db.execute("PRAGMA foreign_keys = ON")
+        return db
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: BEGIN IMMEDIATE takes the write lock up front, COMMIT or ROLLBACK."""
+        db = self._connect()
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = FULL")
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                _migrate(db, self.path)
+                yield db
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise BackendError(f"{self.path}: cannot write the history ({exc})") from None
+        finally:
+            db.close()
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """A consistent read: one deferred transaction sees one committed state."""
+        db = self._connect()
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise BackendError(_too_new(self.path, version))
+            if version < SCHEMA_VERSION:  # empty or older: bring it up to date first
+                db.close()
+                with self._write():
+                    pass
+                db = self._connect()
+            db.execute("BEGIN")
+            yield db
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise BackendError(f"{self.path}: cannot read the history ({exc})") from None
+        finally:
+            db.close()
+
+
+def utc_key(moment: dt.datetime | str) -> str:
+    """A sortable UTC form of an ISO 8601 time (a naive time is taken as UTC)."""
+    when = dt.datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _migrate(db: sqlite3.Connection, path: Path) -> None:
+    """Inside the write transaction: apply the migrations this file has not seen yet."""
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise BackendError(_too_new(path, version))
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        for statement in MIGRATIONS[target].split(";"):
+            if statement.strip():
+                db.execute(statement)
+        db.execute(f"PRAGMA user_version = {target}")
+
+
+def _too_new(path: Path, version: int) -> str:
+    return f"{path}: history written by a newer toolkit (schema {version} > {SCHEMA_VERSION}); upgrade"
+
+
+def _insert_submissions(db: sqlite3.Connection, run_id: int, submissions: Sequence[SubmissionRecord]) -> None:
+    for position, s in enumerate(submissions):
+        db.execute(
+            "INSERT INTO submissions (run_id, position, partner, source, modified, completion)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (run_id, position, s.partner, s.source, s.modified, s.completion),
+        )
+        db.executemany(
+            "INSERT INTO submission_worksheets (run_id, position, worksheet, completion) VALUES (?, ?, ?, ?)",
+            [(run_id, position, worksheet, share) for worksheet, share in s.worksheets.items()],
+        )
+
+
+def _insert_gaps(db: sqlite3.Connection, run_id: int, gaps: Sequence[Gap]) -> None:
+    db.executemany(
+        'INSERT INTO gaps (run_id, position, kind, severity, worksheet, "row", "column", partner, message)'
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (run_id, i, g.kind, g.severity, g.worksheet, g.row, g.column, g.partner, g.message)
+            for i, g in enumerate(gaps)
+        ],
+    )

@@ -1,0 +1,290 @@
+"""build_report: one run of the weekly report, as data; renderers turn it into HTML, text, JSON, XLSX.
+
+Overall completion is the mean of every expected partner's completion, a partner without a copy
+counting 0, so it only reaches 100 % when everyone has answered everything. A copy is on time when
+its modification time is at most the end of the deadline day in the initiative's time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..files import atomic_write
+from ..gaps import GapReport, find_gaps
+from ..history import History, Snapshot, SubmissionRecord, utc_key
+from ..initiative import Initiative
+from ..merge import merge
+from ..pull import PullResult
+from ..submission import Submission, completion, filled, required_cells
+from ..text import Language
+from .changes import Changes, compare
+
+Format = Literal["html", "text", "md", "json", "xlsx"]
+ImageMode = Literal["data", "cid"]
+FORMATS: tuple[Format, ...] = ("html", "text", "md", "json", "xlsx")
+SUFFIXES: dict[str, Format] = {
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "text",
+    ".md": "md",
+    ".json": "json",
+    ".xlsx": "xlsx",
+}
+TREND_RUNS = 26  # about six months of weekly reports
+
+
+@dataclass(frozen=True)
+class Headline:
+    expected: int  # partners in the initiative
+    received: int  # of them, with a copy
+    on_time: int | None  # copies received by the deadline; None without a deadline
+    deadline: dt.date | None
+    completion: float  # overall, 0..1
+    ownerless_roles: int
+    unreadable: int
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["deadline"] = self.deadline.isoformat() if self.deadline else None
+        return data
+
+
+@dataclass(frozen=True)
+class PartnerRow:
+    partner: str | None  # None: a copy nobody could attribute
+    name: str
+    received: bool
+    file: str | None
+    modified: str | None
+    on_time: bool | None
+    completion: float | None
+    worksheets: Mapping[str, float | None] = field(default_factory=dict)
+    missing_cells: int = 0
+    problems: int = 0  # invalid values, unknown people, structure changes
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    run_id: int | None
+    generated_at: str
+    completion: float
+
+
+@dataclass(frozen=True)
+class InlineImage:
+    """A chart for HTML: `cid` names it in a multipart email (Content-ID: <cid>)."""
+
+    name: str
+    cid: str
+    filename: str
+    data: bytes
+    alt: str
+    mime: str = "image/png"
+
+
+@dataclass(frozen=True)
+class Report:
+    initiative: Initiative
+    gaps: GapReport
+    headline: Headline
+    changes: Changes
+    partners: tuple[PartnerRow, ...]
+    trend: tuple[TrendPoint, ...]
+    generated: dt.datetime
+    run_id: int | None = None  # the run recorded in the history
+
+    @property
+    def language(self) -> Language:
+        return self.initiative.language
+
+    def to_dict(self) -> dict[str, Any]:
+        """The gaps JSON contract plus `headline`, `changes`, `partners` and `trend`."""
+        return {
+            **self.gaps.to_dict(),
+            "run_id": self.run_id,
+            "headline": self.headline.to_dict(),
+            "changes": self.changes.to_dict(),
+            "partners": [{**asdict(p), "worksheets": dict(p.worksheets)} for p in self.partners],
+            "trend": [asdict(t) for t in self.trend],
+        }
+
+    def json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    @cached_property
+    def _images(self) -> tuple[InlineImage, ...]:
+        from .charts import report_images
+
+        return report_images(self)
+
+    def images(self) -> tuple[InlineImage, ...]:
+        """The charts (heatmap, trend) as PNG, for inline display or email attachment by cid."""
+        return self._images
+
+    def cid_images(self) -> dict[str, bytes]:
+        """Content-ID -> PNG, matching the `cid:` references of `html(images="cid")`."""
+        return {image.cid: image.data for image in self._images}
+
+    def html(self, *, images: ImageMode = "data") -> str:
+        """Self-contained HTML; charts as data: URIs, or as cid: references to `images()`."""
+        from .render_html import render_html
+
+        return render_html(self, images=images)
+
+    def text(self) -> str:
+        from .render_text import render_text
+
+        return render_text(self)
+
+    def markdown(self) -> str:
+        from .render_text import render_markdown
+
+        return render_markdown(self)
+
+    def xlsx(self) -> bytes:
+        from .render_xlsx import render_xlsx
+
+        return render_xlsx(self)
+
+    def render(self, fmt: Format, *, images: ImageMode = "data") -> bytes:
+        if fmt == "xlsx":
+            return self.xlsx()
+        texts = {"html": lambda: self.html(images=images), "text": self.text, "md": self.markdown}
+        return (texts[fmt]() if fmt in texts else self.json()).encode("utf-8")
+
+    def write(self, path: Path | str, fmt: Format | None = None) -> Path:
+        """Write atomically; the format follows the suffix when not given (.html, .txt, .md, .json, .xlsx)."""
+        target = Path(path)
+        atomic_write(target, self.render(fmt or SUFFIXES.get(target.suffix.lower(), "html")))
+        return target
+
+
+def build_report(
+    pulled: PullResult,
+    initiative: Initiative,
+    *,
+    history_path: Path | str | None = None,
+    now: dt.datetime | None = None,
+    record: bool = True,
+    label: str | None = None,
+    notes: str | None = None,
+) -> Report:
+    """Compute the report; compare with the previous run in the history and (if `record`) add this one.
+
+    `history_path` defaults to the initiative's (next to its file); with neither, no history is kept."""
+    now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    merged = merge(pulled, initiative)
+    report = find_gaps(pulled, initiative, merged=merged, now=now)
+    accepted = merged.accepted
+    partners = _partner_rows(initiative, report, accepted)
+    sheets = {s.source: worksheet_completion(s, initiative) for s in accepted}
+    expected = {p.id for p in initiative.partners}
+    shares = [p.completion or 0.0 for p in partners if p.partner in expected]
+    overall = round(sum(shares) / len(shares), 3) if shares else 0.0
+    snapshot = Snapshot(
+        initiative=initiative.id,
+        generated_at=report.generated_at,
+        completion=overall,
+        expected=len(initiative.partners),
+        submissions=tuple(
+            SubmissionRecord(s.partner, s.source, s.modified, s.completion, sheets.get(s.source, {}))
+            for s in report.submissions
+        ),
+        gaps=report.gaps,
+        label=label,
+        notes=notes,
+    )
+    path = history_path or initiative.history_path
+    history = History(path) if path else None
+    previous = history.previous_run(initiative.id, before=now, inclusive=True) if history else None
+    changes = compare(previous.snapshot if previous else None, snapshot, previous.id if previous else None)
+    past = (
+        [r for r in history.list_runs(initiative.id) if utc_key(r.generated_at) <= utc_key(now)]
+        if history
+        else []
+    )
+    trend = [TrendPoint(r.id, r.generated_at, r.completion) for r in past[-(TREND_RUNS - 1) :]]
+    run_id = history.record(snapshot) if history and record else None
+    trend.append(TrendPoint(run_id, snapshot.generated_at, overall))
+    received = [p for p in partners if p.received and p.partner in expected]
+    headline = Headline(
+        expected=len(initiative.partners),
+        received=len(received),
+        on_time=sum(1 for p in received if p.on_time) if initiative.deadline else None,
+        deadline=initiative.deadline,
+        completion=overall,
+        ownerless_roles=sum(1 for g in report.gaps if g.kind == "ownerless_role"),
+        unreadable=len(report.errors),
+    )
+    return Report(initiative, report, headline, changes, tuple(partners), tuple(trend), now, run_id)
+
+
+def worksheet_completion(submission: Submission, initiative: Initiative) -> dict[str, float | None]:
+    """Share of each worksheet's required cells this copy fills (None: the worksheet requires nothing)."""
+    required = required_cells(initiative.kit)
+    cells = submission.cells
+    done = cells[filled(cells)]
+    have = set(zip(done["worksheet"], done["row"], done["column"], strict=True))
+    shares: dict[str, float | None] = {}
+    for worksheet in initiative.kit.worksheets:
+        needed = {key for key in required if key[0] == worksheet.id}
+        shares[worksheet.id] = round(len(needed & have) / len(needed), 3) if needed else None
+    return shares
+
+
+def deadline_end(initiative: Initiative) -> dt.datetime | None:
+    """The last instant a copy counts as on time: the deadline day's end in the initiative's time zone."""
+    if initiative.deadline is None:
+        return None
+    try:
+        zone: dt.tzinfo = ZoneInfo(initiative.google.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = dt.UTC
+    return dt.datetime.combine(initiative.deadline, dt.time.max, tzinfo=zone)
+
+
+def _partner_rows(
+    initiative: Initiative, report: GapReport, accepted: tuple[Submission, ...]
+) -> list[PartnerRow]:
+    end = deadline_end(initiative)
+    by_partner = {s.partner_id: s for s in accepted if s.partner_id}
+    rows = []
+    for partner in initiative.partners:
+        copy = by_partner.get(partner.id)
+        rows.append(_row(initiative, report, partner.id, partner.name, copy, end))
+    for copy in accepted:  # copies of no known partner, after the initiative's own
+        if copy.partner_id is None or copy.partner_id not in {p.id for p in initiative.partners}:
+            rows.append(_row(initiative, report, copy.partner_id, copy.partner_id or "", copy, end))
+    return rows
+
+
+def _row(
+    initiative: Initiative,
+    report: GapReport,
+    partner: str | None,
+    name: str,
+    copy: Submission | None,
+    end: dt.datetime | None,
+) -> PartnerRow:
+    if copy is None:
+        return PartnerRow(partner, name, False, None, None, None, None)
+    mine = [g for g in report.gaps if g.partner == partner] if partner else []
+    return PartnerRow(
+        partner=partner,
+        name=name,
+        received=True,
+        file=Path(copy.source).name,
+        modified=copy.modified.isoformat() if copy.modified else None,
+        on_time=(copy.modified <= end) if end and copy.modified else None,
+        completion=round(completion(copy), 3),
+        worksheets=worksheet_completion(copy, initiative),
+        missing_cells=sum(1 for g in mine if g.kind == "missing_cell"),
+        problems=sum(1 for g in mine if g.kind not in ("missing_cell", "missing_submission")),
+    )

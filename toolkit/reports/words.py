@@ -1,0 +1,92 @@
+"""Words the weekly report says, in French and English (the toolkit's other words are in toolkit/i18n.py)."""
+
+from __future__ import annotations
+
+from ..text import Language, Text
+
+REPORT_WORDS: dict[str, Text] = {
+    "title": Text("Rapport des écarts", "Gap report"),
+    "generated": Text("Produit le {date}", "Generated on {date}"),
+    "headline": Text("En bref", "At a glance"),
+    "received": Text("Copies reçues", "Copies received"),
+    "received_value": Text("{received} sur {expected}", "{received} of {expected}"),
+    "on_time": Text("À temps (date limite : {deadline})", "On time (deadline: {deadline})"),
+    "on_time_value": Text("{on_time} sur {received}", "{on_time} of {received}"),
+    "no_deadline": Text("aucune date limite", "no deadline"),
+    "completion": Text("Complétion globale", "Overall completion"),
+    "ownerless": Text("Rôles sans responsable", "Roles with no owner"),
+    "unreadable": Text("Fichiers illisibles", "Unreadable files"),
+    "changes": Text("Depuis le rapport précédent", "Since the previous report"),
+    "changes_since": Text("Depuis le rapport du {date}", "Since the report of {date}"),
+    "first_report": Text(
+        "Premier rapport : rien à comparer pour l'instant.", "First report: nothing to compare yet."
+    ),
+    "no_change": Text("Aucun changement.", "No change."),
+    "new_submissions": Text("Nouvelles copies reçues", "New copies received"),
+    "roles_taken": Text("Rôles maintenant pris en charge", "Roles now taken"),
+    "new_gaps": Text("Nouveaux écarts", "New gaps"),
+    "closed_gaps": Text("Écarts réglés", "Gaps closed"),
+    "completion_change": Text(
+        "Complétion globale : {before} → {now} ({delta} points)",
+        "Overall completion: {before} → {now} ({delta} points)",
+    ),
+    "partners": Text("Partenaires", "Partners"),
+    "partner": Text("Partenaire", "Partner"),
+    "copy": Text("Copie", "Copy"),
+    "file": Text("Fichier", "File"),
+    "missing_cells_count": Text("Cellules vides", "Empty cells"),
+    "problems": Text("Problèmes", "Problems"),
+    "yes_on_time": Text("reçue à temps", "received on time"),
+    "yes_late": Text("reçue en retard", "received late"),
+    "yes": Text("reçue", "received"),
+    "no": Text("non reçue", "not received"),
+    "unidentified": Text("(partenaire inconnu)", "(unknown partner)"),
+    "ownerless_none": Text("Chaque rôle a un responsable.", "Every role has an owner."),
+    "missing_cells": Text("Cellules vides par feuille de travail", "Empty cells by worksheet"),
+    "missing_none": Text("Aucune cellule requise n'est vide.", "No required cell is empty."),
+    "worksheet": Text("Feuille de travail", "Worksheet"),
+    "row": Text("Ligne", "Row"),
+    "column": Text("Colonne", "Column"),
+    "missing_from": Text("Vide chez", "Empty in"),
+    "nobody": Text("personne ne l'a remplie", "nobody filled it in"),
+    "invalid": Text("Valeurs non valides", "Invalid values"),
+    "invalid_none": Text("Aucune valeur non valide.", "No invalid values."),
+    "other": Text("Autres remarques", "Other notes"),
+    "unreadable_none": Text("Tous les fichiers ont pu être lus.", "Every file could be read."),
+    "heatmap_title": Text(
+        "Complétion par partenaire et feuille de travail", "Completion by partner and worksheet"
+    ),
+    "heatmap_alt": Text(
+        "Carte de chaleur de la complétion par partenaire et par feuille de travail",
+        "Heatmap of completion by partner and worksheet",
+    ),
+    "trend_title": Text("Complétion globale au fil des rapports", "Overall completion over past reports"),
+    "trend_alt": Text(
+        "Courbe de la complétion globale au fil des rapports",
+        "Line chart of overall completion over past reports",
+    ),
+    "not_received_short": Text("non reçue", "not received"),
+    "summary_tab": Text("Résumé", "Summary"),
+    "partners_tab": Text("Partenaires", "Partners"),
+    "gaps_tab": Text("Écarts", "Gaps"),
+    "trend_tab": Text("Tendance", "Trend"),
+    "figure": Text("Indicateur", "Figure"),
+    "value": Text("Valeur", "Value"),
+    "report_date": Text("Rapport", "Report"),
+    "modified": Text("Modifiée le", "Modified"),
+    "runs_none": Text("Aucun rapport enregistré.", "No report recorded yet."),
+    "run": Text("N°", "No."),
+    "gap_count": Text("Écarts", "Gaps"),
+    "label": Text("Libellé", "Label"),
+    "more": Text("… et {n} autres", "… and {n} more"),
+    "footer": Text(
+        "Rapport produit automatiquement par la trousse d'impact collectif.",
+        "Report generated automatically by the collective-impact toolkit.",
+    ),
+}
+
+
+def rw(key: str, language: Language, **params: object) -> str:
+    """A report word in `language`, with `{params}` filled in."""
+    text = REPORT_WORDS[key](language)
+    return text.format(**params) if params else text
