@@ -13,6 +13,9 @@ import click
 from . import api
 from .errors import ToolkitError
 from .render import render_gaps, render_pull
+from .reports.build import FORMATS as FORMATS_REPORT
+from .reports.build import SUFFIXES
+from .reports.render_text import render_runs
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -59,9 +62,17 @@ def init(directory: Path) -> None:
     "--out",
     "out",
     type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder to write the workbooks into.",
+    default=None,
+    help="Folder to write the workbooks into (--backend xlsx).",
 )
+@click.option(
+    "--backend",
+    type=click.Choice(["xlsx", "gsheets"]),
+    default="xlsx",
+    show_default=True,
+    help="xlsx: workbooks in --out; gsheets: one Google spreadsheet per partner, shared with that partner.",
+)
+@click.option("--no-progress", is_flag=True, help="No progress bar (gsheets).")
 @click.option(
     "--lang",
     "language",
@@ -84,10 +95,32 @@ def init(directory: Path) -> None:
 )
 @reports_errors
 def generate(
-    config: Path, out: Path, language: str | None, prefill: Path | None, partners: tuple[str, ...]
+    config: Path,
+    out: Path | None,
+    backend: str,
+    no_progress: bool,
+    language: str | None,
+    prefill: Path | None,
+    partners: tuple[str, ...],
 ) -> None:
-    """Write one Excel workbook per partner, and a blank copy, into OUT."""
+    """Write one workbook per partner: Excel files (and a blank copy) into OUT, or Google spreadsheets."""
     initiative = api.load_initiative(config)
+    fr = (language or initiative.language) == "fr"
+    if backend == "gsheets":
+        made = api.generate_google(
+            initiative, language=language, partners=partners, prefill=prefill, progress=not no_progress
+        )
+        for shared in made:
+            click.echo(f"{shared.partner_id}\t{shared.url}")
+        manifest = initiative.google.manifest
+        click.echo(
+            f"{len(made)} classeurs Google partagés; manifeste : {manifest}"
+            if fr
+            else f"{len(made)} Google spreadsheets shared; manifest: {manifest}"
+        )
+        return
+    if out is None:
+        raise click.UsageError("--out is required with --backend xlsx")
     copies = api.generate(
         initiative,
         out,
@@ -97,14 +130,13 @@ def generate(
     )
     for copy in copies:
         click.echo(str(copy.path))
-    language = language or initiative.language
-    if language == "fr":
-        click.echo(f"{len(copies)} classeurs écrits dans {out}")
-    else:
-        click.echo(f"{len(copies)} workbooks written to {out}")
+    click.echo(
+        f"{len(copies)} classeurs écrits dans {out}" if fr else f"{len(copies)} workbooks written to {out}"
+    )
 
 
-SOURCES = click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+# Sources stay text: files, folders, Google spreadsheet URLs or ids, manifests (Path would mangle a URL).
+SOURCES = click.argument("sources", nargs=-1, required=True)
 FORMATS = ["table", "json", "csv"]
 
 
@@ -123,7 +155,7 @@ def _config_option(required: bool) -> Callable[[F], F]:
 @_config_option(required=False)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @reports_errors
-def pull(sources: tuple[Path, ...], config: Path | None, fmt: str) -> None:
+def pull(sources: tuple[str, ...], config: Path | None, fmt: str) -> None:
     """Read filled copies (files and folders) back: completion and problems per copy."""
     initiative = api.load_initiative(config) if config else None
     result = api.pull(sources, initiative)
@@ -136,19 +168,23 @@ def pull(sources: tuple[Path, ...], config: Path | None, fmt: str) -> None:
 @click.option(
     "--out",
     "out",
-    type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="The master workbook to write (.xlsx).",
+    help="The master workbook to write (.xlsx), or gsheets: for a new Google spreadsheet.",
 )
 @reports_errors
-def merge(sources: tuple[Path, ...], config: Path, out: Path) -> None:
+def merge(sources: tuple[str, ...], config: Path, out: str) -> None:
     """Merge partner copies into one master workbook with a Contributions tab."""
     initiative = api.load_initiative(config)
     pulled = api.pull(sources, initiative)
-    merged = api.merge(pulled, initiative, out=out)
+    if out.startswith("gsheets:"):
+        merged = api.merge(pulled, initiative)
+        where = api.write_master_google(merged).url
+    else:
+        merged = api.merge(pulled, initiative, out=Path(out))
+        where = out
     fr = initiative.language == "fr"
     click.echo(
-        f"{'Classeur maître écrit :' if fr else 'Master written:'} {out} "
+        f"{'Classeur maître écrit :' if fr else 'Master written:'} {where} "
         + (
             f"({len(merged.accepted)} copies retenues, {len(merged.superseded)} remplacées, "
             f"{len(merged.duplicates)} en double, {len(merged.ignored)} ignorées)"
@@ -169,10 +205,145 @@ def merge(sources: tuple[Path, ...], config: Path, out: Path) -> None:
     "--fail-on-gaps", is_flag=True, help="Exit with 1 when an error-severity gap or unreadable file exists."
 )
 @reports_errors
-def gaps(sources: tuple[Path, ...], config: Path, fmt: str, fail_on_gaps: bool) -> None:
+def gaps(sources: tuple[str, ...], config: Path, fmt: str, fail_on_gaps: bool) -> None:
     """List what is missing or wrong: unanswered partners, empty cells, ownerless roles, invalid values."""
     initiative = api.load_initiative(config)
     report = api.find_gaps(sources, initiative)
     click.echo(render_gaps(report, fmt, initiative.language).rstrip("\n"))
     if fail_on_gaps and report.has_errors:
         sys.exit(1)
+
+
+@main.command()
+@SOURCES
+@_config_option(required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS_REPORT),
+    default=None,
+    help="html, text, md, json or xlsx (default: from --out's suffix, else text).",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the report here (atomically) instead of printing it.",
+)
+@click.option(
+    "--history",
+    "history_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="SQLite history file (default: history.sqlite next to the initiative file).",
+)
+@click.option("--no-record", is_flag=True, help="Compare with the history without adding this run.")
+@click.option("--label", default=None, help="A label stored with this run in the history.")
+@click.option("--fail-on-gaps", is_flag=True, help="Exit with 1 when an error-severity gap remains.")
+@click.option(
+    "--email",
+    "email",
+    is_flag=True,
+    help="Email the report (HTML and text, charts inline, XLSX and JSON attached) to the coordinator "
+    "(smtp section of the initiative file). On failure the report is still written; exit code 3.",
+)
+@click.option(
+    "--remind",
+    is_flag=True,
+    help="Email each partner with gaps what is still missing in their copy (exit code 3 if sending fails).",
+)
+@reports_errors
+def report(
+    sources: tuple[str, ...],
+    config: Path,
+    fmt: str | None,
+    out: Path | None,
+    history_file: Path | None,
+    no_record: bool,
+    label: str | None,
+    fail_on_gaps: bool,
+    email: bool,
+    remind: bool,
+) -> None:
+    """The weekly report: who answered, what is missing, ownerless roles, what changed since last time."""
+    initiative = api.load_initiative(config)
+    result = api.build_report(
+        api.pull(sources, initiative),
+        initiative,
+        history_path=history_file,
+        record=not no_record,
+        label=label,
+    )
+    chosen = fmt or (SUFFIXES.get(out.suffix.lower(), "html") if out else "text")
+    if out is not None:
+        result.write(out, chosen)  # type: ignore[arg-type]
+        click.echo(str(out))
+    elif chosen == "xlsx":
+        raise click.UsageError("--format xlsx needs --out FILE")
+    else:
+        click.echo(result.render(chosen).decode("utf-8").rstrip("\n"))  # type: ignore[arg-type]
+    if email or remind:
+        _send_report(result, email=email, remind=remind)
+    if fail_on_gaps and result.gaps.has_errors:
+        sys.exit(1)
+
+
+EXIT_EMAIL = 3  # the report is on disk but sending failed (scripts/weekly_gap_report.sh relies on it)
+
+
+def _send_report(result: api.Report, *, email: bool, remind: bool) -> None:
+    """Send after writing: any failure here (settings, password variable, server) exits 3, not 1."""
+    initiative = result.initiative
+    try:
+        if email:
+            accepted = api.send_report(result)
+            click.echo(f"Email: {', '.join(accepted)}", err=True)
+        if remind:
+            today = api.local_day(result.generated, initiative)
+            reminders = api.build_reminders(result.gaps, initiative, today=today)
+            sent = api.send_reminders(reminders, initiative)
+            click.echo(f"Reminders: {len(sent)} sent", err=True)
+            for skipped in (r for r in reminders if not r.recipients):
+                click.echo(f"Reminder not sent (no email): {skipped.partner_name}", err=True)
+    except ToolkitError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_EMAIL)
+
+
+@main.command()
+@_config_option(required=True)
+@click.option(
+    "--history",
+    "history_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="SQLite history file (default: history.sqlite next to the initiative file).",
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@reports_errors
+def history(config: Path, history_file: Path | None, fmt: str) -> None:
+    """List past report runs, oldest first."""
+    initiative = api.load_initiative(config)
+    path = history_file or initiative.history_path
+    runs = api.History(path).list_runs(initiative.id) if path else []
+    click.echo(render_runs(runs, fmt, initiative.language))
+
+
+@main.group()
+def auth() -> None:
+    """Sign in to outside services (Google)."""
+
+
+@auth.command("google")
+@_config_option(required=True)
+@reports_errors
+def auth_google(config: Path) -> None:
+    """Open Google's consent page once; the token is cached (never printed) in your configuration folder."""
+    initiative = api.load_initiative(config)
+    result = api.authorize_google(initiative.google)
+    fr = initiative.language == "fr"
+    if result.kind == "service_account":
+        click.echo(f"{'Compte de service, clé :' if fr else 'Service account, key:'} {result.source}")
+    else:
+        click.echo(f"{'Jeton Google enregistré dans' if fr else 'Google token saved to'} {result.source}")

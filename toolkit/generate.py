@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .backends.files import read_file
@@ -13,7 +13,7 @@ from .cover import cover_lines
 from .errors import ConfigError
 from .files import atomic_write
 from .initiative import Initiative, Partner, load_initiative
-from .layout import workbook_layout
+from .layout import WorkbookLayout, workbook_layout
 from .metadata import identity
 from .pull import read_submission
 from .templates import DEBRIEF_COLUMN
@@ -28,9 +28,31 @@ class GeneratedCopy:
     path: Path
 
 
-def prefill_values(
-    master: Path, initiative: Initiative
-) -> tuple[dict[tuple[str, str, str], object], dict[tuple[str, str, str], str]]:
+@dataclass(frozen=True)
+class Prefill:
+    """What copies start from: values to write, and the text each shows (recorded in the copy)."""
+
+    values: dict[tuple[str, str, str], object] = field(default_factory=dict)
+    texts: dict[tuple[str, str, str], str] = field(default_factory=dict)
+
+
+def partner_spec(
+    initiative: Initiative, layout: WorkbookLayout, now: dt.datetime, partner: Partner | None, start: Prefill
+) -> WorkbookSpec:
+    """One partner's copy (or the blank one, partner None), for any backend."""
+    role = "partner" if partner else "blank"
+    info = identity(initiative, layout.language, now, partner.id if partner else None, role)
+    return WorkbookSpec(
+        layout=layout,
+        info=replace(info, prefill=start.texts),
+        cover=cover_lines(initiative, initiative.kit, partner, layout.language),
+        people=initiative.people,
+        password=initiative.protection_password,
+        values=start.values,
+    )
+
+
+def prefill_values(master: Path, initiative: Initiative) -> Prefill:
     """A master's table cells: the values to write and the text each shows (debriefs start empty)."""
     submission = read_submission(read_file(master), initiative)
     if submission.role != "master":
@@ -45,7 +67,7 @@ def prefill_values(
             usable = cell["problem"] is None and cell["value"] is not None
             values[key] = cell["value"] if usable else cell["text"]
             texts[key] = str(cell["text"])
-    return values, texts
+    return Prefill(values, texts)
 
 
 def copy_filename(initiative: Initiative, partner: Partner | None, language: Language) -> str:
@@ -80,22 +102,10 @@ def generate(
     if blank:
         chosen.append(None)
     layout = workbook_layout(initiative.kit, language)
-    values, texts = prefill_values(Path(prefill), initiative) if prefill else ({}, {})
-    built = []
-    for partner in chosen:
-        role = "partner" if partner else "blank"
-        info = replace(
-            identity(initiative, language, now, partner.id if partner else None, role), prefill=texts
-        )
-        spec = WorkbookSpec(
-            layout=layout,
-            info=info,
-            cover=cover_lines(initiative, initiative.kit, partner, language),
-            people=initiative.people,
-            password=initiative.protection_password,
-            values=values,
-        )
-        built.append((partner, workbook_bytes(spec)))
+    start = prefill_values(Path(prefill), initiative) if prefill else Prefill()
+    built = [
+        (partner, workbook_bytes(partner_spec(initiative, layout, now, partner, start))) for partner in chosen
+    ]
     out = Path(out_dir)
     written = []
     for partner, data in built:

@@ -58,23 +58,25 @@ STATUS = {
 }
 
 
-def write_master(merged: Merged, path: Path, *, now: dt.datetime | None = None) -> Path:
-    """Build the master fresh (never from a partner's file) and write it atomically."""
+def master_spec(merged: Merged, now: dt.datetime) -> WorkbookSpec:
+    """The master's content, for any backend: the template's tabs with merged values, and Contributions."""
     initiative = merged.initiative
     language = initiative.language
-    now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    layout = workbook_layout(initiative.kit, language)
-    info = identity(initiative, language, now, None, "master")
-    spec = WorkbookSpec(
-        layout=layout,
-        info=info,
+    return WorkbookSpec(
+        layout=workbook_layout(initiative.kit, language),
+        info=identity(initiative, language, now, None, "master"),
         cover=_cover(merged, now),
         people=initiative.people,
         password=initiative.protection_password,
         values=merged.values,
         extra_tabs=[_contributions_tab(merged)],
     )
-    atomic_write(path, workbook_bytes(spec))
+
+
+def write_master(merged: Merged, path: Path, *, now: dt.datetime | None = None) -> Path:
+    """Build the master fresh (never from a partner's file) and write it atomically."""
+    now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    atomic_write(path, workbook_bytes(master_spec(merged, now)))
     return path
 
 
@@ -83,7 +85,8 @@ def _cover(merged: Merged, now: dt.datetime) -> list[Line]:
     language = initiative.language
     names = {p.id: p.name for p in initiative.partners}
     received = [names.get(s.partner_id or "", s.partner_id or Path(s.source).name) for s in merged.accepted]
-    missing = [p.name for p in initiative.partners if p.id not in merged.partner_ids()]
+    answered = merged.partner_ids()
+    missing = [p.name for p in initiative.partners if p.id not in answered]
     colon = " : " if language == "fr" else ": "
     fr = language == "fr"
     lines = [

@@ -7,10 +7,10 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from .backends.files import read_file
 from .errors import SourceError
 from .i18n import source_message
 from .initiative import Initiative
@@ -55,11 +55,15 @@ class PullResult:
 
 
 def expand_sources(sources: str | Path | Iterable[str | Path]) -> list[str]:
-    """Files as given; folders walked (sorted) for every visible file, so a stray PDF is reported too."""
+    """Google spreadsheets (URLs, ids, manifests) as URLs; files as given; folders walked (sorted) for
+    every visible file, so a stray PDF is reported too."""
+    from .backends.gsheets.sources import expand_google_sources  # here: the backend imports pull
+
     if isinstance(sources, str | Path):
         sources = [sources]  # one source, not the characters of its name
-    found: list[str] = []
-    for source in sources:
+    google, local = expand_google_sources(sources)
+    found: list[str] = list(google)
+    for source in local:
         path = Path(source)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
@@ -76,10 +80,14 @@ def pull(
     initiative: Initiative | None = None,
     *,
     reader: Reader | None = None,
+    google_client: Any = None,
 ) -> PullResult:
-    """Read every source; each readable copy becomes a Submission, every other one a SourceProblem."""
+    """Read every source; each readable copy becomes a Submission, every other one a SourceProblem.
+
+    Local files are read directly; Google spreadsheets through `google_client`, or through a client
+    made from the initiative's Google settings at the first one (a local pull needs no credentials)."""
     language: Language = initiative.language if initiative else "fr"
-    read = reader or (lambda source: read_file(Path(source)))
+    read = reader or _default_reader(initiative, google_client)
     submissions: list[Submission] = []
     errors: list[SourceProblem] = []
     for source in expand_sources(sources):
@@ -88,6 +96,14 @@ def pull(
         except SourceError as exc:
             errors.append(SourceProblem(exc.source, exc.code, source_message(exc.code, exc.detail, language)))
     return PullResult(tuple(submissions), tuple(errors), language)
+
+
+def _default_reader(initiative: Initiative | None, google_client: Any) -> Reader:
+    from .backends.gsheets import default_client, mixed_reader
+    from .initiative import GoogleSettings
+
+    settings = initiative.google if initiative else GoogleSettings()
+    return mixed_reader(google_client if google_client is not None else (lambda: default_client(settings)))
 
 
 def copy_info(raw: RawWorkbook) -> CopyInfo | None:

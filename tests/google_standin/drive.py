@@ -1,0 +1,594 @@
+"""In-memory Drive v3: files (folders, spreadsheets), the ``q`` search language, permissions per user."""
+
+from __future__ import annotations
+
+import copy
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .instrument import ApiError, FakeClock
+
+FOLDER = "application/vnd.google-apps.folder"
+SPREADSHEET = "application/vnd.google-apps.spreadsheet"
+RANK = {"reader": 1, "commenter": 2, "writer": 3, "fileOrganizer": 4, "organizer": 5, "owner": 6}
+_NOT_WRITABLE = frozenset(
+    {
+        "owners",
+        "permissions",
+        "permissionIds",
+        "capabilities",
+        "ownedByMe",
+        "shared",
+        "size",
+        "webViewLink",
+        "iconLink",
+        "version",
+        "spaces",
+        "md5Checksum",
+        "lastModifyingUser",
+        "sharingUser",
+        "hasThumbnail",
+    }
+)
+INSUFFICIENT = "The user does not have sufficient permissions for this file."
+
+
+@dataclass
+class DriveFile:
+    id: str
+    name: str
+    mime_type: str
+    owner: str
+    parents: list[str]
+    created: str
+    modified: str
+    permissions: list[dict[str, Any]] = field(default_factory=list)
+    app_properties: dict[str, str] = field(default_factory=dict)
+    properties: dict[str, str] = field(default_factory=dict)
+    description: str | None = None
+    trashed: bool = False
+    starred: bool = False
+    version: int = 1
+    last_modifying: str | None = None
+    is_root: bool = False
+
+
+@dataclass
+class Notification:
+    """An e-mail Drive would have sent when sharing (sendNotificationEmail)."""
+
+    file_id: str
+    sender: str | None
+    to: str
+    role: str
+    message: str | None
+
+
+class DriveStore:
+    def __init__(self, clock: FakeClock, rng: random.Random) -> None:
+        self.clock = clock
+        self.rng = rng
+        self.files: dict[str, DriveFile] = {}
+        self.roots: dict[str, str] = {}
+        self.notifications: list[Notification] = []
+        self._permission_ids: dict[str, str] = {}
+        # Hooks set by the fake so Drive and Sheets share one set of spreadsheets.
+        self.on_spreadsheet_created: Callable[[DriveFile], None] = lambda f: None
+        self.on_spreadsheet_copied: Callable[[str, DriveFile], None] = lambda src, f: None
+        self.on_deleted: Callable[[str], None] = lambda file_id: None
+        self.on_renamed: Callable[[str, str], None] = lambda file_id, name: None
+
+    # -- identity and access ------------------------------------------------------------------
+    def permission_id(self, email: str) -> str:
+        if email not in self._permission_ids:
+            self._permission_ids[email] = str(10**19 + self.rng.randrange(10**19))
+        return self._permission_ids[email]
+
+    def new_id(self) -> str:
+        alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
+        return "1" + "".join(self.rng.choice(alphabet) for _ in range(32))
+
+    def root(self, user: str) -> str:
+        if user not in self.roots:
+            now = self.clock.rfc3339()
+            root = DriveFile(self.new_id(), "My Drive", FOLDER, user, [], now, now, is_root=True)
+            root.permissions.append(self._user_permission(user, "owner"))
+            self.files[root.id] = root
+            self.roots[user] = root.id
+        return self.roots[user]
+
+    def _user_permission(self, email: str, role: str) -> dict[str, Any]:
+        return {
+            "kind": "drive#permission",
+            "id": self.permission_id(email),
+            "type": "user",
+            "role": role,
+            "emailAddress": email,
+            "displayName": email.split("@")[0],
+        }
+
+    def role(self, file_id: str, user: str | None) -> str | None:
+        """Effective role of ``user`` on a file: its own permissions and its folders' (inherited)."""
+        best, seen, todo = None, set(), [file_id]
+        while todo:
+            current = self.files.get(todo.pop())
+            if current is None or current.id in seen:
+                continue
+            seen.add(current.id)
+            for perm in current.permissions:
+                applies = perm["type"] == "anyone" or (
+                    user is not None
+                    and (
+                        (
+                            perm["type"] in ("user", "group")
+                            and perm.get("emailAddress", "").lower() == user.lower()
+                        )
+                        or (perm["type"] == "domain" and user.lower().endswith("@" + perm.get("domain", "")))
+                    )
+                )
+                if applies and (best is None or RANK[perm["role"]] > RANK[best]):
+                    best = perm["role"]
+            todo.extend(current.parents)
+        return best
+
+    def require(self, file_id: str, user: str | None, need: str) -> DriveFile:
+        """The file if ``user`` has at least role ``need``; 404 when invisible, 403 when insufficient."""
+        found = self.files.get(file_id)
+        role = self.role(file_id, user) if found else None
+        if found is None or role is None or (found.is_root and found.owner != user):
+            raise ApiError(404, f"File not found: {file_id}.", reason="notFound")
+        if RANK[role] < RANK[need]:
+            raise ApiError(403, INSUFFICIENT, reason="insufficientFilePermissions")
+        return found
+
+    def touch(self, file_id: str, user: str | None) -> None:
+        found = self.files.get(file_id)
+        if found is not None:
+            found.modified = self.clock.rfc3339()
+            found.version += 1
+            found.last_modifying = user
+
+    # -- resources ------------------------------------------------------------------------------
+    def resource(self, f: DriveFile, user: str | None) -> dict[str, Any]:
+        role = self.role(f.id, user) or "reader"
+        out: dict[str, Any] = {
+            "kind": "drive#file",
+            "id": f.id,
+            "name": f.name,
+            "mimeType": f.mime_type,
+            "parents": list(f.parents),
+            "owners": [
+                {
+                    "kind": "drive#user",
+                    "emailAddress": f.owner,
+                    "displayName": f.owner.split("@")[0],
+                    "me": f.owner == user,
+                    "permissionId": self.permission_id(f.owner),
+                }
+            ],
+            "ownedByMe": f.owner == user,
+            "createdTime": f.created,
+            "modifiedTime": f.modified,
+            "trashed": f.trashed,
+            "explicitlyTrashed": f.trashed,
+            "starred": f.starred,
+            "version": str(f.version),
+            "spaces": ["drive"],
+            "shared": len(f.permissions) > 1,
+            "permissionIds": [p["id"] for p in f.permissions],
+            "capabilities": {
+                "canEdit": RANK[role] >= RANK["writer"],
+                "canShare": RANK[role] >= RANK["writer"],
+                "canDelete": role == "owner",
+                "canTrash": role == "owner",
+                "canAddChildren": f.mime_type == FOLDER and RANK[role] >= RANK["writer"],
+            },
+            "webViewLink": (
+                f"https://docs.google.com/spreadsheets/d/{f.id}/edit"
+                if f.mime_type == SPREADSHEET
+                else f"https://drive.google.com/drive/folders/{f.id}"
+                if f.mime_type == FOLDER
+                else f"https://drive.google.com/file/d/{f.id}/view"
+            ),
+        }
+        if RANK[role] >= RANK["writer"]:
+            out["permissions"] = copy.deepcopy(f.permissions)
+        if f.app_properties:
+            out["appProperties"] = dict(f.app_properties)
+        if f.properties:
+            out["properties"] = dict(f.properties)
+        if f.description is not None:
+            out["description"] = f.description
+        if f.last_modifying:
+            out["lastModifyingUser"] = {
+                "kind": "drive#user",
+                "emailAddress": f.last_modifying,
+                "me": f.last_modifying == user,
+            }
+        return out
+
+    # -- files ----------------------------------------------------------------------------------
+    def add_file(
+        self, file_id: str, name: str, mime_type: str, owner: str, parents: list[str] | None = None
+    ) -> DriveFile:
+        now = self.clock.rfc3339()
+        created = DriveFile(
+            file_id, name, mime_type, owner, parents or [self.root(owner)], now, now, last_modifying=owner
+        )
+        created.permissions.append(self._user_permission(owner, "owner"))
+        self.files[file_id] = created
+        return created
+
+    def _check_writable(self, body: dict[str, Any], *, update: bool) -> None:
+        bad = sorted(k for k, v in body.items() if k in _NOT_WRITABLE and v is not None)
+        if bad:
+            raise ApiError(
+                403,
+                "The resource body includes fields which are not directly writable.",
+                reason="fieldNotWritable",
+            )
+        if update and body.get("parents") is not None:
+            raise ApiError(
+                403,
+                "The parents field is not directly writable in update requests. Use the "
+                "addParents and removeParents parameters instead.",
+                reason="fieldNotWritable",
+            )
+
+    def _parent_ids(self, ids: list[str], user: str) -> list[str]:
+        out = []
+        for parent in ids:
+            parent = self.root(user) if parent == "root" else parent
+            folder = self.require(parent, user, "writer")
+            if folder.mime_type != FOLDER:
+                raise ApiError(400, f"The specified parent is not a folder: {parent}", reason="invalidParent")
+            out.append(parent)
+        if len(out) > 1:
+            raise ApiError(
+                403,
+                "Increasing the number of parents is not allowed. A file can only have one parent.",
+                reason="cannotAddParent",
+            )
+        return out
+
+    def create(self, body: dict[str, Any], user: str) -> DriveFile:
+        self._check_writable(body, update=False)
+        parents = self._parent_ids(body.get("parents") or ["root"], user)
+        file_id = body.get("id") or self.new_id()
+        if file_id in self.files:
+            raise ApiError(
+                409, f"A file already exists with the provided ID: {file_id}.", reason="fileIdInUse"
+            )
+        created = self.add_file(
+            file_id,
+            body.get("name") or "Untitled",
+            body.get("mimeType") or "application/octet-stream",
+            user,
+            parents,
+        )
+        self._apply_metadata(created, body)
+        if created.mime_type == SPREADSHEET:
+            self.on_spreadsheet_created(created)
+        return created
+
+    def copy(self, file_id: str, body: dict[str, Any], user: str) -> DriveFile:
+        source = self.require(file_id, user, "reader")
+        if source.mime_type == FOLDER:
+            raise ApiError(403, "This file cannot be copied by the user.", reason="cannotCopyFile")
+        self._check_writable(body, update=False)
+        parents = self._parent_ids(body.get("parents") or ["root"], user)
+        copied = self.add_file(
+            self.new_id(), body.get("name") or f"Copy of {source.name}", source.mime_type, user, parents
+        )
+        copied.app_properties = dict(source.app_properties)
+        self._apply_metadata(copied, body)
+        if copied.mime_type == SPREADSHEET:
+            self.on_spreadsheet_copied(source.id, copied)
+        return copied
+
+    def _apply_metadata(self, f: DriveFile, body: dict[str, Any]) -> None:
+        for key, target in (("appProperties", f.app_properties), ("properties", f.properties)):
+            for name, value in (body.get(key) or {}).items():
+                if value is None:
+                    target.pop(name, None)
+                else:
+                    target[name] = str(value)
+        if body.get("description") is not None:
+            f.description = body["description"]
+        if body.get("starred") is not None:
+            f.starred = bool(body["starred"])
+        if body.get("trashed") is not None:
+            f.trashed = bool(body["trashed"])
+
+    def update(self, file_id: str, body: dict[str, Any], params: dict[str, Any], user: str) -> DriveFile:
+        found = self.require(file_id, user, "writer")
+        self._check_writable(body, update=True)
+        if body.get("trashed") is not None and found.owner != user:
+            raise ApiError(403, INSUFFICIENT, reason="insufficientFilePermissions")
+        parents = list(found.parents)
+        for removed in filter(None, str(params.get("removeParents", "")).split(",")):
+            removed = self.root(user) if removed == "root" else removed
+            if removed in parents:
+                parents.remove(removed)
+        added = [p for p in str(params.get("addParents", "")).split(",") if p]
+        for parent in self._parent_ids(added, user):
+            if parent not in parents:
+                parents.append(parent)
+        if len(parents) > 1:
+            raise ApiError(
+                403,
+                "Increasing the number of parents is not allowed. A file can only have one parent.",
+                reason="cannotAddParent",
+            )
+        if body.get("mimeType") not in (None, found.mime_type):
+            raise ApiError(403, "The mimeType of a file cannot be changed.", reason="fieldNotWritable")
+        found.parents = parents
+        self._apply_metadata(found, body)
+        if body.get("name") is not None and body["name"] != found.name:
+            found.name = body["name"]
+            self.on_renamed(found.id, found.name)
+        self.touch(found.id, user)
+        return found
+
+    def delete(self, file_id: str, user: str) -> None:
+        found = self.require(file_id, user, "reader")
+        if found.owner != user:
+            raise ApiError(403, INSUFFICIENT, reason="insufficientFilePermissions")
+        for child in [f for f in self.files.values() if file_id in f.parents]:
+            if child.owner == user:
+                self.delete(child.id, user)
+            else:
+                child.parents.remove(file_id)
+        del self.files[file_id]
+        self.on_deleted(file_id)
+
+    def search(self, query: str | None, user: str) -> list[DriveFile]:
+        predicate = parse_query(query or "", self, user) if query else (lambda f: True)
+        visible = [f for f in self.files.values() if not f.is_root and self.role(f.id, user) is not None]
+        return sorted((f for f in visible if predicate(f)), key=lambda f: (f.created, f.id))
+
+    # -- permissions ------------------------------------------------------------------------------
+    def add_permission(
+        self, file_id: str, body: dict[str, Any], params: dict[str, Any], user: str
+    ) -> dict[str, Any]:
+        found = self.require(file_id, user, "writer")
+        kind, role = body.get("type"), body.get("role")
+        if not kind or not role:
+            raise ApiError(400, "The permission type and role are required.", reason="required")
+        if kind in ("user", "group") and not body.get("emailAddress"):
+            raise ApiError(400, f"The permission type '{kind}' requires an emailAddress.", reason="required")
+        if kind == "domain" and not body.get("domain"):
+            raise ApiError(400, "The permission type 'domain' requires a domain.", reason="required")
+        if kind in ("anyone", "domain") and "sendNotificationEmail" in params:
+            raise ApiError(
+                400,
+                "sendNotificationEmail is only allowed for user and group permissions.",
+                reason="invalidSharingRequest",
+            )
+        if role == "owner":
+            if not params.get("transferOwnership"):
+                raise ApiError(
+                    403,
+                    "The transferOwnership parameter must be enabled when the permission role is 'owner'.",
+                    reason="forbidden",
+                )
+            if found.owner != user:
+                raise ApiError(403, INSUFFICIENT, reason="insufficientFilePermissions")
+        email = str(body.get("emailAddress", "")).lower()
+        if kind in ("user", "group"):
+            permission = self._user_permission(email, role)
+            permission["type"] = kind
+        elif kind == "domain":
+            permission = {
+                "kind": "drive#permission",
+                "id": f"{body['domain']}",
+                "type": "domain",
+                "role": role,
+                "domain": body["domain"],
+            }
+        else:
+            permission = {
+                "kind": "drive#permission",
+                "id": "anyoneWithLink",
+                "type": "anyone",
+                "role": role,
+                "allowFileDiscovery": bool(body.get("allowFileDiscovery", False)),
+            }
+        existing = next((p for p in found.permissions if p["id"] == permission["id"]), None)
+        if existing is not None and existing["role"] == "owner" and role != "owner":
+            return copy.deepcopy(existing)
+        if role == "owner":
+            for p in found.permissions:
+                if p["role"] == "owner":
+                    p["role"] = "writer"
+            found.owner = email
+        if existing is not None:
+            existing["role"] = role
+        else:
+            found.permissions.append(permission)
+        if kind in ("user", "group") and params.get("sendNotificationEmail", True):
+            self.notifications.append(Notification(file_id, user, email, role, params.get("emailMessage")))
+        return copy.deepcopy(existing or permission)
+
+    def list_permissions(self, file_id: str, user: str) -> list[dict[str, Any]]:
+        found = self.require(file_id, user, "reader")
+        return copy.deepcopy(found.permissions)
+
+    def get_permission(self, file_id: str, permission_id: str, user: str) -> dict[str, Any]:
+        for permission in self.list_permissions(file_id, user):
+            if permission["id"] == permission_id:
+                return permission
+        raise ApiError(404, f"Permission not found: {permission_id}.", reason="notFound")
+
+    def delete_permission(self, file_id: str, permission_id: str, user: str) -> None:
+        found = self.require(file_id, user, "writer")
+        permission = next((p for p in found.permissions if p["id"] == permission_id), None)
+        if permission is None:
+            raise ApiError(404, f"Permission not found: {permission_id}.", reason="notFound")
+        if permission["role"] == "owner":
+            raise ApiError(403, "The owner of a file cannot be removed.", reason="cannotRemoveOwner")
+        found.permissions.remove(permission)
+
+
+# -- the q language ------------------------------------------------------------------------------------
+_TOKEN = re.compile(
+    r"\s*(?:(?P<str>'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\")|(?P<op><=|>=|!=|=|<|>|\(|\)|\{|\}|,)"
+    r"|(?P<word>[A-Za-z_][A-Za-z0-9_.]*))"
+)
+Predicate = Callable[[DriveFile], bool]
+
+
+def _invalid(query: str) -> ApiError:
+    return ApiError(400, "Invalid Value", reason="invalid")
+
+
+def _tokens(query: str) -> list[tuple[str, str]]:
+    out, pos = [], 0
+    while pos < len(query.rstrip()):
+        match = _TOKEN.match(query, pos)
+        if not match or match.end() == pos:
+            raise _invalid(query)
+        kind = match.lastgroup or ""
+        text = match.group(kind)
+        if kind == "str":
+            text = re.sub(r"\\(.)", r"\1", text[1:-1])
+        out.append((kind, text))
+        pos = match.end()
+    return out
+
+
+def parse_query(query: str, store: DriveStore, user: str) -> Predicate:
+    """Compile a Drive ``q`` expression.
+
+    Supports and/or/not, parentheses, ``'x' in parents|owners|writers|readers``, ``name``/``mimeType``
+    = != contains, ``trashed``/``starred`` = bool, ``modifiedTime``/``createdTime`` comparisons,
+    ``appProperties``/``properties has { key='k' and value='v' }``.
+    """
+    tokens = _tokens(query)
+    pos = 0
+
+    def peek(offset: int = 0) -> tuple[str, str]:
+        return tokens[pos + offset] if pos + offset < len(tokens) else ("end", "")
+
+    def take(expected: str | None = None) -> tuple[str, str]:
+        nonlocal pos
+        token = peek()
+        if token[0] == "end" or (expected is not None and token[1].lower() != expected):
+            raise _invalid(query)
+        pos += 1
+        return token
+
+    def expr() -> Predicate:
+        left = term()
+        while peek()[1].lower() == "or":
+            take()
+            right = term()
+            left = (lambda a, b: lambda f: a(f) or b(f))(left, right)
+        return left
+
+    def term() -> Predicate:
+        left = factor()
+        while peek()[1].lower() == "and":
+            take()
+            right = factor()
+            left = (lambda a, b: lambda f: a(f) and b(f))(left, right)
+        return left
+
+    def factor() -> Predicate:
+        if peek()[1].lower() == "not":
+            take()
+            inner = factor()
+            return lambda f: not inner(f)
+        if peek()[1] == "(":
+            take()
+            inner = expr()
+            take(")")
+            return inner
+        return condition()
+
+    def people(f: DriveFile, field_name: str) -> list[str]:
+        if field_name == "owners":
+            return [f.owner]
+        roles = {"writers": ("writer", "owner"), "readers": ("reader", "commenter", "writer", "owner")}
+        return [p.get("emailAddress", "") for p in f.permissions if p["role"] in roles[field_name]]
+
+    def condition() -> Predicate:
+        first = take()
+        if first[0] == "str":  # 'value' in collection
+            take("in")
+            collection = take()[1]
+            value = first[1]
+            return membership(collection, value)
+        name = first[1]
+        op = take()[1].lower()
+        if op == "in":  # gspread 6.2.1 writes `parents in "folder"`
+            return membership(name, take()[1])
+        if op == "has":
+            return has(name)
+        kind, raw = take()
+        return compare(name, op, raw if kind == "str" else raw.lower())
+
+    def membership(collection: str, value: str) -> Predicate:
+        if collection == "parents":
+            target = store.root(user) if value == "root" else value
+            return lambda f: target in f.parents
+        if collection in ("owners", "writers", "readers"):
+            who = user.lower() if value == "me" else value.lower()
+            return lambda f: who in [p.lower() for p in people(f, collection)]
+        raise _invalid(query)
+
+    def has(name: str) -> Predicate:
+        if name not in ("appProperties", "properties"):
+            raise _invalid(query)
+        take("{")
+        take("key")
+        take("=")
+        key = take()[1]
+        take("and")
+        take("value")
+        take("=")
+        value = take()[1]
+        take("}")
+        return lambda f: (f.app_properties if name == "appProperties" else f.properties).get(key) == value
+
+    def compare(name: str, op: str, value: str) -> Predicate:
+        getters: dict[str, Callable[[DriveFile], Any]] = {
+            "name": lambda f: f.name,
+            "mimeType": lambda f: f.mime_type,
+            "trashed": lambda f: "true" if f.trashed else "false",
+            "starred": lambda f: "true" if f.starred else "false",
+            "modifiedTime": lambda f: f.modified,
+            "createdTime": lambda f: f.created,
+            "fullText": lambda f: f.name,
+        }
+        if name not in getters:
+            raise _invalid(query)
+        get = getters[name]
+        if name.endswith("Time"):
+            value = value[:19]
+            ops: dict[str, Callable[[str, str], bool]] = {
+                "=": lambda a, b: a[:19] == b,
+                "!=": lambda a, b: a[:19] != b,
+                "<": lambda a, b: a[:19] < b,
+                "<=": lambda a, b: a[:19] <= b,
+                ">": lambda a, b: a[:19] > b,
+                ">=": lambda a, b: a[:19] >= b,
+            }
+        else:
+            ops = {
+                "=": lambda a, b: a == b,
+                "!=": lambda a, b: a != b,
+                "contains": lambda a, b: b.lower() in a.lower(),
+            }
+        if op not in ops:
+            raise _invalid(query)
+        check = ops[op]
+        return lambda f: check(get(f), value)
+
+    predicate = expr()
+    if pos != len(tokens):
+        raise _invalid(query)
+    return predicate

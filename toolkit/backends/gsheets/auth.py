@@ -1,0 +1,171 @@
+"""Google credentials: the coordinator's own account (OAuth desktop flow) or a service account.
+
+Least scopes: Sheets, and Drive limited to the files this toolkit creates or opens
+(`drive.file`). The OAuth token is cached in the user's configuration directory
+(`$XDG_CONFIG_HOME/toolkit/google-token.json`, else `~/.config/toolkit/…`), written
+atomically with mode 0600. Tokens and keys are never printed or logged: errors name the
+file, never its content, and the objects here show no secret in their repr.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from google.auth.credentials import Credentials
+from google.auth.exceptions import GoogleAuthError
+from google.oauth2 import credentials as user_credentials
+from google.oauth2 import service_account
+
+from ...errors import BackendError, ConfigError
+from ...initiative import GoogleSettings
+
+SCOPES = (
+    "https://www.googleapis.com/auth/spreadsheets",
+    "https://www.googleapis.com/auth/drive.file",
+)
+TOKEN_NAME = "google-token.json"
+KEY_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
+
+FlowRunner = Callable[[Any], Credentials]  # InstalledAppFlow -> credentials (tests pass a stub)
+
+
+@dataclass(frozen=True)
+class GoogleAuth:
+    """Which account the toolkit acts as, and from where; repr shows no secret."""
+
+    credentials: Credentials
+    kind: str  # "oauth" or "service_account"
+    source: Path  # token cache or key file
+
+    def __repr__(self) -> str:
+        return f"GoogleAuth(kind={self.kind!r}, source={str(self.source)!r})"
+
+
+def config_dir(environ: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_CONFIG_HOME") or str(Path(env.get("HOME") or Path.home()) / ".config")
+    return Path(base) / "toolkit"
+
+
+def token_path(environ: Mapping[str, str] | None = None) -> Path:
+    return config_dir(environ) / TOKEN_NAME
+
+
+def save_token(credentials: Credentials, path: Path) -> Path:
+    """Write the OAuth token atomically, readable by its owner only (0600; the folder 0700)."""
+    to_json = getattr(credentials, "to_json", None)
+    if to_json is None:
+        raise BackendError("Google: only OAuth user credentials can be cached")
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(to_json())
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise BackendError(f"{path}: cannot write the Google token ({exc.strerror or exc})") from None
+    return path
+
+
+def load_token(path: Path) -> Credentials | None:
+    """The cached OAuth credentials, or None when there are none usable."""
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+        from_info: Callable[..., Credentials] = user_credentials.Credentials.from_authorized_user_info
+        creds = from_info(info, list(SCOPES))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, GoogleAuthError):
+        raise BackendError(
+            f"{path}: the cached Google token is unreadable; run `toolkit auth google` again"
+        ) from None
+    if not getattr(creds, "refresh_token", None) and not creds.valid:
+        return None
+    return creds
+
+
+def service_account_credentials(
+    key_file: Path | None, environ: Mapping[str, str] | None = None
+) -> GoogleAuth:
+    env = os.environ if environ is None else environ
+    key = key_file or (Path(env[KEY_ENV]) if env.get(KEY_ENV) else None)
+    if key is None:
+        raise ConfigError(
+            f"google.credentials: no service-account key file (set it in the initiative file or {KEY_ENV})"
+        )
+    try:
+        from_file: Callable[..., Credentials] = service_account.Credentials.from_service_account_file
+        creds = from_file(str(key), scopes=list(SCOPES))
+    except FileNotFoundError:
+        raise ConfigError(f"{key}: service-account key file not found") from None
+    except (OSError, ValueError, KeyError, GoogleAuthError):
+        raise ConfigError(f"{key}: not a valid service-account key file") from None
+    return GoogleAuth(creds, "service_account", key)
+
+
+def run_oauth_flow(client_file: Path, runner: FlowRunner | None = None) -> Credentials:
+    """Open the browser on Google's consent page and wait for the coordinator's answer."""
+    flow_module = importlib.import_module("google_auth_oauthlib.flow")
+    try:
+        flow = flow_module.InstalledAppFlow.from_client_secrets_file(str(client_file), scopes=list(SCOPES))
+    except FileNotFoundError:
+        raise ConfigError(f"{client_file}: OAuth client file not found") from None
+    except (ValueError, KeyError):
+        raise ConfigError(f"{client_file}: not an OAuth client file of type 'Desktop app'") from None
+    if runner is not None:
+        return runner(flow)
+    creds: Credentials = flow.run_local_server(
+        port=0,
+        authorization_prompt_message="Ouvrez cette adresse / Open this address: {url}",
+        success_message="Autorisation reçue, vous pouvez fermer cette fenêtre. / Done, you may close it.",
+    )
+    return creds
+
+
+def load_credentials(
+    settings: GoogleSettings,
+    *,
+    token_file: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> GoogleAuth:
+    """Credentials for a run: the service account, or the cached OAuth token (never starts a browser)."""
+    if settings.auth == "service_account":
+        return service_account_credentials(settings.credentials, environ)
+    if settings.auth != "oauth":
+        raise ConfigError(f"google.auth: {settings.auth!r} is not 'oauth' or 'service_account'")
+    path = token_file or token_path(environ)
+    creds = load_token(path)
+    if creds is None:
+        raise BackendError("Google: not signed in yet; run `toolkit auth google --config initiative.yaml`")
+    return GoogleAuth(creds, "oauth", path)
+
+
+def authorize_google(
+    settings: GoogleSettings,
+    *,
+    token_file: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    runner: FlowRunner | None = None,
+) -> GoogleAuth:
+    """`toolkit auth google`: run the consent flow (OAuth) or check the key file (service account).
+
+    Returns where the token is cached (or which key is used); the token itself is never shown.
+    """
+    if settings.auth == "service_account":
+        return service_account_credentials(settings.credentials, environ)
+    if settings.credentials is None:
+        raise ConfigError("google.credentials: the OAuth client file (Desktop app) is not set")
+    creds = run_oauth_flow(settings.credentials, runner)
+    path = save_token(creds, token_file or token_path(environ))
+    return GoogleAuth(creds, "oauth", path)

@@ -1,0 +1,116 @@
+"""Where generate put each partner's spreadsheet: a small JSON file, rewritten atomically at each step.
+
+An interrupted `generate --backend gsheets` reads it back and carries on: a partner whose copy
+is `shared` is skipped, one whose copy is `created` or `placed` is finished, and no copy is ever
+created twice.
+
+    {"format": 1, "kind": "toolkit-google-manifest", "initiative": "hochelaga-ensemble",
+     "spreadsheets": [{"partner": "cdc-hochelaga", "spreadsheet_id": "1AbC…", "url": "https://…",
+                       "title": "…", "created_at": "2026-11-02T09:30:00+00:00", "status": "shared",
+                       "shared_with": ["m@example.org"]}]}
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ...errors import ConfigError
+from ...files import atomic_write
+
+KIND = "toolkit-google-manifest"
+FORMAT = 1
+# created by Sheets (untagged, in My Drive) or reserved by Drive (tagged, in the folder, still empty);
+# placed: complete, tagged and in the folder; shared: every partner email is a writer.
+STATUSES = ("created", "reserved", "placed", "shared")
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    partner: str
+    spreadsheet_id: str
+    url: str
+    title: str
+    created_at: str
+    status: str = "created"
+    shared_with: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "partner": self.partner,
+            "spreadsheet_id": self.spreadsheet_id,
+            "url": self.url,
+            "title": self.title,
+            "created_at": self.created_at,
+            "status": self.status,
+            "shared_with": list(self.shared_with),
+        }
+
+
+@dataclass
+class Manifest:
+    path: Path
+    initiative: str
+    entries: dict[str, ManifestEntry] = field(default_factory=dict)
+
+    def record(self, entry: ManifestEntry) -> ManifestEntry:
+        """Add or update a partner's entry and rewrite the file atomically."""
+        self.entries[entry.partner] = entry
+        self.save()
+        return entry
+
+    def advance(self, partner: str, status: str, **changes: Any) -> ManifestEntry:
+        return self.record(replace(self.entries[partner], status=status, **changes))
+
+    def save(self) -> None:
+        data = {
+            "format": FORMAT,
+            "kind": KIND,
+            "initiative": self.initiative,
+            "spreadsheets": [e.to_json() for e in self.entries.values()],
+        }
+        atomic_write(self.path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+
+
+def is_manifest(path: Path) -> bool:
+    """A JSON file written by this module (checked by content, cheaply)."""
+    try:
+        if not path.is_file() or path.stat().st_size > 10_000_000:
+            return False
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return head.lstrip().startswith(b"{") and KIND.encode() in head
+
+
+def read_manifest(path: Path, initiative: str | None = None) -> Manifest:
+    """The manifest at `path` (empty when the file does not exist yet)."""
+    if not path.exists():
+        if initiative is None:
+            raise ConfigError(f"{path}: no such manifest")
+        return Manifest(path, initiative)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("kind") != KIND:
+            raise ValueError("not a toolkit manifest")
+        entries = {
+            e["partner"]: ManifestEntry(
+                partner=str(e["partner"]),
+                spreadsheet_id=str(e["spreadsheet_id"]),
+                url=str(e["url"]),
+                title=str(e.get("title", "")),
+                created_at=str(e.get("created_at", "")),
+                status=str(e.get("status", "created")),
+                shared_with=tuple(str(s) for s in e.get("shared_with", [])),
+            )
+            for e in data["spreadsheets"]
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ConfigError(f"{path}: unreadable Google manifest ({exc})") from None
+    found = str(data.get("initiative", ""))
+    if initiative is not None and found != initiative:
+        raise ConfigError(f"{path}: manifest of initiative '{found}', not '{initiative}'")
+    return Manifest(path, found, entries)
