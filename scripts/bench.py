@@ -29,16 +29,16 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import openpyxl
+import pandas as pd
+
+from toolkit import api
+from toolkit.initiative import Initiative, Partner
+from toolkit.layout import workbook_layout
+from toolkit.pull import PARALLEL_FROM
+from toolkit.templates import DEBRIEF_COLUMN
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import openpyxl  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from toolkit import api  # noqa: E402
-from toolkit.initiative import Initiative, Partner  # noqa: E402
-from toolkit.layout import workbook_layout  # noqa: E402
-from toolkit.templates import DEBRIEF_COLUMN  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "initiative.yaml"
 TARGET_SECONDS = 10.0  # pull + merge + gaps of 1,000 copies
@@ -351,7 +351,8 @@ def run(
                       "(combine timed again without out=)")  # fmt: skip
     else:
         merge.note = "--skip-master: api.merge(pulled, initiative) without out=, no master written"
-    report = timed(gaps, lambda: api.find_gaps(pulled, initiative, now=FIXED_NOW))
+    # the gaps stage reuses the merge, as a coordinator's job (pull, merge, gaps) does
+    report = timed(gaps, lambda: api.find_gaps(pulled, initiative, merged=merged, now=FIXED_NOW))
     timed(baseline, lambda: read_all_tabs(paths[:sample]))
     if sample < copies:
         baseline.note = (
@@ -362,8 +363,8 @@ def run(
         del pulled
         gc.collect()
         pulled = traced(pull, lambda: api.pull([folder], initiative))
-        traced(merge, lambda: api.merge(pulled, initiative, out=master, now=FIXED_NOW))
-        traced(gaps, lambda: api.find_gaps(pulled, initiative, now=FIXED_NOW))
+        merged = traced(merge, lambda: api.merge(pulled, initiative, out=master, now=FIXED_NOW))
+        traced(gaps, lambda: api.find_gaps(pulled, initiative, merged=merged, now=FIXED_NOW))
         traced(baseline, lambda: read_all_tabs(paths[:sample]))
         if sample < copies:
             baseline.note += f"; its tracemalloc peak is for {sample} files"
@@ -375,6 +376,8 @@ def run(
     print("tracemalloc peak: Python allocations during the stage, measured in a second, traced run.")
     print("maxrss: resource.getrusage(RUSAGE_SELF).ru_maxrss, the whole process's peak RSS so far")
     print("  (cumulative: includes earlier stages and the data they keep).")
+    print(f"pull reads local files in worker processes from {PARALLEL_FROM} copies on: the workers'")
+    print("  memory is in neither figure (each worker holds one copy at a time).")
     print()
     print(
         f"submissions: {len(pulled.submissions)} pulled, {len(pulled.errors)} unreadable; "

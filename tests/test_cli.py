@@ -106,3 +106,51 @@ def test_init_then_refuses_to_overwrite(run: CliRunner, tmp_path: Path) -> None:
     assert run.invoke(main, ["init", str(tmp_path)]).stdout == f"{tmp_path / 'initiative.yaml'}\n"
     again = run.invoke(main, ["init", str(tmp_path)])
     assert again.exit_code == 1 and "already exists; not overwritten" in again.stderr
+
+
+def test_readme_documents_every_command() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for name in main.commands:  # type: ignore[attr-defined]
+        assert f"toolkit {name}" in readme, f"README.md does not show 'toolkit {name}'"
+
+
+def test_report_and_history(run: CliRunner, tmp_path: Path) -> None:
+    from toolkit import api
+
+    initiative = api.load_initiative(EXAMPLE)
+    copies = api.generate(initiative, tmp_path / "copies", partners=["ecole-baril"], blank=False)
+    history = tmp_path / "h.sqlite"
+    out = tmp_path / "rapport.html"
+    args = ["report", str(copies[0].path), "--config", str(EXAMPLE), "--history", str(history)]
+    first = run.invoke(main, [*args, "--out", str(out)])
+    assert first.exit_code == 0, first.output
+    assert first.stdout == f"{out}\n"
+    assert "Copies reçues" in out.read_text(encoding="utf-8")
+    text = run.invoke(main, [*args, "--format", "text", "--fail-on-gaps"])
+    assert text.exit_code == 1  # seven partners have not answered
+    assert "Copies reçues : 1 sur 8" in text.stdout
+    listed = run.invoke(
+        main, ["history", "--config", str(EXAMPLE), "--history", str(history), "--format", "json"]
+    )
+    assert listed.exit_code == 0 and len(__import__("json").loads(listed.stdout)) == 2
+
+
+def test_report_email_failure_exits_3_and_keeps_the_report(run: CliRunner, tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = tmp_path / "initiative.yaml"
+    config.write_text(
+        EXAMPLE.read_text(encoding="utf-8")
+        + f"smtp: {{host: 127.0.0.1, port: {port}, security: none, sender: rapport@example.org}}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "rapport.html"
+    result = run.invoke(
+        main, ["report", str(tmp_path), "--config", str(config), "--out", str(out), "--email"]
+    )
+    assert result.exit_code == 3
+    assert out.is_file()
+    assert result.stderr.startswith("Error: ") and f"127.0.0.1:{port}" in result.stderr

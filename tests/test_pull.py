@@ -208,3 +208,20 @@ def test_modified_time_is_the_files(initiative: Initiative, copies: dict[str | N
     os.utime(copies["cdc-hochelaga"], (1_790_000_000, 1_790_000_000))
     s = only(api.pull([copies["cdc-hochelaga"]], initiative))
     assert s.modified == dt.datetime.fromtimestamp(1_790_000_000, dt.UTC)
+
+
+def test_many_copies_are_read_in_parallel_with_the_same_result(
+    initiative: Initiative, copies: dict[str | None, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+
+    pull_module = importlib.import_module("toolkit.pull")  # the module (toolkit.pull is also the function)
+    fill(copies["cdc-hochelaga"], {(BACKBONE, "B5"): "Mamadou Diallo", (PROGRESS, "C5"): "2 novembre 2026"})
+    (copies[None].parent / "notes.txt").write_text("à relancer", encoding="utf-8")
+    folder = copies[None].parent
+    sequential = api.pull([folder], initiative)
+    monkeypatch.setattr(pull_module, "PARALLEL_FROM", 2)
+    parallel = api.pull([folder], initiative)
+    assert [s.source for s in parallel.submissions] == [s.source for s in sequential.submissions]
+    assert [s.fingerprint for s in parallel.submissions] == [s.fingerprint for s in sequential.submissions]
+    assert parallel.errors == sequential.errors and len(parallel.errors) == 1

@@ -18,7 +18,7 @@ from .i18n import CHANGE_MESSAGES, GAP_MESSAGES, PROBLEM_REASONS, word
 from .initiative import Initiative
 from .merge import PERSON_SEPARATORS, Merged, merge
 from .pull import PullResult, SourceProblem, pull
-from .submission import Note, Submission, completion, filled, required_cells
+from .submission import Note, Submission, completion, required_cells
 from .templates import DEBRIEF_COLUMN, Kit
 from .text import Language
 from .values import normalise_key
@@ -191,48 +191,40 @@ def _structure_gaps(submission: Submission, describe: _Describer) -> list[Gap]:
 
 
 def _cell_gaps(submission: Submission, describe: _Describer) -> list[Gap]:
-    cells = submission.cells
     partner = submission.partner_id
-    gaps = []
-    own = cells[cells["origin"] == "partner"]  # what the partner kept from a pre-fill is not theirs to fix
-    for c in own[own["problem"].notna()].to_dict(orient="records"):
-        reason = PROBLEM_REASONS[str(c["problem"])](describe.language)
-        gaps.append(
-            describe.gap(
-                "invalid_value",
-                "error",
-                str(c["worksheet"]),
-                str(c["row"]),
-                str(c["column"]),
-                partner,
-                value=str(c["text"]),
-                reason=reason,
-            )
+    own = [c for c in submission.rows if c.origin == "partner"]  # a kept pre-fill is not theirs to fix
+    gaps = [
+        describe.gap(
+            "invalid_value",
+            "error",
+            c.worksheet,
+            c.row,
+            c.column,
+            partner,
+            value=c.text,
+            reason=PROBLEM_REASONS[c.problem](describe.language),
         )
-    done = cells[filled(cells)]
-    have = set(zip(done["worksheet"], done["row"], done["column"], strict=True))
-    order = {
-        key: i for i, key in enumerate(zip(cells["worksheet"], cells["row"], cells["column"], strict=True))
-    }
-    for worksheet, row, column in sorted(required_cells(describe.kit) - have, key=lambda k: order.get(k, 0)):
+        for c in own
+        if c.problem
+    ]
+    order = {(c.worksheet, c.row, c.column): i for i, c in enumerate(submission.rows)}
+    missing = required_cells(describe.kit) - submission.filled_keys
+    for worksheet, row, column in sorted(missing, key=lambda k: order.get(k, 0)):
         gaps.append(describe.gap("missing_cell", "warning", worksheet, row, column, partner))
     roster = {normalise_key(p) for p in describe.initiative.people}
     if roster:
-        person_columns = {
-            (w.id, c.id) for w in describe.kit.worksheets for c in w.columns if c.type == "person"
-        }
-        for c in done[done["origin"] == "partner"].to_dict(orient="records"):
-            worksheet, row, column = str(c["worksheet"]), str(c["row"]), str(c["column"])
-            if (worksheet, column) in person_columns:
-                for name in PERSON_SEPARATORS.split(str(c["value"])):
+        people = {(w.id, c.id) for w in describe.kit.worksheets for c in w.columns if c.type == "person"}
+        for c in own:
+            if (c.worksheet, c.column) in people and c.value is not None and not c.problem:
+                for name in PERSON_SEPARATORS.split(str(c.value)):
                     if name.strip() and normalise_key(name) not in roster:
                         gaps.append(
                             describe.gap(
                                 "unknown_person",
                                 "warning",
-                                worksheet,
-                                row,
-                                column,
+                                c.worksheet,
+                                c.row,
+                                c.column,
                                 partner,
                                 value=name.strip(),
                             )

@@ -23,6 +23,7 @@ from .text import LANGUAGES
 from .values import normalise_key
 
 HEADER_SEARCH_ROWS = 60  # how far down a header row may have moved
+MAX_TEMPLATE_TEXT = 400  # longer than any header, row label or debrief question
 
 
 @dataclass
@@ -40,7 +41,12 @@ def keys(texts: Iterable[str]) -> set[str]:
 
 
 def _text_key(value: object) -> str:
-    return normalise_key(value) if isinstance(value, str) and value.strip() else ""
+    """The matching key of a cell that could be a header, label or question; '' for anything else.
+
+    Partners' long answers are never template text: skipping them keeps locating cheap."""
+    if isinstance(value, str) and value.strip() and len(value) <= MAX_TEMPLATE_TEXT:
+        return normalise_key(value)
+    return ""
 
 
 def header_score(sheet: RawSheet, worksheet: Worksheet) -> tuple[int, int]:
@@ -155,7 +161,7 @@ def _debrief(
     found: dict[str, tuple[int, int]] = {}
     for r, cells in enumerate(sheet.rows, start=1):  # one pass, short texts only: questions are short
         for c, v in enumerate(cells, start=1):
-            if isinstance(v, str) and len(v) < 400 and (key := _text_key(v)) in every:
+            if (key := _text_key(v)) in every:
                 found.setdefault(key, (r, c))
     for question in worksheet.debrief:
         where = next((found[k] for k in wanted_by_question[question.id] if k in found), None)

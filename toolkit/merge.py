@@ -135,60 +135,78 @@ def _contributions(
 ) -> pd.DataFrame:
     """Every non-empty value with its provenance. A value a copy was pre-filled with and the partner
     left unchanged is the previous master's, not the partner's: it is listed once, as carried over."""
-    frames = []
+    rows: list[tuple[object, ...]] = []
+    carried_seen: set[tuple[object, ...]] = set()
     for status, group in (("used", accepted), ("superseded", superseded)):
         for s in group:
-            cells = s.cells[s.cells["text"] != ""]
-            own = cells["origin"] == "partner"
-            frames.append(
-                cells[own].assign(
-                    partner=s.partner_id,
-                    partner_name=display_name(s, names),
-                    source=s.source,
-                    modified=s.modified,
-                    status=status,
-                )[CONTRIBUTION_COLUMNS]
-            )
-            if status == "used":
-                frames.append(
-                    cells[~own].assign(
-                        partner=None,
-                        partner_name=carried_name,
-                        source=s.source,
-                        modified=s.modified,
-                        status="carried_over",
-                    )[CONTRIBUTION_COLUMNS]
-                )
-            if s.unmapped:
-                frames.append(
-                    pd.DataFrame(
-                        [
-                            {
-                                "worksheet": None,
-                                "row": None,
-                                "column": None,
-                                "partner": s.partner_id,
-                                "partner_name": display_name(s, names),
-                                "value": None,
-                                "text": text,
-                                "problem": None,
-                                "location": location,
-                                "source": s.source,
-                                "modified": s.modified,
-                                "status": "unmapped" if status == "used" else status,
-                            }
-                            for location, text in s.unmapped
-                        ],
-                        columns=CONTRIBUTION_COLUMNS,
+            name = display_name(s, names)
+            c = s.cells
+            for worksheet, row, column, value, text, problem, location, origin in zip(
+                c["worksheet"],
+                c["row"],
+                c["column"],
+                c["value"],
+                c["text"],
+                c["problem"],
+                c["location"],
+                c["origin"],
+                strict=True,
+            ):
+                if text == "":
+                    continue
+                if origin == "partner":
+                    rows.append(
+                        (
+                            worksheet,
+                            row,
+                            column,
+                            s.partner_id,
+                            name,
+                            value,
+                            text,
+                            problem,
+                            location,
+                            s.source,
+                            s.modified,
+                            status,
+                        )
                     )
+                elif status == "used" and (key := (worksheet, row, column, text)) not in carried_seen:
+                    carried_seen.add(key)
+                    rows.append(
+                        (
+                            worksheet,
+                            row,
+                            column,
+                            None,
+                            carried_name,
+                            value,
+                            text,
+                            problem,
+                            location,
+                            s.source,
+                            s.modified,
+                            "carried_over",
+                        )
+                    )
+            rows += [
+                (
+                    None,
+                    None,
+                    None,
+                    s.partner_id,
+                    name,
+                    None,
+                    text,
+                    None,
+                    location,
+                    s.source,
+                    s.modified,
+                    "unmapped" if status == "used" else status,
                 )
-    frames = [f for f in frames if not f.empty]
-    if not frames:
-        return pd.DataFrame(columns=CONTRIBUTION_COLUMNS)
-    table = pd.concat(frames, ignore_index=True)
-    carried = table["status"] == "carried_over"
-    once = ~(carried & table.duplicated(["worksheet", "row", "column", "text", "status"]))
-    return table[once].reset_index(drop=True)
+                for location, text in s.unmapped
+            ]
+    return pd.DataFrame(rows, columns=CONTRIBUTION_COLUMNS, dtype=object)
 
 
 def _master_values(

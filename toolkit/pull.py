@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from .backends.files import read_file
 from .errors import SourceError
 from .i18n import source_message
 from .initiative import Initiative
@@ -23,6 +26,7 @@ from .text import LANGUAGES, Language
 from .values import FORMULA, format_value, parse_cell
 
 DEFAULT_KIT = "collective_impact"
+PARALLEL_FROM = 200  # copies from which reading is spread over processes (below, start-up costs more)
 IGNORED_PREFIXES = (".", "~$")  # hidden files, Office lock files (~$x.xlsx), LibreOffice (.~lock.x#)
 
 Reader = Callable[[str], RawWorkbook]
@@ -87,15 +91,57 @@ def pull(
     Local files are read directly; Google spreadsheets through `google_client`, or through a client
     made from the initiative's Google settings at the first one (a local pull needs no credentials)."""
     language: Language = initiative.language if initiative else "fr"
-    read = reader or _default_reader(initiative, google_client)
-    submissions: list[Submission] = []
-    errors: list[SourceProblem] = []
-    for source in expand_sources(sources):
-        try:
-            submissions.append(read_submission(read(source), initiative))
-        except SourceError as exc:
-            errors.append(SourceProblem(exc.source, exc.code, source_message(exc.code, exc.detail, language)))
-    return PullResult(tuple(submissions), tuple(errors), language)
+    expanded = expand_sources(sources)
+    if reader is None and len(expanded) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        results = _pull_in_parallel(expanded, initiative, google_client)
+    else:
+        read = reader or _default_reader(initiative, google_client)
+        results = [_pull_one(read, source, initiative) for source in expanded]
+    return PullResult(
+        tuple(r for r in results if isinstance(r, Submission)),
+        tuple(r for r in results if isinstance(r, SourceProblem)),
+        language,
+    )
+
+
+def _pull_one(read: Reader, source: str, initiative: Initiative | None) -> Submission | SourceProblem:
+    try:
+        return read_submission(read(source), initiative)
+    except SourceError as exc:
+        language: Language = initiative.language if initiative else "fr"
+        return SourceProblem(exc.source, exc.code, source_message(exc.code, exc.detail, language))
+
+
+def _pull_in_parallel(
+    sources: list[str], initiative: Initiative | None, google_client: Any
+) -> list[Submission | SourceProblem]:
+    """Local files in worker processes (reading is CPU-bound), Google spreadsheets here; order kept."""
+    from .backends.gsheets.sources import spreadsheet_id
+
+    local = [s for s in sources if spreadsheet_id(s) is None]
+    workers = min(os.cpu_count() or 1, 8)
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(initiative,)) as pool:
+        done = dict(
+            zip(
+                local,
+                pool.map(_pull_local, local, chunksize=max(1, len(local) // (workers * 8))),
+                strict=True,
+            )
+        )
+    read = _default_reader(initiative, google_client)
+    return [done[s] if s in done else _pull_one(read, s, initiative) for s in sources]
+
+
+_worker_initiative: Initiative | None = None
+
+
+def _start_worker(initiative: Initiative | None) -> None:
+    global _worker_initiative
+    _worker_initiative = initiative
+
+
+def _pull_local(source: str) -> Submission | SourceProblem:
+    return _pull_one(lambda s: read_file(Path(s)), source, _worker_initiative)
 
 
 def _default_reader(initiative: Initiative | None, google_client: Any) -> Reader:

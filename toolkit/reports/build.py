@@ -22,7 +22,7 @@ from ..history import History, Snapshot, SubmissionRecord, utc_key
 from ..initiative import Initiative
 from ..merge import merge
 from ..pull import PullResult
-from ..submission import Submission, completion, filled, required_cells
+from ..submission import Submission, completion, required_cells
 from ..text import Language
 from .changes import Changes, compare
 
@@ -229,9 +229,7 @@ def build_report(
 def worksheet_completion(submission: Submission, initiative: Initiative) -> dict[str, float | None]:
     """Share of each worksheet's required cells this copy fills (None: the worksheet requires nothing)."""
     required = required_cells(initiative.kit)
-    cells = submission.cells
-    done = cells[filled(cells)]
-    have = set(zip(done["worksheet"], done["row"], done["column"], strict=True))
+    have = submission.filled_keys
     shares: dict[str, float | None] = {}
     for worksheet in initiative.kit.worksheets:
         needed = {key for key in required if key[0] == worksheet.id}

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -161,20 +161,41 @@ class _Run:
         adopted = self._adoptable(partner, title)
         if adopted is not None:
             return adopted, "adopted"
-        if self.via_drive:
-            return self._reserve(partner, title)
+        if self.via_drive:  # Drive creates the empty spreadsheet in the folder, tagged (shared drives)
+            tags = drive.app_properties(self.initiative.id, partner.id)
+            folder = self.initiative.google.folder_id
+            return self._create_once(
+                partner,
+                title,
+                lambda: self._record(
+                    partner, str(drive.create_file(self.http, title, folder, tags)["id"]), title, "reserved"
+                ),
+            )
         body = self._body(partner, title)
+        return self._create_once(
+            partner,
+            title,
+            lambda: self._record(
+                partner,
+                str(_call(self.http, "post", SHEETS_API, json=body)["spreadsheetId"]),
+                title,
+                "created",
+            ),
+        )
+
+    def _create_once(
+        self, partner: Partner, title: str, create: Callable[[], ManifestEntry]
+    ) -> tuple[ManifestEntry, str]:
+        """Create; after an uncertain answer, adopt the copy Google may have made anyway, else try again."""
         for attempt in range(1, CREATE_ATTEMPTS + 1):
             try:
-                created = _call(self.http, "post", SHEETS_API, json=body)
+                return create(), "created"
             except UncertainWrite:
                 adopted = self._adoptable(partner, title)
                 if adopted is not None:
                     return adopted, "adopted"
                 if attempt == CREATE_ATTEMPTS:
                     raise
-                continue
-            return self._record(partner, str(created["spreadsheetId"]), title, "created"), "created"
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _adoptable(self, partner: Partner, title: str) -> ManifestEntry | None:
@@ -188,22 +209,6 @@ class _Run:
             if drive.is_untagged(candidate) and self._metadata_names(str(candidate["id"]), partner):
                 return self._record(partner, str(candidate["id"]), title, "created")
         return None
-
-    def _reserve(self, partner: Partner, title: str) -> tuple[ManifestEntry, str]:
-        """Drive creates the empty spreadsheet in the folder, tagged (service accounts, shared drives)."""
-        tags = drive.app_properties(self.initiative.id, partner.id)
-        for attempt in range(1, CREATE_ATTEMPTS + 1):
-            try:
-                created = drive.create_file(self.http, title, self.initiative.google.folder_id, tags)
-            except UncertainWrite:
-                adopted = self._adoptable(partner, title)
-                if adopted is not None:
-                    return adopted, "adopted"
-                if attempt == CREATE_ATTEMPTS:
-                    raise
-                continue
-            return self._record(partner, str(created["id"]), title, "reserved"), "created"
-        raise AssertionError("unreachable")  # pragma: no cover
 
     def _fill(self, partner: Partner, entry: ManifestEntry, *, fresh: bool) -> ManifestEntry:
         """One batchUpdate writes the whole copy into a reserved spreadsheet (unless a lost one did)."""
