@@ -140,55 +140,18 @@ def _contributions(
     for status, group in (("used", accepted), ("superseded", superseded)):
         for s in group:
             name = display_name(s, names)
-            c = s.cells
-            for worksheet, row, column, value, text, problem, location, origin in zip(
-                c["worksheet"],
-                c["row"],
-                c["column"],
-                c["value"],
-                c["text"],
-                c["problem"],
-                c["location"],
-                c["origin"],
-                strict=True,
-            ):
-                if text == "":
+            for c in s.rows:
+                if c.text == "":
                     continue
-                if origin == "partner":
-                    rows.append(
-                        (
-                            worksheet,
-                            row,
-                            column,
-                            s.partner_id,
-                            name,
-                            value,
-                            text,
-                            problem,
-                            location,
-                            s.source,
-                            s.modified,
-                            status,
-                        )
-                    )
-                elif status == "used" and (key := (worksheet, row, column, text)) not in carried_seen:
+                if c.origin == "partner":
+                    who: tuple[object, str, str] = (s.partner_id, name, status)
+                elif status == "used" and (key := (c.worksheet, c.row, c.column, c.text)) not in carried_seen:
                     carried_seen.add(key)
-                    rows.append(
-                        (
-                            worksheet,
-                            row,
-                            column,
-                            None,
-                            carried_name,
-                            value,
-                            text,
-                            problem,
-                            location,
-                            s.source,
-                            s.modified,
-                            "carried_over",
-                        )
-                    )
+                    who = (None, carried_name, "carried_over")
+                else:
+                    continue
+                # worksheet, row, column | partner, name | value, text, problem, location | provenance
+                rows.append((*c[:3], *who[:2], *c[3:7], s.source, s.modified, who[2]))
             rows += [
                 (
                     None,

@@ -13,10 +13,10 @@ from typing import Any
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
-from ...errors import BackendError
 from ...i18n import long_date
 from ...initiative import Initiative, Partner
 from ...text import Language, Text
+from .http import call
 
 FILES = "https://www.googleapis.com/drive/v3/files"
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
@@ -134,14 +134,7 @@ def _list(http: HTTPClient, query: str) -> list[dict[str, Any]]:
 
 
 def _call(http: HTTPClient, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
-    try:
-        result: dict[str, Any] = http.request(method, url, **kwargs).json()
-    except APIError as exc:
-        raise BackendError(
-            f"Google Drive refused {method.upper()} {url.removeprefix(FILES)}: {exc.code} "
-            f"{exc.error.get('message', '')}".rstrip()
-        ) from None
-    return result
+    return call(http, method, url, service="Drive", **kwargs)
 
 
 def _quote(value: str) -> str:

@@ -33,10 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from gspread import Client
-from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
-from ...errors import BackendError, ConfigError
+from ...errors import ConfigError
 from ...generate import Prefill, partner_spec, prefill_values
 from ...initiative import GoogleSettings, Initiative, Partner, load_initiative
 from ...layout import workbook_layout
@@ -46,7 +45,7 @@ from . import drive
 from .auth import load_credentials
 from .batch import batch_requests
 from .build import spreadsheet_body
-from .http import UncertainWrite, http_of, make_client
+from .http import UncertainWrite, call, http_of, make_client
 from .manifest import Manifest, ManifestEntry, read_manifest
 from .sources import spreadsheet_url
 
@@ -264,13 +263,7 @@ class _Run:
 
 
 def _call(http: HTTPClient, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
-    try:
-        result: dict[str, Any] = http.request(method, url, **kwargs).json()
-    except APIError as exc:
-        raise BackendError(
-            f"Google Sheets refused the request: {exc.code} {exc.error.get('message', '')}"
-        ) from None
-    return result
+    return call(http, method, url, service="Sheets", **kwargs)
 
 
 def _now() -> dt.datetime:

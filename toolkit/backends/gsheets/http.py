@@ -247,3 +247,14 @@ def make_client(
 def http_of(client: Client | HTTPClient) -> HTTPClient:
     """The HTTP client behind a gspread Client (or the client itself)."""
     return client if isinstance(client, HTTPClient) else client.http_client
+
+
+def call(http: HTTPClient, method: str, url: str, *, service: str, **kwargs: Any) -> dict[str, Any]:
+    """One request whose JSON answer is wanted; Google's refusal becomes a BackendError naming `service`."""
+    try:
+        result: dict[str, Any] = http.request(method, url, **kwargs).json()
+    except APIError as exc:
+        where = url.split("/v3/", 1)[-1] if "/v3/" in url else url.split("/v4/", 1)[-1]
+        reason = f"{exc.code} {exc.error.get('message', '')}".rstrip()
+        raise BackendError(f"Google {service} refused {method.upper()} {where}: {reason}") from None
+    return result
