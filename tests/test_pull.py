@@ -225,3 +225,20 @@ def test_many_copies_are_read_in_parallel_with_the_same_result(
     assert [s.source for s in parallel.submissions] == [s.source for s in sequential.submissions]
     assert [s.fingerprint for s in parallel.submissions] == [s.fingerprint for s in sequential.submissions]
     assert parallel.errors == sequential.errors and len(parallel.errors) == 1
+
+
+def test_cli_table_says_what_was_recovered(copies: dict[str | None, Path]) -> None:
+    from click.testing import CliRunner
+
+    from tests.conftest import EXAMPLE
+    from toolkit.cli import main
+
+    wb = openpyxl.load_workbook(copies["ecole-baril"])
+    wb[PROGRESS].title = "Progrès"
+    wb.save(copies["ecole-baril"])
+    result = CliRunner().invoke(main, ["pull", str(copies["ecole-baril"]), "--config", str(EXAMPLE)])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-2:] == [
+        "Ce que la lecture a remarqué",
+        "• École primaire Baril : onglet « Canevas des progrès » renommé « Progrès »",
+    ]

@@ -159,7 +159,7 @@ def pull(sources: tuple[str, ...], config: Path | None, fmt: str) -> None:
     """Read filled copies (files and folders) back: completion and problems per copy."""
     initiative = api.load_initiative(config) if config else None
     result = api.pull(sources, initiative)
-    click.echo(render_pull(result, fmt).rstrip("\n"))
+    click.echo(render_pull(result, fmt, initiative).rstrip("\n"))
 
 
 @main.command()

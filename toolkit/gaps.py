@@ -156,6 +156,11 @@ class _Describer:
         return CHANGE_MESSAGES[note.code](self.language).format(**fields)
 
 
+def structure_messages(submission: Submission, initiative: Initiative) -> list[str]:
+    """What pull recovered or could not map in one copy, in the initiative's language."""
+    return [g.message for g in _structure_gaps(submission, _Describer(initiative))]
+
+
 def _structure_gaps(submission: Submission, describe: _Describer) -> list[Gap]:
     gaps = [
         describe.gap(

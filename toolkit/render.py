@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .gaps import GapReport
+from .gaps import GapReport, structure_messages
+from .initiative import Initiative
 from .pull import PullResult
 from .submission import completion
 from .text import Language
@@ -31,6 +32,7 @@ HEADINGS = {
         "none": "Aucun écart.",
         "gaps": "Écarts",
         "copies": "Copies reçues",
+        "noticed": "Ce que la lecture a remarqué",
     },
     "en": {
         "partner": "Partner",
@@ -46,6 +48,7 @@ HEADINGS = {
         "none": "No gaps.",
         "gaps": "Gaps",
         "copies": "Copies received",
+        "noticed": "What reading noticed",
     },
 }
 
@@ -64,7 +67,7 @@ def percent(share: float, language: Language) -> str:
     return f"{text} %" if language == "fr" else f"{text}%"
 
 
-def render_pull(result: PullResult, fmt: str) -> str:
+def render_pull(result: PullResult, fmt: str, initiative: Initiative | None = None) -> str:
     language = result.language
     h = HEADINGS[language]
     if fmt == "csv":
@@ -97,6 +100,9 @@ def render_pull(result: PullResult, fmt: str) -> str:
         for s in result.submissions
     ]
     out = table([h["partner"], h["file"], h["completion"], h["problems"]], rows)
+    noticed = [m for s in result.submissions for m in structure_messages(s, initiative)] if initiative else []
+    if noticed:  # the run says what it recovered and what it could not map
+        out += f"\n\n{h['noticed']}\n" + "\n".join(f"• {m}" for m in noticed)
     if errors:
         out += f"\n\n{h['unreadable']}\n" + "\n".join(f"✗ {e['source']}: {e['message']}" for e in errors)
     return out
