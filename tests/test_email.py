@@ -668,9 +668,6 @@ def test_the_report_command_emails_and_reminds(
     from tests.conftest import EXAMPLE
     from toolkit.cli import main
 
-    command = main.commands["report"]
-    if not {"email", "remind"} <= {p.name for p in command.params}:
-        pytest.skip("--email and --remind are not wired into `toolkit report` yet")
     config = tmp_path / "initiative.yaml"
     smtp_section = f"smtp: {{host: 127.0.0.1, port: {smtp.port}, security: none, sender: {SENDER}}}\n"
     config.write_text(EXAMPLE.read_text(encoding="utf-8") + smtp_section, encoding="utf-8")
