@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from tests.conftest import EXAMPLE, FIXED_NOW, fill
 from toolkit import api
 from toolkit.cli import main
-from toolkit.gaps import GapReport
+from toolkit.gaps import KINDS, GapReport
 from toolkit.initiative import Initiative
 
 PROGRESS, BACKBONE = "Canevas des progrès", "Infrastructure de soutien"
@@ -94,6 +94,7 @@ def test_json_contract(report: GapReport) -> None:
         ("column", "kind", "message", "partner", "row", "severity", "worksheet")
     }
     assert {g["severity"] for g in data["gaps"]} == {"error", "warning"}
+    assert {g["kind"] for g in data["gaps"]} <= set(KINDS)
 
 
 def test_english_messages(initiative: Initiative, copies: dict[str | None, Path]) -> None:

@@ -72,12 +72,8 @@ def merge(
     return merged
 
 
-def partner_rank(initiative: Initiative) -> dict[str, int]:
-    return {p.id: i for i, p in enumerate(initiative.partners)}
-
-
 def sort_key(initiative: Initiative) -> Callable[[Submission], tuple[int, str, str, str]]:
-    rank = partner_rank(initiative)
+    rank = {p.id: i for i, p in enumerate(initiative.partners)}  # the initiative file's order
 
     def key(s: Submission) -> tuple[int, str, str, str]:
         return (rank.get(s.partner_id or "", len(rank)), s.partner_id or "", s.source, s.fingerprint)

@@ -76,10 +76,6 @@ class Submission:
     unmapped: tuple[tuple[str, str], ...] = ()  # (location, text) found outside the template's cells
     kit: Kit | None = field(default=None, compare=False, repr=False)
 
-    @property
-    def display_name(self) -> str:
-        return self.partner_id or self.source.rsplit("/", 1)[-1]
-
     @cached_property
     def rows(self) -> list[Cell]:
         return [Cell(*values) for values in zip(*(self.cells[name] for name in CELL_COLUMNS), strict=True)]
