@@ -41,6 +41,30 @@ def main() -> None:
     pull filled copies back, merge them, and flag gaps."""
 
 
+# Sources stay text: files, folders, Google spreadsheet URLs or ids, manifests (Path would mangle a URL).
+SOURCES = click.argument("sources", nargs=-1, required=True)
+FORMATS = ["table", "json", "csv"]
+
+
+def _config_option(required: bool) -> Callable[[F], F]:
+    return click.option(
+        "--config",
+        "config",
+        type=click.Path(dir_okay=False, path_type=Path),
+        required=required,
+        help="The initiative file (initiative.yaml).",
+    )
+
+
+HISTORY_OPTION = click.option(
+    "--history",
+    "history_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="SQLite history file (default: history.sqlite next to the initiative file).",
+)
+
+
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
 @reports_errors
@@ -51,13 +75,7 @@ def init(directory: Path) -> None:
 
 
 @main.command()
-@click.option(
-    "--config",
-    "config",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="The initiative file (initiative.yaml).",
-)
+@_config_option(required=True)
 @click.option(
     "--out",
     "out",
@@ -132,21 +150,6 @@ def generate(
         click.echo(str(copy.path))
     click.echo(
         f"{len(copies)} classeurs écrits dans {out}" if fr else f"{len(copies)} workbooks written to {out}"
-    )
-
-
-# Sources stay text: files, folders, Google spreadsheet URLs or ids, manifests (Path would mangle a URL).
-SOURCES = click.argument("sources", nargs=-1, required=True)
-FORMATS = ["table", "json", "csv"]
-
-
-def _config_option(required: bool) -> Callable[[F], F]:
-    return click.option(
-        "--config",
-        "config",
-        type=click.Path(dir_okay=False, path_type=Path),
-        required=required,
-        help="The initiative file (initiative.yaml).",
     )
 
 
@@ -231,13 +234,7 @@ def gaps(sources: tuple[str, ...], config: Path, fmt: str, fail_on_gaps: bool) -
     default=None,
     help="Write the report here (atomically) instead of printing it.",
 )
-@click.option(
-    "--history",
-    "history_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="SQLite history file (default: history.sqlite next to the initiative file).",
-)
+@HISTORY_OPTION
 @click.option("--no-record", is_flag=True, help="Compare with the history without adding this run.")
 @click.option("--label", default=None, help="A label stored with this run in the history.")
 @click.option("--fail-on-gaps", is_flag=True, help="Exit with 1 when an error-severity gap remains.")
@@ -313,13 +310,7 @@ def _send_report(result: api.Report, *, email: bool, remind: bool) -> None:
 
 @main.command()
 @_config_option(required=True)
-@click.option(
-    "--history",
-    "history_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="SQLite history file (default: history.sqlite next to the initiative file).",
-)
+@HISTORY_OPTION
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @reports_errors
 def history(config: Path, history_file: Path | None, fmt: str) -> None:
