@@ -2,7 +2,8 @@
 
 1. generate one workbook per partner;
 2. simulate a few partners filling theirs (examples/sample_answers.yaml), as returned copies;
-3. pull them back, merge them into a master, and list the gaps (Markdown and JSON).
+3. pull them back, merge them into a master, and list the gaps (Markdown and JSON);
+4. write the weekly report (HTML with charts; the history goes in the output folder).
 
 Writes into demo-output/ (or the folder given as first argument) and says where everything is.
 """
@@ -71,6 +72,9 @@ def main(out: Path) -> None:
         f"4. Écarts : {out / 'ecarts.md'} et {out / 'ecarts.json'} ({errors} erreurs, "
         f"{len(report.gaps) - errors} avertissements)"
     )
+
+    weekly = toolkit.build_report(pulled, initiative, history_path=out / "history.sqlite")
+    print(f"5. Rapport hebdomadaire : {weekly.write(out / 'rapport.html')}")
 
 
 if __name__ == "__main__":

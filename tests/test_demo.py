@@ -28,3 +28,4 @@ def test_demo_end_to_end(tmp_path: Path, capsys: object) -> None:
         "unknown_person",
     } <= kinds
     assert (tmp_path / "ecarts.md").read_text(encoding="utf-8").startswith("# Écarts — Hochelaga ensemble")
+    assert "Copies reçues" in (tmp_path / "rapport.html").read_text(encoding="utf-8")
