@@ -95,22 +95,24 @@ def formula_cells(path: Path, fmt: str) -> dict[str, frozenset[Cell]]:
     result has none. Shared formulas count in every cell of the group; an
     array formula counts in its anchor cell, the only one carrying it.
     """
-    with _Package(path) as pkg:
-        if fmt == "xlsx":
-            return _xlsx_formula_cells(pkg)
-        if fmt == "ods":
-            return _ods_formula_cells(pkg)
-    raise ValueError(f"unknown workbook format {fmt!r} (expected 'xlsx' or 'ods')")
+    return formulas_and_properties(path, fmt)[0]
 
 
 def document_properties(path: Path, fmt: str) -> dict[str, str]:
     """Custom document properties as stored: name -> value text ({} when the part is missing)."""
+    return formulas_and_properties(path, fmt)[1]
+
+
+def formulas_and_properties(
+    path: Path, fmt: str
+) -> tuple[dict[str, frozenset[tuple[int, int]]], dict[str, str]]:
+    """Both facts from one opening of the package (pull asks for both of every copy)."""
+    if fmt not in ("xlsx", "ods"):
+        raise ValueError(f"unknown workbook format {fmt!r} (expected 'xlsx' or 'ods')")
     with _Package(path) as pkg:
         if fmt == "xlsx":
-            return _xlsx_properties(pkg)
-        if fmt == "ods":
-            return _ods_properties(pkg)
-    raise ValueError(f"unknown workbook format {fmt!r} (expected 'xlsx' or 'ods')")
+            return _xlsx_formula_cells(pkg), _xlsx_properties(pkg)
+        return _ods_formula_cells(pkg), _ods_properties(pkg)
 
 
 # --- zip access ------------------------------------------------------------------------------------
