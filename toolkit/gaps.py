@@ -28,6 +28,8 @@ KINDS: tuple[GapKind, ...] = get_args(GapKind)
 
 @dataclass(frozen=True)
 class Gap:
+    """One thing still missing or wrong: a stable kind, where it is, whose it is, and a message."""
+
     kind: GapKind
     severity: Severity
     worksheet: str | None
@@ -47,6 +49,8 @@ class SubmissionSummary:
 
 @dataclass(frozen=True)
 class GapReport:
+    """What `find_gaps` returns: copies used, gaps, unusable sources; `to_dict` is the JSON contract."""
+
     initiative: str
     generated_at: str
     submissions: tuple[SubmissionSummary, ...]

@@ -69,6 +69,8 @@ class SmtpSettings:
 
 @dataclass(frozen=True)
 class Initiative:
+    """An initiative file, checked: who the partners are, which kit, language, deadline and settings."""
+
     id: str
     name: str
     language: Language

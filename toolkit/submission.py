@@ -63,6 +63,8 @@ class Note:
 
 @dataclass(frozen=True)
 class Submission:
+    """One returned copy as read: whose it is, where it came from, and its tidy table of cells."""
+
     source: str  # file path or spreadsheet URL, as given
     partner_id: str | None  # None when the copy cannot say whose it is
     kit_id: str

@@ -51,6 +51,8 @@ SUFFIX = ".xlsx"
 
 @dataclass(frozen=True)
 class GeneratedCopy:
+    """One .xlsx copy written by `generate`: whose it is (None: the blank copy) and its path."""
+
     partner_id: str | None  # None for the blank copy
     path: Path
 

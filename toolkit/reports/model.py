@@ -70,6 +70,8 @@ class InlineImage:
 
 @dataclass(frozen=True)
 class Report:
+    """One run of the weekly report: gaps, headline figures, changes since last run, partners, trend."""
+
     initiative: Initiative
     gaps: GapReport
     headline: Headline

@@ -77,6 +77,8 @@ class MissingCell:
 
 @dataclass(frozen=True)
 class Reminder:
+    """One partner's reminder: who gets it, what is missing or invalid in their copy, and the message."""
+
     partner: str  # partner id
     partner_name: str
     recipients: tuple[str, ...]  # all of the partner's emails (empty: the reminder cannot be sent)
