@@ -31,13 +31,14 @@ from typing import Any
 
 import openpyxl
 import pandas as pd
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/answers.py, however run
-from answers import input_cells, type_answers  # noqa: E402
 
 from toolkit import api
 from toolkit.initiative import Initiative, Partner
 from toolkit.layout import workbook_layout
 from toolkit.pull import PARALLEL_FROM
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/answers.py, however run
+from answers import input_cells, type_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 

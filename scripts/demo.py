@@ -15,12 +15,13 @@ import sys
 from pathlib import Path
 
 import yaml
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/answers.py, however run
-from answers import type_answers  # noqa: E402
 
 import toolkit
 from toolkit.layout import workbook_layout
 from toolkit.render import render_gaps
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/answers.py, however run
+from answers import type_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "initiative.yaml"
