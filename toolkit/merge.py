@@ -102,8 +102,14 @@ def combine(submissions: Iterable[Submission], initiative: Initiative) -> Merged
 
 
 def _newness(s: Submission) -> tuple[dt.datetime, dt.datetime, str]:
-    oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
-    return (s.modified or oldest, s.generated_at or oldest, s.source)
+    return (_aware(s.modified), _aware(s.generated_at), s.source)
+
+
+def _aware(moment: dt.datetime | None) -> dt.datetime:
+    """Comparable whatever a source gave: missing is oldest, a naive time is taken as UTC."""
+    if moment is None:
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def _is_untouched(s: Submission) -> bool:

@@ -8,6 +8,7 @@ returned copy explains which initiative, partner, templates and cells it holds.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -38,6 +39,8 @@ class CopyInfo:
     cells: dict[tuple[str, str, str], tuple[int, int]] = field(default_factory=dict, compare=False)
     # (worksheet id, row id, column id) -> text the copy was pre-filled with (next cycle from a master)
     prefill: dict[tuple[str, str, str], str] = field(default_factory=dict, compare=False)
+    # (field, value) of recorded facts that made no sense (inf, nan, a huge or negative number): ignored
+    problems: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
 
 def identity(
@@ -108,11 +111,15 @@ def compact_layout(sheet: SheetLayout) -> str:
 
 
 def parse_records(rows: Iterable[Sequence[object]]) -> CopyInfo | None:
-    """Read the metadata tab back; None if it is not one of ours. Tolerates re-saved numbers ('1.0')."""
+    """Read the metadata tab back; None if it is not one of ours. Tolerates re-saved numbers ('1.0').
+
+    The tab is partner-editable: a value that makes no sense (inf, nan, a huge or negative number, a
+    cell beyond the sheet) is left out and named in `problems`, never an exception."""
     values: dict[str, str] = {}
     templates: list[tuple[str, int, str]] = []
     cells: dict[tuple[str, str, str], tuple[int, int]] = {}
     prefill: dict[tuple[str, str, str], str] = {}
+    problems = _Problems()
     seen_format = False
     for raw in rows:
         row = [_text(v) for v in raw]
@@ -122,46 +129,54 @@ def parse_records(rows: Iterable[Sequence[object]]) -> CopyInfo | None:
         elif kind == "copy" and len(row) > 2:
             values[row[1]] = row[2]
         elif kind == "worksheet" and len(row) > 3:
-            templates.append((row[1], _int(row[2]), row[3]))
+            templates.append((row[1], problems.number(f"{row[1]} version", row[2]), row[3]))
         elif kind == "cell" and len(row) > 4:
-            try:
-                cells[(row[1], row[2], row[3])] = parse_a1(row[4])
-            except ValueError:
-                continue
+            position = problems.cell(f"{row[1]} {row[2]} {row[3]}", row[4])
+            if position is not None:
+                cells[(row[1], row[2], row[3])] = position
         elif kind == "prefill" and len(row) > 4:
             prefill[(row[1], row[2], row[3])] = row[4]
     if not seen_format or "initiative" not in values:
         return None
-    return replace(_info(values, tuple(templates), cells), prefill=prefill)
+    return replace(_info(values, tuple(templates), cells, problems), prefill=prefill)
 
 
 def parse_properties(props: dict[str, str]) -> CopyInfo | None:
-    """Read identity (and compact layouts) from custom document properties."""
-    values = {k.removeprefix(PROPERTY_PREFIX): v for k, v in props.items() if k.startswith(PROPERTY_PREFIX)}
+    """Read identity (and compact layouts) from custom document properties (as tolerant as the tab)."""
+    values = {
+        k.removeprefix(PROPERTY_PREFIX): _text(v) for k, v in props.items() if k.startswith(PROPERTY_PREFIX)
+    }
     if "initiative" not in values or "kit" not in values:
         return None
+    problems = _Problems()
     kit_id, _, kit_version = values["kit"].partition("@")
     values["kit"], values["kit_version"] = kit_id, kit_version
     templates = []
     cells: dict[tuple[str, str, str], tuple[int, int]] = {}
     for item in filter(None, values.get("templates", "").split(",")):
         worksheet_id, _, version = item.partition("@")
-        templates.append((worksheet_id, _int(version), ""))
-        cells.update(_parse_compact(worksheet_id, values.get(f"layout.{worksheet_id}", "")))
-    return _info(values, tuple(templates), cells)
+        templates.append((worksheet_id, problems.number(f"{worksheet_id} version", version), ""))
+        compact = values.get(f"layout.{worksheet_id}", "")
+        cells.update(_parse_compact(worksheet_id, compact, problems))
+    return _info(values, tuple(templates), cells, problems)
 
 
-def _parse_compact(worksheet_id: str, compact: str) -> dict[tuple[str, str, str], tuple[int, int]]:
+def _parse_compact(
+    worksheet_id: str, compact: str, problems: _Problems
+) -> dict[tuple[str, str, str], tuple[int, int]]:
     parts = dict(p.split("=", 1) for p in compact.split(";") if "=" in p)
 
-    def pairs(key: str) -> list[tuple[str, int]]:
-        return [
-            (i, _int(n))
-            for i, _, n in (p.partition(":") for p in filter(None, parts.get(key, "").split(",")))
-        ]
+    def pairs(key: str, limit: int) -> list[tuple[str, int]]:
+        found = []
+        for i, _, n in (p.partition(":") for p in filter(None, parts.get(key, "").split(","))):
+            number = problems.number(f"layout.{worksheet_id} {i}", n, low=1, high=limit)
+            if number:
+                found.append((i, number))
+        return found
 
-    cells = {(worksheet_id, r, c): (row, col) for r, row in pairs("r") for c, col in pairs("c")}
-    cells.update({(worksheet_id, q, "answer"): (row, 2) for q, row in pairs("d")})
+    rows, columns = pairs("r", MAX_ROW), pairs("c", MAX_COLUMN)
+    cells = {(worksheet_id, r, c): (row, col) for r, row in rows for c, col in columns}
+    cells.update({(worksheet_id, q, "answer"): (row, 2) for q, row in pairs("d", MAX_ROW)})
     return cells
 
 
@@ -169,33 +184,78 @@ def _info(
     values: dict[str, str],
     templates: tuple[tuple[str, int, str], ...],
     cells: dict[tuple[str, str, str], tuple[int, int]],
+    problems: _Problems,
 ) -> CopyInfo:
-    try:
-        generated_at = dt.datetime.fromisoformat(values.get("generated_at", ""))
-    except ValueError:
-        generated_at = dt.datetime.min.replace(tzinfo=dt.UTC)
     return CopyInfo(
         initiative_id=values["initiative"],
         initiative_name=values.get("initiative_name", ""),
         kit_id=values.get("kit", ""),
-        kit_version=_int(values.get("kit_version", "0")),
+        kit_version=problems.number("kit_version", values.get("kit_version", "0")),
         language=values.get("language", ""),
-        generated_at=generated_at,
+        generated_at=problems.moment("generated_at", values.get("generated_at", "")),
         partner_id=values.get("partner") or None,
         role=values.get("role", "partner"),
         templates=templates,
         cells=cells,
+        problems=tuple(problems.found),
     )
 
 
+MAX_ROW, MAX_COLUMN = 1_048_576, 16_384  # the largest sheet Excel and LibreOffice make
+MAX_VERSION = 1_000_000
+NO_TIME = dt.datetime.min.replace(tzinfo=dt.UTC)  # a copy that does not say when it was made
+
+
+class _Problems:
+    """Parses recorded numbers, cells and times tolerantly, keeping (field, value) of each bad one."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[str, str]] = []
+
+    def bad(self, name: str, text: str) -> None:
+        self.found.append((name, text if len(text) <= 40 else text[:40] + "…"))
+
+    def number(self, name: str, text: str, low: int = 0, high: int = MAX_VERSION) -> int:
+        """A whole number in [low, high]; 0 (and a problem) for anything else ('2.0' is 2)."""
+        if not text:
+            return 0
+        try:
+            number = float(text) if len(text) <= 40 else math.inf
+        except ValueError:
+            number = math.nan
+        if math.isfinite(number) and number.is_integer() and low <= number <= high:
+            return int(number)
+        self.bad(name, text)
+        return 0
+
+    def cell(self, name: str, ref: str) -> tuple[int, int] | None:
+        try:
+            row, column = parse_a1(ref) if len(ref) <= 12 else (0, 0)
+        except ValueError:
+            row = column = 0
+        if 0 < row <= MAX_ROW and 0 < column <= MAX_COLUMN:
+            return row, column
+        self.bad(name, ref)
+        return None
+
+    def moment(self, name: str, text: str) -> dt.datetime:
+        """An aware datetime (a naive one is taken as UTC, as the toolkit writes them)."""
+        if not text:
+            return NO_TIME
+        try:
+            moment = dt.datetime.fromisoformat(text) if len(text) <= 64 else None
+        except ValueError:
+            moment = None
+        try:  # in UTC: an offset at the ends of the calendar cannot be converted
+            if moment is not None:
+                return moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+        except (OverflowError, ValueError):
+            pass
+        self.bad(name, text)
+        return NO_TIME
+
+
 def _text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e18:
         return str(int(value))
     return "" if value is None else str(value).strip()
-
-
-def _int(text: str) -> int:
-    try:
-        return int(float(text))
-    except ValueError:
-        return 0

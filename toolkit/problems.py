@@ -26,6 +26,7 @@ Severity = Literal["error", "warning"]
 GapKind = Literal[
     "missing_submission",
     "missing_cell",
+    "text_split",
     "ownerless_role",
     "unknown_person",
     "invalid_value",
@@ -48,6 +49,8 @@ NoteCode = Literal[
     "unknown_partner",
     "partner_not_in_initiative",
     "template_version",
+    "control_characters",
+    "unreadable_metadata",
 ]
 SourceCode = Literal[
     "not_found",
@@ -120,6 +123,25 @@ GAPS: dict[str, ProblemKind] = _declare(
                     "Nobody filled in “{column}” for “{row}” ({worksheet}).",
                 )
             },
+        ),
+        ProblemKind(
+            "text_split",
+            "gap",
+            Text(
+                "« {column} » pour « {row} » ({worksheet}) : {length} caractères, plus qu'une cellule "
+                "n'en contient ({limit}); le classeur maître en montre le début et garde le texte complet "
+                "dans l'onglet Contributions, lignes {rows}.",
+                "“{column}” for “{row}” ({worksheet}): {length} characters, more than a cell holds "
+                "({limit}); the master shows the beginning and keeps the full text in the Contributions "
+                "tab, rows {rows}.",
+            ),
+            Text(
+                "Un texte trop long pour une cellule : le début dans la cellule, le texte complet dans "
+                "des lignes de suite de l'onglet Contributions (jamais coupé sans le dire).",
+                "A text too long for one cell: its beginning in the cell, the full text in continuation "
+                "rows of the Contributions tab (never cut without saying so).",
+            ),
+            "warning",
         ),
         ProblemKind(
             "ownerless_role",
@@ -320,6 +342,35 @@ NOTES: dict[str, ProblemKind] = _declare(
             Text(
                 "La copie a été faite avec une autre version d'une feuille.",
                 "The copy was made with another version of a worksheet.",
+            ),
+        ),
+        ProblemKind(
+            "control_characters",
+            "note",
+            Text(
+                "caractères de contrôle invisibles ({chars}) en {where} : gardés tels quels "
+                "(écrits _xHHHH_ dans les fichiers .xlsx, la façon d'Excel)",
+                "invisible control characters ({chars}) at {where}: kept as they are "
+                "(written _xHHHH_ in .xlsx files, Excel's way)",
+            ),
+            Text(
+                "Du texte contient des caractères interdits dans un classeur (marques de champ Word…); "
+                "conservés, jamais perdus.",
+                "Text holds characters a workbook forbids (Word field marks…); kept, never lost.",
+            ),
+        ),
+        ProblemKind(
+            "unreadable_metadata",
+            "note",
+            Text(
+                "renseignements cachés de la copie illisibles ({field} : « {value} »), ignorés",
+                "the copy's hidden information is unreadable ({field}: “{value}”), ignored",
+            ),
+            Text(
+                "Une valeur de l'onglet _toolkit ou des propriétés toolkit.* est absurde (inf, nan, "
+                "nombre démesuré…) : traitée comme absente.",
+                "A value of the _toolkit tab or the toolkit.* properties is absurd (inf, nan, huge "
+                "number…): treated as missing.",
             ),
         ),
     ],

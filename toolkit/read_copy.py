@@ -22,7 +22,7 @@ from .metadata import METADATA_TAB, CopyInfo, parse_properties, parse_records
 from .rawbook import RawSheet, RawWorkbook
 from .submission import CELL_COLUMNS, Note, Submission
 from .templates import DEBRIEF_COLUMN, Kit, Worksheet, load_kit
-from .text import LANGUAGES, Language
+from .text import LANGUAGES, Language, forbidden_characters
 from .values import FORMULA, format_value, parse_cell
 
 DEFAULT_KIT = "collective_impact"
@@ -42,6 +42,11 @@ def read_submission(raw: RawWorkbook, initiative: Initiative | None) -> Submissi
     info = copy_info(raw)
     kit, language = _kit_and_language(raw, info, initiative)
     notes: list[Note] = [] if info else [Note("metadata_missing")]
+    notes += (
+        [Note("unreadable_metadata", params=(("field", f), ("value", v))) for f, v in info.problems]
+        if info
+        else []
+    )
     recorded_tabs = {w: tab for w, _, tab in info.templates} if info else {}
     content_sheets = [s for s in raw.sheets if s.name != METADATA_TAB]
     rows: list[dict[str, object]] = []
@@ -66,6 +71,7 @@ def read_submission(raw: RawWorkbook, initiative: Initiative | None) -> Submissi
         rows += _cell_rows(worksheet, match, language, info.prefill if info else {})
     if info is not None:
         notes += _moved_tabs(kit, content_sheets, matched_tabs)
+    notes += control_character_notes(rows, unmapped)
     if not used:
         raise SourceError(raw.source, "foreign_template", f"no worksheet of kit '{kit.id}' found")
     _check_template_versions(kit, info, notes)
@@ -232,6 +238,25 @@ def _partner(
         return candidates[-1]
     notes.append(Note("unknown_partner", params=(("partner", ""),)))
     return None
+
+
+def control_character_notes(rows: list[dict[str, object]], unmapped: list[tuple[str, str]]) -> list[Note]:
+    """Text holding characters no workbook can (Word field marks…): kept, and said (writers escape them)."""
+    notes = []
+    for row in rows:
+        chars = forbidden_characters(str(row["text"]))
+        if chars:
+            where = str(row["location"] or "")
+            params = (("chars", ", ".join(chars)), ("where", where))
+            notes.append(
+                Note("control_characters", str(row["worksheet"]), str(row["row"]), str(row["column"]), params)
+            )
+    for location, text in unmapped:
+        if chars := forbidden_characters(text):
+            notes.append(
+                Note("control_characters", params=(("chars", ", ".join(chars)), ("where", location)))
+            )
+    return notes
 
 
 def _stem(source: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -39,3 +40,22 @@ class Paragraphs:
         if not data:
             return cls()
         return cls(fr=tuple(data["fr"]), en=tuple(data["en"]))
+
+
+# Characters XML 1.0 cannot hold (C0 controls but tab, LF and CR; lone surrogates; U+FFFE, U+FFFF).
+# Word field marks pasted into LibreOffice arrive as U+0013..U+0015; a Google Sheets value can be anything.
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Excel's own escape for them inside .xlsx text (`_x0013_`); a literal one is written `_x005F_x0013_`.
+EXCEL_ESCAPE = re.compile("_x[0-9A-Fa-f]{4}_")
+CELL_LIMIT = 32_767  # characters (UTF-16 units) an Excel or LibreOffice cell holds; Google's is 50,000
+
+
+def forbidden_characters(text: str) -> list[str]:
+    """The XML-forbidden characters in `text`, each once, as U+XXXX."""
+    return sorted({f"U+{ord(c):04X}" for c in XML_FORBIDDEN.findall(text)})
+
+
+def excel_length(text: str) -> int:
+    """How long `text` is for a spreadsheet cell: UTF-16 units, counting each escape written for it."""
+    units = len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
+    return units + 6 * len(XML_FORBIDDEN.findall(text)) + 6 * len(EXCEL_ESCAPE.findall(text))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +36,7 @@ from ..layout import DESCRIPTION_ROW, HINT_ROW, TITLE_ROW, SheetLayout
 from ..metadata import METADATA_TAB, properties, records
 from ..spec import ExtraTab, WorkbookSpec
 from ..templates import Column
-from ..text import Language
+from ..text import CELL_LIMIT, EXCEL_ESCAPE, XML_FORBIDDEN, Language, excel_length
 from ..writers import WriteOptions, Writer
 
 THIN = Side(style="thin", color=style.BORDER)
@@ -125,16 +127,73 @@ def font(spec: style.FontStyle) -> Font:
     return Font(bold=spec.bold, italic=spec.italic, size=spec.size, color=spec.colour)
 
 
-def write_text(cell: Cell, value: object) -> None:
-    """Write a value; text stays text even when it starts with '=' (never a partner formula)."""
-    if isinstance(value, dt.datetime | dt.date):
+def write_text(cell: Cell, value: object, language: Language | None = None) -> None:
+    """Write a value; text stays text even when it starts with '=' (never a partner formula).
+
+    Partner text can hold anything: characters XML forbids are written with Excel's `_xHHHH_` escape
+    (Excel, LibreOffice and the toolkit's reader turn them back into the same text), and text longer
+    than a cell holds is cut with a visible mark saying how much is left out, never silently (the
+    master avoids even that: master.py splits long text into Contributions rows first)."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:  # Excel has no time zones
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
         cell.value = value
         cell.number_format = style.DATE_FORMAT
-    elif isinstance(value, bool | int | float):
+    elif isinstance(value, dt.date):
         cell.value = value
+        cell.number_format = style.DATE_FORMAT
+    elif isinstance(value, bool | int) or (isinstance(value, float) and math.isfinite(value)):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**15:
+            _write_string(cell, str(value), language)  # beyond a spreadsheet's 15 digits: keep every one
+        else:
+            cell.value = value
     elif value is not None and value != "":
-        cell.value = str(value)
-        cell.data_type = "s"
+        _write_string(cell, str(value), language)
+
+
+def _write_string(cell: Cell, text: str, language: Language | None) -> None:
+    cell.value = cell_text(text, language)
+    cell.data_type = "s"
+
+
+CUT_MARK = {
+    None: "… [+{count}]",
+    "fr": "… [texte coupé : {count} caractères de plus]",
+    "en": "… [text cut: {count} more characters]",
+}
+
+
+def cell_text(text: str, language: Language | None = None) -> str:
+    """`text` as an .xlsx cell can hold it: escaped (see write_text) and at most CELL_LIMIT long."""
+    if excel_length(text) <= CELL_LIMIT:
+        return _escape(text)
+    mark = CUT_MARK[language]
+    budget = CELL_LIMIT - len(mark.format(count=len(text))) - 6 * len(EXCEL_ESCAPE.findall(text))
+    kept = 0
+    for char in text:
+        cost = 7 if XML_FORBIDDEN.match(char) else 2 if ord(char) > 0xFFFF else 1
+        if budget < cost:
+            break
+        budget -= cost
+        kept += 1
+    return _escape(text[:kept]) + mark.format(count=len(text) - kept)
+
+
+_ESCAPABLE = re.compile(f"({EXCEL_ESCAPE.pattern})|({XML_FORBIDDEN.pattern})")
+
+
+def _escape(text: str) -> str:
+    return _ESCAPABLE.sub(_escape_one, text)
+
+
+def _escape_one(match: re.Match[str]) -> str:
+    if match.group(1):
+        return "_x005F" + match.group(1)  # a literal `_x0041_` typed by a partner stays literal
+    code = ord(match.group(2))
+    if code < 0x20:
+        return f"_x{code:04X}_"  # Excel, LibreOffice and calamine read it back as the character
+    # Lone surrogates and U+FFFE/U+FFFF exist in no file: shown, and read back, as the visible `_xFFFF_`.
+    return f"_x005F_x{code:04X}_"
 
 
 def _write_cover(ws: Sheet, lines: Sequence[Line]) -> None:
@@ -142,8 +201,8 @@ def _write_cover(ws: Sheet, lines: Sequence[Line]) -> None:
     row = 0
     for line in lines:
         row += 2 if line.style == "heading" else 1
-        cell = ws.cell(row=row, column=1, value=line.text)
-        cell.data_type = "s"
+        cell = ws.cell(row=row, column=1)
+        write_text(cell, line.text)  # names files partners sent: any character
         cell.font = font(style.LINE_FONTS.get(line.style, style.FontStyle()))
         cell.alignment = Alignment(wrap_text=True, vertical="top", indent=1 if line.style == "bullet" else 0)
         ws.row_dimensions[row].height = _height(line.text, 68)
@@ -233,8 +292,8 @@ def _write_debrief(ws: Sheet, sheet: SheetLayout, language: Language, last_col: 
 
 
 def _banner(ws: Sheet, row: int, text: str, last_col: str, font: Font, width: float = 0) -> None:
-    cell = ws.cell(row=row, column=1, value=text)
-    cell.data_type = "s"
+    cell = ws.cell(row=row, column=1)
+    write_text(cell, text)
     cell.font = font
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells(f"A{row}:{last_col}{row}")
@@ -284,7 +343,7 @@ class _Lists:
                 self.sheet.protection.sheet = True
             col = len(self.names) + 1
             for row, item in enumerate(items, start=1):
-                self.sheet.cell(row=row, column=col, value=item).data_type = "s"
+                write_text(self.sheet.cell(row=row, column=col), item)
             letter = column_letter(col)
             defined = f"toolkit_{name}"
             ref = f"'{self.sheet.title}'!${letter}$1:${letter}${len(items)}"

@@ -1,6 +1,7 @@
 """The report as a workbook: Summary (figures and native Excel charts), Partners, Gaps.
 
-Partner text is written with the backend's write_text, so a value starting with '=' stays inert.
+Every string goes through the backend's write_text: a value starting with '=' stays inert, characters
+XML forbids are escaped, and text longer than a cell is cut with a visible mark (never silently).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet as Sheet
 
 from .. import style
-from ..backends.xlsx import HEADER_FILL, WRAP_TOP, font, write_text
+from ..backends.xlsx import HEADER_FILL, WRAP_TOP, cell_text, font, write_text
 from ..cells import column_letter
 from ..render import HEADINGS
 from .model import ImageMode, Report
@@ -37,7 +38,7 @@ def render_xlsx(report: Report) -> bytes:
     _summary(summary, report, partners)
     _gaps(gaps, report)
     wb.properties.creator = "toolkit"
-    wb.properties.title = build_view(report).title
+    wb.properties.title = cell_text(build_view(report).title)
     stamp = report.generated.replace(tzinfo=None)
     wb.properties.created = stamp
     wb.properties.modified = stamp
@@ -49,19 +50,19 @@ def render_xlsx(report: Report) -> bytes:
 def _summary(ws: Sheet, report: Report, partners: Sheet) -> None:
     view = build_view(report)
     lang = report.language
-    ws["A1"] = view.title
+    write_text(ws["A1"], view.title, lang)
     ws["A1"].font = font(style.SHEET_TITLE)
-    ws["A2"] = view.subtitle
+    write_text(ws["A2"], view.subtitle, lang)
     _header(ws, 3, [rw("figure", lang), rw("value", lang)])
     for i, figure in enumerate(view.figures, start=4):
-        write_text(ws.cell(row=i, column=1), figure.label)
-        write_text(ws.cell(row=i, column=2), figure.value)
+        write_text(ws.cell(row=i, column=1), figure.label, lang)
+        write_text(ws.cell(row=i, column=2), figure.value, lang)
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 44
     # trend table (E:F), the line chart's data
     _header(ws, TREND_ROW, [rw("report_date", lang), rw("completion", lang)], first_column=5)
     for i, point in enumerate(report.trend, start=TREND_ROW + 1):
-        ws.cell(row=i, column=5, value=point.generated_at[:10])
+        write_text(ws.cell(row=i, column=5), point.generated_at[:10], lang)
         ws.cell(row=i, column=6, value=point.completion).number_format = PERCENT
     ws.column_dimensions["E"].width = 14
     ws.column_dimensions["F"].width = 14
@@ -120,7 +121,7 @@ def _partners(ws: Sheet, report: Report) -> None:
         values += [p.missing_cells if p.received else None, p.problems if p.received else None]
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=i, column=col)
-            write_text(cell, value)
+            write_text(cell, value, lang)
             if col == 5 or 5 < col <= 5 + len(worksheets):
                 cell.number_format = PERCENT
     _finish(ws, len(header), len(report.partners), [40, 18, 36, 18, 12] + [16] * len(worksheets) + [12, 12])
@@ -158,14 +159,15 @@ def _gaps(ws: Sheet, report: Report) -> None:
     ]
     for i, row in enumerate(rows, start=2):
         for col, value in enumerate(row, start=1):
-            write_text(ws.cell(row=i, column=col), value)
+            write_text(ws.cell(row=i, column=col), value, lang)
             ws.cell(row=i, column=col).alignment = WRAP_TOP
     _finish(ws, len(header), len(rows), [14, 20, 30, 24, 36, 20, 80])
 
 
 def _header(ws: Sheet, row: int, titles: Sequence[str], first_column: int = 1) -> None:
     for offset, title in enumerate(titles):
-        cell = ws.cell(row=row, column=first_column + offset, value=title)
+        cell = ws.cell(row=row, column=first_column + offset)
+        write_text(cell, title)
         cell.font, cell.fill = font(style.HEADER_FONT), HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
 
