@@ -11,7 +11,7 @@ import click
 
 from . import api, writers
 from .errors import ToolkitError
-from .render import render_gaps, render_pull
+from .render import printable, render_gaps, render_pull
 from .reports import formats as report_formats
 from .reports.render_text import render_runs
 
@@ -41,6 +41,13 @@ def main() -> None:
 # Sources stay text: files, folders, Google spreadsheet URLs or ids, manifests (Path would mangle a URL).
 SOURCES = click.argument("sources", nargs=-1, required=True)
 FORMATS = ["table", "json", "csv"]
+RAW_CSV = click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="With --format csv: write text exactly as typed, for programs. By default a cell starting with "
+    "=, +, -, @, a tab or a carriage return gets a leading ' so Excel or LibreOffice cannot run it as a "
+    "formula (CSV injection).",
+)
 
 
 def _config_option(required: bool) -> Callable[[F], F]:
@@ -151,11 +158,12 @@ def generate(
 @SOURCES
 @_config_option(required=False)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-def pull(sources: tuple[str, ...], config: Path | None, fmt: str) -> None:
+@RAW_CSV
+def pull(sources: tuple[str, ...], config: Path | None, fmt: str, raw_csv: bool) -> None:
     """Read filled copies (files and folders) back: completion and problems per copy."""
     initiative = api.load_initiative(config) if config else None
     result = api.pull(sources, initiative)
-    click.echo(render_pull(result, fmt, initiative).rstrip("\n"))
+    click.echo(render_pull(result, fmt, initiative, raw_csv=raw_csv).rstrip("\n"))
 
 
 @main.command()
@@ -185,21 +193,22 @@ def merge(sources: tuple[str, ...], config: Path, out: str) -> None:
         )
     )
     for error in pulled.errors:
-        click.echo(f"✗ {error.source}: {error.message}", err=True)
+        click.echo(printable(f"✗ {error.source}: {error.message}"), err=True)
 
 
 @main.command()
 @SOURCES
 @_config_option(required=True)
 @click.option("--format", "fmt", type=click.Choice([*FORMATS, "md"]), default="table", show_default=True)
+@RAW_CSV
 @click.option(
     "--fail-on-gaps", is_flag=True, help="Exit with 1 when an error-severity gap or unreadable file exists."
 )
-def gaps(sources: tuple[str, ...], config: Path, fmt: str, fail_on_gaps: bool) -> None:
+def gaps(sources: tuple[str, ...], config: Path, fmt: str, raw_csv: bool, fail_on_gaps: bool) -> None:
     """List what is missing or wrong: unanswered partners, empty cells, ownerless roles, invalid values."""
     initiative = api.load_initiative(config)
     report = api.find_gaps(sources, initiative)
-    click.echo(render_gaps(report, fmt, initiative.language).rstrip("\n"))
+    click.echo(render_gaps(report, fmt, initiative.language, raw_csv=raw_csv).rstrip("\n"))
     if fail_on_gaps and report.has_errors:
         sys.exit(1)
 
@@ -261,14 +270,22 @@ def report(
         record=not no_record,
         label=label,
     )
+    # Write what can be written: the report when the history cannot be, the history (already recorded)
+    # and the email when the report file cannot be; then say every failure and exit 1.
+    failures = list(result.history_failures)
     if out is not None:
-        result.write(out, chosen)
-        click.echo(str(out))
+        try:
+            result.write(out, chosen)
+            click.echo(str(out))
+        except ToolkitError as exc:
+            failures.append(str(exc))
     else:
         click.echo(result.render(chosen).decode("utf-8").rstrip("\n"))
+    for failure in failures:
+        click.echo(f"Error: {failure}", err=True)
     if email or remind:
         _send_report(result, email=email, remind=remind)
-    if fail_on_gaps and result.gaps.has_errors:
+    if failures or (fail_on_gaps and result.gaps.has_errors):
         sys.exit(1)
 
 
@@ -289,6 +306,9 @@ def _send_report(result: api.Report, *, email: bool, remind: bool) -> None:
             click.echo(f"Reminders: {len(sent)} sent", err=True)
             for skipped in (r for r in reminders if not r.recipients):
                 click.echo(f"Reminder not sent (no email): {skipped.partner_name}", err=True)
+            for flawed in (r for r in reminders if r.unusable):
+                unusable = ", ".join(repr(e) for e in flawed.unusable)
+                click.echo(f"Unusable email for {flawed.partner_name}, left out: {unusable}", err=True)
     except ToolkitError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_EMAIL)

@@ -1,28 +1,70 @@
-"""Writing files atomically: a reader sees the old file or the new one, never half of one."""
+"""Writing files atomically: a reader sees the old file or the new one, never half of one.
+
+A failure says which file and why in the user's language: a full disk ("disque plein") is named as
+such, and the half-written temporary file is removed so the old file stays as it was.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
 
 from .errors import BackendError
+from .text import Language, Text
+
+DISK_FULL_ERRORS = {errno.ENOSPC, errno.EDQUOT}
+CANNOT_WRITE = Text("{target} : écriture impossible ({reason})", "{target}: cannot write ({reason})")
+DISK_FULL = Text(
+    "disque plein : libérez de la place ou écrivez ailleurs", "disk full: free some space or write elsewhere"
+)
 
 
-def atomic_write(target: Path, data: bytes) -> None:
+def atomic_write(target: Path, data: bytes, language: Language = "en") -> None:
     """Write `data` to a temporary file beside `target`, flush it to disk, then rename it over."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    temp: str | None = None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
         os.replace(temp, target)
     except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise BackendError(f"{target}: cannot write ({exc.strerror or exc})") from None
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)
+        raise BackendError(write_failure(target, exc, language)) from None
+
+
+def write_failure(target: Path | str, exc: BaseException, language: Language = "en") -> str:
+    """'out.html: cannot write (disk full: …)': which file, and why, in the user's language."""
+    return CANNOT_WRITE(language).format(target=target, reason=failure_reason(exc, language))
+
+
+def failure_reason(exc: BaseException, language: Language = "en") -> str:
+    if is_disk_full(exc):
+        return DISK_FULL(language)
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """An OSError for a full disk or quota, or SQLite's SQLITE_FULL ('database or disk is full')."""
+    if isinstance(exc, OSError):
+        return exc.errno in DISK_FULL_ERRORS
+    return getattr(exc, "sqlite_errorcode", None) == 13 or "disk is full" in str(exc)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
 
 
 def _umask() -> int:

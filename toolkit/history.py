@@ -16,9 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BackendError
+from .files import failure_reason
 from .gaps import Gap
+from .text import Language, Text, safe_text
 
 SCHEMA_VERSION = 1
+CANNOT_WRITE = Text(
+    "{path} : écriture de l'historique impossible ({reason})", "{path}: cannot write the history ({reason})"
+)
 BUSY_TIMEOUT_MS = 30_000
 
 # MIGRATIONS[n] takes a database at version n-1 to version n (run inside one transaction).
@@ -115,9 +120,12 @@ class Run:
 class History:
     """A history file. Each call opens its own connection, so one object may be shared by threads."""
 
-    def __init__(self, path: Path | str, *, timeout: float = BUSY_TIMEOUT_MS / 1000) -> None:
+    def __init__(
+        self, path: Path | str, *, timeout: float = BUSY_TIMEOUT_MS / 1000, language: Language = "en"
+    ) -> None:
         self.path = Path(path)
         self.timeout = timeout
+        self.language = language  # of failure messages
 
     def record(self, snapshot: Snapshot) -> int:
         """Store a run and everything it saw, all or nothing; return its id."""
@@ -222,7 +230,8 @@ class History:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
-            raise BackendError(f"{self.path}: cannot open the history ({exc})") from None
+            reason = failure_reason(exc, self.language)
+            raise BackendError(f"{self.path}: cannot open the history ({reason})") from None
         db.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
         db.execute("PRAGMA foreign_keys = ON")
         return db
@@ -243,8 +252,9 @@ class History:
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
-        except sqlite3.Error as exc:
-            raise BackendError(f"{self.path}: cannot write the history ({exc})") from None
+        except (sqlite3.Error, OSError) as exc:
+            reason = failure_reason(exc, self.language)
+            raise BackendError(CANNOT_WRITE(self.language).format(path=self.path, reason=reason)) from None
         finally:
             db.close()
 
@@ -299,7 +309,7 @@ def _insert_submissions(db: sqlite3.Connection, run_id: int, submissions: Sequen
         db.execute(
             "INSERT INTO submissions (run_id, position, partner, source, modified, completion)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (run_id, position, s.partner, s.source, s.modified, s.completion),
+            (run_id, position, s.partner, safe_text(s.source), s.modified, s.completion),
         )
         db.executemany(
             "INSERT INTO submission_worksheets (run_id, position, worksheet, completion) VALUES (?, ?, ?, ?)",
@@ -312,7 +322,7 @@ def _insert_gaps(db: sqlite3.Connection, run_id: int, gaps: Sequence[Gap]) -> No
         'INSERT INTO gaps (run_id, position, kind, severity, worksheet, "row", "column", partner, message)'
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (run_id, i, g.kind, g.severity, g.worksheet, g.row, g.column, g.partner, g.message)
+            (run_id, i, g.kind, g.severity, g.worksheet, g.row, g.column, g.partner, safe_text(g.message))
             for i, g in enumerate(gaps)
         ],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 from .gaps import GapReport, structure_messages
 from .initiative import Initiative
 from .submission import PullResult, completion
-from .text import Language
+from .text import Language, safe_text
 
 UNREADABLE = "unreadable_source"
 GAP_FIELDS = ["kind", "severity", "worksheet", "row", "column", "partner", "message"]
@@ -53,7 +54,9 @@ HEADINGS = {
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A plain fixed-width table (the terminal's view)."""
+    """A plain fixed-width table (the terminal's view); control characters shown, never obeyed."""
+    header = [printable(h) for h in header]
+    rows = [[printable(c) for c in r] for r in rows]
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
@@ -66,11 +69,16 @@ def percent(share: float, language: Language) -> str:
     return f"{text} %" if language == "fr" else f"{text}%"
 
 
-def render_pull(result: PullResult, fmt: str, initiative: Initiative | None = None) -> str:
+def render_pull(
+    result: PullResult, fmt: str, initiative: Initiative | None = None, *, raw_csv: bool = False
+) -> str:
+    """The pull result as a table, JSON or CSV. CSV cells that a spreadsheet would run as a formula
+    are neutralised unless `raw_csv` (files for programs, never opened in Excel)."""
     language = result.language
     h = HEADINGS[language]
     if fmt == "csv":
-        return str(result.cells().to_csv(index=False))
+        cells = result.cells()
+        return safe_text(str((cells if raw_csv else cells.map(csv_safe)).to_csv(index=False)))
     summaries = [
         {
             "partner": s.partner_id,
@@ -86,8 +94,10 @@ def render_pull(result: PullResult, fmt: str, initiative: Initiative | None = No
     if fmt == "json":
         cells = result.cells().astype(object).where(result.cells().notna(), None)
         records = [{k: _jsonable(v) for k, v in row.items()} for row in cells.to_dict(orient="records")]
-        return json.dumps(
-            {"submissions": summaries, "cells": records, "errors": errors}, ensure_ascii=False, indent=2
+        return safe_text(
+            json.dumps(
+                {"submissions": summaries, "cells": records, "errors": errors}, ensure_ascii=False, indent=2
+            )
         )
     rows = [
         [
@@ -101,9 +111,11 @@ def render_pull(result: PullResult, fmt: str, initiative: Initiative | None = No
     out = table([h["partner"], h["file"], h["completion"], h["problems"]], rows)
     noticed = [m for s in result.submissions for m in structure_messages(s, initiative)] if initiative else []
     if noticed:  # the run says what it recovered and what it could not map
-        out += f"\n\n{h['noticed']}\n" + "\n".join(f"• {m}" for m in noticed)
+        out += f"\n\n{h['noticed']}\n" + "\n".join(f"• {printable(m)}" for m in noticed)
     if errors:
-        out += f"\n\n{h['unreadable']}\n" + "\n".join(f"✗ {e['source']}: {e['message']}" for e in errors)
+        out += f"\n\n{h['unreadable']}\n" + "\n".join(
+            f"✗ {printable(e['source'])}: {printable(e['message'])}" for e in errors
+        )
     return out
 
 
@@ -134,35 +146,37 @@ def gap_rows(report: GapReport) -> list[dict[str, Any]]:
     return rows
 
 
-def render_gaps(report: GapReport, fmt: str, language: Language) -> str:
+def render_gaps(report: GapReport, fmt: str, language: Language, *, raw_csv: bool = False) -> str:
+    """Gaps as a table, JSON, CSV (neutralised for spreadsheets unless `raw_csv`) or Markdown (escaped)."""
     h = HEADINGS[language]
     if fmt == "json":
-        return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+        return safe_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     rows = gap_rows(report)
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=GAP_FIELDS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
-        return buffer.getvalue()
+        writer.writerows(rows if raw_csv else [{k: csv_safe(v) for k, v in r.items()} for r in rows])
+        return safe_text(buffer.getvalue())
     if fmt == "md":
         lines = [
-            f"# {h['gaps']} — {report.initiative}",
+            f"# {h['gaps']} — {md_inline(report.initiative)}",
             "",
-            f"_{report.generated_at}_",
+            f"_{md_inline(report.generated_at)}_",
             "",
             f"## {h['copies']}",
             "",
         ]
         lines += [f"| {h['partner']} | {h['file']} | {h['completion']} |", "|---|---|---|"]
         lines += [
-            f"| {s.partner or '?'} | {Path(s.source).name} | {percent(s.completion, language)} |"
+            f"| {md_inline(s.partner or '?')} | {md_inline(Path(s.source).name)} | "
+            f"{percent(s.completion, language)} |"
             for s in report.submissions
         ]
         lines += ["", f"## {h['gaps']}", ""]
         if rows:
             lines += [f"| {h['severity']} | {h['kind']} | {h['message']} |", "|---|---|---|"]
-            lines += [f"| {h[r['severity']]} | {r['kind']} | {_md(r['message'])} |" for r in rows]
+            lines += [f"| {h[r['severity']]} | {r['kind']} | {md_inline(r['message'])} |" for r in rows]
         else:
             lines.append(h["none"])
         return "\n".join(lines) + "\n"
@@ -173,8 +187,42 @@ def render_gaps(report: GapReport, fmt: str, language: Language) -> str:
     )
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+# A spreadsheet opening a CSV runs a cell starting with one of these as a formula (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Markdown punctuation, and '_' unless inside a word (file_name: CommonMark never emphasises it there).
+_MD_SPECIAL = re.compile(r"[\\`*\[\]|!~_]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def csv_safe(value: object) -> object:
+    """A text cell a spreadsheet would evaluate, prefixed with a quote so it shows as typed."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def md_inline(text: str) -> str:
+    """Partner text as inert Markdown on one line: no HTML, link, image, emphasis or table break."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return " ".join(_MD_SPECIAL.sub(_md_escape, printable(text)).split())
+
+
+def _md_escape(match: re.Match[str]) -> str:
+    text, start, end = match.string, match.start(), match.end()
+    if (
+        match.group() == "_"
+        and 0 < start
+        and end < len(text)
+        and text[start - 1].isalnum()
+        and text[end].isalnum()
+    ):
+        return "_"
+    return "\\" + match.group()
+
+
+def printable(text: str) -> str:
+    """Control characters (terminal escapes…) shown as `_xHHHH_`, never obeyed; line breaks kept."""
+    return _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", safe_text(text))
 
 
 def _jsonable(value: object) -> object:

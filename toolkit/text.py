@@ -59,3 +59,12 @@ def excel_length(text: str) -> int:
     """How long `text` is for a spreadsheet cell: UTF-16 units, counting each escape written for it."""
     units = len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
     return units + 6 * len(XML_FORBIDDEN.findall(text)) + 6 * len(EXCEL_ESCAPE.findall(text))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def safe_text(text: str) -> str:
+    """`text` encodable as UTF-8: a lone surrogate (a Google value, a file name in a foreign encoding)
+    becomes the visible `_xDCFF_` form the .xlsx writer also uses."""
+    return _SURROGATE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)

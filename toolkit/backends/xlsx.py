@@ -71,13 +71,13 @@ def write_copies(plan: CopyPlan, out: str | None, options: WriteOptions) -> list
     written = []
     for partner, data in built:
         path = Path(out) / copy_filename(plan.initiative, partner, plan.language, SUFFIX)
-        atomic_write(path, data)
+        atomic_write(path, data, plan.language)
         written.append(GeneratedCopy(partner.id if partner else None, path))
     return written
 
 
 def write_master(initiative: Initiative, spec: WorkbookSpec, target: str, options: WriteOptions) -> str:
-    atomic_write(Path(target), workbook_bytes(spec))
+    atomic_write(Path(target), workbook_bytes(spec), initiative.language)
     return target
 
 

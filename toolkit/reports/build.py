@@ -8,10 +8,13 @@ its modification time is at most the end of the deadline day in the initiative's
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..clock import utc_now
+from ..errors import BackendError
 from ..gaps import GapReport, find_gaps
 from ..history import History, Snapshot, SubmissionRecord, utc_key
 from ..initiative import Initiative
@@ -59,16 +62,16 @@ def build_report(
         notes=notes,
     )
     path = history_path or initiative.history_path
-    history = History(path) if path else None
-    previous = history.previous_run(initiative.id, before=now, inclusive=True) if history else None
-    changes = compare(previous.snapshot if previous else None, snapshot, previous.id if previous else None)
-    past = (
-        [r for r in history.list_runs(initiative.id) if utc_key(r.generated_at) <= utc_key(now)]
-        if history
-        else []
+    history = History(path, language=initiative.language) if path else None
+    failures: list[str] = []  # the history cannot be read or written: the report is made all the same
+    previous = _tolerant(
+        failures, history, lambda h: h.previous_run(initiative.id, before=now, inclusive=True)
     )
+    changes = compare(previous.snapshot if previous else None, snapshot, previous.id if previous else None)
+    runs = _tolerant(failures, history, lambda h: h.list_runs(initiative.id)) or []
+    past = [r for r in runs if utc_key(r.generated_at) <= utc_key(now)]
     trend = [TrendPoint(r.id, r.generated_at, r.completion) for r in past[-(TREND_RUNS - 1) :]]
-    run_id = history.record(snapshot) if history and record else None
+    run_id = _tolerant(failures, history, lambda h: h.record(snapshot)) if record and not failures else None
     trend.append(TrendPoint(run_id, snapshot.generated_at, overall))
     received = [p for p in partners if p.received and p.partner in expected]
     headline = Headline(
@@ -80,7 +83,31 @@ def build_report(
         ownerless_roles=sum(1 for g in report.gaps if g.kind == "ownerless_role"),
         unreadable=len(report.errors),
     )
-    return Report(initiative, report, headline, changes, tuple(partners), tuple(trend), now, run_id)
+    return Report(
+        initiative,
+        report,
+        headline,
+        changes,
+        tuple(partners),
+        tuple(trend),
+        now,
+        run_id,
+        tuple(dict.fromkeys(failures)),
+    )
+
+
+T = TypeVar("T")
+
+
+def _tolerant(failures: list[str], history: History | None, call: Callable[[History], T]) -> T | None:
+    """Run a history call (None without one); a failure (disk full, a damaged file) is kept, not raised."""
+    if history is None:
+        return None
+    try:
+        return call(history)
+    except BackendError as exc:
+        failures.append(str(exc))
+        return None
 
 
 def worksheet_completion(submission: Submission, initiative: Initiative) -> dict[str, float | None]:

@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..errors import BackendError, ConfigError
 from ..i18n import long_date
 from ..initiative import Initiative, SmtpSettings
-from ..text import Text
+from ..text import Text, safe_text
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JSON_MIME = "application/json"
@@ -107,7 +107,7 @@ def xlsx_attachment(filename: str, content: bytes) -> Attachment:
 
 
 def json_attachment(filename: str, content: bytes | str) -> Attachment:
-    data = content.encode("utf-8") if isinstance(content, str) else content
+    data = safe_text(content).encode("utf-8") if isinstance(content, str) else content
     return Attachment(filename, data, JSON_MIME)
 
 
@@ -145,6 +145,12 @@ def compose(
     use is left out, since mail clients would show it as a stray attachment."""
     if not recipients:
         raise ValueError("a message needs at least one recipient")
+    # Header values come from files people edit (names, addresses): no line break may reach a header.
+    subject = header_text(subject)
+    sender_name = header_text(sender_name) if sender_name else None
+    sender = checked_address(sender)
+    recipients = [checked_address(r) for r in recipients]
+    reply_to = checked_address(reply_to) if reply_to else None
     referenced = set(_CID_REFERENCE.findall(html or ""))
     unknown = referenced - {image.cid for image in images}
     if unknown:
@@ -198,10 +204,30 @@ def compose(
     return message
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_ADDRESS = re.compile(r"[^@\s,;:<>()\[\]\"\\]+@[^@\s,;:<>()\[\]\"\\]+")
+
+
+def header_text(text: str) -> str:
+    """Text fit for a header: control characters and line breaks become one space (no header injection)."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def valid_address(address: str) -> bool:
+    """A plain `user@domain` with no space, control character, separator or line break."""
+    return _ADDRESS.fullmatch(address) is not None
+
+
+def checked_address(address: str) -> str:
+    if not valid_address(address):
+        raise EmailError(f"not a usable email address: {address!r}")
+    return address
+
+
 def _body(part: MIMEPart, text: str, html: str | None) -> None:
-    part.set_content(text, subtype="plain", charset="utf-8")
+    part.set_content(safe_text(text), subtype="plain", charset="utf-8")
     if html is not None:
-        part.add_alternative(html, subtype="html", charset="utf-8")
+        part.add_alternative(safe_text(html), subtype="html", charset="utf-8")
 
 
 def compose_report(

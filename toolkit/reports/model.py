@@ -13,7 +13,7 @@ from typing import Any, Literal
 from ..files import atomic_write
 from ..gaps import GapReport
 from ..initiative import Initiative
-from ..text import Language
+from ..text import Language, safe_text
 from .changes import Changes
 
 ImageMode = Literal["data", "cid"]
@@ -80,6 +80,7 @@ class Report:
     trend: tuple[TrendPoint, ...]
     generated: dt.datetime
     run_id: int | None = None  # the run recorded in the history
+    history_failures: tuple[str, ...] = ()  # why the history could not be read or written (disk full…)
 
     @property
     def language(self) -> Language:
@@ -145,9 +146,9 @@ class Report:
         from .formats import format_for_path
 
         target = Path(path)
-        atomic_write(target, self.render(fmt or format_for_path(target).name))
+        atomic_write(target, self.render(fmt or format_for_path(target).name), self.language)
         return target
 
 
 def json_bytes(report: Report, images: ImageMode) -> bytes:
-    return report.json().encode("utf-8")
+    return safe_text(report.json()).encode("utf-8")

@@ -22,7 +22,7 @@ from ..i18n import long_date, word
 from ..initiative import Initiative, Partner
 from ..templates import DEBRIEF_COLUMN
 from ..text import Language, Text
-from .email import DEFAULT_TIMEOUT, compose, send
+from .email import DEFAULT_TIMEOUT, compose, send, valid_address
 
 REMINDER_KINDS = ("missing_submission", "missing_cell", "invalid_value")
 
@@ -89,6 +89,7 @@ class Reminder:
     missing: tuple[MissingCell, ...]  # in template order
     invalid: tuple[str, ...]  # the gap messages, without the partner's name in front
     link: str | None  # the partner's Google spreadsheet, from the manifest
+    unusable: tuple[str, ...] = ()  # emails of the partner that are not addresses (a line break, a space…)
 
 
 def build_reminders(
@@ -210,7 +211,7 @@ def _reminder(
     return Reminder(
         partner=partner.id,
         partner_name=partner.name,
-        recipients=tuple(dict.fromkeys(partner.emails)),
+        recipients=tuple(e for e in dict.fromkeys(partner.emails) if valid_address(e)),
         subject=subject,
         text="\n".join(text_lines) + "\n",
         html=page,
@@ -218,6 +219,7 @@ def _reminder(
         missing=missing,
         invalid=invalid,
         link=link,
+        unusable=tuple(e for e in dict.fromkeys(partner.emails) if not valid_address(e)),
     )
 
 

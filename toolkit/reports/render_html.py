@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
+from ..text import safe_text
 from .model import ImageMode, InlineImage, Report
 from .view import Block, Section, Table, build_view
 
@@ -125,4 +126,4 @@ def _chart(image: InlineImage, mode: ImageMode) -> str:
 
 
 def html_bytes(report: Report, images: ImageMode) -> bytes:
-    return render_html(report, images=images).encode("utf-8")
+    return safe_text(render_html(report, images=images)).encode("utf-8")

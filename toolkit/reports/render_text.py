@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from ..history import RunSummary
-from ..render import percent, table
-from ..text import Language
+from ..render import md_inline, percent, printable, table
+from ..text import Language, safe_text
 from .model import ImageMode, Report
 from .view import Section, Table, View, build_view
 from .words import rw
@@ -31,25 +31,25 @@ def render_text(report: Report) -> str:
             if block.table is not None:
                 lines.append(table(block.table.header, block.table.rows))
     lines += ["", view.footer]
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines)) + "\n"
 
 
 def render_markdown(report: Report) -> str:
     view = build_view(report)
-    lines = [f"# {_md(view.title)}", "", f"_{_md(view.subtitle)}_", ""]
-    lines += [f"- **{_md(f.value)}** {_md(f.label)}" for f in view.figures]
+    lines = [f"# {md_inline(view.title)}", "", f"_{md_inline(view.subtitle)}_", ""]
+    lines += [f"- **{md_inline(f.value)}** {md_inline(f.label)}" for f in view.figures]
     for section in _shown(view):
-        lines += ["", f"## {_md(section.title)}", ""]
+        lines += ["", f"## {md_inline(section.title)}", ""]
         if not section.blocks and section.empty:
-            lines.append(_md(section.empty))
+            lines.append(md_inline(section.empty))
         for block in section.blocks:
             if block.title:
-                lines += [f"### {_md(block.title)}", ""]
-            lines += [f"- {_md(line)}" for line in block.lines]
+                lines += [f"### {md_inline(block.title)}", ""]
+            lines += [f"- {md_inline(line)}" for line in block.lines]
             if block.table is not None:
                 lines += _md_table(block.table)
             lines.append("")
-    lines += ["", f"_{_md(view.footer)}_"]
+    lines += ["", f"_{md_inline(view.footer)}_"]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -86,18 +86,14 @@ def _shown(view: View) -> list[Section]:
 
 
 def _md_table(t: Table) -> list[str]:
-    lines = ["| " + " | ".join(_md(h) for h in t.header) + " |", "|" + "---|" * len(t.header)]
-    lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in t.rows]
+    lines = ["| " + " | ".join(md_inline(h) for h in t.header) + " |", "|" + "---|" * len(t.header)]
+    lines += ["| " + " | ".join(md_inline(c) for c in row) + " |" for row in t.rows]
     return lines
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def text_bytes(report: Report, images: ImageMode) -> bytes:
-    return render_text(report).encode("utf-8")
+    return safe_text(render_text(report)).encode("utf-8")
 
 
 def markdown_bytes(report: Report, images: ImageMode) -> bytes:
-    return render_markdown(report).encode("utf-8")
+    return safe_text(render_markdown(report)).encode("utf-8")
