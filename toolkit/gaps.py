@@ -16,11 +16,12 @@ from typing import Any, get_args
 from .clock import utc_now
 from .i18n import word
 from .initiative import Initiative
+from .master import split_values
 from .merge import PERSON_SEPARATORS, Merged, merge
 from .problems import GAPS, NOTES, GapKind, Severity, cell_reason
 from .submission import Note, PullResult, SourceProblem, Submission, completion, required_cells
 from .templates import DEBRIEF_COLUMN, Kit
-from .text import Language
+from .text import CELL_LIMIT, Language
 from .values import normalise_key
 
 KINDS: tuple[GapKind, ...] = get_args(GapKind)
@@ -233,7 +234,17 @@ def _cell_gaps(submission: Submission, describe: _Describer) -> list[Gap]:
 
 
 def _initiative_gaps(merged: Merged, describe: _Describer) -> list[Gap]:
-    gaps = []
+    gaps = [
+        describe.gap(
+            "text_split",
+            "warning",
+            *key,
+            length=str(len(str(merged.values[key]))),
+            limit=str(CELL_LIMIT),
+            rows=rows,
+        )
+        for key, rows in split_values(merged).items()
+    ]
     kit = describe.kit
     for worksheet in kit.worksheets:
         for row in worksheet.rows:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from .cover import Line
 from .i18n import long_date, word
 from .layout import workbook_layout
+from .longtext import fits, head, row_ranges, split_text
 from .metadata import identity
 from .problems import cell_reason
 from .spec import ExtraTab, WorkbookSpec
@@ -58,19 +59,47 @@ STATUS = {
 }
 
 
+CONTINUED = {
+    "fr": "… (suite dans l'onglet Contributions, lignes {rows})",
+    "en": "… (continued in the Contributions tab, rows {rows})",
+}
+PART = {"fr": "suite {part}/{parts}", "en": "continued {part}/{parts}"}
+FIRST_DATA_ROW = 2  # the Contributions tab's header is row 1
+
+
 def master_spec(merged: Merged, now: dt.datetime) -> WorkbookSpec:
-    """The master's content, for any backend: the template's tabs with merged values, and Contributions."""
+    """The master's content, for any backend: the template's tabs with merged values, and Contributions.
+
+    A value longer than a cell holds (several partners' answers together, or one long answer) is never
+    cut silently: the cell shows its beginning and says which Contributions rows hold the full text,
+    where a contribution too long for one cell continues on the rows below it."""
     initiative = merged.initiative
     language = initiative.language
+    tab, cell_rows = _contributions_tab(merged)
+    values = dict(merged.values)
+    for key, rows in split_values(merged, cell_rows).items():
+        values[key] = head(str(values[key]), CONTINUED[language].format(rows=rows))
     return WorkbookSpec(
         layout=workbook_layout(initiative.kit, language),
         info=identity(initiative, language, now, None, "master"),
         cover=_cover(merged, now),
         people=initiative.people,
         password=initiative.protection_password,
-        values=merged.values,
-        extra_tabs=[_contributions_tab(merged)],
+        values=values,
+        extra_tabs=[tab],
     )
+
+
+def split_values(
+    merged: Merged, cell_rows: dict[tuple[str, str, str], list[int]] | None = None
+) -> dict[tuple[str, str, str], str]:
+    """Master cells too long for a cell -> the Contributions rows (as '12–14, 40') holding their text."""
+    too_long = [k for k, v in merged.values.items() if isinstance(v, str) and not fits(v)]
+    if not too_long:
+        return {}
+    if cell_rows is None:
+        cell_rows = _contributions_tab(merged)[1]
+    return {key: row_ranges(cell_rows.get(key, [])) for key in too_long}
 
 
 def _cover(merged: Merged, now: dt.datetime) -> list[Line]:
@@ -113,11 +142,13 @@ def _cover(merged: Merged, now: dt.datetime) -> list[Line]:
     return lines
 
 
-def _contributions_tab(merged: Merged) -> ExtraTab:
+def _contributions_tab(merged: Merged) -> tuple[ExtraTab, dict[tuple[str, str, str], list[int]]]:
+    """The tab, and for each master cell the rows holding the contributions it was made from."""
     initiative = merged.initiative
     language = initiative.language
     kit = initiative.kit
-    rows = []
+    rows: list[tuple[object, ...]] = []
+    by_status: dict[tuple[str, str, str, str], list[int]] = {}
     for c in merged.contributions.itertuples():
         worksheet = kit.worksheet(c.worksheet) if isinstance(c.worksheet, str) else None
         row_label = column_label = ""
@@ -133,23 +164,33 @@ def _contributions_tab(merged: Merged) -> ExtraTab:
             c.modified.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if c.modified is not None else ""
         )
         problem = cell_reason(c.problem, language) if isinstance(c.problem, str) else ""
-        rows.append(
-            (
-                worksheet.tab(language) if worksheet else "",
-                row_label,
-                column_label,
-                c.partner_name,
-                c.text,
-                problem,
-                c.location or "",
-                PurePath(c.source).name,
-                modified,
-                STATUS[language].get(c.status, c.status),
+        where = (worksheet.tab(language) if worksheet else "", row_label, column_label, c.partner_name)
+        parts = split_text(str(c.text))
+        status = STATUS[language].get(c.status, c.status)
+        first = len(rows) + FIRST_DATA_ROW
+        rows.append((*where, parts[0], problem, c.location or "", PurePath(c.source).name, modified, status))
+        for number, part in enumerate(parts[1:], start=2):  # the rest of a text too long for one cell
+            rows.append(
+                (
+                    *where,
+                    part,
+                    "",
+                    c.location or "",
+                    "",
+                    "",
+                    PART[language].format(part=number, parts=len(parts)),
+                )
             )
-        )
-    return ExtraTab(
+        if c.status in ("used", "carried_over") and isinstance(c.worksheet, str):
+            key = (c.status, c.worksheet, str(c.row), str(c.column))
+            by_status.setdefault(key, []).extend(range(first, first + len(parts)))
+    tab = ExtraTab(
         title="Contributions",
         header=CONTRIBUTION_HEADERS[language],
         rows=tuple(rows),
         widths=(22, 36, 24, 30, 60, 14, 26, 34, 20, 18),
     )
+    # a master cell is made from the partners' values when there are any, else from what was carried over
+    cell_rows = {k[1:]: v for k, v in by_status.items() if k[0] == "carried_over"}
+    cell_rows.update({k[1:]: v for k, v in by_status.items() if k[0] == "used"})
+    return tab, cell_rows

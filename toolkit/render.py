@@ -211,7 +211,7 @@ def _md_escape(match: re.Match[str]) -> str:
     text, start, end = match.string, match.start(), match.end()
     if (
         match.group() == "_"
-        and 0 < start
+        and start > 0
         and end < len(text)
         and text[start - 1].isalnum()
         and text[end].isalnum()

@@ -1,0 +1,52 @@
+"""Text longer than a spreadsheet cell holds: split it whole, or cut it with a mark saying where the rest is.
+
+Pure helpers for the master (master.py) and the gaps (gaps.py): nothing is ever cut silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .text import CELL_LIMIT, XML_FORBIDDEN
+
+
+def cost(char: str) -> int:
+    """What one character takes in a cell: 2 UTF-16 units above U+FFFF, 7 once escaped as _xHHHH_."""
+    return 7 if XML_FORBIDDEN.match(char) else 2 if ord(char) > 0xFFFF else 1
+
+
+def fits(text: str, limit: int = CELL_LIMIT) -> bool:
+    # `_x0041_` typed literally is written with 6 more characters (see backends/xlsx.py): count 7 per '_'
+    return len(text) * 7 <= limit or sum(cost(c) + 6 * (c == "_") for c in text) <= limit
+
+
+def split_text(text: str, limit: int = CELL_LIMIT) -> list[str]:
+    """`text` in consecutive parts that each fit a cell; joined, they give `text` back exactly."""
+    if fits(text, limit):
+        return [text]
+    parts, start, used = [], 0, 0
+    for i, char in enumerate(text):
+        weight = cost(char) + 6 * (char == "_")
+        if used + weight > limit:
+            parts.append(text[start:i])
+            start, used = i, 0
+        used += weight
+    parts.append(text[start:])
+    return parts
+
+
+def head(text: str, mark: str, limit: int = CELL_LIMIT) -> str:
+    """The beginning of `text` that fits a cell together with `mark` (which says where the rest is)."""
+    return split_text(text, limit - len(mark))[0] + mark
+
+
+def row_ranges(rows: Iterable[int]) -> str:
+    """[12, 13, 14, 40] -> '12–14, 40'."""
+    numbers = sorted(set(rows))
+    spans: list[list[int]] = []
+    for n in numbers:
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(f"{a}–{b}" if b > a else str(a) for a, b in spans)
