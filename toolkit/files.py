@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from .errors import BackendError
 from .text import Language, Text
 
 DISK_FULL_ERRORS = {errno.ENOSPC, errno.EDQUOT}
+SQLITE_FULL = 13
+NEARLY_FULL = 256 * 1024  # bytes free under which a failed write is taken for a full disk
 CANNOT_WRITE = Text("{target} : écriture impossible ({reason})", "{target}: cannot write ({reason})")
 DISK_FULL = Text(
     "disque plein : libérez de la place ou écrivez ailleurs", "disk full: free some space or write elsewhere"
@@ -45,19 +48,31 @@ def write_failure(target: Path | str, exc: BaseException, language: Language = "
     return CANNOT_WRITE(language).format(target=target, reason=failure_reason(exc, language))
 
 
-def failure_reason(exc: BaseException, language: Language = "en") -> str:
-    if is_disk_full(exc):
+def failure_reason(exc: BaseException, language: Language = "en", where: Path | None = None) -> str:
+    if is_disk_full(exc, where):
         return DISK_FULL(language)
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return str(exc) or type(exc).__name__
 
 
-def is_disk_full(exc: BaseException) -> bool:
-    """An OSError for a full disk or quota, or SQLite's SQLITE_FULL ('database or disk is full')."""
-    if isinstance(exc, OSError):
-        return exc.errno in DISK_FULL_ERRORS
-    return getattr(exc, "sqlite_errorcode", None) == 13 or "disk is full" in str(exc)
+def is_disk_full(exc: BaseException, where: Path | None = None) -> bool:
+    """An OSError for a full disk or quota, SQLite's SQLITE_FULL, or any write error on a volume with
+    (almost) no space left: SQLite reports a full disk as a 'disk I/O error' when its journal fails."""
+    if isinstance(exc, OSError) and exc.errno in DISK_FULL_ERRORS:
+        return True
+    if getattr(exc, "sqlite_errorcode", None) == SQLITE_FULL or "disk is full" in str(exc):
+        return True
+    return where is not None and _free_space(where) < NEARLY_FULL
+
+
+def _free_space(where: Path) -> int:
+    for folder in (where, *where.parents):
+        try:
+            return shutil.disk_usage(folder).free
+        except OSError:
+            continue
+    return NEARLY_FULL  # unknown: do not guess
 
 
 def _write_all(fd: int, data: bytes) -> None:

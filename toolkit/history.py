@@ -230,7 +230,7 @@ class History:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
-            reason = failure_reason(exc, self.language)
+            reason = failure_reason(exc, self.language, self.path.parent)
             raise BackendError(f"{self.path}: cannot open the history ({reason})") from None
         db.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
         db.execute("PRAGMA foreign_keys = ON")
@@ -253,7 +253,7 @@ class History:
                 db.execute("ROLLBACK")
                 raise
         except (sqlite3.Error, OSError) as exc:
-            reason = failure_reason(exc, self.language)
+            reason = failure_reason(exc, self.language, self.path.parent)
             raise BackendError(CANNOT_WRITE(self.language).format(path=self.path, reason=reason)) from None
         finally:
             db.close()
