@@ -96,7 +96,7 @@ def _members(data: bytes) -> list[tuple[str, bytes]] | None:
     try:
         with zipfile.ZipFile(BytesIO(data)) as package:
             return [(info.filename, package.read(info)) for info in package.infolist()]
-    except Exception:  # noqa: BLE001 - not a zip (or already broken): the caller falls back
+    except Exception:
         return None
 
 
@@ -290,6 +290,69 @@ def mutant(seed: int, number: int, seeds: Sequence[Path]) -> Mutant:
     return Mutant(number, f"{number:05d}_{operation}_{base.stem[-24:]}{base.suffix}", operation, data)
 
 
+# --- the corpus --------------------------------------------------------------------------------------
+
+HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
+
+
+def build_corpus(initiative: Any, folder: Path, *, with_ods: bool = False) -> tuple[list[Path], list[Path]]:
+    """(seeds, good copies): filled partner copies, the blank copy, a copy holding hostile text, the
+    hostile files of tests/data/hostile, and (with_ods, when LibreOffice is here) .ods re-saves."""
+    import datetime as dt
+    import shutil
+    import subprocess
+
+    from scripts.answers import input_cells, type_answers
+    from tests.conftest import FIXED_NOW
+    from tests.rawcells import type_raw
+    from toolkit import api
+    from toolkit.layout import workbook_layout
+
+    copies = api.generate(initiative, folder, now=FIXED_NOW)
+    layout = workbook_layout(initiative.kit, initiative.language)
+    good = []
+    for i, copy in enumerate(c for c in copies if c.partner_id):
+        answers: dict[tuple[str, str, str], object] = {}
+        for n, (_tab, kind, key, _row, _col) in enumerate(input_cells(layout)):
+            if (n + i) % 3:
+                answers[key] = (
+                    dt.date(2026, 1 + i % 12, 10)
+                    if kind == "date"
+                    else initiative.people[i % len(initiative.people)]
+                    if kind == "person"
+                    else f"réponse {i} {key[1]}"
+                )
+        type_answers(copy.path, answers, layout)
+        good.append(copy.path)
+    hostile = folder / "hostile-text_cdc-hochelaga.xlsx"
+    first = next(t for t, kind, *_ in input_cells(layout) if kind == "long_text")
+    type_raw(
+        good[0], {(first, "B5"): "\x13 PAGE \x14" + "x" * 40_000, (first, "C6"): "=1+1"}, save_as=hostile
+    )
+    blank = next(c.path for c in copies if c.partner_id is None)
+    seeds = [*good, blank, hostile, *sorted(HOSTILE.iterdir())]
+    if with_ods and shutil.which("soffice"):
+        ods = folder / "ods"
+        subprocess.run(
+            [
+                "soffice",
+                "--headless",
+                "--norestore",
+                f"-env:UserInstallation=file://{folder / 'lo'}",
+                "--convert-to",
+                "ods",
+                "--outdir",
+                str(ods),
+                *map(str, good[:2]),
+            ],
+            capture_output=True,
+            timeout=180,
+            check=False,
+        )
+        seeds += sorted(ods.glob("*.ods"))
+    return seeds, good
+
+
 # --- the campaign ------------------------------------------------------------------------------------
 
 
@@ -410,7 +473,7 @@ def _child(
             batch,
         )
         sender.send(("done",))
-    except BaseException:  # noqa: BLE001 - the harness itself must report, not die silently
+    except BaseException:
         sender.send(("fail", "harness: " + traceback.format_exc()))
     finally:
         sender.close()
@@ -443,12 +506,14 @@ def _campaign(
         path.write_bytes(made.data)
         try:
             pulled = api.pull([path], initiative)
-        except BaseException:  # noqa: BLE001
+        except BaseException:
             sender.send(("fail", f"{made.name}: pull raised\n{traceback.format_exc()}"))
             continue
         if len(pulled.submissions) + len(pulled.errors) != 1:
             sender.send(("fail", f"{made.name}: neither read nor named ({pulled})"))
         for error in pulled.errors:
+            if error.code == "read_failed":  # the safety net caught a reader's bug: still a failure here
+                sender.send(("fail", f"{made.name}: {error.message}"))
             if error.code not in SOURCES or not error.message.strip():
                 sender.send(("fail", f"{made.name}: refused without a reason ({error})"))
             sender.send(("refused", error.code))
@@ -476,10 +541,10 @@ def _campaign(
 def _downstream(initiative: Any, good: Any, items: Members, out: Path) -> str | None:
     """merge (master written), gaps, pull/gaps renderings, every report format, email and reminders."""
     from toolkit import api
+    from toolkit.render import render_gaps, render_pull
     from toolkit.reports import formats
     from toolkit.reports.email import report_email
     from toolkit.reports.reminders import build_reminders, reminder_messages
-    from toolkit.render import render_gaps, render_pull
     from toolkit.submission import PullResult, SourceProblem, Submission
 
     try:
@@ -506,5 +571,5 @@ def _downstream(initiative: Any, good: Any, items: Members, out: Path) -> str | 
             report_email(report).as_bytes()
             reminder_messages(build_reminders(gaps, initiative), initiative)
         return None
-    except BaseException:  # noqa: BLE001
+    except BaseException:
         return traceback.format_exc()

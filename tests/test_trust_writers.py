@@ -126,9 +126,7 @@ def test_hostile_metadata_numbers_are_notes(
     meta = book["_toolkit"]
     for row in meta.iter_rows():
         kind = row[0].value
-        if kind == "copy" and row[1].value in ("kit_version", "generated_at"):
-            row[2].value = bad
-        elif kind == "worksheet":
+        if (kind == "copy" and row[1].value in ("kit_version", "generated_at")) or kind == "worksheet":
             row[2].value = bad
         elif kind == "cell" and row[2].value == "overview":
             row[4].value = bad

@@ -66,6 +66,7 @@ SourceCode = Literal[
     "too_large",
     "foreign_template",
     "foreign_initiative",
+    "read_failed",
 ]
 CellProblem = Literal[
     "not_a_date", "ambiguous_date", "not_a_number", "not_yes_no", "not_in_choices", "formula"
@@ -499,6 +500,20 @@ SOURCES: dict[str, ProblemKind] = _declare(
             "source",
             Text("copie d'une autre initiative", "copy from another initiative"),
             Text("La copie appartient à une autre initiative.", "The copy belongs to another initiative."),
+        ),
+        ProblemKind(
+            "read_failed",
+            "source",
+            Text(
+                "la trousse n'a pas su lire ce fichier (une erreur de la trousse, à signaler); "
+                "les autres copies sont traitées",
+                "the toolkit failed to read this file (a toolkit error, please report it); "
+                "the other copies are processed",
+            ),
+            Text(
+                "Une erreur imprévue en lisant une copie : la copie est nommée, la suite continue.",
+                "An unexpected error while reading one copy: the copy is named, the run goes on.",
+            ),
         ),
     ],
 )

@@ -62,12 +62,17 @@ def _reader(made: dict[str, Reader], kind: SourceKind, options: ReadOptions) -> 
 
 
 def _pull_one(read: Reader, source: str, initiative: Initiative | None) -> Submission | SourceProblem:
+    language: Language = initiative.language if initiative else "fr"
     try:
         return read_submission(read(source), initiative)
     except SourceError as exc:
-        language: Language = initiative.language if initiative else "fr"
         message = source_message(exc.code, language)
         return SourceProblem(exc.source, exc.code, f"{message} ({exc.detail})" if exc.detail else message)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # a reader's bug (a Rust panic is a BaseException): name the file, go on
+        detail = f"{type(exc).__name__}: {exc}"[:300]
+        return SourceProblem(source, "read_failed", f"{source_message('read_failed', language)} ({detail})")
 
 
 def _pull_in_parallel(sources: list[str], options: ReadOptions) -> dict[str, Submission | SourceProblem]:

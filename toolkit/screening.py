@@ -244,6 +244,8 @@ class _Zip:
         """Decompress one member ourselves, never past its declared size, then check CRC."""
         info = self.by_name[name]
         fh = self.fh
+        if info.header_offset < 0:  # a central directory pointing before the file's start
+            raise self.fail("corrupt", f"member {name}: bad local header offset")
         fh.seek(info.header_offset)
         local = fh.read(30)
         if len(local) < 30 or not local.startswith(ZIP_MAGIC):
@@ -307,7 +309,7 @@ class _Zip:
             for chunk in self._read(name) if data is None else [data]:
                 parser.Parse(chunk, False)
             parser.Parse(b"", True)
-        except expat.ExpatError as exc:
+        except (expat.ExpatError, LookupError) as exc:  # LookupError: an encoding Python does not know
             raise self.fail("corrupt", f"member {name} is not well-formed XML: {exc}") from None
 
     def _parse_other_xml(

@@ -35,5 +35,9 @@ def read_file(path: Path) -> RawWorkbook:
         raise SourceError(source, "corrupt", str(exc)) from None
     except (ValueError, KeyError, OSError) as exc:  # calamine reports some damage as plain errors
         raise SourceError(source, "corrupt", f"{type(exc).__name__}: {exc}") from None
+    except BaseException as exc:  # calamine panics on some damaged values (a date out of range)
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise SourceError(source, "corrupt", f"reader panic: {exc}") from None
     modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
     return RawWorkbook(source, sheets, properties, modified)
