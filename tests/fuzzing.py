@@ -75,6 +75,8 @@ HOSTILE_VALUES = [
     "hochelaga-ensemble",
     "cdc-hochelaga",
     "😀" * 20_000,
+    "$\\frac{$",
+    "$$",
 ]
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 PARTS_WITH_VALUES = re.compile(r"(sharedStrings|sheet\d*|custom|content|meta)\.xml$")

@@ -427,3 +427,54 @@ def test_disk_full_without_a_real_full_disk(monkeypatch: pytest.MonkeyPatch, tmp
     with pytest.raises(BackendError, match="disk full"):
         atomic_write(tmp_path / "x.bin", b"data")
     assert list(tmp_path.iterdir()) == []
+
+
+# --- the audit: parsers and charts ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["9" * 5000, "9" * 400 + ",5", "-" + "9" * 310])
+def test_numbers_no_spreadsheet_holds_are_not_numbers(typed: str) -> None:
+    from toolkit.values import parse_cell
+
+    parsed = parse_cell("number", typed, "fr")
+    assert parsed.value is None and parsed.problem == "not_a_number"
+
+
+@pytest.mark.parametrize("name", ["$$", "a$\\frac{$b", "z\ud800", "x\x13y"])
+def test_chart_labels_are_literal(name: str) -> None:
+    from toolkit.reports.charts import heatmap_png
+
+    assert heatmap_png([name], ["Onglet $"], [[0.5]], "fr").startswith(b"\x89PNG")
+
+
+def test_a_partner_id_like_tex_does_not_break_the_report(
+    initiative: Initiative, copies: dict[str | None, Path]
+) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(copies[CDC])
+    for row in book["_toolkit"].iter_rows():
+        if row[0].value == "copy" and row[1].value == "partner":
+            row[2].value = "$\\frac{$"
+    book.save(copies[CDC])
+    report = api.build_report(
+        api.pull([copies[CDC]], initiative), initiative, history_path=None, record=False
+    )
+    assert report.render("html").startswith(b"<!DOCTYPE html>")
+
+
+def test_a_reader_bug_names_the_copy_and_the_run_goes_on(
+    initiative: Initiative, copies: dict[str | None, Path]
+) -> None:
+    from toolkit.backends.files import read_file
+
+    def reader(source: str) -> object:
+        if source.endswith("cpe-les-lucioles.xlsx"):
+            raise RecursionError("a reader's bug")
+        return read_file(Path(source))
+
+    pulled = api.pull([copies[CDC], copies[CPE]], initiative, reader=reader)  # type: ignore[arg-type]
+    assert [s.partner_id for s in pulled.submissions] == [CDC]
+    (problem,) = pulled.errors
+    assert problem.code == "read_failed" and "RecursionError" in problem.message
+    assert problem.message.startswith("la trousse n'a pas su lire ce fichier")

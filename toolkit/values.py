@@ -375,6 +375,7 @@ def _parse_date(raw: object, language: str) -> Parsed:
 # --------------------------------------------------------------------------- numbers
 
 _NUMBER_BODY = re.compile(r"\d[\d., ]*|[.,]\d+")
+MAX_DIGITS = 300  # whole digits of the largest number a spreadsheet holds (about 1.8e308)
 
 
 def _split_number(body: str, language: str) -> tuple[str, str] | None:
@@ -435,10 +436,12 @@ def _parse_number_text(text: str, language: str) -> int | float | None:
     if parts is None:
         return None
     whole, fraction = parts
+    if len(whole.lstrip("0")) > MAX_DIGITS:  # no spreadsheet holds it (and int() refuses 4,300 digits)
+        return None
     sign = -1 if negative else 1
     if not fraction.strip("0"):
         return sign * int(whole)
-    return sign * float(f"{whole}.{fraction}")
+    return sign * float(f"{whole}.{fraction[:MAX_DIGITS]}")
 
 
 def _parse_number(raw: object, language: str) -> Parsed:

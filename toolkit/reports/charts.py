@@ -15,6 +15,7 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 
 from ..render import percent
+from ..render import printable
 from ..text import Language
 from .model import InlineImage, Report
 from .words import rw
@@ -117,7 +118,9 @@ def _heatmap_height(partners: int) -> float:
 
 
 def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """A label as shown: cut to `limit`, and literal (a partner id like '$x$' is not TeX to matplotlib)."""
+    text = printable(text) if len(text) <= limit else printable(text[: limit - 1]).rstrip() + "…"
+    return text.replace("$", r"\$")
 
 
 def _png(figure: Figure) -> bytes:
