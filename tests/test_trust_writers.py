@@ -478,3 +478,56 @@ def test_a_reader_bug_names_the_copy_and_the_run_goes_on(
     (problem,) = pulled.errors
     assert problem.code == "read_failed" and "RecursionError" in problem.message
     assert problem.message.startswith("la trousse n'a pas su lire ce fichier")
+
+
+def test_lone_surrogates_from_a_remote_source_go_through_every_output(
+    initiative: Initiative, copies: dict[str | None, Path], tmp_path: Path
+) -> None:
+    """A Google value can hold a lone surrogate (JSON allows it): no writer may choke on it."""
+    from toolkit.backends.files import read_file
+    from toolkit.rawbook import RawSheet
+
+    def reader(source: str) -> object:
+        raw = read_file(Path(source))
+        sheets = []
+        for sheet in raw.sheets:
+            rows = [list(r) for r in sheet.rows]
+            if sheet.name == PROGRESS:
+                rows[4][1] = "texte \ud800 brisé"
+                rows[4][2] = "date \udcff brisée"
+            sheets.append(RawSheet(sheet.name, sheet.visible, rows, sheet.formulas))
+        return dataclasses.replace(raw, sheets=tuple(sheets), source=source + "\udcff")
+
+    pulled = api.pull([copies[CDC]], initiative, reader=reader)  # type: ignore[arg-type]
+    assert pulled.errors == ()
+    from toolkit.render import render_gaps, render_pull
+
+    for fmt in ("table", "json", "csv"):
+        assert "_xDCFF_" in render_pull(pulled, fmt, initiative)
+    merged = api.merge(pulled, initiative, out=tmp_path / "m.xlsx")
+    gaps = api.find_gaps(pulled, initiative, merged=merged)
+    for fmt in ("table", "json", "csv", "md"):
+        render_gaps(gaps, fmt, "fr").encode("utf-8")
+    report = api.build_report(pulled, initiative, history_path=tmp_path / "h.sqlite", now=FIXED_NOW)
+    for fmt in ("html", "text", "md", "json", "xlsx"):
+        report.render(fmt)
+    assert api.History(tmp_path / "h.sqlite").list_runs()
+    contributions = _values(tmp_path / "m.xlsx")["Contributions"]
+    assert "texte _xD800_ brisé" in [row[4] for row in contributions]
+
+
+def test_a_file_name_in_a_foreign_encoding(copies: dict[str | None, Path], tmp_path: Path) -> None:
+    import os
+
+    folder = tmp_path / "retours"
+    folder.mkdir()
+    odd = Path(os.fsdecode(bytes(folder) + b"/copie-\xff-cdc-hochelaga.xlsx"))
+    odd.write_bytes(copies[CDC].read_bytes())
+    run = CliRunner()
+    for args in (["pull"], ["gaps", "--format", "md"], ["report", "--format", "md", "--no-record"]):
+        result = run.invoke(main, [args[0], str(folder), "--config", str(EXAMPLE), *args[1:]])
+        assert result.exit_code == 0, (args, result.output, result.exception)
+    merge = run.invoke(
+        main, ["merge", str(folder), "--config", str(EXAMPLE), "--out", str(tmp_path / "m.xlsx")]
+    )
+    assert merge.exit_code == 0, merge.output

@@ -96,7 +96,8 @@ class Submission:
         lines = sorted(zip(c["worksheet"], c["row"], c["column"], c["text"], strict=True))
         lines += [("?", location, "", text) for location, text in sorted(self.unmapped)]
         body = "\n".join("|".join(map(str, line)) for line in lines)
-        return hashlib.sha256(f"{self.partner_id}|{self.kit_id}\n{body}".encode()).hexdigest()[:16]
+        data = f"{self.partner_id}|{self.kit_id}\n{body}".encode("utf-8", "surrogatepass")  # any text hashes
+        return hashlib.sha256(data).hexdigest()[:16]
 
 
 def required_cells(kit: Kit) -> set[tuple[str, str, str]]:
