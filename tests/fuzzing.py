@@ -283,7 +283,8 @@ WEIGHTS = {"hostile_metadata": 3, "hostile_text": 3, "mangle_xml": 2}
 
 def mutant(seed: int, number: int, seeds: Sequence[Path]) -> Mutant:
     rnd = random.Random(f"{seed}:{number}")
-    base = rnd.choice(seeds)
+    # real copies more often than the hostile files (those are refused at once, whatever the mutation)
+    base = rnd.choices(seeds, [1 if s.parent.name == "hostile" else 4 for s in seeds])[0]
     names = [name for name in MUTATORS for _ in range(WEIGHTS.get(name, 1))]
     operation = rnd.choice(names)
     data = MUTATORS[operation](rnd, base.read_bytes())
@@ -560,6 +561,10 @@ def _downstream(initiative: Any, good: Any, items: Members, out: Path) -> str | 
             render_pull(pulled, fmt, initiative)
         render_pull(pulled, "csv", initiative, raw_csv=True)
         merged = api.merge(pulled, initiative, out=out / "maître.xlsx")
+        kept = {s.source for s in (*merged.accepted, *merged.superseded, *merged.duplicates, *merged.ignored)}
+        lost = [s.source for s in good.submissions if s.source not in kept]
+        if lost:
+            return f"good copies left out of the merge: {lost}"
         gaps = api.find_gaps(pulled, initiative, merged=merged)
         for fmt in ("table", "json", "csv", "md"):
             render_gaps(gaps, fmt, initiative.language)

@@ -20,7 +20,7 @@ from tests.conftest import EXAMPLE
 from tests.fuzzing import build_corpus, run_campaign
 from toolkit.initiative import Initiative
 
-FAST_COUNT = 300
+FAST_COUNT = 400
 COUNT = int(os.environ.get("TOOLKIT_FUZZ_COUNT", FAST_COUNT))
 SEED = int(os.environ.get("TOOLKIT_FUZZ_SEED", "20261201"))
 
