@@ -28,6 +28,7 @@ from .values import FORMULA, format_value, parse_cell
 DEFAULT_KIT = "collective_impact"
 PARALLEL_FROM = 200  # copies from which reading is spread over processes (below, start-up costs more)
 IGNORED_PREFIXES = (".", "~$")  # hidden files, Office lock files (~$x.xlsx), LibreOffice (.~lock.x#)
+METADATA_WIDTH = 16  # columns of the metadata tab read back (records use the first five)
 
 Reader = Callable[[str], RawWorkbook]
 
@@ -155,8 +156,8 @@ def _default_reader(initiative: Initiative | None, google_client: Any) -> Reader
 def copy_info(raw: RawWorkbook) -> CopyInfo | None:
     """The copy's own account of itself: the metadata tab, else the document properties."""
     for sheet in raw.sheets:
-        if sheet.name == METADATA_TAB or (sheet.rows and sheet.rows[0][:2] == ["toolkit", "format"]):
-            info = parse_records(sheet.rows)
+        if sheet.name == METADATA_TAB or (sheet.value(1, 1), sheet.value(1, 2)) == ("toolkit", "format"):
+            info = parse_records(sheet.lines(METADATA_WIDTH))
             if info is not None:
                 return info
     return parse_properties(raw.properties)
