@@ -35,7 +35,11 @@ class RawSheet:
 
     @classmethod
     def from_rows(
-        cls, name: str, visible: bool, rows: Iterable[Sequence[object]], formulas: frozenset[Cell] = frozenset()
+        cls,
+        name: str,
+        visible: bool,
+        rows: Iterable[Sequence[object]],
+        formulas: frozenset[Cell] = frozenset(),
     ) -> RawSheet:
         """From a grid of values starting at A1 ('' or None for empty cells)."""
         cells = {

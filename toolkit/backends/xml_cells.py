@@ -52,8 +52,13 @@ def _local(name: str) -> str:
     return name.rpartition(":")[2]
 
 
-def _parse(pkg: _Package, part: str, start: Callable[[str, dict[str, str]], None],
-           end: Callable[[str], None] | None = None, text: Callable[[str], None] | None = None) -> None:
+def _parse(
+    pkg: _Package,
+    part: str,
+    start: Callable[[str, dict[str, str]], None],
+    end: Callable[[str], None] | None = None,
+    text: Callable[[str], None] | None = None,
+) -> None:
     data = pkg.read(part)
     if data is None:
         raise pkg.corrupt(f"{part} is missing")
@@ -235,9 +240,7 @@ def _custom_format_kind(code: str) -> str:
             brackets = max(0, brackets - 1)
         elif char in "aA" and not am_pm and brackets == 0:
             am_pm = True
-        elif char in "pm/PM" and am_pm and brackets == 0:
-            return "date"
-        elif char in "dmhysDMHYS" and not am_pm and brackets == 0:
+        elif brackets == 0 and ((am_pm and char in "pm/PM") or (not am_pm and char in "dmhysDMHYS")):
             return "date"
         elif not (hms and char.lower() == previous.lower()):
             hms = previous == "[" and char in "mhsMHS"
@@ -443,10 +446,6 @@ class _OdsReader:
                 self.paragraphs.append([])
             elif tag == "text:s" and self.paragraphs:
                 self.paragraphs[-1].append(" " * self._repeat(attrs, "text:c"))
-            elif tag == "text:tab" and self.paragraphs:
-                self.paragraphs[-1].append("\t")
-            elif tag == "text:line-break" and self.paragraphs:
-                self.paragraphs[-1].append("\n")
 
     def end(self, tag: str) -> None:
         if tag == "table:table":
@@ -507,7 +506,7 @@ def _iso_time(text: str) -> object:
     days, hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
     duration = dt.timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
     if text.strip().startswith("-"):
-        return -duration
+        return text
     if duration < dt.timedelta(days=1):  # python-calamine reads a time of day as a time
         return (dt.datetime.min + duration).time()
-    return duration
+    return text  # and a longer duration as its ISO text
