@@ -618,10 +618,8 @@ class _XlsxSheet:
         if self.cell_ref:
             self._place(self.cell_ref)
         if self.column > MAX_COLUMNS:
-            raise self.fail(
-                "too_large",
-                f"{self.name} has a value beyond column {_MAX_COLUMN} ({self.cell_ref[:20] or 'unnamed cell'})",
-            )
+            where = self.cell_ref[:20] or "a cell without r="
+            raise self.fail("too_large", f"{self.name} has a value beyond column {_MAX_COLUMN} ({where})")
         if self.row > MAX_ROWS:
             raise self.fail("too_large", f"{self.name} has a value in row {self.row:,} (limit {MAX_ROWS:,})")
         self.values += 1
