@@ -457,12 +457,20 @@ class _Zip:
     def _content_types_handler(self, sheets: set[str]) -> Handler:
         def start(tag: str, attrs: dict[str, str]) -> None:
             content_type = attrs.get("ContentType", "").lower()
-            if any(marker in content_type for marker in _MACRO_TYPE_MARKERS):
+            if any(marker in content_type for marker in _MACRO_TYPE_MARKERS) and self._names_a_part(attrs):
                 raise self.fail("macro", f"content type {attrs['ContentType']} (macros)")
             if _WORKSHEET_TYPE in content_type and "PartName" in attrs:
                 sheets.add(attrs["PartName"].lstrip("/"))
 
         return start
+
+    def _names_a_part(self, attrs: dict[str, str]) -> bool:
+        """Whether a content type applies to a member that exists: SheetJS declares a macro type
+        for the extension .bin in every file it writes, with no .bin member at all."""
+        if "PartName" in attrs:
+            return _resolve("", attrs["PartName"]).lower() in {n.lower() for n in self.by_name}
+        extension = "." + attrs.get("Extension", "").lower()
+        return any(name.lower().endswith(extension) for name in self.by_name)
 
     # .ods
 

@@ -113,7 +113,7 @@ def _read_xlsx(pkg: _Package) -> list[SheetCells]:
     def on_workbook(tag: str, attrs: dict[str, str]) -> None:
         nonlocal date1904
         local = _local(tag)
-        if local == "workbookPr":
+        if local == "workbookPr" and "date1904" in attrs:  # x15:workbookPr has none
             date1904 = attrs.get("date1904", "").lower() in ("1", "true")
         elif local == "sheet":
             rel_id = next((v for k, v in attrs.items() if k.endswith(":id")), "")
@@ -360,8 +360,8 @@ def _iso_value(text: str) -> object:
             value: object = parse(text)
         except ValueError:
             continue
-        if isinstance(value, dt.datetime) and value.time() == dt.time() and "T" not in text:
-            return value.date()
+        if isinstance(value, (dt.datetime, dt.time)) and value.tzinfo is not None:
+            return text  # python-calamine keeps a zoned moment as text
         return value
     return text
 
