@@ -18,20 +18,51 @@ def is_empty(value: object) -> bool:
     return value is None or value == ""
 
 
+class Cells(Mapping[Cell, object]):
+    """Non-empty cells by (row, column), stored row by row (rows and columns in increasing order).
+
+    Storing by row halves the memory of one dict keyed by (row, column) tuples, and gives
+    `RawSheet.row` for free; this view still reads like that dict."""
+
+    def __init__(self, by_row: dict[int, dict[int, object]]) -> None:
+        self.by_row = by_row
+
+    @classmethod
+    def of(cls, cells: Iterable[tuple[Cell, object]]) -> Cells:
+        by_row: dict[int, dict[int, object]] = {}
+        ordered = True
+        last = (0, 0)
+        for (row, column), value in cells:
+            if not is_empty(value):
+                by_row.setdefault(row, {})[column] = value
+                ordered = ordered and (row, column) > last
+                last = (row, column)
+        if not ordered:  # readers give row-major order; anything else is sorted once
+            by_row = {r: dict(sorted(by_row[r].items())) for r in sorted(by_row)}
+        return cls(by_row)
+
+    def __getitem__(self, key: Cell) -> object:
+        return self.by_row[key[0]][key[1]]
+
+    def __iter__(self) -> Iterator[Cell]:
+        return ((r, c) for r, cells in self.by_row.items() for c in cells)
+
+    def __len__(self) -> int:
+        return sum(len(cells) for cells in self.by_row.values())
+
+
 @dataclass(frozen=True)
 class RawSheet:
     name: str
     visible: bool
-    cells: Mapping[Cell, object]  # non-empty values only, by 1-based (row, column)
+    cells: Mapping[Cell, object]  # non-empty values only, by 1-based (row, column); kept as Cells
     formulas: frozenset[Cell] = frozenset()  # 1-based (row, column) of formula cells
     _by_row: dict[int, dict[int, object]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        by_row: dict[int, dict[int, object]] = {}
-        for (row, column), value in sorted(self.cells.items()):
-            if not is_empty(value):
-                by_row.setdefault(row, {})[column] = value
-        object.__setattr__(self, "_by_row", by_row)
+        cells = self.cells if isinstance(self.cells, Cells) else Cells.of(self.cells.items())
+        object.__setattr__(self, "cells", cells)
+        object.__setattr__(self, "_by_row", cells.by_row)
 
     @classmethod
     def from_rows(
@@ -42,13 +73,12 @@ class RawSheet:
         formulas: frozenset[Cell] = frozenset(),
     ) -> RawSheet:
         """From a grid of values starting at A1 ('' or None for empty cells)."""
-        cells = {
-            (r, c): value
-            for r, row in enumerate(rows, start=1)
-            for c, value in enumerate(row, start=1)
-            if value is not None and value != ""
-        }
-        return cls(name, visible, cells, formulas)
+        by_row: dict[int, dict[int, object]] = {}
+        for r, row in enumerate(rows, start=1):
+            cells = {c: value for c, value in enumerate(row, start=1) if value != "" and value is not None}
+            if cells:
+                by_row[r] = cells
+        return cls(name, visible, Cells(by_row), formulas)
 
     def value(self, row: int, column: int) -> object:
         """Value at 1-based (row, column); '' for an empty cell."""

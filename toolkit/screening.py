@@ -22,7 +22,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -60,20 +60,21 @@ _UTF8_START = re.compile(
     rb"(?:\xef\xbb\xbf)?(?:<\?xml(?:(?!\?>)[^>])*?encoding=[\"'](?i:utf-?8|us-ascii|ascii)[\"']"
     rb"|<\?xml(?:(?!encoding=)[^>])*\?>|<[^?\x00])"
 )
-# Sheets up to this size are read whole and byte-scanned first (the fast path).
+# Sheets up to this size are read whole and byte-scanned first (the fast path); larger ones are
+# byte-scanned in pieces of about this size, each cut just before a "<" so no tag is split.
 _FAST_SHEET_MAX = 4 * 1024 * 1024
 _WS_TO_SPACE = bytes.maketrans(b"\t\n\r", b"   ")
-# After whitespace is folded to spaces: an r= attribute not spelled r="ZZ99999" (within the
-# limits for sure), a cell not starting with r=, or a prefixed cell, sends the sheet to expat.
+# After whitespace is folded to spaces: an r= attribute not spelled r="ZZ999999" (small enough
+# to compare), a cell not starting with r=, or a prefixed cell, sends the sheet to expat.
 # Each pattern starts with a literal, which re searches fast. ref= attributes (<dimension>,
 # merged cells) size nothing a reader builds: they are not checked.
-_ODD_R = re.compile(rb' r(?=[ =])(?!="[A-Z]{0,2}[0-9]{1,5}")')
+_ODD_R = re.compile(rb' r(?=[ =])(?!="[A-Z]{0,2}[0-9]{1,6}")')
 _CELL_WITHOUT_R = re.compile(rb'<c(?=[ />])(?! r=")')
 _PREFIXED_CELL = re.compile(rb":c[ />]")
 # A cell with content: <c r="B7" ...> not self-closed (an empty styled cell is <c r="B7" s="1"/>).
-_VALUE_CELL = re.compile(rb'<c r="([A-Z]{1,2})([0-9]{1,5})"[^>]*(?<!/)>')
-# References within the limits for sure (<= ZZ, <= 99999), skipping the slower exact check.
-_SMALL_REF = re.compile(r"[A-Z]{1,2}[0-9]{1,5}\Z")
+# One pattern for its row, one for its column: findall then gives plain lists, cheap to reduce.
+_VALUE_ROW = re.compile(rb'<c r="[A-Z]{1,2}([0-9]{1,6})"[^>]*(?<!/)>')
+_VALUE_COLUMN = re.compile(rb'<c r="([A-Z]{1,2})[0-9]{1,6}"[^>]*(?<!/)>')
 
 
 @dataclass(frozen=True)
@@ -436,10 +437,11 @@ class _Zip:
     def _screen_sheet(self, name: str) -> None:
         """A byte scan settles most sheets; expat (one callback per element) decides the rest."""
         if self.by_name[name].file_size > _FAST_SHEET_MAX:
-            self._count(self._sheet_by_expat(name))
+            fast = _fast_sheet_extent(_whole_tags(self._read(name)))
+            self._count(fast if fast is not None else self._sheet_by_expat(name))
             return
         data = b"".join(self._read(name))
-        fast = _fast_sheet_extent(data)
+        fast = _fast_sheet_extent([data])
         self._count(fast if fast is not None else self._sheet_by_expat(name, data))
 
     def _sheet_by_expat(self, name: str, data: bytes | None = None) -> tuple[int, int, int]:
@@ -543,28 +545,47 @@ def _workbook_rels_handler(sheets: set[str], folder: str) -> Handler:
     return start
 
 
-def _fast_sheet_extent(data: bytes) -> tuple[int, int, int] | None:
-    """(last row, last column, count) of the cells holding a value when bytes alone prove them;
+def _whole_tags(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The stream re-cut into pieces of about _FAST_SHEET_MAX bytes, each ending before a "<"."""
+    pending: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= _FAST_SHEET_MAX:
+            data = b"".join(pending)
+            cut = data.rfind(b"<")
+            if cut <= 0:
+                cut = len(data)
+            yield data[:cut]
+            pending, size = [data[cut:]], len(data) - cut
+    if size:
+        yield b"".join(pending)
+
+
+def _fast_sheet_extent(pieces: Iterable[bytes]) -> tuple[int, int, int] | None:
+    """(last row, last column, count) of the cells holding a value, when bytes alone prove them;
     None means "ask expat", not "hostile".
 
     Only plain spellings pass: UTF-8, no "<!" (hence no DOCTYPE, comment or CDATA to hide
-    markup), every <c> starting with r="...", every r= value small (<= ZZ99999).
+    markup), every <c> starting with r="...", every r= value small (<= ZZ999999).
     """
-    if not _UTF8_START.match(data) or b"<!" in data:
-        return None
-    if len(data) > 2 * MAX_ROWS and data.count(b"<") > MAX_ROWS:
-        return None
-    text = data.translate(_WS_TO_SPACE)
-    if any(pattern.search(text) for pattern in (_ODD_R, _CELL_WITHOUT_R, _PREFIXED_CELL)):
-        return None
-    refs = _VALUE_CELL.findall(text)
-    if not refs:
-        return 0, 0, 0
-    last_row = max(map(int, (digits for _, digits in refs)))
-    last_column = max(_column_number(letters.decode()) for letters in {letters for letters, _ in refs})
+    last_row = last_column = values = 0
+    for index, data in enumerate(pieces):
+        if (index == 0 and not _UTF8_START.match(data)) or b"<!" in data:
+            return None
+        text = data.translate(_WS_TO_SPACE)
+        if any(pattern.search(text) for pattern in (_ODD_R, _CELL_WITHOUT_R, _PREFIXED_CELL)):
+            return None
+        rows = _VALUE_ROW.findall(text)
+        if rows:
+            values += len(rows)
+            last_row = max(last_row, *map(int, rows))
+            letters = {letters.decode() for letters in set(_VALUE_COLUMN.findall(text))}
+            last_column = max(last_column, *map(_column_number, letters))
     if last_row > MAX_ROWS or last_column > MAX_COLUMNS:
         return None  # expat names the cell
-    return last_row, last_column, len(refs)
+    return last_row, last_column, values
 
 
 def _column_number(letters: str) -> int:
