@@ -218,9 +218,10 @@ def _package_part(pkg: _Package, default: str, rel_type_suffix: str) -> str | No
     if default in pkg.names:
         return default
     for _, rel_type, name in _relationships(pkg, ""):
-        if rel_type.endswith(rel_type_suffix) and name in pkg.names:
-            return name
-    return None
+        found = pkg.find(name)
+        if rel_type.endswith(rel_type_suffix) and found is not None:
+            return found
+    return pkg.find(default)
 
 
 # --- xlsx ------------------------------------------------------------------------------------------
