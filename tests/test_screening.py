@@ -392,3 +392,11 @@ def test_far_apart_values_stay_under_the_memory_bound(tmp_path: Path, kind: str)
     )
     peak_kib = int(run.stdout.split()[-1])  # KiB
     assert peak_kib < 500 * 1024
+
+
+def test_a_value_hidden_behind_an_attribute_still_sizes_the_grid(tmp_path: Path) -> None:
+    # "/>" inside an attribute value must not make a far value cell look empty to the byte scan
+    body = '<row r="1"><c r="A1"><v>1</v></c></row><row r="99999"><c r="ZZ99999" x="/>"><v>2</v></c></row>'
+    path = xlsx_with_sheet(tmp_path / "book.xlsx", body)
+    assert screen(path).grid_cells >= 99_999 * 702
+    assert read_values(path) == {"Data": {(1, 1): 1.0, (99_999, 702): 2.0}}

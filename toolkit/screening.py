@@ -71,10 +71,12 @@ _WS_TO_SPACE = bytes.maketrans(b"\t\n\r", b"   ")
 _ODD_R = re.compile(rb' r(?=[ =])(?!="[A-Z]{0,2}[0-9]{1,6}")')
 _CELL_WITHOUT_R = re.compile(rb'<c(?=[ />])(?! r=")')
 _PREFIXED_CELL = re.compile(rb":c[ />]")
-# A cell with content: <c r="B7" ...> not self-closed (an empty styled cell is <c r="B7" s="1"/>).
-# One pattern for its row, one for its column: findall then gives plain lists, cheap to reduce.
-_VALUE_ROW = re.compile(rb'<c r="[A-Z]{1,2}([0-9]{1,6})"[^>]*(?<!/)>')
-_VALUE_COLUMN = re.compile(rb'<c r="([A-Z]{1,2})[0-9]{1,6}"[^>]*(?<!/)>')
+# Once those pass, every cell starts exactly like this. The extent is taken over every cell,
+# empty or not: telling them apart by bytes could be fooled by a "/>" inside an attribute value,
+# and an extent too small would let calamine build a huge grid. One pattern for the row, one for
+# the column: findall then gives plain lists, cheap to reduce.
+_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,2}([0-9]{1,6})"')
+_CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,2})[0-9]')
 
 
 @dataclass(frozen=True)
@@ -564,11 +566,12 @@ def _whole_tags(chunks: Iterable[bytes]) -> Iterator[bytes]:
 
 
 def _fast_sheet_extent(pieces: Iterable[bytes]) -> tuple[int, int, int] | None:
-    """(last row, last column, count) of the cells holding a value, when bytes alone prove them;
-    None means "ask expat", not "hostile".
+    """(last row, last column, count) of the cells, when bytes alone prove them; None means
+    "ask expat", not "hostile". The count is of cells with content (closed by "</c>").
 
     Only plain spellings pass: UTF-8, no "<!" (hence no DOCTYPE, comment or CDATA to hide
-    markup), every <c> starting with r="...", every r= value small (<= ZZ999999).
+    markup), every <c> starting with r="...", every r= value small (<= ZZ999999). Empty
+    styled cells count in the extent here: a sheet where they reach far is read sparsely.
     """
     last_row = last_column = values = 0
     for index, data in enumerate(pieces):
@@ -577,14 +580,14 @@ def _fast_sheet_extent(pieces: Iterable[bytes]) -> tuple[int, int, int] | None:
         text = data.translate(_WS_TO_SPACE)
         if any(pattern.search(text) for pattern in (_ODD_R, _CELL_WITHOUT_R, _PREFIXED_CELL)):
             return None
-        rows = _VALUE_ROW.findall(text)
+        rows = _CELL_ROW.findall(text)
         if rows:
-            values += len(rows)
+            values += text.count(b"</c>")
             last_row = max(last_row, *map(int, rows))
-            letters = {letters.decode() for letters in set(_VALUE_COLUMN.findall(text))}
+            letters = {letters.decode() for letters in set(_CELL_COLUMN.findall(text))}
             last_column = max(last_column, *map(_column_number, letters))
     if last_row > MAX_ROWS or last_column > MAX_COLUMNS:
-        return None  # expat names the cell
+        return None  # expat tells empty cells from values, and names a value too far
     return last_row, last_column, values
 
 

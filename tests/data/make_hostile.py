@@ -25,7 +25,7 @@ Large files (--large, or build_large() from the tests; small on disk):
   rows_without_refs.xlsx   100,001 rows without r= attributes or <dimension>
                            (only the row counter can see them)          -> too_large
   total_size_bomb.xlsx     120 extra members of 1 MB each (no ratio
-                           check below 1 MB, but 120 MB in total)       -> zip_bomb
+                           check below 16 MB, but 120 MB in total)      -> zip_bomb
   too_many_members.xlsx    10,001 empty members                         -> zip_bomb
 """
 
