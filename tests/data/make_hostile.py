@@ -27,6 +27,12 @@ Large files (--large, or build_large() from the tests; small on disk):
   total_size_bomb.xlsx     120 extra members of 1 MB each (no ratio
                            check below 16 MB, but 120 MB in total)      -> zip_bomb
   too_many_members.xlsx    10,001 empty members                         -> zip_bomb
+
+Legitimate oddities and worst cases (written by tests/test_screening.py and scripts/bench.py, never
+committed): values far apart (write_far_apart_xlsx/_ods), empty styled cells far away
+(styled_far_sheet), style bloat (write_styles_bloat), a workbook placed elsewhere
+(relocate_workbook), an Excel 4 worksheet (biff4_bytes), rows up to the limit
+(write_rows_near_limit), a large shared-string table (write_big_shared_strings).
 """
 
 from __future__ import annotations
