@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import random
 import struct
 import sys
 import zipfile
@@ -565,8 +566,6 @@ def write_styles_bloat(path: Path, count: int = 60_000) -> Path:
 
 def write_big_shared_strings(path: Path, strings: int = 50_000, length: int = 300) -> Path:
     """Many long distinct strings (text that compresses like prose, not like padding), all used."""
-    import random
-
     rng = random.Random(8)
     words = [
         "".join(rng.choice("abcdefghijklmnopqrstuvwxyzéèà") for _ in range(rng.randint(2, 9)))

@@ -20,11 +20,11 @@ from pathlib import Path
 from xml.parsers import expat
 
 from ..errors import SourceError
+from ..screening import MAX_VALUE_CELLS  # non-empty cells kept per file (.ods repeats included)
 from .xml_parts import _Package, _package_part, _relationships
 
 Cell = tuple[int, int]  # 1-based (row, column)
 
-MAX_VALUE_CELLS = 2_000_000  # non-empty cells kept per file (repeats of .ods cells included)
 
 _DEFAULT_WORKBOOK = "xl/workbook.xml"
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
