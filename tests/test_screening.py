@@ -400,3 +400,22 @@ def test_a_value_hidden_behind_an_attribute_still_sizes_the_grid(tmp_path: Path)
     path = xlsx_with_sheet(tmp_path / "book.xlsx", body)
     assert screen(path).grid_cells >= 99_999 * 702
     assert read_values(path) == {"Data": {(1, 1): 1.0, (99_999, 702): 2.0}}
+
+
+def test_empty_basic_library_lists_are_no_macro(tmp_path: Path) -> None:
+    # LibreOffice writes these once the Basic editor was opened, even with no module in them
+    container = (
+        '<?xml version="1.0" encoding="UTF-8"?><library:libraries '
+        'xmlns:library="http://openoffice.org/2000/library"><library:library library:name="Standard" '
+        'library:link="false"/></library:libraries>'
+    )
+    library = (
+        '<?xml version="1.0" encoding="UTF-8"?><library:library '
+        'xmlns:library="http://openoffice.org/2000/library" library:name="Standard" '
+        'library:readonly="false"/>'
+    )
+    extra: dict[str, bytes | str] = {
+        "Basic/script-lc.xml": container,
+        "Basic/Standard/script-lb.xml": library,
+    }
+    assert screen_file(make_hostile.write_ods(tmp_path / "book.ods", extra=extra)) == "ods"

@@ -488,9 +488,9 @@ class _Zip:
             raise self.fail("corrupt", f"unexpected mimetype {mimetype[:80]!r}")
         if "content.xml" not in self.by_name:
             raise self.fail("corrupt", "ods without content.xml")
-        for info in self.infos:
-            if info.filename.startswith(("Basic/", "Scripts/")) and info.file_size > 0:
-                raise self.fail("macro", f"contains {info.filename} (macros)")
+        for name, info in self.by_name.items():
+            if name.startswith(("Basic/", "Scripts/")) and info.file_size > 0 and not _is_library_index(name):
+                raise self.fail("macro", f"contains {name} (macros)")
         done = {"mimetype"}
         if "META-INF/manifest.xml" in self.by_name:
             self._parse("META-INF/manifest.xml", self._manifest_handler())
@@ -510,6 +510,14 @@ class _Zip:
                 )
 
         return start
+
+
+# Library lists LibreOffice writes once the Basic editor has been opened: no code in them.
+_LIBRARY_INDEXES = frozenset(("script-lc.xml", "script-lb.xml", "dialog-lc.xml", "dialog-lb.xml"))
+
+
+def _is_library_index(name: str) -> bool:
+    return posixpath.basename(name) in _LIBRARY_INDEXES
 
 
 def _is_macos_fork(name: str) -> bool:
