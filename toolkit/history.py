@@ -95,6 +95,8 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class RunSummary:
+    """One past run as `toolkit history` lists it."""
+
     id: int
     initiative: str
     generated_at: str
@@ -108,6 +110,8 @@ class RunSummary:
 
 @dataclass(frozen=True)
 class Run:
+    """One past run read back from the history, with its snapshot."""
+
     id: int
     snapshot: Snapshot
 
@@ -216,10 +220,6 @@ class History:
         return Run(
             run_id, Snapshot(initiative, generated_at, share, expected, submissions, gaps, label, notes)
         )
-
-    def trend(self, initiative: str | None = None, limit: int = 26) -> list[RunSummary]:
-        """The last `limit` runs, oldest first (for the completion trend chart)."""
-        return self.list_runs(initiative)[-limit:]
 
     def _connect(self) -> sqlite3.Connection:
         try:

@@ -24,6 +24,8 @@ DEBRIEF_COLUMN = "answer"  # the column id under which debrief answers are recor
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a worksheet: id, type, header in both languages, and its rules."""
+
     id: str
     type: ColumnType
     header: Text
@@ -36,6 +38,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Row:
+    """One fixed row of a worksheet: id, label and note in both languages, required or not."""
+
     id: str
     label: Text
     required: bool = True
@@ -44,6 +48,8 @@ class Row:
 
 @dataclass(frozen=True)
 class Question:
+    """One debrief question below a worksheet's table, in both languages."""
+
     id: str
     text: Text
 
@@ -83,6 +89,8 @@ class Worksheet:
 
 @dataclass(frozen=True)
 class Kit:
+    """A workbook kit: the worksheets one copy holds, in order."""
+
     id: str
     version: int
     title: Text
@@ -124,6 +132,7 @@ def load_kit(kit_id: str, directory: Path | None = None) -> Kit:
 
 
 def load_worksheet(path: Path) -> Worksheet:
+    """One worksheet template from its YAML file, checked; TemplateError lists every problem."""
     data = read_yaml(path, TemplateError)
     problems = schema_problems("template", data)
     if not problems:

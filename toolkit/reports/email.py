@@ -59,6 +59,8 @@ class EmailError(BackendError):
 
 @dataclass(frozen=True)
 class Attachment:
+    """A file attached to a message."""
+
     filename: str
     content: bytes
     mime: str  # "type/subtype"
@@ -79,6 +81,8 @@ class InlinePart(Protocol):
 
 @dataclass(frozen=True)
 class Inline:
+    """An image shown inside the HTML body, referenced by its Content-ID."""
+
     cid: str
     data: bytes
     filename: str = "chart.png"
@@ -103,10 +107,12 @@ REPORT_FILE = Text("rapport", "report")
 
 
 def xlsx_attachment(filename: str, content: bytes) -> Attachment:
+    """The report's workbook, to attach."""
     return Attachment(filename, content, XLSX_MIME)
 
 
 def json_attachment(filename: str, content: bytes | str) -> Attachment:
+    """The report's JSON, to attach."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     return Attachment(filename, data, JSON_MIME)
 
@@ -266,11 +272,11 @@ def send_report(
 
 
 def local_day(moment: dt.datetime, initiative: Initiative) -> dt.date:
-    """The calendar day of `moment` where the initiative is (google.time_zone, America/Toronto by default)."""
+    """The calendar day of `moment` where the initiative is (its time_zone, America/Toronto by default)."""
     if moment.tzinfo is None:
         return moment.date()
     try:
-        return moment.astimezone(ZoneInfo(initiative.google.time_zone)).date()
+        return moment.astimezone(ZoneInfo(initiative.time_zone)).date()
     except (ZoneInfoNotFoundError, ValueError):
         return moment.date()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from .build import ImageMode, InlineImage, Report
+from .model import ImageMode, InlineImage, Report
 from .view import Block, Section, Table, build_view
 
 CSS = """
@@ -46,6 +46,7 @@ NUMERIC_COLUMNS = (3, 4, 5)  # completion, empty cells, problems in the partner 
 
 
 def render_html(report: Report, *, images: ImageMode = "data") -> str:
+    """The report as one self-contained HTML page (charts as data: URIs, or cid: references for email)."""
     view = build_view(report)
     charts = {image.name: image for image in report.images()}
     parts = [
@@ -122,3 +123,8 @@ def _chart(image: InlineImage, mode: ImageMode) -> str:
         f'<figure class="chart" id="chart-{image.name}">'
         f'<img src="{src}" alt="{escape(image.alt)}" width="900"></figure>'
     )
+
+
+def html_bytes(report: Report, images: ImageMode) -> bytes:
+    """Renderer for the `html` report format."""
+    return render_html(report, images=images).encode("utf-8")
