@@ -75,3 +75,25 @@ __all__ = [
     "send_report",
     "write_master_google",
 ]
+
+
+# --- Design workbooks: `toolkit template new|export|import|preview` (toolkit/design/) ----------------
+from .design import (  # noqa: E402  (one block, kept apart from the core verbs above)
+    DesignError,
+    ImportedTemplate,
+    load_design,
+    template_export,
+    template_import,
+    template_new,
+    template_preview,
+)
+
+__all__ += [
+    "DesignError",
+    "ImportedTemplate",
+    "load_design",
+    "template_export",
+    "template_import",
+    "template_new",
+    "template_preview",
+]

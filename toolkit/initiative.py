@@ -113,6 +113,8 @@ def load_initiative(path: Path | str) -> Initiative:
         kit = load_kit(data["kit"], templates_dir)
     except TemplateError as exc:
         raise ConfigError(f"{path.name}: kit: {exc}") from None
+    if data.get("worksheets"):
+        kit = _with_worksheets(kit, [path.parent / w for w in data["worksheets"]], data["language"], path)
     coordinator = data.get("coordinator")
     return Initiative(
         id=data.get("id") or slugify(data["name"]),
@@ -138,6 +140,16 @@ def load_initiative(path: Path | str) -> Initiative:
         history_path=path.parent / data.get("history", "history.sqlite"),
         path=path,
     )
+
+
+def _with_worksheets(kit: Kit, paths: list[Path], language: Language, path: Path) -> Kit:
+    """Worksheets from design workbooks or template files, next to (or in place of) the kit's."""
+    from .design.kit import with_worksheets  # reading a design needs the file backend: load it lazily
+
+    try:
+        return with_worksheets(kit, paths, language)
+    except TemplateError as exc:
+        raise ConfigError(f"{path.name}: worksheets: {exc}") from None
 
 
 def _google(data: dict[str, object], language: str, base: Path) -> GoogleSettings:

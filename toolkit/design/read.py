@@ -97,11 +97,14 @@ class _Reader:
         self.language = language
         self.problems: list[DesignProblem] = []
         self.tab_names: dict[str, str] = {}  # tab key -> name as found (or as expected)
+        self.formula_cells: set[str] = set()  # reported as formulas; not also as empty
         self.broken: set[str] = set()  # tabs whose header row lacks a required column
 
     # ------------------------------------------------------------------ plumbing
 
     def problem(self, where: str, code: str, **params: object) -> None:
+        if code == "required" and where in self.formula_cells:
+            return
         tab, _, cell = where.partition("!")
         problem = DesignProblem(tab, cell or None, code, tuple((k, str(v)) for k, v in params.items()))
         if problem not in self.problems:
@@ -124,6 +127,7 @@ class _Reader:
             self.tab_names[tab.key] = found.name
             for row, column in sorted(found.formulas):
                 self.problem(f"{found.name}!{column_letter(column)}{row}", "formula")
+                self.formula_cells.add(f"{found.name}!{column_letter(column)}{row}")
         elif tab.key in REQUIRED_TABS:
             self.problem(self.tab_word(tab), "missing_tab")
         return found

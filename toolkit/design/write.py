@@ -176,6 +176,9 @@ def _write_sheet_tab(ws: Sheet, worksheet: Worksheet, language: Language, names:
             cell.alignment = WRAP
         if field.key in SHEET_SINGLE:
             ws.cell(row=row, column=3).fill = UNUSED_FILL
+        longest = max(len(str(v)) for v in values[field.key])
+        ws.row_dimensions[row].height = 15 * max(1, min(12, -(-longest // 55)))
+    _print_setup(ws)
     rows_line = 2 + [f.key for f in SHEET.fields].index("rows")
     key_line = 2 + [f.key for f in SHEET.fields].index("key")
     _dropdown(ws, f"B{rows_line}", _words(ROW_KINDS, language), language)
@@ -191,6 +194,9 @@ def _write_table(
             cell = ws.cell(row=row, column=col)
             write_text(cell, value)
             cell.alignment = WRAP
+        lines = max(-(-len(str(v)) // max(1, int(f.width))) for v, f in zip(values, tab.fields, strict=False))
+        ws.row_dimensions[row].height = 15 * max(1, min(12, lines))
+    _print_setup(ws)
     for col, field in enumerate(tab.fields, start=1):
         letter = column_letter(col)
         cells = f"{letter}2:{letter}{DATA_ROWS + 1}"
@@ -207,24 +213,35 @@ def _write_readme(ws: Sheet, language: Language) -> None:
     ws.column_dimensions["B"].width = 100
     row = 1
     for paragraph in GUIDE:
-        cell = ws.cell(row=row, column=1, value=_t(paragraph, language))
-        cell.alignment = WRAP
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
-        ws.row_dimensions[row].height = 32
+        _explain(ws, row, "", _t(paragraph, language))
         row += 1
     for tab in TABS:
         row += 1
-        title = ws.cell(row=row, column=1, value=_t(tab.name, language))
-        title.font, title.fill = HEADER_FONT, HEADER_FILL
-        write_text(ws.cell(row=row, column=2), _t(tab.help, language))
-        ws.cell(row=row, column=2).alignment = WRAP
+        _explain(ws, row, _t(tab.name, language), _t(tab.help, language))
+        ws.cell(row=row, column=1).font = HEADER_FONT
+        ws.cell(row=row, column=1).fill = HEADER_FILL
         row += 1
         for field in tab.fields:
-            write_text(ws.cell(row=row, column=1), _t(field.name, language))
+            _explain(ws, row, _t(field.name, language), _t(field.help, language))
             ws.cell(row=row, column=1).font = Font(bold=True)
-            write_text(ws.cell(row=row, column=2), _t(field.help, language))
-            ws.cell(row=row, column=2).alignment = WRAP
             row += 1
+    _print_setup(ws)
+
+
+def _explain(ws: Sheet, row: int, name: str, text: str) -> None:
+    write_text(ws.cell(row=row, column=1), name)
+    cell = ws.cell(row=row, column=2)
+    write_text(cell, text)
+    cell.alignment = WRAP
+    ws.cell(row=row, column=1).alignment = WRAP
+    ws.row_dimensions[row].height = 15 * max(1, -(-len(text) // 95))  # Excel does not fit rows itself
+
+
+def _print_setup(ws: Sheet) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 # ---------------------------------------------------------------------------- dropdowns
