@@ -1,4 +1,4 @@
-"""Design workbooks: coordinators design worksheets in a spreadsheet; import checks and writes the template."""
+"""Design workbooks: coordinators design worksheets in a spreadsheet; import checks them, writes templates."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from toolkit.cli import main
 from toolkit.design import DesignError
 from toolkit.errors import BackendError, ConfigError
 from toolkit.initiative import load_initiative
-from toolkit.layout import sheet_layout
 from toolkit.templates import load_worksheet
 
 BUILT_IN = ["progress_canvas", "backbone_infrastructure"]
@@ -105,8 +104,10 @@ def test_broken_design_in_english(tmp_path: Path) -> None:
         api.template_import(broken_design(tmp_path), tmp_path / "out", language="en")
     lines = str(caught.value).splitlines()
     assert lines[0] == "broken.xlsx: 7 problem(s), nothing was written:"
-    assert "  colonnes!D5: unknown type “dte” — expected: label, text, long text, date, number, yes/no, " \
+    assert (
+        "  colonnes!D5: unknown type “dte” — expected: label, text, long text, date, number, yes/no, "
         "choice, person" in lines
+    )
 
 
 def test_cli_import_reports_problems_and_exits_1(tmp_path: Path) -> None:
@@ -181,8 +182,10 @@ def test_a_file_that_is_not_a_workbook_is_refused_by_the_screened_reader(tmp_pat
     design.write_bytes(b"<html>not a workbook</html>")
     with pytest.raises(DesignError) as caught:
         api.template_import(design, tmp_path / "t")
-    assert caught.value.problems[0].message("fr").startswith(
-        "design.xlsx : classeur illisible : ce n'est pas un classeur (.xlsx ou .ods)"
+    assert (
+        caught.value.problems[0]
+        .message("fr")
+        .startswith("design.xlsx : classeur illisible : ce n'est pas un classeur (.xlsx ou .ods)")
     )
 
 
@@ -227,7 +230,9 @@ def test_changed_design_between_rounds_is_recognised_when_copies_come_back(tmp_p
     design = api.template_new("plan", tmp_path / "plan.xlsx")
     api.template_import(design, tmp_path / "templates")
     config = initiative_with(tmp_path, ["templates/plan.yaml"])
-    copies = {c.partner_id: c.path for c in api.generate(load_initiative(config), tmp_path / "r1", now=FIXED_NOW)}
+    copies = {
+        c.partner_id: c.path for c in api.generate(load_initiative(config), tmp_path / "r1", now=FIXED_NOW)
+    }
     fill(design, {("colonnes", "B5"): "Remarques"})
     assert api.template_import(design, tmp_path / "templates").worksheet.version == 2
     pulled = api.pull([str(copies["ecole-baril"])], load_initiative(config))
@@ -261,4 +266,7 @@ def test_cli_new_export_import(tmp_path: Path) -> None:
     assert again.stdout == f"{out / 'plan.yaml'} : inchangé (version 1)\n"
     export = runner.invoke(main, ["template", "export", "nope", "--out", str(tmp_path / "x.xlsx")])
     assert export.exit_code == 1
-    assert export.stderr == "Error: nope: no such worksheet (available: backbone_infrastructure, progress_canvas)\n"
+    assert (
+        export.stderr
+        == "Error: nope: no such worksheet (available: backbone_infrastructure, progress_canvas)\n"
+    )

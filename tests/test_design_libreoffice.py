@@ -1,5 +1,8 @@
 """A coordinator designs a worksheet in a real LibreOffice Calc; partners fill it in Calc; it comes back.
 
+The guide's screenshot of a design workbook comes from here too (the `colonnes` tab of that design):
+    python3 -m tests.test_design_libreoffice docs/design-workbook.png
+
 One test, the whole path: template new -> Calc edits the design (saved as .ods) -> template import ->
 an initiative uses it next to the built-in kit -> generate -> partners fill copies in Calc ->
 pull -> merge -> the master holds their answers.
@@ -7,6 +10,10 @@ pull -> merge -> the master holds their answers.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +53,9 @@ DESIGN_EDITS = [
     text("feuille", "B2", "plan_mesure"),
     *field(4, "Plan de mesure partagée", "Shared measurement plan"),
     *field(5, TAB, "Shared measurement"),
-    *field(6, "Les indicateurs que les partenaires suivent ensemble.", "The indicators partners track together."),
+    *field(
+        6, "Les indicateurs que les partenaires suivent ensemble.", "The indicators partners track together."
+    ),
     *field(
         8,
         "Pour chaque indicateur : qui le porte, à quelle fréquence, quelle cible.",
@@ -58,8 +67,15 @@ DESIGN_EDITS = [
     *row("colonnes", 4, "frequence", "Fréquence", "Frequency", "choix", "oui", "non", "", "frequences"),
     *row("colonnes", 5, "cible", "Cible annuelle", "Annual target", "nombre"),
     *row("colonnes", 6, "source", "Source des données", "Data source", "texte long"),
-    *row("lignes", 2, "familles", "Familles rejointes", "Families reached",
-         "Familles différentes, pas les visites", "Distinct families, not visits"),
+    *row(
+        "lignes",
+        2,
+        "familles",
+        "Familles rejointes",
+        "Families reached",
+        "Familles différentes, pas les visites",
+        "Distinct families, not visits",
+    ),
     *row("lignes", 3, "benevoles", "Heures de bénévolat", "Volunteer hours"),
     *row("lignes", 4, "partenariats", "Nouveaux partenariats", "New partnerships", "", "", "oui"),
     *row("choix", 2, "frequences", "Mensuelle", "Monthly"),
@@ -94,7 +110,14 @@ def test_design_filled_in_calc_imports_generates_pulls_and_merges(tmp_path: Path
     assert designed["ok"], designed["error"]
     shown = designed["inspect"]["cells"]["colonnes"]
     assert shown["D3"]["validation"]["list"] == [
-        "libellé", "texte", "texte long", "date", "nombre", "oui/non", "choix", "personne"
+        "libellé",
+        "texte",
+        "texte long",
+        "date",
+        "nombre",
+        "oui/non",
+        "choix",
+        "personne",
     ]
     assert shown["E3"]["validation"]["list"] == ["oui", "non"]
     assert shown["H4"]["validation"]["type"] == "LIST"  # list names, from the choix tab
@@ -103,8 +126,11 @@ def test_design_filled_in_calc_imports_generates_pulls_and_merges(tmp_path: Path
     worksheet = imported.worksheet
     assert imported.path == tmp_path / "templates" / "plan_mesure.yaml"
     assert [(c.id, c.type) for c in worksheet.columns] == [
-        ("indicateur", "label"), ("porteur", "person"), ("frequence", "choice"),
-        ("cible", "number"), ("source", "long_text"),
+        ("indicateur", "label"),
+        ("porteur", "person"),
+        ("frequence", "choice"),
+        ("cible", "number"),
+        ("source", "long_text"),
     ]
     assert worksheet.owner_column is not None and worksheet.owner_column.id == "porteur"
     assert [r.required for r in worksheet.rows] == [True, True, False]
@@ -112,7 +138,8 @@ def test_design_filled_in_calc_imports_generates_pulls_and_merges(tmp_path: Path
 
     config = tmp_path / "initiative.yaml"
     config.write_text(
-        EXAMPLE.read_text(encoding="utf-8") + "\nworksheets:\n  - templates/plan_mesure.yaml\n", encoding="utf-8"
+        EXAMPLE.read_text(encoding="utf-8") + "\nworksheets:\n  - templates/plan_mesure.yaml\n",
+        encoding="utf-8",
     )
     initiative = load_initiative(config)
     copies = {c.partner_id: c.path for c in api.generate(initiative, tmp_path / "copies", now=FIXED_NOW)}
@@ -120,9 +147,17 @@ def test_design_filled_in_calc_imports_generates_pulls_and_merges(tmp_path: Path
     wb = openpyxl.load_workbook(copies["ecole-baril"])
     assert wb.sheetnames[1:4] == ["Canevas des progrès", "Infrastructure de soutien", TAB]
     ws = wb[TAB]
-    assert [c.value for c in ws[4]] == ["Indicateur", "Porteur", "Fréquence", "Cible annuelle", "Source des données"]
+    assert [c.value for c in ws[4]] == [
+        "Indicateur",
+        "Porteur",
+        "Fréquence",
+        "Cible annuelle",
+        "Source des données",
+    ]
     assert [ws[f"A{r}"].value for r in (5, 6, 7)] == [
-        "Familles rejointes", "Heures de bénévolat", "Nouveaux partenariats"
+        "Familles rejointes",
+        "Heures de bénévolat",
+        "Nouveaux partenariats",
     ]
     assert ws.protection.sheet is True
 
@@ -165,5 +200,54 @@ def test_design_filled_in_calc_imports_generates_pulls_and_merges(tmp_path: Path
         r[:5] for r in rows
     ]
     gaps = api.find_gaps(pulled, initiative, merged=merged)
-    empty_rows = {(g.row, g.column) for g in gaps.gaps if g.worksheet == "plan_mesure" and g.kind.startswith("missing")}
+    empty_rows = {
+        (g.row, g.column) for g in gaps.gaps if g.worksheet == "plan_mesure" and g.kind.startswith("missing")
+    }
     assert not any(r == "partenariats" for r, _ in empty_rows)  # the optional row is never asked for
+
+
+def test_preview_shows_the_partners_view_as_pdf_and_png(tmp_path: Path) -> None:
+    lo.require()
+    design = api.template_export("backbone_infrastructure", tmp_path / "soutien.xlsx")
+    pdf = api.template_preview(design, tmp_path / "apercu.pdf")
+    shown = lo.pdf_text(pdf)
+    assert "Qui peut jouer ce rôle?" in shown and "Influencer les politiques" in shown
+    png = api.template_preview(design, tmp_path / "apercu.png", language="en")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "design-workbook.png"
+
+
+def make_screenshot(target: Path, tab: str = "colonnes") -> Path:
+    """The design of the test above, filled in Calc, one tab printed by LibreOffice, as a PNG."""
+    from PIL import Image, ImageChops
+
+    with tempfile.TemporaryDirectory(prefix="tk_design_shot_") as tmp:
+        filled = Path(tmp, "plan_mesure.xlsx")
+        lo.run_one(lo.job(api.template_new("plan", Path(tmp, "plan.xlsx")), ops=DESIGN_EDITS, save=[filled]))
+        wb = openpyxl.load_workbook(filled)
+        for sheet in wb.worksheets:
+            sheet.sheet_state = "visible" if sheet.title == tab else "hidden"
+        wb.active = wb.sheetnames.index(tab)
+        wb[tab].page_setup.orientation = "landscape"
+        wb[tab].print_options.gridLines = True  # what a coordinator sees on screen
+        wb.save(filled)
+        pdf = lo.to_pdf(filled, Path(tmp, "design.pdf"))
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "170", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(Path(tmp, "page"))],
+            check=True,
+        )
+        page = Image.open(Path(tmp, "page.png")).convert("RGB")
+        box = ImageChops.difference(page, Image.new("RGB", page.size, "white")).getbbox()
+        if box:
+            page = page.crop((max(0, box[0] - 12), max(0, box[1] - 12), box[2] + 12, box[3] + 12))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        page.save(target, optimize=True)
+    return target
+
+
+if __name__ == "__main__":
+    if lo.missing_reason() or shutil.which("pdftoppm") is None:
+        sys.exit(f"LibreOffice and pdftoppm are needed: {lo.missing_reason() or 'apt-get install poppler-utils'}")
+    print(make_screenshot(Path(sys.argv[1]) if len(sys.argv) > 1 else SCREENSHOT))

@@ -393,10 +393,14 @@ def template_export(worksheet_id: str, out: Path, config: Path | None, language:
 def template_import(design: Path, out: Path | None, language: str | None) -> None:
     """Check a design workbook (.xlsx, .ods) and write the worksheet template; nothing on any problem."""
     result = api.template_import(design, out, language=language)  # type: ignore[arg-type]
-    fr = (language or "fr") == "fr"
+    fr = result.language == "fr"
     w = result.worksheet
     if not result.changed:
-        click.echo(f"{result.path} : inchangé (version {w.version})" if fr else f"{result.path}: unchanged (version {w.version})")
+        click.echo(
+            f"{result.path} : inchangé (version {w.version})"
+            if fr
+            else f"{result.path}: unchanged (version {w.version})"
+        )
     elif result.previous_version is not None and result.previous_version != w.version:
         click.echo(
             f"{result.path} : version {result.previous_version} → {w.version}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,7 @@ class ImportedTemplate:
     worksheet: Worksheet
     previous_version: int | None = None  # the version of the file it replaced, if any
     changed: bool = True  # False when the file already held this worksheet
+    language: Language = "fr"  # the design's language (or the one asked for): messages follow it
 
 
 # ---------------------------------------------------------------------------- reading a design
@@ -54,7 +55,9 @@ def read_design_file(path: Path | str, language: Language | None = None) -> tupl
         raw = read_file(path)  # screened first, like a partner's returned copy
     except SourceError as exc:
         lang = language or "fr"
-        problem = DesignProblem(path.name, None, "unreadable", (("reason", source_message(exc.code, exc.detail, lang)),))
+        problem = DesignProblem(
+            path.name, None, "unreadable", (("reason", source_message(exc.code, exc.detail, lang)),)
+        )
         raise DesignError(path.name, (problem,), lang) from None
     lang = language or design_language(raw)
     data, problems = read_design(raw, lang)
@@ -182,9 +185,9 @@ def template_import(
     data, lang = read_design_file(design, language)
     target = _target(Path(out) if out is not None else DEFAULT_OUT, data["id"], lang)
     previous = _previous(target)
-    changed = True
+    changed, old_version = True, 0
     if previous is not None:
-        old_version = int(previous.get("version", 0))
+        old_version = previous["version"] if isinstance(previous.get("version"), int) else 0
         same = {**previous, "version": 0} == {**data, "version": 0}
         if same and data["version"] <= old_version:
             data["version"], changed = old_version, False
@@ -193,9 +196,8 @@ def template_import(
     if changed:
         atomic_write(target, template_yaml(data, design.name).encode("utf-8"))
     worksheet = load_worksheet(target)
-    return ImportedTemplate(
-        target, worksheet, int(previous["version"]) if previous else None, changed
-    )
+    previous_version = old_version if previous is not None else None
+    return ImportedTemplate(target, worksheet, previous_version, changed, lang)
 
 
 def _target(out: Path, worksheet_id: str, language: Language) -> Path:
@@ -226,7 +228,3 @@ def template_yaml(data: dict[str, Any], source: str) -> str:
         "# Change the design workbook and import it again rather than editing this file.\n"
     )
     return header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-
-
-def bumped(worksheet: Worksheet, version: int) -> Worksheet:
-    return replace(worksheet, version=version)

@@ -46,7 +46,10 @@ def with_worksheets(kit: Kit, paths: Sequence[Path], language: Language) -> Kit:
             worksheets.append(worksheet)
     for lang in LANGUAGES:
         tabs = [w.tab(lang).casefold() for w in worksheets]
-        problems += [f"two worksheets share the {lang} tab name '{t}'" for t in sorted({t for t in tabs if tabs.count(t) > 1})]
+        problems += [
+            f"two worksheets share the {lang} tab name '{t}'"
+            for t in sorted({t for t in tabs if tabs.count(t) > 1})
+        ]
     if problems:
         raise TemplateError("\n".join(problems))
     return replace(kit, worksheets=tuple(worksheets))

@@ -15,7 +15,9 @@ MESSAGES: dict[str, Text] = {
     "unknown_field": Text(
         "champ « {value} » inconnu — attendu : {expected}", "unknown field “{value}” — expected: {expected}"
     ),
-    "repeated_field": Text("champ « {name} » déjà donné en {other}", "field “{name}” already given at {other}"),
+    "repeated_field": Text(
+        "champ « {name} » déjà donné en {other}", "field “{name}” already given at {other}"
+    ),
     "required": Text("{name} : valeur manquante", "{name}: missing value"),
     "bad_id": Text(
         "identifiant « {value} » non valide — lettres minuscules sans accents, chiffres et _, "
@@ -38,7 +40,8 @@ MESSAGES: dict[str, Text] = {
         "header too long ({length} characters, {max} at most)",
     ),
     "text_too_long": Text(
-        "texte trop long ({length} caractères, {max} au plus)", "text too long ({length} characters, {max} at most)"
+        "texte trop long ({length} caractères, {max} au plus)",
+        "text too long ({length} characters, {max} at most)",
     ),
     "bad_tab_name": Text(
         "nom d'onglet « {value} » non valide — {max} caractères au plus, sans [ ] : * ? / \\ "
@@ -85,9 +88,7 @@ MESSAGES: dict[str, Text] = {
         "une seule colonne peut être responsable (déjà en {other})",
         "only one column can be the owner (already at {other})",
     ),
-    "too_few_columns": Text(
-        "il faut au moins deux colonnes", "at least two columns are needed"
-    ),
+    "too_few_columns": Text("il faut au moins deux colonnes", "at least two columns are needed"),
     "no_rows": Text(
         "une feuille à lignes fixes a au moins une ligne", "a worksheet with fixed rows has at least one row"
     ),
@@ -95,13 +96,14 @@ MESSAGES: dict[str, Text] = {
         "une feuille à lignes ouvertes n'a pas de lignes fixes : videz cet onglet ou choisissez « {fixed} »",
         "a worksheet with open rows has no fixed rows: empty this tab or choose “{fixed}”",
     ),
-    "key_unknown": Text("clé « {value} » : aucune colonne n'a cet id", "key “{value}”: no column has this id"),
+    "key_unknown": Text(
+        "clé « {value} » : aucune colonne n'a cet id", "key “{value}”: no column has this id"
+    ),
     "key_not_choice": Text(
-        "la colonne clé « {value} » doit être de type choix", "the key column “{value}” must be of type choice"
+        "la colonne clé « {value} » doit être de type choix",
+        "the key column “{value}” must be of type choice",
     ),
-    "only_open": Text(
-        "{name} ne sert qu'aux lignes ouvertes", "{name} is only for open rows"
-    ),
+    "only_open": Text("{name} ne sert qu'aux lignes ouvertes", "{name} is only for open rows"),
     "unreadable": Text("classeur illisible : {reason}", "unreadable workbook: {reason}"),
     "inconsistent": Text("incohérence : {detail}", "inconsistency: {detail}"),
 }

@@ -15,20 +15,17 @@ from ..errors import BackendError, TemplateError
 from ..files import atomic_write
 from ..generate import generate
 from ..initiative import Initiative
-from ..templates import Kit, Worksheet
+from ..templates import Kit, Worksheet, _worksheet
 from ..text import Language
 from .actions import find_worksheet, read_design_file
-from ..templates import _worksheet
 
 CONVERT_TIMEOUT = 180  # seconds; a first LibreOffice start on a slow laptop takes a while
 PNG_DPI = 110
 PREVIEW_SUFFIXES = (".pdf", ".png", ".xlsx")
 
 
-def template_preview(
-    design: Path | str, out: Path | str, *, language: Language | None = None
-) -> Path:
-    """Write what a partner would receive for this worksheet: .xlsx as is, .pdf or .png through LibreOffice."""
+def template_preview(design: Path | str, out: Path | str, *, language: Language | None = None) -> Path:
+    """What a partner would receive for this worksheet: .xlsx as is, .pdf or .png through LibreOffice."""
     design, out = Path(design), Path(out)
     suffix = out.suffix.lower()
     if suffix not in PREVIEW_SUFFIXES:
@@ -51,7 +48,9 @@ def template_preview(
 def blank_copy(worksheet: Worksheet, language: Language) -> bytes:
     """The blank copy `generate` would hand out for an initiative using only this worksheet."""
     kit = Kit(id=worksheet.id, version=worksheet.version, title=worksheet.title, worksheets=(worksheet,))
-    initiative = Initiative(id="apercu", name=worksheet.title(language), language=language, kit=kit, partners=())
+    initiative = Initiative(
+        id="apercu", name=worksheet.title(language), language=language, kit=kit, partners=()
+    )
     with tempfile.TemporaryDirectory(prefix="tk_preview_") as tmp:
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         (made,) = generate(initiative, Path(tmp), language=language, now=now)
@@ -75,15 +74,25 @@ def _convert(data: bytes, suffix: str, language: Language) -> bytes:
             "LibreOffice (soffice) est introuvable : installez-le pour un aperçu PDF ou PNG, "
             "ou demandez --out apercu.xlsx"
             if language == "fr"
-            else "LibreOffice (soffice) not found: install it for a PDF or PNG preview, or ask for --out preview.xlsx"
+            else "LibreOffice (soffice) not found: install it for a PDF or PNG preview, "
+            "or ask for --out preview.xlsx"
         )
     with tempfile.TemporaryDirectory(prefix="tk_preview_") as tmp:
         source = Path(tmp, "preview.xlsx")
         source.write_bytes(data)
         profile = Path(tmp, "profile").as_uri()  # a private profile: never collides with an open LibreOffice
         _run(
-            [soffice, "--headless", "--norestore", f"-env:UserInstallation={profile}",
-             "--convert-to", "pdf", "--outdir", tmp, str(source)],
+            [
+                soffice,
+                "--headless",
+                "--norestore",
+                f"-env:UserInstallation={profile}",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                tmp,
+                str(source),
+            ],
             "LibreOffice",
         )
         pdf = Path(tmp, "preview.pdf")
@@ -98,8 +107,22 @@ def _convert(data: bytes, suffix: str, language: Language) -> bytes:
                 if language == "fr"
                 else "pdftoppm (poppler-utils) not found: ask for a .pdf preview"
             )
-        _run([pdftoppm, "-png", "-r", str(PNG_DPI), "-f", "1", "-l", "1", "-singlefile", str(pdf),
-              str(Path(tmp, "page"))], "pdftoppm")
+        _run(
+            [
+                pdftoppm,
+                "-png",
+                "-r",
+                str(PNG_DPI),
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(pdf),
+                str(Path(tmp, "page")),
+            ],
+            "pdftoppm",
+        )
         return Path(tmp, "page.png").read_bytes()
 
 

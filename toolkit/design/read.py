@@ -228,10 +228,12 @@ class _Reader:
             return default
         return key
 
-    def integer(
-        self, value: Value, name: str, low: float, high: float, whole: bool = True
-    ) -> float | None:
-        raw = value.raw if isinstance(value.raw, int | float) and not isinstance(value.raw, bool) else value.text
+    def integer(self, value: Value, name: str, low: float, high: float, whole: bool = True) -> float | None:
+        raw = (
+            value.raw
+            if isinstance(value.raw, int | float) and not isinstance(value.raw, bool)
+            else value.text
+        )
         try:
             number = float(str(raw).replace(",", "."))
         except ValueError:
@@ -380,7 +382,11 @@ class _Reader:
                 key = (fold(r["list"].text), language, value.text)
                 if value and key in seen:
                     self.problem(
-                        value.where, "duplicate_choice", value=value.text, list=r["list"].text, other=seen[key]
+                        value.where,
+                        "duplicate_choice",
+                        value=value.text,
+                        list=r["list"].text,
+                        other=seen[key],
                     )
                 seen.setdefault(key, value.where)
                 items[language].append(value.text)
@@ -435,4 +441,3 @@ class _Reader:
         found = schema_problems("template", data) or _worksheet_problems(data, expected_id=data["id"])
         for detail in found:
             self.problem(self.tab_word(SHEET), "inconsistent", detail=detail)
-

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -29,7 +31,6 @@ from .format import (
     TYPES,
     YES_NO,
     Tab,
-    word_of,
 )
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -53,7 +54,8 @@ GUIDE: tuple[Text, ...] = (
         "Les cellules à liste déroulante n'acceptent que les mots prévus (en français ou en anglais). "
         "Saisissez du texte, jamais de formule. Les lignes vides sont ignorées; ajoutez autant de lignes "
         "que nécessaire.",
-        "Cells with a dropdown take only the listed words (in French or English). Type text, never a formula. "
+        "Cells with a dropdown take only the listed words (in French or English). "
+        "Type text, never a formula. "
         "Empty lines are ignored; add as many lines as you need.",
     ),
 )
@@ -77,7 +79,9 @@ def design_workbook(worksheet: Worksheet, language: Language) -> Workbook:
     _write_readme(readme, language)
     names = {tab.key: _t(tab.name, language) for tab in TABS}
     _write_sheet_tab(wb.create_sheet(names["sheet"]), worksheet, language, names)
-    _write_table(wb.create_sheet(names["columns"]), COLUMNS, _column_rows(worksheet, language), language, names)
+    _write_table(
+        wb.create_sheet(names["columns"]), COLUMNS, _column_rows(worksheet, language), language, names
+    )
     _write_table(wb.create_sheet(names["rows"]), ROWS, _row_rows(worksheet, language), language, names)
     _write_table(wb.create_sheet(names["choices"]), CHOICES, _choice_rows(worksheet), language, names)
     debrief = [[q.id, q.text.fr, q.text.en] for q in worksheet.debrief]
@@ -186,7 +190,7 @@ def _write_sheet_tab(ws: Sheet, worksheet: Worksheet, language: Language, names:
 
 
 def _write_table(
-    ws: Sheet, tab: Tab, rows: list[list[object]], language: Language, names: dict[str, str]
+    ws: Sheet, tab: Tab, rows: Sequence[Sequence[object]], language: Language, names: dict[str, str]
 ) -> None:
     _header(ws, [_t(f.name, language) for f in tab.fields], [f.width for f in tab.fields])
     for row, values in enumerate(rows, start=2):
@@ -247,8 +251,8 @@ def _print_setup(ws: Sheet) -> None:
 # ---------------------------------------------------------------------------- dropdowns
 
 
-def _words(vocabulary: dict[object, Text] | dict[bool, Text] | dict[str, Text], language: Language) -> list[str]:
-    return [_t(t, language) for t in vocabulary.values()]  # type: ignore[attr-defined]
+def _words(vocabulary: Mapping[Any, Text], language: Language) -> list[str]:
+    return [_t(t, language) for t in vocabulary.values()]
 
 
 def _quote(tab: str) -> str:
@@ -256,9 +260,7 @@ def _quote(tab: str) -> str:
 
 
 ERROR = Text("Choisissez un mot de la liste.", "Pick a word from the list.")
-LIST_PROMPT = Text(
-    "Le nom d'une liste de l'onglet choix.", "The name of a list on the choices tab."
-)
+LIST_PROMPT = Text("Le nom d'une liste de l'onglet choix.", "The name of a list on the choices tab.")
 
 
 def _dropdown(ws: Sheet, cells: str, items: list[str], language: Language) -> None:
