@@ -235,7 +235,7 @@ def make_screenshot(target: Path, tab: str = "colonnes") -> Path:
         wb.save(filled)
         pdf = lo.to_pdf(filled, Path(tmp, "design.pdf"))
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "170", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(Path(tmp, "page"))],
+            ["pdftoppm", "-png", "-r", "170", "-f", "1", "-l", "1", "-singlefile", str(pdf), f"{tmp}/page"],
             check=True,
         )
         page = Image.open(Path(tmp, "page.png")).convert("RGB")
@@ -249,5 +249,6 @@ def make_screenshot(target: Path, tab: str = "colonnes") -> Path:
 
 if __name__ == "__main__":
     if lo.missing_reason() or shutil.which("pdftoppm") is None:
-        sys.exit(f"LibreOffice and pdftoppm are needed: {lo.missing_reason() or 'apt-get install poppler-utils'}")
+        reason = lo.missing_reason() or "apt-get install poppler-utils"
+        sys.exit(f"LibreOffice and pdftoppm are needed: {reason}")
     print(make_screenshot(Path(sys.argv[1]) if len(sys.argv) > 1 else SCREENSHOT))
