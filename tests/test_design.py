@@ -270,3 +270,34 @@ def test_cli_new_export_import(tmp_path: Path) -> None:
         export.stderr
         == "Error: nope: no such worksheet (available: backbone_infrastructure, progress_canvas)\n"
     )
+
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+GUIDES = {"fr": DOCS / "fr" / "concevoir-une-feuille.md", "en": DOCS / "en" / "design-a-worksheet.md"}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_guide_names_every_tab_and_column(language: str) -> None:
+    from toolkit.design.format import TABS, TYPES
+
+    guide = GUIDES[language].read_text(encoding="utf-8")
+    assert "](../design-workbook.png)" in guide and (DOCS / "design-workbook.png").is_file()
+    names = [t.name for t in TABS] + [f.name for t in TABS for f in t.fields] + list(TYPES.values())
+    missing = [n(language) for n in names if f"`{n(language)}`" not in guide]  # type: ignore[arg-type]
+    assert not missing
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_guide_example_of_problems_is_what_import_says(language: str, tmp_path: Path) -> None:
+    name = "plan_mesure.xlsx" if language == "fr" else "plan.xlsx"
+    design = api.template_new("plan", tmp_path / name, language=language)  # type: ignore[arg-type]
+    tab = "colonnes" if language == "fr" else "columns"
+    fill(design, {(tab, "A4"): "owner", (tab, "H4"): "statuts" if language == "fr" else "statuses"})
+    fill(design, {(tab, "D5"): "dte"})
+    wb = openpyxl.load_workbook(design)
+    wb[tab]["C5"] = '=UPPER("comments")'
+    wb.save(design)
+    result = CliRunner().invoke(main, ["template", "import", str(design), "--out", str(tmp_path / "t")])
+    guide = GUIDES[language].read_text(encoding="utf-8")
+    example = guide.split("```text\n", 1)[1].split("```", 1)[0]
+    assert result.stderr == example
