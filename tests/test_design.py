@@ -17,6 +17,7 @@ from toolkit.initiative import load_initiative
 from toolkit.templates import load_worksheet
 
 BUILT_IN = ["progress_canvas", "backbone_infrastructure"]
+RESERVED = "est le nom d'un onglet que chaque copie a déjà : choisissez-en un autre"
 TYPE_WORDS_FR = "libellé, texte, texte long, date, nombre, oui/non, choix, personne"
 
 
@@ -161,11 +162,25 @@ def test_cli_import_reports_problems_and_exits_1(tmp_path: Path) -> None:
             ],
         ),
         (
+            {("feuille", "B5"): "Lisez-moi", ("feuille", "C5"): "lists"},
+            [
+                f"feuille!B5 : « Lisez-moi » {RESERVED}",
+                f"feuille!C5 : « lists » {RESERVED}",
+            ],
+        ),
+        (
             {("lignes", "B2"): "Premier_x0013_élément"},
             ["lignes!B2 : caractère invisible interdit dans le texte (copié d'un autre logiciel?)"],
         ),
     ],
-    ids=["bad-id-and-version", "open-rows-half-done", "owner-and-yes-no", "fields-lists-ids", "control-char"],
+    ids=[
+        "bad-id-and-version",
+        "open-rows-half-done",
+        "owner-and-yes-no",
+        "fields-lists-ids",
+        "reserved-tab",
+        "control-char",
+    ],
 )
 def test_each_mistake_points_at_its_cell(
     cells: dict[tuple[str, str], str], expected: list[str], tmp_path: Path

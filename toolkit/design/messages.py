@@ -49,6 +49,10 @@ MESSAGES: dict[str, Text] = {
         "tab name “{value}” is not valid — {max} characters at most, without [ ] : * ? / \\ "
         "and no apostrophe at either end",
     ),
+    "reserved_tab": Text(
+        "« {value} » est le nom d'un onglet que chaque copie a déjà : choisissez-en un autre",
+        "“{value}” is the name of a tab every copy already has: choose another",
+    ),
     "formula": Text(
         "formule interdite — saisissez le texte lui-même", "formula not allowed — type the text itself"
     ),

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..metadata import column_letter
+from ..i18n import WORDS
+from ..metadata import METADATA_TAB, column_letter
 from ..rawbook import RawSheet, RawWorkbook
 from ..schemas import schema_problems
 from ..templates import _worksheet_problems
@@ -41,6 +42,10 @@ from .messages import DesignProblem
 ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 TAB_NAME = re.compile(r"^[^\[\]:*?/\\']([^\[\]:*?/\\]*[^\[\]:*?/\\'])?$")
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x00[01][0-9a-fA-F]_")
+# Tabs every generated copy already has (cover, hidden lists, metadata): a worksheet cannot take their name.
+RESERVED_TABS = frozenset(
+    fold(n) for key in ("readme_tab", "lists_tab") for n in (WORDS[key].fr, WORDS[key].en)
+) | {fold(METADATA_TAB)}
 REQUIRED_HEADERS = {
     "columns": ("id", "header_fr", "header_en", "type"),
     "rows": ("id", "label_fr", "label_en"),
@@ -278,6 +283,8 @@ class _Reader:
         for value in get("tab"):
             if value and (len(value.text) > MAX_TAB or not TAB_NAME.match(value.text)):
                 self.problem(value.where, "bad_tab_name", value=value.text, max=MAX_TAB)
+            elif value and fold(value.text) in RESERVED_TABS:
+                self.problem(value.where, "reserved_tab", value=value.text)
         context = self.paragraphs(*get("context"), name("context"), required=False)
         if context:
             data["context"] = context
