@@ -12,7 +12,7 @@ from tests.conftest import EXAMPLE, FIXED_NOW, TEMPLATES, fill
 from toolkit import api
 from toolkit.cli import main
 from toolkit.design import DesignError
-from toolkit.errors import BackendError, ConfigError
+from toolkit.errors import BackendError, ConfigError, TemplateError
 from toolkit.initiative import load_initiative
 from toolkit.templates import load_worksheet
 
@@ -316,3 +316,38 @@ def test_guide_example_of_problems_is_what_import_says(language: str, tmp_path: 
     guide = GUIDES[language].read_text(encoding="utf-8")
     example = guide.split("```text\n", 1)[1].split("```", 1)[0]
     assert result.stderr == example
+
+
+OPEN_WORKSHEET = """\
+id: action_plan
+version: 3
+title: {fr: Plan d'action, en: Action plan}
+tab: {fr: Plan d'action, en: Action plan}
+description: {fr: Les actions de chacun., en: Everyone's actions.}
+usage: {fr: [Une action par ligne., Choisissez son axe.], en: [One action per line., Pick its axis.]}
+columns:
+  - {id: axis, type: choice, required: true, header: {fr: Axe, en: Axis},
+     choices: {fr: [Santé, Éducation], en: [Health, Education]}}
+  - {id: action, type: long_text, header: {fr: Action, en: Action}, width: 50,
+     help: {fr: Une phrase., en: One sentence.}}
+  - {id: lead, type: text, owner: true, header: {fr: Qui, en: Who}}
+  - {id: done, type: yes_no, header: {fr: Fait, en: Done}}
+  - {id: budget, type: number, header: {fr: Budget, en: Budget}}
+  - {id: due, type: date, header: {fr: Échéance, en: Due}}
+entries: 12
+key: axis
+"""
+
+
+def test_open_worksheet_round_trip_from_a_template_file(tmp_path: Path) -> None:
+    source = tmp_path / "action_plan.yaml"
+    source.write_text(OPEN_WORKSHEET, encoding="utf-8")
+    design = api.template_export(str(source), tmp_path / "plan.xlsx", language="en")
+    assert openpyxl.load_workbook(design)["sheet"]["B9"].value == "open"
+    assert api.template_import(design, tmp_path / "t").worksheet == load_worksheet(source)
+
+
+def test_design_is_written_as_xlsx_only(tmp_path: Path) -> None:
+    with pytest.raises(TemplateError, match=r"s'écrit en \.xlsx"):
+        api.template_new("plan", tmp_path / "plan.ods")
+    assert not (tmp_path / "plan.ods").exists()

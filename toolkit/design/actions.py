@@ -78,9 +78,7 @@ def load_design(path: Path | str, language: Language | None = None) -> Worksheet
 def template_new(name: str, out: Path | str, *, language: Language = "fr") -> Path:
     """A design workbook for a new worksheet `name`, with an example line on every tab."""
     worksheet = example_worksheet(_as_id(name, language))
-    path = Path(out)
-    atomic_write(path, design_bytes(worksheet, language))
-    return path
+    return _write_design(worksheet, Path(out), language)
 
 
 def template_export(
@@ -91,8 +89,16 @@ def template_export(
     initiative: Initiative | Path | str | None = None,
 ) -> Path:
     """An existing worksheet (built in, the initiative's, or a template .yaml) as a design workbook."""
-    worksheet = find_worksheet(worksheet_id, initiative)
-    path = Path(out)
+    return _write_design(find_worksheet(worksheet_id, initiative), Path(out), language)
+
+
+def _write_design(worksheet: Worksheet, path: Path, language: Language) -> Path:
+    if path.suffix.lower() != ".xlsx":  # written by openpyxl; LibreOffice saves it as .ods if wanted
+        raise TemplateError(
+            f"{path} : le classeur de conception s'écrit en .xlsx"
+            if language == "fr"
+            else f"{path}: a design workbook is written as .xlsx"
+        )
     atomic_write(path, design_bytes(worksheet, language))
     return path
 
