@@ -104,10 +104,23 @@ def test_design_filled_in_calc_imports_generates_pulls_and_merges(tmp_path: Path
     lo.require()
     blank = api.template_new("plan", tmp_path / "plan.xlsx")
     design = tmp_path / "plan_mesure.ods"
-    [designed] = lo.run_jobs(
-        [lo.job(blank, ops=DESIGN_EDITS, save=[design], inspect={"cells": {"colonnes": ["D3", "E3", "H4"]}})]
+    formula = {"op": "set_formula", "sheet": "colonnes", "cell": "B3", "value": '=UPPER("porteur")'}
+    broken = tmp_path / "broken.ods"
+    designed, _ = lo.run_jobs(
+        [
+            lo.job(
+                blank, ops=DESIGN_EDITS, save=[design], inspect={"cells": {"colonnes": ["D3", "E3", "H4"]}}
+            ),
+            lo.job(blank, ops=[*DESIGN_EDITS, formula], save=[broken]),
+        ]
     )
     assert designed["ok"], designed["error"]
+    with pytest.raises(api.DesignError) as caught:  # a formula typed in Calc, found in the .ods
+        api.template_import(broken, tmp_path / "templates")
+    assert [p.message("fr") for p in caught.value.problems] == [
+        "colonnes!B3 : formule interdite — saisissez le texte lui-même"
+    ]
+    assert not (tmp_path / "templates").exists()
     shown = designed["inspect"]["cells"]["colonnes"]
     assert shown["D3"]["validation"]["list"] == [
         "libellé",
