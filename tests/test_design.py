@@ -351,3 +351,15 @@ def test_design_is_written_as_xlsx_only(tmp_path: Path) -> None:
     with pytest.raises(TemplateError, match=r"s'écrit en \.xlsx"):
         api.template_new("plan", tmp_path / "plan.ods")
     assert not (tmp_path / "plan.ods").exists()
+
+
+def test_cli_export_an_initiative_worksheet_in_its_language(tmp_path: Path) -> None:
+    api.template_new("plan", tmp_path / "plan.xlsx", language="en")
+    config = initiative_with(tmp_path, ["plan.xlsx"])
+    out = tmp_path / "again.xlsx"
+    result = CliRunner().invoke(
+        main, ["template", "export", "plan", "--config", str(config), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert openpyxl.load_workbook(out).sheetnames[1] == "feuille"  # the example initiative is French
+    assert api.template_import(out, tmp_path / "t").worksheet == load_initiative(config).kit.worksheet("plan")

@@ -347,7 +347,7 @@ LANG_OPTION = click.option(
     "language",
     type=click.Choice(["fr", "en"]),
     default=None,
-    help="Language of tab names, columns and messages (default: French, or the design's).",
+    help="Language of tab names, columns and messages (default: the design's or initiative's, else French).",
 )
 
 
@@ -375,7 +375,7 @@ def template_new(name: str, out: Path, language: str | None) -> None:
 @reports_errors
 def template_export(worksheet_id: str, out: Path, config: Path | None, language: str | None) -> None:
     """Write worksheet ID (built in, or the initiative's with --config) as a design workbook."""
-    path = api.template_export(worksheet_id, out, language=language or "fr", initiative=config)  # type: ignore[arg-type]
+    path = api.template_export(worksheet_id, out, language=language, initiative=config)  # type: ignore[arg-type]
     click.echo(str(path))
 
 

@@ -85,11 +85,16 @@ def template_export(
     worksheet_id: str,
     out: Path | str,
     *,
-    language: Language = "fr",
+    language: Language | None = None,
     initiative: Initiative | Path | str | None = None,
 ) -> Path:
-    """An existing worksheet (built in, the initiative's, or a template .yaml) as a design workbook."""
-    return _write_design(find_worksheet(worksheet_id, initiative), Path(out), language)
+    """An existing worksheet (built in, the initiative's, or a template .yaml) as a design workbook.
+
+    The design's language is `language`, else the initiative's, else French."""
+    if initiative is not None and not isinstance(initiative, Initiative):
+        initiative = load_initiative(initiative)
+    chosen = language or (initiative.language if initiative else "fr")
+    return _write_design(find_worksheet(worksheet_id, initiative), Path(out), chosen)
 
 
 def _write_design(worksheet: Worksheet, path: Path, language: Language) -> Path:
