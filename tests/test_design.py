@@ -13,7 +13,6 @@ from toolkit import api
 from toolkit.cli import main
 from toolkit.design import DesignError
 from toolkit.errors import BackendError, ConfigError, TemplateError
-from toolkit.initiative import load_initiative
 from toolkit.templates import load_worksheet
 
 BUILT_IN = ["progress_canvas", "backbone_infrastructure"]
@@ -226,7 +225,7 @@ def test_initiative_takes_worksheets_from_designs_next_to_the_kit(tmp_path: Path
     api.template_new("plan", tmp_path / "plan.xlsx")
     backbone = api.template_export("backbone_infrastructure", tmp_path / "soutien.xlsx")
     fill(backbone, {("feuille", "B3"): 2, ("colonnes", "B3"): "Qui porte ce rôle?"})
-    initiative = load_initiative(initiative_with(tmp_path, ["plan.xlsx", "soutien.xlsx"]))
+    initiative = api.load_initiative(initiative_with(tmp_path, ["plan.xlsx", "soutien.xlsx"]))
     kit = initiative.kit
     assert [w.id for w in kit.worksheets] == ["progress_canvas", "backbone_infrastructure", "plan"]
     changed = kit.worksheet("backbone_infrastructure")
@@ -236,7 +235,7 @@ def test_initiative_takes_worksheets_from_designs_next_to_the_kit(tmp_path: Path
 def test_initiative_reports_a_broken_design(tmp_path: Path) -> None:
     broken_design(tmp_path)
     with pytest.raises(ConfigError) as caught:
-        load_initiative(initiative_with(tmp_path, ["broken.xlsx"]))
+        api.load_initiative(initiative_with(tmp_path, ["broken.xlsx"]))
     assert "initiative.yaml: worksheets: broken.xlsx : 7 problème(s)" in str(caught.value)
     assert "  lignes : onglet absent" in str(caught.value).splitlines()
 
@@ -245,12 +244,11 @@ def test_changed_design_between_rounds_is_recognised_when_copies_come_back(tmp_p
     design = api.template_new("plan", tmp_path / "plan.xlsx")
     api.template_import(design, tmp_path / "templates")
     config = initiative_with(tmp_path, ["templates/plan.yaml"])
-    copies = {
-        c.partner_id: c.path for c in api.generate(load_initiative(config), tmp_path / "r1", now=FIXED_NOW)
-    }
+    made = api.generate(api.load_initiative(config), tmp_path / "r1", now=FIXED_NOW)
+    copies = {c.partner_id: c.where for c in made}
     fill(design, {("colonnes", "B5"): "Remarques"})
     assert api.template_import(design, tmp_path / "templates").worksheet.version == 2
-    pulled = api.pull([str(copies["ecole-baril"])], load_initiative(config))
+    pulled = api.pull([str(copies["ecole-baril"])], api.load_initiative(config))
     notes = [(n.code, n.worksheet, dict(n.params)) for n in pulled.submissions[0].notes]
     assert ("template_version", "plan", {"copy": "1", "current": "2"}) in notes
 
@@ -362,4 +360,5 @@ def test_cli_export_an_initiative_worksheet_in_its_language(tmp_path: Path) -> N
     )
     assert result.exit_code == 0, result.stderr
     assert openpyxl.load_workbook(out).sheetnames[1] == "feuille"  # the example initiative is French
-    assert api.template_import(out, tmp_path / "t").worksheet == load_initiative(config).kit.worksheet("plan")
+    expected = api.load_initiative(config).kit.worksheet("plan")
+    assert api.template_import(out, tmp_path / "t").worksheet == expected

@@ -24,7 +24,6 @@ from python_calamine import CalamineWorkbook
 from tests import libreoffice as lo
 from tests.conftest import EXAMPLE, FIXED_NOW
 from toolkit import api
-from toolkit.initiative import load_initiative
 
 pytestmark = pytest.mark.libreoffice
 
@@ -154,8 +153,9 @@ def test_design_filled_in_calc_imports_generates_pulls_and_merges(tmp_path: Path
         EXAMPLE.read_text(encoding="utf-8") + "\nworksheets:\n  - templates/plan_mesure.yaml\n",
         encoding="utf-8",
     )
-    initiative = load_initiative(config)
-    copies = {c.partner_id: c.path for c in api.generate(initiative, tmp_path / "copies", now=FIXED_NOW)}
+    initiative = api.load_initiative(config)
+    made = api.generate(initiative, tmp_path / "copies", now=FIXED_NOW)
+    copies = {c.partner_id: Path(c.where) for c in made}
 
     wb = openpyxl.load_workbook(copies["ecole-baril"])
     assert wb.sheetnames[1:4] == ["Canevas des progrès", "Infrastructure de soutien", TAB]

@@ -6,12 +6,13 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ConfigError, TemplateError
 from .schemas import schema_problems
-from .templates import Kit, load_kit
+from .templates import Kit, Worksheet, load_kit, load_worksheet, with_worksheets
 from .text import Language
 from .yamlfile import read_yaml
 
@@ -38,6 +39,9 @@ class Coordinator:
     email: str | None = None
 
 
+DEFAULT_TIME_ZONE = "America/Toronto"
+
+
 @dataclass(frozen=True)
 class GoogleSettings:
     """Where and how partner spreadsheets live in Google Drive (see README, 'Google Sheets')."""
@@ -47,7 +51,7 @@ class GoogleSettings:
     credentials: Path | None = None  # OAuth client file or service-account key
     notify: bool = False  # Drive sends partners an email when a copy is shared with them
     locale: str = "fr_CA"
-    time_zone: str = "America/Toronto"
+    time_zone: str = "America/Toronto"  # the spreadsheets' own; defaults to the initiative's
     manifest: Path | None = None  # where generate records each partner's spreadsheet
 
 
@@ -66,6 +70,8 @@ class SmtpSettings:
 
 @dataclass(frozen=True)
 class Initiative:
+    """An initiative file, checked: who the partners are, which kit, language, deadline and settings."""
+
     id: str
     name: str
     language: Language
@@ -73,6 +79,7 @@ class Initiative:
     partners: tuple[Partner, ...]
     people: tuple[str, ...] = ()
     deadline: dt.date | None = None
+    time_zone: str = DEFAULT_TIME_ZONE  # deadlines, report and email dates; Google's default too
     coordinator: Coordinator | None = None
     return_to: str | None = None
     protection_password: str | None = None
@@ -97,7 +104,12 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40] or "initiative"
 
 
-def load_initiative(path: Path | str) -> Initiative:
+# Reads a worksheet file named under `worksheets:`; api.load_initiative passes one that reads design
+# workbooks (toolkit/design), which the core cannot open itself.
+WorksheetReader = Callable[[Path, Language], Worksheet]
+
+
+def load_initiative(path: Path | str, *, read_worksheet: WorksheetReader | None = None) -> Initiative:
     """Load and check an initiative file; ConfigError lists every problem with its path."""
     path = Path(path)
     data = read_yaml(path, ConfigError)
@@ -114,8 +126,10 @@ def load_initiative(path: Path | str) -> Initiative:
     except TemplateError as exc:
         raise ConfigError(f"{path.name}: kit: {exc}") from None
     if data.get("worksheets"):
-        kit = _with_worksheets(kit, [path.parent / w for w in data["worksheets"]], data["language"], path)
+        paths = [path.parent / w for w in data["worksheets"]]
+        kit = _with_worksheets(kit, paths, data["language"], path, read_worksheet or _template_file)
     coordinator = data.get("coordinator")
+    time_zone = str(data.get("time_zone", DEFAULT_TIME_ZONE))
     return Initiative(
         id=data.get("id") or slugify(data["name"]),
         name=data["name"],
@@ -132,27 +146,45 @@ def load_initiative(path: Path | str) -> Initiative:
         ),
         people=tuple(dict.fromkeys(name.strip() for name in data.get("people", []))),
         deadline=dt.date.fromisoformat(data["deadline"]) if "deadline" in data else None,
+        time_zone=time_zone,
         coordinator=Coordinator(coordinator["name"], coordinator.get("email")) if coordinator else None,
         return_to=data.get("return_to"),
         protection_password=data.get("protection_password") or None,
-        google=_google(data.get("google", {}), data["language"], path.parent),
+        google=_google(data.get("google", {}), data["language"], path.parent, time_zone),
         smtp=_smtp(data["smtp"]) if "smtp" in data else None,
         history_path=path.parent / data.get("history", "history.sqlite"),
         path=path,
     )
 
 
-def _with_worksheets(kit: Kit, paths: list[Path], language: Language, path: Path) -> Kit:
-    """Worksheets from design workbooks or template files, next to (or in place of) the kit's."""
-    from .design.kit import with_worksheets  # reading a design needs the file backend: load it lazily
+def _with_worksheets(
+    kit: Kit, paths: list[Path], language: Language, path: Path, read: WorksheetReader
+) -> Kit:
+    """Worksheets from template files (or design workbooks), next to or in place of the kit's.
 
-    try:
-        return with_worksheets(kit, paths, language)
-    except TemplateError as exc:
-        raise ConfigError(f"{path.name}: worksheets: {exc}") from None
+    Every file is read before any problem is raised, so all of them are reported at once."""
+    problems: list[str] = []
+    loaded: list[tuple[str, Worksheet]] = []
+    for worksheet_path in paths:
+        try:
+            loaded.append((worksheet_path.name, read(worksheet_path, language)))
+        except TemplateError as exc:
+            problems.append(str(exc))
+    if not problems:
+        try:
+            return with_worksheets(kit, loaded)
+        except TemplateError as exc:
+            problems.append(str(exc))
+    raise ConfigError("\n".join(f"{path.name}: worksheets: {p}" for p in problems))
 
 
-def _google(data: dict[str, object], language: str, base: Path) -> GoogleSettings:
+def _template_file(path: Path, language: Language) -> Worksheet:
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise TemplateError(f"{path.name}: design workbooks are read by toolkit.api.load_initiative")
+    return load_worksheet(path)
+
+
+def _google(data: dict[str, object], language: str, base: Path, time_zone: str) -> GoogleSettings:
     def path_of(key: str) -> Path | None:
         return base / str(data[key]) if key in data else None
 
@@ -162,7 +194,7 @@ def _google(data: dict[str, object], language: str, base: Path) -> GoogleSetting
         credentials=path_of("credentials"),
         notify=bool(data.get("notify", False)),
         locale=str(data.get("locale", "fr_CA" if language == "fr" else "en_CA")),
-        time_zone=str(data.get("time_zone", "America/Toronto")),
+        time_zone=str(data.get("time_zone", time_zone)),
         manifest=path_of("manifest") or base / "google_manifest.json",
     )
 

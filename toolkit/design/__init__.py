@@ -1,6 +1,13 @@
 """Design workbooks: coordinators describe worksheets in a spreadsheet (like XLSForm), not in YAML."""
 
-from .actions import ImportedTemplate, load_design, template_export, template_import, template_new
+from .actions import (
+    ImportedTemplate,
+    load_design,
+    load_initiative,
+    template_export,
+    template_import,
+    template_new,
+)
 from .messages import DesignError, DesignProblem
 from .preview import template_preview
 
@@ -9,6 +16,7 @@ __all__ = [
     "DesignProblem",
     "ImportedTemplate",
     "load_design",
+    "load_initiative",
     "template_export",
     "template_import",
     "template_new",

@@ -13,8 +13,9 @@ import yaml
 from ..backends.files import read_file
 from ..errors import SourceError, TemplateError
 from ..files import atomic_write
-from ..i18n import source_message
-from ..initiative import Initiative, load_initiative
+from ..initiative import Initiative
+from ..initiative import load_initiative as load_initiative_file
+from ..problems import source_message
 from ..templates import (
     KIT_SUFFIX,
     Column,
@@ -55,9 +56,7 @@ def read_design_file(path: Path | str, language: Language | None = None) -> tupl
         raw = read_file(path)  # screened first, like a partner's returned copy
     except SourceError as exc:
         lang = language or "fr"
-        problem = DesignProblem(
-            path.name, None, "unreadable", (("reason", source_message(exc.code, exc.detail, lang)),)
-        )
+        problem = DesignProblem(path.name, None, "unreadable", (("reason", _reason(exc, lang)),))
         raise DesignError(path.name, (problem,), lang) from None
     lang = language or design_language(raw)
     data, problems = read_design(raw, lang)
@@ -66,10 +65,29 @@ def read_design_file(path: Path | str, language: Language | None = None) -> tupl
     return data, lang
 
 
+def _reason(exc: SourceError, language: Language) -> str:
+    text = source_message(exc.code, language)
+    return f"{text} ({exc.detail})" if exc.detail else text
+
+
 def load_design(path: Path | str, language: Language | None = None) -> Worksheet:
     """A worksheet straight from a design workbook (.xlsx or .ods)."""
     data, _ = read_design_file(path, language)
     return _worksheet(data)
+
+
+def load_any_worksheet(path: Path, language: Language) -> Worksheet:
+    """A design workbook (.xlsx, .ods) or a template file (.yaml); design problems in `language`."""
+    if path.suffix.lower() in DESIGN_SUFFIXES:
+        return load_design(path, language)
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return load_worksheet(path)
+    raise TemplateError(f"{path.name}: a worksheet is a design workbook (.xlsx, .ods) or a template (.yaml)")
+
+
+def load_initiative(path: Path | str) -> Initiative:
+    """Load an initiative file whose `worksheets:` may name design workbooks as well as templates."""
+    return load_initiative_file(path, read_worksheet=load_any_worksheet)
 
 
 # ---------------------------------------------------------------------------- new and export

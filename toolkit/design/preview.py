@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import shutil
 import subprocess
@@ -11,9 +10,11 @@ from pathlib import Path
 
 import openpyxl
 
+from ..backends.xlsx import workbook_bytes
+from ..clock import utc_now
 from ..errors import BackendError, TemplateError
 from ..files import atomic_write
-from ..generate import generate
+from ..generate import CopyPlan
 from ..initiative import Initiative
 from ..templates import Kit, Worksheet, _worksheet
 from ..text import Language
@@ -51,10 +52,8 @@ def blank_copy(worksheet: Worksheet, language: Language) -> bytes:
     initiative = Initiative(
         id="apercu", name=worksheet.title(language), language=language, kit=kit, partners=()
     )
-    with tempfile.TemporaryDirectory(prefix="tk_preview_") as tmp:
-        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-        (made,) = generate(initiative, Path(tmp), language=language, now=now)
-        return made.path.read_bytes()
+    plan = CopyPlan(initiative, language, (None,), utc_now())
+    return workbook_bytes(plan.spec(None))
 
 
 def _worksheet_only(data: bytes) -> bytes:

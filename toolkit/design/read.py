@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..cells import column_letter
 from ..i18n import WORDS
-from ..metadata import METADATA_TAB, column_letter
+from ..metadata import METADATA_TAB
 from ..rawbook import RawSheet, RawWorkbook
 from ..schemas import schema_problems
 from ..templates import _worksheet_problems

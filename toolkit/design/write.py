@@ -12,7 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet as Sheet
 
 from ..backends.xlsx import write_text
-from ..metadata import column_letter
+from ..cells import column_letter
 from ..templates import Column, Worksheet
 from ..text import Language, Text
 from .format import (

@@ -16,7 +16,7 @@ from gspread.http_client import HTTPClient
 from ...i18n import long_date
 from ...initiative import Initiative, Partner
 from ...text import Language, Text
-from .http import call
+from .http import drive_call
 
 FILES = "https://www.googleapis.com/drive/v3/files"
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
@@ -54,7 +54,9 @@ def place(
     if folder_id:
         params["addParents"] = folder_id
         params["removeParents"] = "root"
-    return _call(http, "patch", f"{FILES}/{file_id}", params=params, json={"appProperties": dict(properties)})
+    return drive_call(
+        http, "patch", f"{FILES}/{file_id}", params=params, json={"appProperties": dict(properties)}
+    )
 
 
 def create_file(
@@ -65,7 +67,7 @@ def create_file(
     if folder_id:
         body["parents"] = [folder_id]
     params = {"supportsAllDrives": "true", "fields": FILE_FIELDS}
-    return _call(http, "post", FILES, params=params, json=body)
+    return drive_call(http, "post", FILES, params=params, json=body)
 
 
 def share(
@@ -80,7 +82,7 @@ def share(
     if notify and message:
         params["emailMessage"] = message
     body = {"type": "user", "role": "writer", "emailAddress": email}
-    return _call(http, "post", f"{FILES}/{file_id}/permissions", params=params, json=body)
+    return drive_call(http, "post", f"{FILES}/{file_id}/permissions", params=params, json=body)
 
 
 def find_copies(http: HTTPClient, initiative_id: str, partner_id: str, title: str) -> list[dict[str, Any]]:
@@ -128,13 +130,9 @@ def _list(http: HTTPClient, query: str) -> list[dict[str, Any]]:
         "includeItemsFromAllDrives": "true",
         "spaces": "drive",
     }
-    data = _call(http, "get", FILES, params=params)
+    data = drive_call(http, "get", FILES, params=params)
     files: Sequence[dict[str, Any]] = data.get("files", [])
     return list(files)
-
-
-def _call(http: HTTPClient, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
-    return call(http, method, url, service="Drive", **kwargs)
 
 
 def _quote(value: str) -> str:

@@ -35,8 +35,8 @@ from typing import Any
 from gspread import Client
 from gspread.http_client import HTTPClient
 
-from ...errors import ConfigError
-from ...generate import Prefill, partner_spec, prefill_values
+from ...clock import utc_now
+from ...generate import Prefill, choose_partners, partner_spec
 from ...initiative import GoogleSettings, Initiative, Partner, load_initiative
 from ...layout import workbook_layout
 from ...metadata import PROPERTY_PREFIX
@@ -45,11 +45,10 @@ from . import drive
 from .auth import load_credentials
 from .batch import batch_requests
 from .build import spreadsheet_body
-from .http import UncertainWrite, call, http_of, make_client
+from .http import SHEETS_API, UncertainWrite, http_of, make_client, sheets_call
 from .manifest import Manifest, ManifestEntry, read_manifest
 from .sources import spreadsheet_url
 
-SHEETS_API = "https://sheets.googleapis.com/v4/spreadsheets"
 CREATE_ATTEMPTS = 3
 
 
@@ -61,6 +60,10 @@ class GoogleCopy:
     created_at: str
     shared_with: tuple[str, ...]
     status: str  # "created" (this run), "adopted" (found in Drive), "existing" (already in the manifest)
+
+    @property
+    def where(self) -> str:
+        return self.url
 
 
 def copy_title(initiative: Initiative, partner: Partner) -> str:
@@ -83,7 +86,7 @@ def generate_google(
     progress: bool = True,
     manifest: Path | None = None,
     via_drive: bool | None = None,
-    prefill: Path | str | None = None,
+    prefill: Prefill | None = None,
 ) -> list[GoogleCopy]:
     """Create, place and share one spreadsheet per partner (all, or those named); resume from the manifest.
 
@@ -92,15 +95,12 @@ def generate_google(
     """
     if not isinstance(initiative, Initiative):
         initiative = load_initiative(initiative)
-    unknown = [p for p in partners if p not in {q.id for q in initiative.partners}]
-    if unknown:
-        raise ConfigError(f"{initiative.source}: no partner with id {', '.join(map(repr, unknown))}")
-    chosen = [p for p in initiative.partners if not partners or p.id in partners]
+    chosen = choose_partners(initiative, partners)
     path = manifest or initiative.google.manifest or Path(f"{initiative.id}_google_manifest.json")
     record = read_manifest(path, initiative.id)
     http = http_of(client if client is not None else default_client(initiative))
-    run = _Run(initiative, language or initiative.language, now or _now(), http, record)
-    run.start = prefill_values(Path(prefill), initiative) if prefill else Prefill()
+    run = _Run(initiative, language or initiative.language, now or utc_now(), http, record)
+    run.start = prefill or Prefill()
     run.via_drive = initiative.google.auth == "service_account" if via_drive is None else via_drive
     return [run.partner(p) for p in _progress(chosen, progress, run.language)]
 
@@ -176,7 +176,7 @@ class _Run:
             title,
             lambda: self._record(
                 partner,
-                str(_call(self.http, "post", SHEETS_API, json=body)["spreadsheetId"]),
+                str(sheets_call(self.http, "post", SHEETS_API, json=body)["spreadsheetId"]),
                 title,
                 "created",
             ),
@@ -215,7 +215,7 @@ class _Run:
             body = batch_requests(self._body(partner, entry.title))
             url = f"{SHEETS_API}/{entry.spreadsheet_id}:batchUpdate"
             try:
-                _call(self.http, "post", url, json=body)
+                sheets_call(self.http, "post", url, json=body)
             except UncertainWrite:
                 if not self._metadata_names(entry.spreadsheet_id, partner):
                     raise
@@ -223,7 +223,7 @@ class _Run:
 
     def _metadata_names(self, spreadsheet_id: str, partner: Partner) -> bool:
         """Does this spreadsheet's developer metadata say it is our copy for `partner`? (1 Sheets read)"""
-        data = _call(
+        data = sheets_call(
             self.http,
             "get",
             f"{SHEETS_API}/{spreadsheet_id}",
@@ -260,14 +260,6 @@ class _Run:
             time_zone=initiative.google.time_zone,
             editors=editors,
         )
-
-
-def _call(http: HTTPClient, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
-    return call(http, method, url, service="Sheets", **kwargs)
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def _progress(items: Sequence[Partner], enabled: bool, language: Language) -> Iterable[Partner]:

@@ -15,11 +15,14 @@ from typing import TYPE_CHECKING
 from gspread import Client
 from gspread.http_client import HTTPClient
 
+from ...clock import utc_now
+from ...initiative import Initiative
 from ...master import master_spec
+from ...spec import WorkbookSpec
 from . import drive
 from .build import spreadsheet_body
-from .generate import SHEETS_API, _call, default_client
-from .http import http_of
+from .generate import default_client
+from .http import SHEETS_API, http_of, sheets_call
 from .sources import spreadsheet_url
 
 if TYPE_CHECKING:
@@ -44,11 +47,21 @@ def write_master_google(
     now: dt.datetime | None = None,
 ) -> GoogleMaster:
     """Create the master spreadsheet (fresh each time) in the initiative's Drive folder."""
-    initiative = merged.initiative
+    now = now or utc_now()
+    return create_master(merged.initiative, master_spec(merged, now), client, title=title, now=now)
+
+
+def create_master(
+    initiative: Initiative,
+    spec: WorkbookSpec,
+    client: Client | HTTPClient | None = None,
+    *,
+    title: str | None = None,
+    now: dt.datetime | None = None,
+) -> GoogleMaster:
     language = initiative.language
-    now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    now = now or utc_now()
     http = http_of(client if client is not None else default_client(initiative))
-    spec = master_spec(merged, now)
     title = title or MASTER_TITLE[language].format(name=initiative.name, date=now.date().isoformat())
     editors = (
         [initiative.coordinator.email] if initiative.coordinator and initiative.coordinator.email else []
@@ -60,7 +73,7 @@ def write_master_google(
         time_zone=initiative.google.time_zone,
         editors=editors,
     )
-    created = _call(http, "post", SHEETS_API, json=body)
+    created = sheets_call(http, "post", SHEETS_API, json=body)
     spreadsheet_id = str(created["spreadsheetId"])
     drive.place(
         http, spreadsheet_id, initiative.google.folder_id, drive.app_properties(initiative.id, MASTER_PARTNER)
