@@ -362,3 +362,19 @@ def test_cli_export_an_initiative_worksheet_in_its_language(tmp_path: Path) -> N
     assert openpyxl.load_workbook(out).sheetnames[1] == "feuille"  # the example initiative is French
     expected = api.load_initiative(config).kit.worksheet("plan")
     assert api.template_import(out, tmp_path / "t").worksheet == expected
+
+
+def test_the_core_loader_alone_reads_template_files_but_not_designs(tmp_path: Path) -> None:
+    from toolkit.initiative import load_initiative as core_load
+
+    api.template_import(api.template_new("plan", tmp_path / "plan.xlsx"), tmp_path / "templates")
+    assert core_load(initiative_with(tmp_path, ["templates/plan.yaml"])).kit.worksheets[-1].id == "plan"
+    with pytest.raises(ConfigError, match=r"design workbooks are read by toolkit\.api\.load_initiative"):
+        core_load(initiative_with(tmp_path, ["plan.xlsx"]))
+
+
+def test_two_worksheets_with_one_tab_name_are_refused(tmp_path: Path) -> None:
+    design = api.template_new("plan", tmp_path / "plan.xlsx")
+    fill(design, {("feuille", "B5"): "Canevas des progrès"})
+    with pytest.raises(ConfigError, match="two worksheets share the fr tab name 'canevas des progrès'"):
+        api.load_initiative(initiative_with(tmp_path, ["plan.xlsx"]))
