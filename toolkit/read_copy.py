@@ -82,6 +82,7 @@ def read_submission(raw: RawWorkbook, initiative: Initiative | None) -> Submissi
         notes=tuple(notes),
         unmapped=tuple(unmapped),
         kit=kit,
+        sender=raw.sender,
     )
 
 

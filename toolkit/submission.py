@@ -76,6 +76,7 @@ class Submission:
     notes: tuple[Note, ...] = ()
     unmapped: tuple[tuple[str, str], ...] = ()  # (location, text) found outside the template's cells
     kit: Kit | None = field(default=None, compare=False, repr=False)
+    sender: str | None = None  # the email address the copy came from, when the source knows it
 
     @cached_property
     def rows(self) -> list[Cell]:
