@@ -71,6 +71,8 @@ CellProblem = Literal[
 
 @dataclass(frozen=True)
 class ProblemKind:
+    """One problem code: family, usual severity, message template and description in both languages."""
+
     code: str
     family: Family
     message: Text  # a str.format template
@@ -521,6 +523,7 @@ def source_message(code: SourceCode, language: Language) -> str:
 
 
 def cell_reason(code: CellProblem | str, language: Language) -> str:
+    """Why a value does not fit its column, in `language`."""
     return CELLS[code].message(language)
 
 

@@ -25,6 +25,8 @@ DEBRIEF_COLUMN = "answer"  # the column id under which debrief answers are recor
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a worksheet: id, type, header in both languages, and its rules."""
+
     id: str
     type: ColumnType
     header: Text
@@ -37,6 +39,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Row:
+    """One fixed row of a worksheet: id, label and note in both languages, required or not."""
+
     id: str
     label: Text
     required: bool = True
@@ -45,6 +49,8 @@ class Row:
 
 @dataclass(frozen=True)
 class Question:
+    """One debrief question below a worksheet's table, in both languages."""
+
     id: str
     text: Text
 
@@ -127,6 +133,7 @@ def load_kit(kit_id: str, directory: Path | None = None) -> Kit:
 
 
 def load_worksheet(path: Path) -> Worksheet:
+    """One worksheet template from its YAML file, checked; TemplateError lists every problem."""
     data = read_yaml(path, TemplateError)
     problems = schema_problems("template", data)
     if not problems:

@@ -49,6 +49,7 @@ class _Document(FPDF):
 
 
 def render_pdf(report: Report) -> bytes:
+    """The report as an A4 PDF, from the same view as the HTML page."""
     view = build_view(report)
     doc = _Document(view.footer)
     doc.set_title(view.title)
@@ -134,4 +135,5 @@ def _table(doc: _Document, table: Table, numeric: tuple[int, ...]) -> None:
 
 
 def pdf_bytes(report: Report, images: ImageMode) -> bytes:
+    """Renderer for the `pdf` report format."""
     return render_pdf(report)
