@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING
 from . import writers
 from .backends.xlsx import GeneratedCopy
 from .clock import utc_now
+from .design import load_initiative  # the core loader, plus design workbooks under `worksheets:`
 from .errors import ConfigError, InputError
 from .gaps import Gap, GapReport
 from .gaps import find_gaps as _find_gaps
 from .generate import CopyPlan, Prefill, choose_partners, prefill_from
 from .history import History
 from .init import init
-from .initiative import Initiative, Partner, load_initiative
+from .initiative import Initiative, Partner
 from .master import master_spec
 from .merge import Merged
 from .merge import merge as _merge
@@ -215,4 +216,26 @@ __all__ = [
     "send_report",
     "write_master",
     "write_master_google",
+]
+
+
+# --- Design workbooks: `toolkit template new|export|import|preview` (toolkit/design/) ----------------
+from .design import (  # noqa: E402  (one block, kept apart from the core verbs above)
+    DesignError,
+    ImportedTemplate,
+    load_design,
+    template_export,
+    template_import,
+    template_new,
+    template_preview,
+)
+
+__all__ += [
+    "DesignError",
+    "ImportedTemplate",
+    "load_design",
+    "template_export",
+    "template_import",
+    "template_new",
+    "template_preview",
 ]

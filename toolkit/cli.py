@@ -341,3 +341,86 @@ def auth_google(config: Path) -> None:
         click.echo(f"{'Compte de service, clé :' if fr else 'Service account, key:'} {result.source}")
     else:
         click.echo(f"{'Jeton Google enregistré dans' if fr else 'Google token saved to'} {result.source}")
+
+
+# --- Design workbooks: worksheets designed in a spreadsheet (toolkit/design/) ----------------------
+
+LANG_OPTION = click.option(
+    "--lang",
+    "language",
+    type=click.Choice(["fr", "en"]),
+    default=None,
+    help="Language of tab names, columns and messages (default: the design's or initiative's, else French).",
+)
+
+
+@main.group()
+def template() -> None:
+    """Design worksheets in a spreadsheet: new, export, import, preview."""
+
+
+@template.command("new")
+@click.argument("name")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@LANG_OPTION
+def template_new(name: str, out: Path, language: str | None) -> None:
+    """Write a design workbook for a new worksheet NAME (an example line on every tab)."""
+    path = api.template_new(name, out, language=language or "fr")  # type: ignore[arg-type]
+    click.echo(str(path))
+
+
+@template.command("export")
+@click.argument("worksheet_id", metavar="ID")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@_config_option(required=False)
+@LANG_OPTION
+def template_export(worksheet_id: str, out: Path, config: Path | None, language: str | None) -> None:
+    """Write worksheet ID (built in, or the initiative's with --config) as a design workbook."""
+    path = api.template_export(worksheet_id, out, language=language, initiative=config)  # type: ignore[arg-type]
+    click.echo(str(path))
+
+
+@template.command("import")
+@click.argument("design", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A folder, or a file named ID.yaml (default: workbook_templates/).",
+)
+@LANG_OPTION
+def template_import(design: Path, out: Path | None, language: str | None) -> None:
+    """Check a design workbook (.xlsx, .ods) and write the worksheet template; nothing on any problem."""
+    result = api.template_import(design, out, language=language)  # type: ignore[arg-type]
+    fr = result.language == "fr"
+    w = result.worksheet
+    if not result.changed:
+        click.echo(
+            f"{result.path} : inchangé (version {w.version})"
+            if fr
+            else f"{result.path}: unchanged (version {w.version})"
+        )
+    elif result.previous_version is not None and result.previous_version != w.version:
+        click.echo(
+            f"{result.path} : version {result.previous_version} → {w.version}"
+            if fr
+            else f"{result.path}: version {result.previous_version} → {w.version}"
+        )
+    else:
+        click.echo(f"{result.path} (version {w.version})")
+
+
+@template.command("preview")
+@click.argument("design", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help=".pdf or .png (through LibreOffice), or .xlsx: the blank copy a partner would receive.",
+)
+@LANG_OPTION
+def template_preview(design: Path, out: Path, language: str | None) -> None:
+    """Show a designed worksheet as partners will see it, before anyone receives it."""
+    click.echo(str(api.template_preview(design, out, language=language)))  # type: ignore[arg-type]

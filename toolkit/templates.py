@@ -7,7 +7,8 @@ A folder of templates holds one `<worksheet_id>.yaml` per worksheet and one
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -241,3 +242,27 @@ def _kit_problems(data: dict[str, Any], worksheets: list[Worksheet]) -> list[str
             f"worksheets: two worksheets share the {language} tab name '{d}'" for d in _duplicates(tabs)
         ]
     return problems
+
+
+def with_worksheets(kit: Kit, worksheets: Sequence[tuple[str, Worksheet]]) -> Kit:
+    """The kit with these (source name, worksheet) pairs: one with a kit worksheet's id takes its place,
+    the others follow in order. Raise TemplateError listing every clash."""
+    ordered = list(kit.worksheets)
+    ids = [w.id for w in ordered]
+    given: dict[str, str] = {}
+    problems = []
+    for source, worksheet in worksheets:
+        if worksheet.id in given:
+            problems.append(f"{source}: '{worksheet.id}' is also given by {given[worksheet.id]}")
+            continue
+        given[worksheet.id] = source
+        if worksheet.id in ids:
+            ordered[ids.index(worksheet.id)] = worksheet
+        else:
+            ordered.append(worksheet)
+    for language in LANGUAGES:
+        tabs = [w.tab(language).casefold() for w in ordered]
+        problems += [f"two worksheets share the {language} tab name '{d}'" for d in _duplicates(tabs)]
+    if problems:
+        raise TemplateError("\n".join(problems))
+    return replace(kit, worksheets=tuple(ordered))
