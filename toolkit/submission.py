@@ -48,7 +48,7 @@ class Note:
 
     `code` is stable (tab_renamed, tab_moved, tab_found_by_content, rows_moved, columns_moved,
     found_by_position, row_missing, column_missing, partner_from_filename, unknown_partner,
-    partner_not_in_initiative, metadata_missing, worksheet_missing, template_version);
+    partner_not_in_initiative, metadata_missing, worksheet_missing, template_version, modified_unknown);
     `params` fill the message in the initiative's language.
     """
 

@@ -180,7 +180,7 @@ class DriveStore:
     def visible(self, f: DriveFile) -> bool:
         """drive.file: only files this app created or opened; shared drives need supportsAllDrives."""
         view = self.view
-        if view is None:
+        if view is None or f.is_root:  # every app may put files in My Drive
             return True
         if view.drive_file_only and view.app not in f.apps:
             return False

@@ -1,7 +1,11 @@
 """The merged master as a Google spreadsheet: same content as the .xlsx master, partner text RAW.
 
-Requests: 1 Sheets spreadsheets.create, plus 1 Drive files.update to tag it and move it into the
-configured folder. Nobody else is given access; the coordinator shares it by hand if they wish.
+Requests: 1 Drive files.get (the folder, checked first), 1 Drive files.create (an empty
+spreadsheet, tagged, directly in the folder) and 1 Sheets spreadsheets.batchUpdate that writes it
+whole. Drive creates it so a service account, which has no Drive storage of its own, can make it
+in a shared drive as it makes the copies (`spreadsheets.create` would put it in the account's own
+My Drive: 403 storageQuotaExceeded). `via_drive=False`: 1 Sheets create + 1 Drive move instead.
+Nobody else is given access; the coordinator shares it by hand if they wish.
 Every partner value is written as `stringValue` (or a number, date or yes/no), never as a
 formula, so an `=IMPORTXML(…)` typed by a partner stays inert text.
 """
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gspread import Client
@@ -17,16 +22,19 @@ from gspread.http_client import HTTPClient
 
 from ...master import master_spec
 from . import drive
+from .batch import batch_requests
 from .build import spreadsheet_body
-from .generate import SHEETS_API, _call, default_client
-from .http import http_of
+from .folder import resolve_folder
+from .generate import SHEETS_API, _call, acting_identity, default_client, protection_editors
+from .http import http_of, speak
+from .manifest import read_manifest
 from .sources import spreadsheet_url
 
 if TYPE_CHECKING:
     from ...merge import Merged
 
 MASTER_TITLE = {"fr": "{name} — classeur maître ({date})", "en": "{name} — master ({date})"}
-MASTER_PARTNER = "_master"  # appProperties value for the master (never a valid partner id)
+MASTER_PARTNER = "_master"  # tag value for the master (never a valid partner id)
 
 
 @dataclass(frozen=True)
@@ -42,27 +50,37 @@ def write_master_google(
     *,
     title: str | None = None,
     now: dt.datetime | None = None,
+    via_drive: bool = True,
 ) -> GoogleMaster:
     """Create the master spreadsheet (fresh each time) in the initiative's Drive folder."""
     initiative = merged.initiative
     language = initiative.language
     now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
     http = http_of(client if client is not None else default_client(initiative))
+    speak(http, language)
+    robot = initiative.google.auth == "service_account"
+    manifest = read_manifest(
+        initiative.google.manifest or Path(f"{initiative.id}_google_manifest.json"), initiative.id
+    )
+    folder = resolve_folder(http, initiative, manifest, create=False, robot=robot)
     spec = master_spec(merged, now)
     title = title or MASTER_TITLE[language].format(name=initiative.name, date=now.date().isoformat())
-    editors = (
-        [initiative.coordinator.email] if initiative.coordinator and initiative.coordinator.email else []
-    )
+    tags = drive.tags(initiative.id, MASTER_PARTNER)
+    actor = acting_identity(http)
+    if via_drive or robot:
+        made = drive.create_file(http, title, folder.id, tags, in_shared_drive=folder.drive_id is not None)
+        spreadsheet_id = str(made["id"])
+        actor = actor or made.get("lastModifyingUser", {}).get("emailAddress")
     body = spreadsheet_body(
         spec,
         title=title,
         locale=initiative.google.locale,
         time_zone=initiative.google.time_zone,
-        editors=editors,
+        editors=protection_editors(initiative, actor),
     )
-    created = _call(http, "post", SHEETS_API, json=body)
-    spreadsheet_id = str(created["spreadsheetId"])
-    drive.place(
-        http, spreadsheet_id, initiative.google.folder_id, drive.app_properties(initiative.id, MASTER_PARTNER)
-    )
+    if via_drive or robot:
+        _call(http, "post", f"{SHEETS_API}/{spreadsheet_id}:batchUpdate", json=batch_requests(body))
+    else:
+        spreadsheet_id = str(_call(http, "post", SHEETS_API, json=body)["spreadsheetId"])
+        drive.place(http, spreadsheet_id, folder.id, tags, private=folder.drive_id is None)
     return GoogleMaster(spreadsheet_id, spreadsheet_url(spreadsheet_id), title)
