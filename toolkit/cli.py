@@ -92,6 +92,11 @@ def init(directory: Path) -> None:
 )
 @click.option("--no-progress", is_flag=True, help="No progress bar (gsheets).")
 @click.option(
+    "--create-folder",
+    is_flag=True,
+    help="gsheets: create the Drive folder (named after the initiative) and record it in the manifest.",
+)
+@click.option(
     "--lang",
     "language",
     type=click.Choice(["fr", "en"]),
@@ -120,16 +125,24 @@ def generate(
     language: str | None,
     prefill: Path | None,
     partners: tuple[str, ...],
+    create_folder: bool,
 ) -> None:
     """Write one workbook per partner: Excel files (and a blank copy) into OUT, or Google spreadsheets."""
     initiative = api.load_initiative(config)
     fr = (language or initiative.language) == "fr"
     if backend == "gsheets":
         made = api.generate_google(
-            initiative, language=language, partners=partners, prefill=prefill, progress=not no_progress
+            initiative,
+            language=language,
+            partners=partners,
+            prefill=prefill,
+            progress=not no_progress,
+            create_folder=create_folder,
         )
         for shared in made:
             click.echo(f"{shared.partner_id}\t{shared.url}")
+            for notice in shared.notices(initiative.language):
+                click.echo(f"  ! {notice}", err=True)
         manifest = initiative.google.manifest
         click.echo(
             f"{len(made)} classeurs Google partagés; manifeste : {manifest}"

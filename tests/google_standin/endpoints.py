@@ -58,6 +58,7 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
             _S + r"/developerMetadata/(?P<metadataId>[0-9]+)",
             "sheets.spreadsheets.developerMetadata.get",
         ),
+        ("GET", r"/drive/v3/about", "drive.about.get"),
         ("GET", r"/drive/v3/files", "drive.files.list"),
         ("POST", r"/drive/v3/files", "drive.files.create"),
         ("POST", r"/upload/drive/v3/files", "drive.files.create"),
@@ -438,6 +439,14 @@ def files_list(fake: FakeGoogle, call: Call) -> Result:
     return 200, _select(call, out, "kind,incompleteSearch,nextPageToken,files(" + FILE_DEFAULT + ")")
 
 
+def about_get(fake: FakeGoogle, call: Call) -> Result:
+    """Who the caller is (Drive v3 requires ``fields`` here)."""
+    if not call.params.get("fields"):
+        raise ApiError(400, "The 'fields' parameter is required for this method.", reason="required")
+    user = {"kind": "drive#user", "emailAddress": call.user, "displayName": call.user.split("@")[0], "me": True}
+    return 200, _select(call, {"kind": "drive#about", "user": user})
+
+
 def files_export(fake: FakeGoogle, call: Call) -> Result:
     raise ApiError(501, "[google stand-in] files.export is not implemented.")
 
@@ -484,6 +493,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "sheets.spreadsheets.values.batchClear": values_batch_clear,
     "sheets.spreadsheets.developerMetadata.search": metadata_search,
     "sheets.spreadsheets.developerMetadata.get": metadata_get,
+    "drive.about.get": about_get,
     "drive.files.create": files_create,
     "drive.files.copy": files_copy,
     "drive.files.get": files_get,
