@@ -727,7 +727,9 @@ ROBOT = "robot@projet.iam.gserviceaccount.com"
 FILES = DRIVE_FILES_API_V3_URL
 
 
-def as_app(fake: FakeGoogle, user: str, scopes: tuple[str, ...] = ("spreadsheets", "drive.file")) -> requests.Session:
+def as_app(
+    fake: FakeGoogle, user: str, scopes: tuple[str, ...] = ("spreadsheets", "drive.file")
+) -> requests.Session:
     return fake.session(user, fake.grant(user, scopes=scopes))
 
 
@@ -744,11 +746,19 @@ def test_service_accounts_have_no_storage_outside_shared_drives(fake: FakeGoogle
     assert made.status_code == 200 and made.json() == {"id": made.json()["id"], "driveId": drive.id}
     hidden = robot.get(f"{FILES}/{made.json()['id']}")  # without supportsAllDrives
     assert hidden.status_code == 404
-    listed = robot.get(FILES, params={"q": "trashed = false", "supportsAllDrives": "true", "includeItemsFromAllDrives": "true"})
+    listed = robot.get(
+        FILES,
+        params={"q": "trashed = false", "supportsAllDrives": "true", "includeItemsFromAllDrives": "true"},
+    )
     assert listed.json()["files"] == []  # corpora=user: reached through the drive, not shared directly
     listed = robot.get(
         FILES,
-        params={"corpora": "drive", "driveId": drive.id, "supportsAllDrives": "true", "includeItemsFromAllDrives": "true"},
+        params={
+            "corpora": "drive",
+            "driveId": drive.id,
+            "supportsAllDrives": "true",
+            "includeItemsFromAllDrives": "true",
+        },
     )
     assert [f["id"] for f in listed.json()["files"]] == [made.json()["id"]]
 
@@ -759,10 +769,14 @@ def test_addresses_without_a_google_account_must_be_notified(fake: FakeGoogle) -
     session = fake.session(ALICE)
     body = {"type": "user", "role": "writer", "emailAddress": "info@organisme.example"}
     silent = session.post(f"{FILES}/{sid}/permissions", params={"sendNotificationEmail": "false"}, json=body)
-    assert silent.status_code == 400 and silent.json()["error"]["errors"][0]["reason"] == "invalidSharingRequest"
+    assert (
+        silent.status_code == 400 and silent.json()["error"]["errors"][0]["reason"] == "invalidSharingRequest"
+    )
     assert "Notify people" in silent.json()["error"]["message"]
     invited = session.post(f"{FILES}/{sid}/permissions", params={"sendNotificationEmail": "true"}, json=body)
-    assert invited.status_code == 200 and [n.to for n in fake.drive.notifications] == ["info@organisme.example"]
+    assert invited.status_code == 200 and [n.to for n in fake.drive.notifications] == [
+        "info@organisme.example"
+    ]
 
 
 def test_drive_file_sees_only_what_the_app_made(fake: FakeGoogle) -> None:
@@ -787,7 +801,10 @@ def test_app_properties_are_private_to_their_app(fake: FakeGoogle) -> None:
     fake.grants[2].app = "another-client"
     made = one.post(FILES, json={"name": "x", "appProperties": {"k": "v"}, "properties": {"p": "q"}}).json()
     fields = {"fields": "appProperties,properties"}
-    assert one.get(f"{FILES}/{made['id']}", params=fields).json() == {"appProperties": {"k": "v"}, "properties": {"p": "q"}}
+    assert one.get(f"{FILES}/{made['id']}", params=fields).json() == {
+        "appProperties": {"k": "v"},
+        "properties": {"p": "q"},
+    }
     assert two.get(f"{FILES}/{made['id']}", params=fields).json() == {"properties": {"p": "q"}}
 
 
@@ -856,7 +873,11 @@ def test_a_stalled_connection_hangs_a_client_without_timeout(fake: FakeGoogle) -
 
 def test_cells_hold_at_most_50000_characters(fake: FakeGoogle) -> None:
     session = fake.session(ALICE)
-    too_long = {"sheets": [{"data": [{"rowData": [{"values": [{"userEnteredValue": {"stringValue": "x" * 50_001}}]}]}]}]}
+    too_long = {
+        "sheets": [
+            {"data": [{"rowData": [{"values": [{"userEnteredValue": {"stringValue": "x" * 50_001}}]}]}]}
+        ]
+    }
     refused = session.post(SPREADSHEETS_API_V4_BASE_URL, json=too_long)
     assert refused.status_code == 400 and "50000 characters" in refused.json()["error"]["message"]
     sheet = create_via_gspread(fake.gspread_client(ALICE), {"properties": {"title": "x"}})

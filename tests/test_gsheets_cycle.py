@@ -144,7 +144,9 @@ def test_a_lost_manifest_adopts_the_tagged_copies(
 # --- faults ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("method", "via_drive"), [("drive.files.create", True), ("sheets.spreadsheets.create", False)])
+@pytest.mark.parametrize(
+    ("method", "via_drive"), [("drive.files.create", True), ("sheets.spreadsheets.create", False)]
+)
 @pytest.mark.parametrize(
     "faults",
     [

@@ -9,7 +9,6 @@ protections, "Make a copy", private appProperties and shared-drive corpora.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import random
 from pathlib import Path
 from typing import Any
@@ -58,9 +57,7 @@ def client_for(fake: FakeGoogle, user: str, grant: Grant | None = None) -> Clien
 
 
 def with_google(initiative: Initiative, tmp_path: Path, **settings: Any) -> Initiative:
-    google = dataclasses.replace(
-        initiative.google, manifest=tmp_path / "google_manifest.json", **settings
-    )
+    google = dataclasses.replace(initiative.google, manifest=tmp_path / "google_manifest.json", **settings)
     return dataclasses.replace(initiative, google=google)
 
 
@@ -90,7 +87,9 @@ def shared_drive(fake: FakeGoogle) -> str:
     drive = fake.create_shared_drive(
         "Hochelaga ensemble", {COORDINATOR: "organizer", ROBOT: "fileOrganizer"}, domain=DOMAIN
     )
-    folder = fake.drive.create({"name": "Copies 2026", "mimeType": FOLDER, "parents": [drive.id]}, COORDINATOR)
+    folder = fake.drive.create(
+        {"name": "Copies 2026", "mimeType": FOLDER, "parents": [drive.id]}, COORDINATOR
+    )
     return folder.id
 
 
@@ -128,7 +127,9 @@ def test_2_an_address_without_a_google_account_is_invited_by_email_and_reported(
     google = with_google(only(initiative, "cuisine-collective", "cdc-hochelaga"), tmp_path, notify=False)
     copies = {c.partner_id: c for c in generate(google, client_for(fake, COORDINATOR))}
     kitchen = copies["cuisine-collective"]
-    writers = {p["emailAddress"] for p in fake.file(kitchen.spreadsheet_id).permissions if p["role"] == "writer"}
+    writers = {
+        p["emailAddress"] for p in fake.file(kitchen.spreadsheet_id).permissions if p["role"] == "writer"
+    }
     assert writers == {"karim@cuisinecollective.example", "info@cuisinecollective.example"}
     assert [n.to for n in fake.drive.notifications] == ["info@cuisinecollective.example"]
     assert kitchen.invited_by_email == ("info@cuisinecollective.example",)
@@ -242,7 +243,9 @@ def test_7_a_lost_create_is_found_although_search_lags(
 ) -> None:
     fake.drive.search_lag = 20
     uncertain_creates(fake)
-    (copy,) = generate(with_google(initiative, tmp_path), client_for(fake, COORDINATOR), partners=["cdc-hochelaga"])
+    (copy,) = generate(
+        with_google(initiative, tmp_path), client_for(fake, COORDINATOR), partners=["cdc-hochelaga"]
+    )
     assert live_spreadsheets(fake) == [copy.spreadsheet_id]
 
 
@@ -372,7 +375,9 @@ def test_10_c_copies_are_tagged_so_another_credential_finds_them(
     (copy,) = generate(google, first, partners=["cdc-hochelaga"])
     fake.gspread_client(COORDINATOR).open_by_key(copy.spreadsheet_id).update_title("CDC — canevas 2026")
     (google.google.manifest or Path()).unlink()
-    other = client_for(fake, COORDINATOR, fake.grant(COORDINATOR, scopes=("spreadsheets", "drive"), app="other"))
+    other = client_for(
+        fake, COORDINATOR, fake.grant(COORDINATOR, scopes=("spreadsheets", "drive"), app="other")
+    )
     (again,) = generate(google, other, partners=["cdc-hochelaga"])
     assert again.spreadsheet_id == copy.spreadsheet_id and again.status == "adopted"
     assert live_spreadsheets(fake) == [copy.spreadsheet_id]
@@ -400,7 +405,9 @@ def test_10_e_text_typed_in_a_text_cell_stays_text(
         range_name="B5", values=[["1-2"]], value_input_option="USER_ENTERED"
     )
     cells = read_submission(read_spreadsheet(copy.url, client_for(fake, COORDINATOR)), google).cells
-    value = cells.set_index(["worksheet", "row", "column"]).loc[("progress_canvas", "overview", "activities"), "value"]
+    value = cells.set_index(["worksheet", "row", "column"]).loc[
+        ("progress_canvas", "overview", "activities"), "value"
+    ]
     assert value == "1-2"
 
 

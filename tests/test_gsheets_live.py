@@ -36,6 +36,7 @@ named after the initiative ("Hochelaga ensemble — Table de quartier (test)").
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -98,10 +99,8 @@ def made(client: Client) -> Iterator[list[str]]:
     ids: list[str] = []
     yield ids
     for file_id in reversed(ids):
-        try:
+        with contextlib.suppress(APIError):
             client.http_client.request("delete", f"{FILES}/{file_id}", params={"supportsAllDrives": "true"})
-        except APIError:
-            pass
 
 
 def live_initiative(initiative: Initiative, auth: GoogleAuth, tmp_path: Path, **google: Any) -> Initiative:
@@ -128,7 +127,9 @@ def acting_email(client: Client, auth: GoogleAuth) -> str:
     robot = getattr(auth.credentials, "service_account_email", None)
     if robot:
         return str(robot)
-    about = client.http_client.request("get", "https://www.googleapis.com/drive/v3/about", params={"fields": "user(emailAddress)"})
+    about = client.http_client.request(
+        "get", "https://www.googleapis.com/drive/v3/about", params={"fields": "user(emailAddress)"}
+    )
     return str(about.json()["user"]["emailAddress"])
 
 
@@ -166,7 +167,9 @@ def test_cycle_master_invitations_and_protections(
     actor = acting_email(client, auth)
     coordinator = live.coordinator.email if live.coordinator else None
     protected = http.request(
-        "get", f"{SHEETS}/{copy.spreadsheet_id}", params={"fields": "sheets(protectedRanges(editors,warningOnly))"}
+        "get",
+        f"{SHEETS}/{copy.spreadsheet_id}",
+        params={"fields": "sheets(protectedRanges(editors,warningOnly))"},
     ).json()
     ranges = [p for s in protected["sheets"] for p in s.get("protectedRanges", [])]
     assert ranges
@@ -182,7 +185,9 @@ def test_cycle_master_invitations_and_protections(
     master = write_master_google(merged, client)
     made.append(master.spreadsheet_id)
     info = http.request(
-        "get", f"{FILES}/{master.spreadsheet_id}", params={"fields": "parents,driveId", "supportsAllDrives": "true"}
+        "get",
+        f"{FILES}/{master.spreadsheet_id}",
+        params={"fields": "parents,driveId", "supportsAllDrives": "true"},
     ).json()
     expected = live.google.folder_id or folder
     if expected:
@@ -205,5 +210,7 @@ def test_a_folder_made_by_hand_is_refused_before_creating_anything(
     (copy,) = generate_google(live, client, progress=False, create_folder=True)
     folder = read_manifest(live.google.manifest or Path()).folder_id
     made += [i for i in (folder, copy.spreadsheet_id) if i]
-    parents = client.http_client.request("get", f"{FILES}/{copy.spreadsheet_id}", params={"fields": "parents"}).json()
+    parents = client.http_client.request(
+        "get", f"{FILES}/{copy.spreadsheet_id}", params={"fields": "parents"}
+    ).json()
     assert folder and folder != by_hand and parents["parents"] == [folder]

@@ -13,9 +13,9 @@ from . import a1, fields
 from .instrument import ApiError
 from .sheets import (
     COL_PX,
-    DOMAIN_DEFAULT,
     DEFAULT_COLS,
     DEFAULT_ROWS,
+    DOMAIN_DEFAULT,
     SheetState,
     SpreadsheetState,
     check_edit,

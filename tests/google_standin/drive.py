@@ -475,15 +475,15 @@ class DriveStore:
                 reason="invalidSharingRequest",
             )
         email_given = str(body.get("emailAddress", "")).lower()
-        if kind == "user" and not self.identity(email_given).google_account:
-            if not params.get("sendNotificationEmail", True):
-                raise ApiError(
-                    400,
-                    f"Bad Request. User message: \"You are trying to invite {email_given}. Since there is "
-                    "no Google account associated with this email address, you must check the "
-                    '\"Notify people\" box to invite this recipient."',
-                    reason="invalidSharingRequest",
-                )
+        no_account = kind == "user" and not self.identity(email_given).google_account
+        if no_account and not params.get("sendNotificationEmail", True):
+            raise ApiError(
+                400,
+                f'Bad Request. User message: "You are trying to invite {email_given}. Since there is '
+                "no Google account associated with this email address, you must check the "
+                '"Notify people" box to invite this recipient."',
+                reason="invalidSharingRequest",
+            )
         if not found.writers_can_share and RANK[self.role(file_id, user) or "reader"] < RANK["fileOrganizer"]:
             raise ApiError(403, INSUFFICIENT, reason="insufficientFilePermissions")
         if role == "owner":

@@ -414,8 +414,7 @@ def files_list(fake: FakeGoogle, call: Call) -> Result:
     ):
         raise ApiError(
             400,
-            "The includeItemsFromAllDrives parameter must be set to true when corpora is drive "
-            "or allDrives.",
+            "The includeItemsFromAllDrives parameter must be set to true when corpora is drive or allDrives.",
             reason="invalid",
         )
     found = fake.drive.search(call.params.get("q"), call.user, corpora=corpora, drive_id=drive_id)
@@ -443,7 +442,12 @@ def about_get(fake: FakeGoogle, call: Call) -> Result:
     """Who the caller is (Drive v3 requires ``fields`` here)."""
     if not call.params.get("fields"):
         raise ApiError(400, "The 'fields' parameter is required for this method.", reason="required")
-    user = {"kind": "drive#user", "emailAddress": call.user, "displayName": call.user.split("@")[0], "me": True}
+    user = {
+        "kind": "drive#user",
+        "emailAddress": call.user,
+        "displayName": call.user.split("@")[0],
+        "me": True,
+    }
     return 200, _select(call, {"kind": "drive#about", "user": user})
 
 

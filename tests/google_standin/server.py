@@ -146,7 +146,7 @@ class FakeGoogle:
         return self.identities.get(email.lower()) or Identity(email.lower())
 
     def add_identity(self, email: str, **details: Any) -> Identity:
-        """Register an account: ``kind="service_account"``, ``google_account=False``, ``workspace_domain=``."""
+        """Register an account: kind="service_account", google_account=False, workspace_domain."""
         found = Identity(email.lower(), **details)
         self.identities[found.email] = found
         return found
@@ -194,7 +194,7 @@ class FakeGoogle:
         return FakeCredentials(user, self, grant)
 
     def session(self, user: str, grant: Grant | None = None) -> requests.Session:
-        """An ``AuthorizedSession`` acting as ``user`` (through ``grant``) whose every URL goes to the adapter."""
+        """An ``AuthorizedSession`` acting as ``user`` (through ``grant``); every URL goes to the adapter."""
         session = AuthorizedSession(self.credentials(user, grant))  # type: ignore[no-untyped-call]
         session.mount("https://", self.adapter)
         session.mount("http://", self.adapter)
@@ -416,7 +416,9 @@ class FakeGoogle:
             )
         needed = {"drive", "drive.file"} if api == "drive" else {"spreadsheets", "drive", "drive.file"}
         if not needed & grant.scopes:
-            raise ApiError(403, "Request had insufficient authentication scopes.", reason="insufficientPermissions")
+            raise ApiError(
+                403, "Request had insufficient authentication scopes.", reason="insufficientPermissions"
+            )
         return grant.app, grant.scopes
 
     def _fault(self, fault: Fault, api: str) -> Answer:

@@ -37,7 +37,6 @@ from ...layout import DESCRIPTION_ROW, HINT_ROW, TITLE_ROW, SheetLayout
 from ...metadata import METADATA_TAB, column_letter, properties, records
 from ...templates import Column
 from ...text import Language
-from .messages import LONG_TEXT_HEADER, LONG_TEXT_MARK, LONG_TEXT_TAB
 from ..xlsx import (
     DEFAULT_WIDTHS,
     INLINE_LIST_LIMIT,
@@ -46,6 +45,7 @@ from ..xlsx import (
     ExtraTab,
     WorkbookSpec,
 )
+from .messages import LONG_TEXT_HEADER, LONG_TEXT_MARK, LONG_TEXT_TAB
 
 JSON = dict[str, Any]
 
@@ -465,7 +465,9 @@ def _spill_long_texts(sheets: Sequence[JSON], language: Language) -> JSON | None
     if not rows:
         return None
     header = [h(language) for h in LONG_TEXT_HEADER]
-    return _extra_sheet(ExtraTab(LONG_TEXT_TAB(language), tuple(header), tuple(rows), (24, 10, 8, 100)), LONG_TEXT_ID)
+    return _extra_sheet(
+        ExtraTab(LONG_TEXT_TAB(language), tuple(header), tuple(rows), (24, 10, 8, 100)), LONG_TEXT_ID
+    )
 
 
 def _metadata_sheet(rows: Sequence[Sequence[str]], editors: Sequence[str]) -> JSON:

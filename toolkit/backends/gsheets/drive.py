@@ -21,7 +21,6 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
 from ...errors import BackendError
-
 from ...i18n import long_date
 from ...initiative import Initiative, Partner
 from ...text import Language, Text
@@ -84,7 +83,9 @@ def place(
     except APIError as exc:
         if not folder_id or exc.code != 400:
             raise _refused("PATCH", file_id, exc) from None
-        current = _call(http, "get", f"{FILES}/{file_id}", params={"fields": "parents", "supportsAllDrives": "true"})
+        current = _call(
+            http, "get", f"{FILES}/{file_id}", params={"fields": "parents", "supportsAllDrives": "true"}
+        )
         if folder_id not in current.get("parents", []):
             raise _refused("PATCH", file_id, exc) from None
     params = {"supportsAllDrives": "true", "fields": FILE_FIELDS}
@@ -122,12 +123,17 @@ def create_file(
 def create_folder(http: HTTPClient, name: str) -> dict[str, Any]:
     """One files.create: a folder in the coordinator's My Drive, made (and so visible) by the toolkit."""
     body = {"name": name, "mimeType": FOLDER_MIME}
-    return _call(http, "post", FILES, params={"fields": "id,name,driveId", "supportsAllDrives": "true"}, json=body)
+    return _call(
+        http, "post", FILES, params={"fields": "id,name,driveId", "supportsAllDrives": "true"}, json=body
+    )
 
 
 def folder_info(http: HTTPClient, folder_id: str) -> dict[str, Any] | None:
     """One files.get: the folder as this credential sees it, or None when it cannot see it."""
-    params = {"fields": "id,name,mimeType,driveId,capabilities(canAddChildren)", "supportsAllDrives": "true"}
+    params: dict[str, Any] = {
+        "fields": "id,name,mimeType,driveId,capabilities(canAddChildren)",
+        "supportsAllDrives": "true",
+    }
     try:
         found: dict[str, Any] = http.request("get", f"{FILES}/{folder_id}", params=params).json()
     except APIError as exc:
@@ -137,9 +143,7 @@ def folder_info(http: HTTPClient, folder_id: str) -> dict[str, Any] | None:
     return found
 
 
-def share(
-    http: HTTPClient, file_id: str, email: str, *, notify: bool, message: str | None = None
-) -> bool:
+def share(http: HTTPClient, file_id: str, email: str, *, notify: bool, message: str | None = None) -> bool:
     """One permissions.create: `email` becomes a writer of this file only.
 
     Google refuses to share silently with an address that has no Google account (400
@@ -170,7 +174,13 @@ def _permission(http: HTTPClient, file_id: str, email: str, *, notify: bool, mes
 
 def trash(http: HTTPClient, file_id: str) -> None:
     """One files.update: to the trash (recoverable for 30 days), never deleted outright."""
-    _call(http, "patch", f"{FILES}/{file_id}", params={"supportsAllDrives": "true", "fields": "id"}, json={"trashed": True})
+    _call(
+        http,
+        "patch",
+        f"{FILES}/{file_id}",
+        params={"supportsAllDrives": "true", "fields": "id"},
+        json={"trashed": True},
+    )
 
 
 def find_copies(
@@ -188,10 +198,7 @@ def find_copies(
         f" and {kind} has {{ key='{PARTNER_KEY}' and value='{_quote(partner_id)}' }})"
         for kind in ("properties", "appProperties")
     )
-    query = (
-        f"mimeType = '{SPREADSHEET_MIME}' and trashed = false and ("
-        f"{tagged} or name = '{_quote(title)}')"
-    )
+    query = f"mimeType = '{SPREADSHEET_MIME}' and trashed = false and ({tagged} or name = '{_quote(title)}')"
     return _list(http, query, drive_id)
 
 

@@ -102,7 +102,7 @@ def generate_google(
     now: dt.datetime | None = None,
     progress: bool = True,
     manifest: Path | None = None,
-    via_drive: bool = True,
+    via_drive: bool | None = None,
     prefill: Path | str | None = None,
     create_folder: bool = False,
 ) -> list[GoogleCopy]:
@@ -124,7 +124,7 @@ def generate_google(
     speak(http, initiative.language)
     run = _Run(initiative, language or initiative.language, now or _now(), http, record)
     run.start = prefill_values(Path(prefill), initiative) if prefill else Prefill()
-    run.via_drive = via_drive or run.robot
+    run.via_drive = via_drive is not False or run.robot  # default: Drive creates, for every account
     run.create_folder = create_folder
     return [run.partner(p) for p in _progress(chosen, progress, run.language)]
 
@@ -196,7 +196,9 @@ class _Run:
         shared, invited = list(entry.shared_with), list(entry.invited_by_email)
         for email in partner.emails:
             if email not in shared:
-                if drive.share(self.http, entry.spreadsheet_id, email, notify=settings.notify, message=message):
+                if drive.share(
+                    self.http, entry.spreadsheet_id, email, notify=settings.notify, message=message
+                ):
                     invited.append(email)  # no Google account: Google insists on an email invitation
                 shared.append(email)
                 self.manifest.advance(
@@ -294,7 +296,9 @@ class _Run:
         ]
         for orphan in orphans:
             drive.trash(self.http, orphan)
-        self.manifest.advance(partner.id, entry.status, orphan_checks=0 if orphans else entry.orphan_checks - 1)
+        self.manifest.advance(
+            partner.id, entry.status, orphan_checks=0 if orphans else entry.orphan_checks - 1
+        )
         return tuple(orphans)
 
     def _fill(self, partner: Partner, entry: ManifestEntry, *, fresh: bool) -> ManifestEntry:

@@ -207,7 +207,6 @@ class GoogleHTTPClient(HTTPClient):
                 )
             self.sleep(wait)
 
-
     def _sign_in_message(self) -> str:
         credentials = getattr(self.session, "credentials", None) or self.auth
         robot = getattr(credentials, "service_account_email", None)

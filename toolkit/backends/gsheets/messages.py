@@ -10,7 +10,7 @@ SIGN_IN_AGAIN = Text(
     "Google est « en test » (autorisation limitée à 7 jours) : publiez-la, ou utilisez un compte de "
     "service pour les exécutions automatiques (README, « Google Sheets »).",
     "Google: your sign-in expired or was revoked. Run `toolkit auth google --config initiative.yaml` "
-    "again. If this happens every week, your Google app is in \"Testing\" status (sign-ins last 7 days): "
+    'again. If this happens every week, your Google app is in "Testing" status (sign-ins last 7 days): '
     'publish it, or use a service account for unattended runs (README, "Google Sheets").',
 )
 KEY_REFUSED = Text(
