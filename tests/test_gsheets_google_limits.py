@@ -429,3 +429,35 @@ def test_10_g_the_readme_says_which_scopes_are_requested_and_why() -> None:
     assert "sees only the files it creates" not in section
     for scope in SCOPES:
         assert scope.rsplit("/", 1)[-1] in section
+
+
+def test_2_the_cli_names_each_address_invited_by_email(
+    monkeypatch: pytest.MonkeyPatch, initiative: Initiative
+) -> None:
+    from click.testing import CliRunner
+
+    from tests.conftest import EXAMPLE
+    from toolkit.cli import main
+
+    invited = GoogleCopy(
+        "cuisine-collective",
+        "1" * 40,
+        "https://docs.google.com/spreadsheets/d/" + "1" * 40,
+        "",
+        (),
+        "created",
+        invited_by_email=("info@cuisinecollective.example",),
+    )
+    seen: dict[str, Any] = {}
+
+    def fake_generate(initiative: Initiative, **options: Any) -> list[GoogleCopy]:
+        seen.update(options)
+        return [invited]
+
+    monkeypatch.setattr(api, "generate_google", fake_generate)
+    result = CliRunner().invoke(
+        main, ["generate", "--config", str(EXAMPLE), "--backend", "gsheets", "--create-folder"]
+    )
+    assert result.exit_code == 0 and seen["create_folder"] is True
+    assert result.stdout.splitlines()[0] == f"cuisine-collective\t{invited.url}"
+    assert result.stderr.startswith("  ! info@cuisinecollective.example n'a pas de compte Google")

@@ -30,12 +30,12 @@ TOKEN_UNREADABLE = Text(
 FOLDER_INVISIBLE = Text(
     "Google Drive : la boîte à outils ne voit pas le dossier {folder}. Elle ne voit que les dossiers "
     "qu'elle a créés elle-même (permission « drive.file ») et n'a pas créé celui-ci. Rien n'a été créé. "
-    "Relancez avec --create-folder : elle créera le dossier « {name} » dans votre Drive, notera son "
-    "identifiant dans le manifeste et s'en servira ensuite.",
+    "Lancez `toolkit generate --backend gsheets --create-folder` : elle créera le dossier « {name} » "
+    "dans votre Drive, notera son identifiant dans le manifeste et s'en servira ensuite.",
     "Google Drive: the toolkit cannot see folder {folder}. It sees only folders it created itself "
-    '(the "drive.file" permission) and did not create this one. Nothing was created. Run again with '
-    "--create-folder: it will create the folder “{name}” in your Drive, record its id in the manifest "
-    "and use it from then on.",
+    '(the "drive.file" permission) and did not create this one. Nothing was created. Run '
+    "`toolkit generate --backend gsheets --create-folder`: it will create the folder “{name}” in your "
+    "Drive, record its id in the manifest and use it from then on.",
 )
 NOT_A_FOLDER = Text(
     "Google Drive : {folder} n'est pas un dossier où la boîte à outils peut ajouter des fichiers.",
