@@ -36,7 +36,9 @@ from toolkit import api
 from toolkit.initiative import Initiative, Partner
 from toolkit.layout import workbook_layout
 from toolkit.pull import PARALLEL_FROM
-from toolkit.templates import DEBRIEF_COLUMN
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/answers.py, however run
+from answers import input_cells, type_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -163,26 +165,19 @@ def generate_and_fill(initiative: Initiative, out_dir: str, partner_ids: list[st
     copies = api.generate(initiative, out_dir, partners=partner_ids, blank=False, now=FIXED_NOW)
     layout = workbook_layout(initiative.kit, initiative.language)
     started = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # openpyxl's notes on extensions it does not keep
-        for copy in copies:
-            rnd = random.Random(f"{seed}:{copy.partner_id}")
-            book = openpyxl.load_workbook(copy.path)
-            for sheet in layout.sheets:
-                ws = book[sheet.tab]
-                for _row_id, column_id, row, column in sheet.input_cells():
-                    if rnd.random() < EMPTY_SHARE:
-                        continue
-                    is_answer = column_id == DEBRIEF_COLUMN
-                    kind = "long_text" if is_answer else sheet.worksheet.column(column_id).type
-                    if kind == "date":
-                        value: object = date_value(rnd)
-                    elif kind == "person":
-                        value = person(rnd, initiative.people)
-                    else:
-                        value = long_text(rnd)
-                    ws.cell(row=row, column=column).value = value
-            book.save(copy.path)
+    for copy in copies:
+        rnd = random.Random(f"{seed}:{copy.partner_id}")
+        answers: dict[tuple[str, str, str], object] = {}
+        for _tab, kind, key, _row, _column in input_cells(layout):
+            if rnd.random() < EMPTY_SHARE:
+                continue
+            if kind == "date":
+                answers[key] = date_value(rnd)
+            elif kind == "person":
+                answers[key] = person(rnd, initiative.people)
+            else:
+                answers[key] = long_text(rnd)
+        type_answers(Path(copy.where), answers, layout)
     return time.perf_counter() - started
 
 

@@ -14,12 +14,14 @@ import shutil
 import sys
 from pathlib import Path
 
-import openpyxl
 import yaml
 
 import toolkit
 from toolkit.layout import workbook_layout
 from toolkit.render import render_gaps
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/answers.py, however run
+from answers import type_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "initiative.yaml"
@@ -27,19 +29,15 @@ ANSWERS = ROOT / "examples" / "sample_answers.yaml"
 
 
 def fill_copy(path: Path, answers: dict[str, dict[str, object]], initiative: toolkit.Initiative) -> None:
-    """Type a partner's answers into their copy, at the cells the layout gives."""
-    wb = openpyxl.load_workbook(path)
-    for sheet in workbook_layout(initiative.kit, initiative.language).sheets:
-        cells = {(r, c): (row, col) for r, c, row, col in sheet.input_cells()}
+    """Type one partner's sample answers (worksheet -> row -> column, and debrief) into their copy."""
+    layout = workbook_layout(initiative.kit, initiative.language)
+    typed: dict[tuple[str, str, str], object] = {}
+    for sheet in layout.sheets:
         for row_id, columns in dict(answers.get(sheet.worksheet.id, {})).items():
-            for column_id, value in dict(columns).items():
-                row, col = cells[(row_id, column_id)]
-                wb[sheet.tab].cell(row=row, column=col, value=value)
+            typed.update({(sheet.worksheet.id, row_id, c): v for c, v in dict(columns).items()})
         for question_id, text in dict(answers.get("debrief", {})).items():
-            if (question_id, "answer") in cells:
-                row, col = cells[(question_id, "answer")]
-                wb[sheet.tab].cell(row=row, column=col, value=text)
-    wb.save(path)
+            typed[(sheet.worksheet.id, question_id, "answer")] = text
+    type_answers(path, typed, layout)
 
 
 def main(out: Path) -> None:

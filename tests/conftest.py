@@ -67,9 +67,22 @@ def fill(path: Path, cells: Cells, *, save_as: Path | None = None) -> Path:
     return target
 
 
-@pytest.fixture
-def copies(initiative: Initiative, tmp_path: Path) -> dict[str | None, Path]:
-    """Fresh partner copies (and the blank one) in tmp_path/copies."""
+@pytest.fixture(scope="session")
+def generated(initiative: Initiative, tmp_path_factory: pytest.TempPathFactory) -> dict[str | None, Path]:
+    """The sample initiative's copies, generated once per test session (never modified: see `copies`)."""
     from toolkit import api
 
-    return {c.partner_id: c.path for c in api.generate(initiative, tmp_path / "copies", now=FIXED_NOW)}
+    folder = tmp_path_factory.mktemp("generated")
+    return {c.partner_id: Path(c.where) for c in api.generate(initiative, folder, now=FIXED_NOW)}
+
+
+@pytest.fixture
+def copies(generated: dict[str | None, Path], tmp_path: Path) -> dict[str | None, Path]:
+    """Fresh partner copies (and the blank one) in tmp_path/copies, each test its own files."""
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    made = {}
+    for partner, path in generated.items():
+        made[partner] = folder / path.name
+        shutil.copyfile(path, made[partner])
+    return made

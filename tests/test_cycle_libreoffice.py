@@ -27,8 +27,7 @@ from toolkit import api
 from toolkit.gaps import GapReport
 from toolkit.initiative import Initiative
 from toolkit.merge import Merged
-from toolkit.pull import PullResult
-from toolkit.submission import Submission
+from toolkit.submission import PullResult, Submission
 
 pytestmark = pytest.mark.libreoffice
 

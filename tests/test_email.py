@@ -23,6 +23,7 @@ from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from tests.conftest import FIXED_NOW, Cells, fill
 from toolkit import api
+from toolkit.backends.gsheets.manifest import shared_links
 from toolkit.gaps import GapReport
 from toolkit.initiative import GoogleSettings, Initiative, SmtpSettings
 from toolkit.reports.email import (
@@ -35,7 +36,7 @@ from toolkit.reports.email import (
     send,
     xlsx_attachment,
 )
-from toolkit.reports.reminders import build_reminders, read_manifest, send_reminders
+from toolkit.reports.reminders import build_reminders, send_reminders
 
 PROGRESS, BACKBONE = "Canevas des progrès", "Infrastructure de soutien"
 SENDER = "rapport@hochelaga-ensemble.example"
@@ -572,7 +573,7 @@ def test_reminder_links_to_the_partners_google_spreadsheet(
         encoding="utf-8",
     )
     sample = replace(initiative, google=GoogleSettings(manifest=manifest))
-    assert read_manifest(manifest) == {"cpe-les-lucioles": url}
+    assert shared_links(manifest) == {"cpe-les-lucioles": url}
     reminders = {r.partner: r for r in build_reminders(gap_report, sample, today=TODAY)}
     cpe = reminders["cpe-les-lucioles"]
     assert cpe.link == url

@@ -14,6 +14,7 @@ import pytest
 
 from tests.conftest import FIXED_NOW
 from tests.google_standin.schema import validate
+from toolkit import sources
 from toolkit.backends.gsheets.auth import (
     SCOPES,
     SERVICE_ACCOUNT_SCOPES,
@@ -28,14 +29,15 @@ from toolkit.backends.gsheets.build import cell_value, date_serial, spreadsheet_
 from toolkit.backends.gsheets.manifest import Manifest, ManifestEntry, is_manifest, read_manifest
 from toolkit.backends.gsheets.reader import cell_value as read_cell
 from toolkit.backends.gsheets.reader import from_serial, parse_spreadsheet
-from toolkit.backends.gsheets.sources import expand_google_sources, is_google_source, spreadsheet_id
-from toolkit.backends.xlsx import DEFAULT_WIDTHS, WorkbookSpec
+from toolkit.backends.gsheets.sources import claims, spreadsheet_id
 from toolkit.cover import cover_lines
 from toolkit.errors import BackendError, ConfigError
 from toolkit.initiative import Initiative
 from toolkit.layout import workbook_layout
 from toolkit.metadata import METADATA_TAB, identity, properties, records
-from toolkit.pull import read_submission
+from toolkit.read_copy import read_submission
+from toolkit.spec import WorkbookSpec
+from toolkit.style import DEFAULT_WIDTHS
 
 ID = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abc"
 
@@ -261,7 +263,7 @@ def test_a_read_answer_becomes_a_submission(initiative: Initiative) -> None:
 )
 def test_spreadsheet_id(text: str, expected: str | None) -> None:
     assert spreadsheet_id(text) == expected
-    assert is_google_source(text) is (expected is not None)
+    assert claims(text) is (expected is not None)
 
 
 def test_manifest_round_trip_and_expansion(tmp_path: Path) -> None:
@@ -273,9 +275,12 @@ def test_manifest_round_trip_and_expansion(tmp_path: Path) -> None:
     manifest.advance("p1", "shared", shared_with=("a@example.org",))
     again = read_manifest(path, "ini")
     assert again.entries["p1"].status == "shared" and again.entries["p1"].shared_with == ("a@example.org",)
-    assert is_manifest(path) and is_google_source(str(path))
-    google, others = expand_google_sources([str(path), "x.xlsx"])
-    assert google == ["https://docs.google.com/spreadsheets/d/" + ID] and others == ["x.xlsx"]
+    assert is_manifest(path) and claims(str(path))
+    expanded = sources.expand([str(path), "x.xlsx"])
+    assert [(s, kind.name) for s, kind in expanded] == [
+        ("https://docs.google.com/spreadsheets/d/" + ID, "google"),
+        ("x.xlsx", "file"),
+    ]
     with pytest.raises(ConfigError, match="not 'other'"):
         read_manifest(path, "other")
     assert isinstance(manifest, Manifest)

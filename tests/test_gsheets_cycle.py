@@ -20,22 +20,16 @@ from gspread.exceptions import APIError
 
 from tests.conftest import FIXED_NOW, fill
 from tests.google_standin import FOLDER, FakeGoogle, Fault
-from toolkit import api
-from toolkit.backends.gsheets import (
-    RateLimiter,
-    RetryPolicy,
-    expand_google_sources,
-    generate_google,
-    make_client,
-    mixed_reader,
-    read_manifest,
-    read_spreadsheet,
-    write_master_google,
-)
-from toolkit.backends.gsheets.generate import GoogleCopy
+from toolkit import api, sources
+from toolkit.backends.gsheets.generate import GoogleCopy, generate_google
+from toolkit.backends.gsheets.http import RateLimiter, RetryPolicy, make_client
+from toolkit.backends.gsheets.manifest import read_manifest
+from toolkit.backends.gsheets.master import write_master_google
+from toolkit.backends.gsheets.reader import read_spreadsheet
 from toolkit.errors import BackendError, SourceError
 from toolkit.initiative import Initiative
-from toolkit.pull import PullResult, read_submission
+from toolkit.read_copy import read_submission
+from toolkit.submission import PullResult
 
 COORDINATOR = "coordination@hochelaga-ensemble.example"
 
@@ -390,22 +384,24 @@ def test_whole_cycle_google_and_excel_copies_merge_and_gaps(
 def test_manifest_and_urls_expand_for_pull(coordinator: Client, google_initiative: Initiative) -> None:
     copies = generate(google_initiative, coordinator, partners=["cdc-hochelaga", "bibliotheque"])
     manifest = str(google_initiative.google.manifest)
-    google, others = expand_google_sources([manifest, copies[0].url + "/edit#gid=0", "returns/"])
-    assert google == [c.url for c in copies] and others == ["returns/"]
+    expanded = sources.expand([manifest, copies[0].url + "/edit#gid=0", "returns/"])
+    assert [(s, kind.name) for s, kind in expanded] == [
+        *((c.url, "google") for c in copies),
+        ("returns/", "file"),
+    ]
 
 
 def test_pull_mixes_google_urls_manifest_and_local_files(
     fake: FakeGoogle, coordinator: Client, google_initiative: Initiative, tmp_path: Path
 ) -> None:
-    """What `toolkit pull` does once wired: expand the manifest, then one reader for every source."""
+    """`toolkit pull` with a manifest, local copies and a broken file: each read by its own kind."""
     generate(google_initiative, coordinator, partners=["cdc-hochelaga", "bibliotheque"])
     local = api.generate(google_initiative, tmp_path / "xlsx", partners=["ecole-baril"], now=FIXED_NOW)
     broken = tmp_path / "notes.xlsx"
     broken.write_text("not a workbook")
-    google, others = expand_google_sources(
-        [str(google_initiative.google.manifest), str(local[0].path), str(broken)]
-    )
-    pulled = api.pull([*google, *others], google_initiative, reader=mixed_reader(lambda: coordinator))
+    given = [str(google_initiative.google.manifest), str(local[0].path), str(broken)]
+    google = [s for s, kind in sources.expand(given) if kind.name == "google"]
+    pulled = api.pull(given, google_initiative, google_client=coordinator)
     assert sorted(s.partner_id or "" for s in pulled.submissions) == [
         "bibliotheque",
         "cdc-hochelaga",

@@ -21,18 +21,15 @@ from tests.conftest import FIXED_NOW, fill
 from tests.google_standin import FOLDER, FakeGoogle, Fault
 from tests.google_standin.identity import Grant
 from toolkit import api
-from toolkit.backends.gsheets import (
-    generate_google,
-    make_client,
-    read_manifest,
-    read_spreadsheet,
-    write_master_google,
-)
-from toolkit.backends.gsheets.generate import GoogleCopy
+from toolkit.backends.gsheets.generate import GoogleCopy, generate_google
+from toolkit.backends.gsheets.http import make_client
+from toolkit.backends.gsheets.manifest import read_manifest
+from toolkit.backends.gsheets.master import write_master_google
+from toolkit.backends.gsheets.reader import read_spreadsheet
 from toolkit.errors import BackendError
 from toolkit.gaps import structure_messages
 from toolkit.initiative import Initiative
-from toolkit.pull import read_submission
+from toolkit.read_copy import read_submission
 
 COORDINATOR = "coordination@hochelaga-ensemble.example"
 DOMAIN = "hochelaga-ensemble.example"
@@ -450,14 +447,14 @@ def test_2_the_cli_names_each_address_invited_by_email(
     )
     seen: dict[str, Any] = {}
 
-    def fake_generate(initiative: Initiative, **options: Any) -> list[GoogleCopy]:
+    def fake_generate(initiative: Initiative, out: Any, **options: Any) -> list[GoogleCopy]:
         seen.update(options)
         return [invited]
 
-    monkeypatch.setattr(api, "generate_google", fake_generate)
+    monkeypatch.setattr(api, "generate", fake_generate)
     result = CliRunner().invoke(
         main, ["generate", "--config", str(EXAMPLE), "--backend", "gsheets", "--create-folder"]
     )
-    assert result.exit_code == 0 and seen["create_folder"] is True
+    assert result.exit_code == 0 and seen["settings"] == {"create_folder": True}
     assert result.stdout.splitlines()[0] == f"cuisine-collective\t{invited.url}"
     assert result.stderr.startswith("  ! info@cuisinecollective.example n'a pas de compte Google")

@@ -51,17 +51,15 @@ from gspread.exceptions import APIError
 
 from tests.conftest import fill
 from toolkit import api
-from toolkit.backends.gsheets import (
-    generate_google,
-    make_client,
-    read_manifest,
-    read_spreadsheet,
-    write_master_google,
-)
 from toolkit.backends.gsheets.auth import GoogleAuth, load_token, service_account_credentials
+from toolkit.backends.gsheets.generate import generate_google
+from toolkit.backends.gsheets.http import make_client
+from toolkit.backends.gsheets.manifest import read_manifest
+from toolkit.backends.gsheets.master import write_master_google
+from toolkit.backends.gsheets.reader import read_spreadsheet
 from toolkit.errors import BackendError
 from toolkit.initiative import Initiative
-from toolkit.pull import read_submission
+from toolkit.read_copy import read_submission
 
 CREDENTIALS = os.environ.get("TOOLKIT_GOOGLE_LIVE_CREDENTIALS")
 FILES = "https://www.googleapis.com/drive/v3/files"

@@ -16,7 +16,6 @@ import os
 import random
 import unicodedata
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +24,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from scripts.answers import input_cells, type_answers
 from tests.conftest import FIXED_NOW
 from toolkit import api
 from toolkit.initiative import Initiative
 from toolkit.layout import WorkbookLayout, workbook_layout
 from toolkit.merge import Merged, combine
 from toolkit.submission import Submission
-from toolkit.templates import DEBRIEF_COLUMN
 
 PARTNER = "cdc-hochelaga"
 SETTINGS = settings(
@@ -130,14 +129,6 @@ def person_cell(draw: st.DrawFn, people: tuple[str, ...]) -> tuple[object, str]:
     return (draw(messy(clean)) if draw(st.booleans()) else clean), reference_clean(clean, False)
 
 
-def input_cells(layout: WorkbookLayout) -> Iterator[tuple[str, str, Key, int, int]]:
-    """(tab, column type, (worksheet, row, column) ids, row, column) of every input cell."""
-    for sheet in layout.sheets:
-        for row_id, column_id, row, column in sheet.input_cells():
-            kind = "long_text" if column_id == DEBRIEF_COLUMN else sheet.worksheet.column(column_id).type
-            yield sheet.tab, kind, (sheet.worksheet.id, row_id, column_id), row, column
-
-
 def write_value(ws: Any, row: int, column: int, value: object) -> None:
     cell = ws.cell(row=row, column=column)
     cell.value = value
@@ -224,19 +215,15 @@ FILL_DATES: list[object] = [dt.date(2025, 3, 1), dt.date(2026, 1, 15), "fin mars
 def fill_copy(path: Path, layout: WorkbookLayout, people: tuple[str, ...], seed: str, mtime: float) -> None:
     """Fill a generated copy from a small pool of values, so partners agree on some cells and not others."""
     rnd = random.Random(seed)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        book = openpyxl.load_workbook(path)
-    for tab, kind, _key, row, column in input_cells(layout):
+    answers: dict[Key, object] = {}
+    for _tab, kind, key, _row, _column in input_cells(layout):
         if kind == "date":
-            value = rnd.choice(FILL_DATES)
+            answers[key] = rnd.choice(FILL_DATES)
         elif kind == "person":
-            value = rnd.choice([*people[:4], f"{people[0]}, {people[1]}", ""])
+            answers[key] = rnd.choice([*people[:4], f"{people[0]}, {people[1]}", ""])
         else:
-            value = rnd.choice([*FILL_TEXTS, f"{seed}: texte propre à ce partenaire"])
-        if value != "":
-            write_value(book[tab], row, column, value)
-    book.save(path)
+            answers[key] = rnd.choice([*FILL_TEXTS, f"{seed}: texte propre à ce partenaire"])
+    type_answers(path, answers, layout)
     os.utime(path, (mtime, mtime))
 
 

@@ -10,7 +10,7 @@ import yaml
 from toolkit.errors import TemplateError
 from toolkit.templates import load_kit, load_worksheet
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parent / "data" / "seeds"  # copies of shared/seeds, see its README
 
 
 def test_seed_kit_has_both_worksheets_in_order() -> None:

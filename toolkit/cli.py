@@ -4,37 +4,34 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from . import api
+from . import api, writers
 from .errors import ToolkitError
 from .render import render_gaps, render_pull
-from .reports.build import FORMATS as FORMATS_REPORT
-from .reports.build import SUFFIXES
+from .reports import formats as report_formats
 from .reports.render_text import render_runs
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def reports_errors(command: F) -> F:
-    """Turn a ToolkitError into 'Error: …' on stderr and exit code 1 (no traceback)."""
+class ToolkitGroup(click.Group):
+    """Every command, in every sub-group: a ToolkitError becomes 'Error: …' on stderr and exit 1."""
 
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    group_class = type  # sub-groups are ToolkitGroups too
+
+    def invoke(self, ctx: click.Context) -> Any:
         try:
-            return command(*args, **kwargs)
+            return super().invoke(ctx)
         except ToolkitError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(1)
 
-    return wrapper  # type: ignore[return-value]
 
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ToolkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="collective-impact-toolkit")
 def main() -> None:
     """Spreadsheet toolkit for collective-impact initiatives: generate partner workbooks,
@@ -67,7 +64,6 @@ HISTORY_OPTION = click.option(
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
-@reports_errors
 def init(directory: Path) -> None:
     """Write a commented starter initiative.yaml into DIRECTORY."""
     path = api.init(directory)
@@ -85,7 +81,7 @@ def init(directory: Path) -> None:
 )
 @click.option(
     "--backend",
-    type=click.Choice(["xlsx", "gsheets"]),
+    type=click.Choice(writers.names()),
     default="xlsx",
     show_default=True,
     help="xlsx: workbooks in --out; gsheets: one Google spreadsheet per partner, shared with that partner.",
@@ -116,7 +112,6 @@ def init(directory: Path) -> None:
     metavar="ID",
     help="Only this partner (repeatable). Default: every partner.",
 )
-@reports_errors
 def generate(
     config: Path,
     out: Path | None,
@@ -130,18 +125,22 @@ def generate(
     """Write one workbook per partner: Excel files (and a blank copy) into OUT, or Google spreadsheets."""
     initiative = api.load_initiative(config)
     fr = (language or initiative.language) == "fr"
+    if backend == "xlsx" and out is None:
+        raise click.UsageError("--out is required with --backend xlsx")
+    made = api.generate(
+        initiative,
+        out,
+        backend=backend,
+        language="en" if language == "en" else "fr" if language == "fr" else None,
+        partners=partners,
+        prefill=prefill,
+        progress=not no_progress,
+        settings={"create_folder": True} if create_folder else None,
+    )
     if backend == "gsheets":
-        made = api.generate_google(
-            initiative,
-            language=language,
-            partners=partners,
-            prefill=prefill,
-            progress=not no_progress,
-            create_folder=create_folder,
-        )
         for shared in made:
-            click.echo(f"{shared.partner_id}\t{shared.url}")
-            for notice in shared.notices(initiative.language):
+            click.echo(f"{shared.partner_id}\t{shared.where}")
+            for notice in getattr(shared, "notices", lambda _: [])(initiative.language):
                 click.echo(f"  ! {notice}", err=True)
         manifest = initiative.google.manifest
         click.echo(
@@ -150,19 +149,10 @@ def generate(
             else f"{len(made)} Google spreadsheets shared; manifest: {manifest}"
         )
         return
-    if out is None:
-        raise click.UsageError("--out is required with --backend xlsx")
-    copies = api.generate(
-        initiative,
-        out,
-        language=language,  # type: ignore[arg-type]
-        partners=partners,
-        prefill=prefill,
-    )
-    for copy in copies:
-        click.echo(str(copy.path))
+    for copy in made:
+        click.echo(copy.where)
     click.echo(
-        f"{len(copies)} classeurs écrits dans {out}" if fr else f"{len(copies)} workbooks written to {out}"
+        f"{len(made)} classeurs écrits dans {out}" if fr else f"{len(made)} workbooks written to {out}"
     )
 
 
@@ -170,7 +160,6 @@ def generate(
 @SOURCES
 @_config_option(required=False)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@reports_errors
 def pull(sources: tuple[str, ...], config: Path | None, fmt: str) -> None:
     """Read filled copies (files and folders) back: completion and problems per copy."""
     initiative = api.load_initiative(config) if config else None
@@ -187,17 +176,12 @@ def pull(sources: tuple[str, ...], config: Path | None, fmt: str) -> None:
     required=True,
     help="The master workbook to write (.xlsx), or gsheets: for a new Google spreadsheet.",
 )
-@reports_errors
 def merge(sources: tuple[str, ...], config: Path, out: str) -> None:
     """Merge partner copies into one master workbook with a Contributions tab."""
     initiative = api.load_initiative(config)
     pulled = api.pull(sources, initiative)
-    if out.startswith("gsheets:"):
-        merged = api.merge(pulled, initiative)
-        where = api.write_master_google(merged).url
-    else:
-        merged = api.merge(pulled, initiative, out=Path(out))
-        where = out
+    merged = api.merge(pulled, initiative)
+    where = api.write_master(merged, out)
     fr = initiative.language == "fr"
     click.echo(
         f"{'Classeur maître écrit :' if fr else 'Master written:'} {where} "
@@ -220,7 +204,6 @@ def merge(sources: tuple[str, ...], config: Path, out: str) -> None:
 @click.option(
     "--fail-on-gaps", is_flag=True, help="Exit with 1 when an error-severity gap or unreadable file exists."
 )
-@reports_errors
 def gaps(sources: tuple[str, ...], config: Path, fmt: str, fail_on_gaps: bool) -> None:
     """List what is missing or wrong: unanswered partners, empty cells, ownerless roles, invalid values."""
     initiative = api.load_initiative(config)
@@ -236,7 +219,7 @@ def gaps(sources: tuple[str, ...], config: Path, fmt: str, fail_on_gaps: bool) -
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS_REPORT),
+    type=click.Choice(report_formats.names()),
     default=None,
     help="html, text, md, json or xlsx (default: from --out's suffix, else text).",
 )
@@ -263,7 +246,6 @@ def gaps(sources: tuple[str, ...], config: Path, fmt: str, fail_on_gaps: bool) -
     is_flag=True,
     help="Email each partner with gaps what is still missing in their copy (exit code 3 if sending fails).",
 )
-@reports_errors
 def report(
     sources: tuple[str, ...],
     config: Path,
@@ -277,6 +259,9 @@ def report(
     remind: bool,
 ) -> None:
     """The weekly report: who answered, what is missing, ownerless roles, what changed since last time."""
+    chosen = fmt or (report_formats.format_for_path(out).name if out else "text")  # refused before any work
+    if out is None and not report_formats.report_format(chosen).printable:
+        raise click.UsageError(f"--format {chosen} needs --out FILE")
     initiative = api.load_initiative(config)
     result = api.build_report(
         api.pull(sources, initiative),
@@ -285,14 +270,11 @@ def report(
         record=not no_record,
         label=label,
     )
-    chosen = fmt or (SUFFIXES.get(out.suffix.lower(), "html") if out else "text")
     if out is not None:
-        result.write(out, chosen)  # type: ignore[arg-type]
+        result.write(out, chosen)
         click.echo(str(out))
-    elif chosen == "xlsx":
-        raise click.UsageError("--format xlsx needs --out FILE")
     else:
-        click.echo(result.render(chosen).decode("utf-8").rstrip("\n"))  # type: ignore[arg-type]
+        click.echo(result.render(chosen).decode("utf-8").rstrip("\n"))
     if email or remind:
         _send_report(result, email=email, remind=remind)
     if fail_on_gaps and result.gaps.has_errors:
@@ -325,7 +307,6 @@ def _send_report(result: api.Report, *, email: bool, remind: bool) -> None:
 @_config_option(required=True)
 @HISTORY_OPTION
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@reports_errors
 def history(config: Path, history_file: Path | None, fmt: str) -> None:
     """List past report runs, oldest first."""
     initiative = api.load_initiative(config)
@@ -341,7 +322,6 @@ def auth() -> None:
 
 @auth.command("google")
 @_config_option(required=True)
-@reports_errors
 def auth_google(config: Path) -> None:
     """Open Google's consent page once; the token is cached (never printed) in your configuration folder."""
     initiative = api.load_initiative(config)

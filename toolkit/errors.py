@@ -6,6 +6,11 @@ results, not exceptions; these classes are for input the toolkit cannot use.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .problems import SourceCode
+
 
 class ToolkitError(Exception):
     """Base of every error the toolkit raises on purpose."""
@@ -26,11 +31,11 @@ class ConfigError(InputError):
 class SourceError(ToolkitError):
     """A returned copy cannot be read; the run names it and goes on with the others.
 
-    `code` is stable (for JSON and translations); `detail` is a short English
+    `code` is stable (declared in problems.py); `detail` is a short English
     fact for logs; `source` names the file or spreadsheet.
     """
 
-    def __init__(self, source: str, code: str, detail: str = "") -> None:
+    def __init__(self, source: str, code: SourceCode, detail: str = "") -> None:
         self.source = source
         self.code = code
         self.detail = detail

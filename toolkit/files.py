@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import BinaryIO
 
 from .errors import BackendError
 
@@ -30,11 +29,3 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def write_output(target: Path | BinaryIO, data: bytes) -> None:
-    """Public functions accept a path (written atomically) or a binary stream."""
-    if isinstance(target, Path):
-        atomic_write(target, data)
-    else:
-        target.write(data)

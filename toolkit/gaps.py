@@ -9,34 +9,28 @@ The JSON form is a contract that scheduled jobs rely on:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from pathlib import Path
-from typing import Any, Literal
+from pathlib import PurePath
+from typing import Any, get_args
 
-from .i18n import CHANGE_MESSAGES, GAP_MESSAGES, PROBLEM_REASONS, word
+from .clock import utc_now
+from .i18n import word
 from .initiative import Initiative
 from .merge import PERSON_SEPARATORS, Merged, merge
-from .pull import PullResult, SourceProblem, pull
-from .submission import Note, Submission, completion, required_cells
+from .problems import GAPS, NOTES, GapKind, Severity, cell_reason
+from .submission import Note, PullResult, SourceProblem, Submission, completion, required_cells
 from .templates import DEBRIEF_COLUMN, Kit
 from .text import Language
 from .values import normalise_key
 
-Severity = Literal["error", "warning"]
-KINDS = (
-    "missing_submission",
-    "missing_cell",
-    "ownerless_role",
-    "unknown_person",
-    "invalid_value",
-    "structure_changed",
-)
+KINDS: tuple[GapKind, ...] = get_args(GapKind)
 
 
 @dataclass(frozen=True)
 class Gap:
-    kind: str
+    """One thing still missing or wrong: a stable kind, where it is, whose it is, and a message."""
+
+    kind: GapKind
     severity: Severity
     worksheet: str | None
     row: str | None
@@ -55,6 +49,8 @@ class SubmissionSummary:
 
 @dataclass(frozen=True)
 class GapReport:
+    """What `find_gaps` returns: copies used, gaps, unusable sources; `to_dict` is the JSON contract."""
+
     initiative: str
     generated_at: str
     submissions: tuple[SubmissionSummary, ...]
@@ -77,16 +73,15 @@ class GapReport:
 
 
 def find_gaps(
-    sources: PullResult | Iterable[str | Path],
+    pulled: PullResult,
     initiative: Initiative,
     *,
     merged: Merged | None = None,
     now: dt.datetime | None = None,
 ) -> GapReport:
-    """Gaps of the pulled copies (or pull `sources` first); pass `merged` to reuse a merge already made."""
-    pulled = sources if isinstance(sources, PullResult) else pull(sources, initiative)
+    """Gaps of the pulled copies; pass `merged` to reuse a merge already made."""
     merged = merged or merge(pulled, initiative)
-    now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    now = now or utc_now()
     describe = _Describer(initiative)
     gaps: list[Gap] = []
     answered = merged.partner_ids()
@@ -120,13 +115,13 @@ class _Describer:
 
     def gap(
         self,
-        kind: str,
+        kind: GapKind,
         severity: Severity,
         worksheet: str | None = None,
         row: str | None = None,
         column: str | None = None,
         partner: str | None = None,
-        message_key: str | None = None,
+        variant: str | None = None,
         **params: str,
     ) -> Gap:
         fields = {
@@ -134,7 +129,7 @@ class _Describer:
             **self.where(worksheet, row, column),
             **params,
         }
-        message = GAP_MESSAGES[message_key or kind](self.language).format(**fields)
+        message = GAPS[kind].format(self.language, variant, **fields)
         return Gap(kind, severity, worksheet, row, column, partner, message)
 
     def where(self, worksheet_id: str | None, row_id: str | None, column_id: str | None) -> dict[str, str]:
@@ -153,7 +148,7 @@ class _Describer:
     def change(self, note: Note) -> str:
         fields = {**dict(note.params), **self.where(note.worksheet, note.row, note.column)}
         fields.setdefault("where", fields["row"] if note.row else fields["column"])
-        return CHANGE_MESSAGES[note.code](self.language).format(**fields)
+        return NOTES[note.code].format(self.language, **fields)
 
 
 def structure_messages(submission: Submission, initiative: Initiative) -> list[str]:
@@ -175,7 +170,7 @@ def _structure_gaps(submission: Submission, describe: _Describer) -> list[Gap]:
         for note in submission.notes
     ]
     for location, text in submission.unmapped:
-        change = CHANGE_MESSAGES["unmapped_content"](describe.language).format(where=location, value=text)
+        change = NOTES["unmapped_content"].format(describe.language, where=location, value=text)
         gaps.append(
             describe.gap("structure_changed", "warning", partner=submission.partner_id, change=change)
         )
@@ -188,7 +183,7 @@ def _structure_gaps(submission: Submission, describe: _Describer) -> list[Gap]:
                 g.row,
                 g.column,
                 None,
-                f"{Path(submission.source).name}{g.message}",
+                f"{PurePath(submission.source).name}{g.message}",
             )
             for g in gaps
         ]
@@ -207,7 +202,7 @@ def _cell_gaps(submission: Submission, describe: _Describer) -> list[Gap]:
             c.column,
             partner,
             value=c.text,
-            reason=PROBLEM_REASONS[c.problem](describe.language),
+            reason=cell_reason(c.problem, describe.language),
         )
         for c in own
         if c.problem
@@ -256,7 +251,7 @@ def _initiative_gaps(merged: Merged, describe: _Describer) -> list[Gap]:
                             worksheet.id,
                             row.id,
                             column.id,
-                            message_key="missing_cell_everyone",
+                            variant="everyone",
                         )
                     )
     return gaps

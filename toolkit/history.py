@@ -217,10 +217,6 @@ class History:
             run_id, Snapshot(initiative, generated_at, share, expected, submissions, gaps, label, notes)
         )
 
-    def trend(self, initiative: str | None = None, limit: int = 26) -> list[RunSummary]:
-        """The last `limit` runs, oldest first (for the completion trend chart)."""
-        return self.list_runs(initiative)[-limit:]
-
     def _connect(self) -> sqlite3.Connection:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -221,12 +221,6 @@ CHANGE_MESSAGES: dict[str, Text] = {
         "(conservé dans l'onglet Contributions du classeur maître)",
         "text outside the template at {where}: “{value}” (kept in the master's Contributions tab)",
     ),
-    "modified_unknown": Text(
-        "date de modification inconnue (Google Drive ne la montre pas pour une copie que le partenaire "
-        "a faite lui-même); cette copie passe après ses autres copies datées",
-        "modification time unknown (Google Drive does not show it for a copy the partner made "
-        "themselves); this copy ranks after their other, dated copies",
-    ),
     "partner_from_filename": Text(
         "partenaire reconnu par le nom du fichier", "partner recognised from the file name"
     ),

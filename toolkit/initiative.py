@@ -38,6 +38,9 @@ class Coordinator:
     email: str | None = None
 
 
+DEFAULT_TIME_ZONE = "America/Toronto"
+
+
 @dataclass(frozen=True)
 class GoogleSettings:
     """Where and how partner spreadsheets live in Google Drive (see README, 'Google Sheets')."""
@@ -47,7 +50,7 @@ class GoogleSettings:
     credentials: Path | None = None  # OAuth client file or service-account key
     notify: bool = False  # Drive sends partners an email when a copy is shared with them
     locale: str = "fr_CA"
-    time_zone: str = "America/Toronto"
+    time_zone: str = "America/Toronto"  # the spreadsheets' own; defaults to the initiative's
     manifest: Path | None = None  # where generate records each partner's spreadsheet
 
 
@@ -66,6 +69,8 @@ class SmtpSettings:
 
 @dataclass(frozen=True)
 class Initiative:
+    """An initiative file, checked: who the partners are, which kit, language, deadline and settings."""
+
     id: str
     name: str
     language: Language
@@ -73,6 +78,7 @@ class Initiative:
     partners: tuple[Partner, ...]
     people: tuple[str, ...] = ()
     deadline: dt.date | None = None
+    time_zone: str = DEFAULT_TIME_ZONE  # deadlines, report and email dates; Google's default too
     coordinator: Coordinator | None = None
     return_to: str | None = None
     protection_password: str | None = None
@@ -114,6 +120,7 @@ def load_initiative(path: Path | str) -> Initiative:
     except TemplateError as exc:
         raise ConfigError(f"{path.name}: kit: {exc}") from None
     coordinator = data.get("coordinator")
+    time_zone = str(data.get("time_zone", DEFAULT_TIME_ZONE))
     return Initiative(
         id=data.get("id") or slugify(data["name"]),
         name=data["name"],
@@ -130,17 +137,18 @@ def load_initiative(path: Path | str) -> Initiative:
         ),
         people=tuple(dict.fromkeys(name.strip() for name in data.get("people", []))),
         deadline=dt.date.fromisoformat(data["deadline"]) if "deadline" in data else None,
+        time_zone=time_zone,
         coordinator=Coordinator(coordinator["name"], coordinator.get("email")) if coordinator else None,
         return_to=data.get("return_to"),
         protection_password=data.get("protection_password") or None,
-        google=_google(data.get("google", {}), data["language"], path.parent),
+        google=_google(data.get("google", {}), data["language"], path.parent, time_zone),
         smtp=_smtp(data["smtp"]) if "smtp" in data else None,
         history_path=path.parent / data.get("history", "history.sqlite"),
         path=path,
     )
 
 
-def _google(data: dict[str, object], language: str, base: Path) -> GoogleSettings:
+def _google(data: dict[str, object], language: str, base: Path, time_zone: str) -> GoogleSettings:
     def path_of(key: str) -> Path | None:
         return base / str(data[key]) if key in data else None
 
@@ -150,7 +158,7 @@ def _google(data: dict[str, object], language: str, base: Path) -> GoogleSetting
         credentials=path_of("credentials"),
         notify=bool(data.get("notify", False)),
         locale=str(data.get("locale", "fr_CA" if language == "fr" else "en_CA")),
-        time_zone=str(data.get("time_zone", "America/Toronto")),
+        time_zone=str(data.get("time_zone", time_zone)),
         manifest=path_of("manifest") or base / "google_manifest.json",
     )
 

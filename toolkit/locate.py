@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
+from .cells import a1
 from .i18n import WORDS
 from .layout import HEADER_ROW, entry_row_id
-from .metadata import a1
 from .rawbook import RawSheet
 from .submission import Note
 from .templates import DEBRIEF_COLUMN, Worksheet

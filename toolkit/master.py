@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
-from .backends.xlsx import ExtraTab, WorkbookSpec, workbook_bytes
 from .cover import Line
-from .files import atomic_write
-from .i18n import PROBLEM_REASONS, long_date, word
+from .i18n import long_date, word
 from .layout import workbook_layout
 from .metadata import identity
+from .problems import cell_reason
+from .spec import ExtraTab, WorkbookSpec
 
 if TYPE_CHECKING:
     from .merge import Merged
@@ -73,18 +73,13 @@ def master_spec(merged: Merged, now: dt.datetime) -> WorkbookSpec:
     )
 
 
-def write_master(merged: Merged, path: Path, *, now: dt.datetime | None = None) -> Path:
-    """Build the master fresh (never from a partner's file) and write it atomically."""
-    now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    atomic_write(path, workbook_bytes(master_spec(merged, now)))
-    return path
-
-
 def _cover(merged: Merged, now: dt.datetime) -> list[Line]:
     initiative = merged.initiative
     language = initiative.language
     names = {p.id: p.name for p in initiative.partners}
-    received = [names.get(s.partner_id or "", s.partner_id or Path(s.source).name) for s in merged.accepted]
+    received = [
+        names.get(s.partner_id or "", s.partner_id or PurePath(s.source).name) for s in merged.accepted
+    ]
     answered = merged.partner_ids()
     missing = [p.name for p in initiative.partners if p.id not in answered]
     colon = " : " if language == "fr" else ": "
@@ -137,7 +132,7 @@ def _contributions_tab(merged: Merged) -> ExtraTab:
         modified = (
             c.modified.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if c.modified is not None else ""
         )
-        problem = PROBLEM_REASONS[c.problem](language) if isinstance(c.problem, str) else ""
+        problem = cell_reason(c.problem, language) if isinstance(c.problem, str) else ""
         rows.append(
             (
                 worksheet.tab(language) if worksheet else "",
@@ -147,7 +142,7 @@ def _contributions_tab(merged: Merged) -> ExtraTab:
                 c.text,
                 problem,
                 c.location or "",
-                Path(c.source).name,
+                PurePath(c.source).name,
                 modified,
                 STATUS[language].get(c.status, c.status),
             )

@@ -12,15 +12,13 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import PurePath
 
 import pandas as pd
 
 from .i18n import word
 from .initiative import Initiative
-from .master import write_master
-from .pull import PullResult, pull
-from .submission import Submission
+from .submission import PullResult, Submission
 from .templates import DEBRIEF_COLUMN, Column, Kit
 from .values import normalise_key
 
@@ -57,19 +55,9 @@ class Merged:
         return {s.partner_id for s in self.accepted if s.partner_id}
 
 
-def merge(
-    sources: PullResult | Iterable[str | Path],
-    initiative: Initiative,
-    *,
-    out: Path | str | None = None,
-    now: dt.datetime | None = None,
-) -> Merged:
-    """Merge pulled copies (or pull `sources` first); write the master workbook to `out` if given."""
-    pulled = sources if isinstance(sources, PullResult) else pull(sources, initiative)
-    merged = combine(pulled.submissions, initiative)
-    if out is not None:
-        write_master(merged, Path(out), now=now)
-    return merged
+def merge(pulled: PullResult, initiative: Initiative) -> Merged:
+    """Merge pulled copies into the master's values and the contributions behind them (pure)."""
+    return combine(pulled.submissions, initiative)
 
 
 def sort_key(initiative: Initiative) -> Callable[[Submission], tuple[int, str, str, str]]:
@@ -123,7 +111,7 @@ def _is_untouched(s: Submission) -> bool:
 
 
 def display_name(s: Submission, names: dict[str, str]) -> str:
-    return names.get(s.partner_id or "", s.partner_id or Path(s.source).name)
+    return names.get(s.partner_id or "", s.partner_id or PurePath(s.source).name)
 
 
 def _contributions(

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from .cells import a1, parse_a1
 from .initiative import Initiative
 from .layout import SheetLayout, WorkbookLayout
 
@@ -18,29 +19,6 @@ FORMAT = 1
 METADATA_TAB = "_toolkit"
 PROPERTY_PREFIX = "toolkit."
 MAX_PROPERTY_LENGTH = 255  # Excel's limit for a custom string property
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def a1(row: int, column: int) -> str:
-    return f"{column_letter(column)}{row}"
-
-
-def parse_a1(ref: str) -> tuple[int, int]:
-    """'B12' -> (12, 2)."""
-    letters = ref.rstrip("0123456789")
-    if not letters or not letters.isalpha() or letters == ref:
-        raise ValueError(f"not a cell reference: {ref!r}")
-    column = 0
-    for char in letters.upper():
-        column = column * 26 + ord(char) - 64
-    return int(ref[len(letters) :]), column
 
 
 @dataclass(frozen=True)

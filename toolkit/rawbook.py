@@ -29,10 +29,17 @@ class RawSheet:
 
 @dataclass(frozen=True)
 class RawWorkbook:
+    """A workbook's values plus the provenance its source knows best.
+
+    `modified` is the best time the source knows (a message's Date beats a file's mtime); `sender` is
+    the address a copy came from when it came by email (evidence for attribution), None otherwise.
+    """
+
     source: str
     sheets: tuple[RawSheet, ...]
     properties: dict[str, str] = field(default_factory=dict)
     modified: dt.datetime | None = None
+    sender: str | None = None
 
     def sheet(self, name: str) -> RawSheet | None:
         return next((s for s in self.sheets if s.name == name), None)

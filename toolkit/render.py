@@ -11,8 +11,7 @@ from typing import Any
 
 from .gaps import GapReport, structure_messages
 from .initiative import Initiative
-from .pull import PullResult
-from .submission import completion
+from .submission import PullResult, completion
 from .text import Language
 
 UNREADABLE = "unreadable_source"

@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import BinaryIO
 from xml.parsers import expat
 
+from .cells import column_letter
 from .errors import SourceError
-from .metadata import column_letter
+from .problems import SourceCode
 
 MAX_TOTAL_UNCOMPRESSED = 100 * 1024 * 1024  # bytes, sum over all members
 MAX_RATIO = 200  # uncompressed / compressed, per member ...
@@ -163,7 +164,7 @@ class _Zip:
         self.fh = fh
         self.source = source
 
-    def fail(self, code: str, detail: str) -> SourceError:
+    def fail(self, code: SourceCode, detail: str) -> SourceError:
         return SourceError(self.source, code, detail)
 
     def screen(self) -> str:
@@ -444,7 +445,7 @@ def _fast_sheet_ok(data: bytes) -> bool:
     return not any(pattern.search(text) for pattern in odd)
 
 
-def _ods_script_handler(fail: Callable[[str, str], SourceError]) -> Handler:
+def _ods_script_handler(fail: Callable[[SourceCode, str], SourceError]) -> Handler:
     def start(tag: str, attrs: dict[str, str]) -> None:
         if tag == "script:event-listener":
             raise fail("macro", "event listener calling a script (macros)")
@@ -459,7 +460,7 @@ class _XlsxSheet:
     cells it meets, so a forged small header proves nothing.
     """
 
-    def __init__(self, name: str, fail: Callable[[str, str], SourceError]) -> None:
+    def __init__(self, name: str, fail: Callable[[SourceCode, str], SourceError]) -> None:
         self.name = name
         self.fail = fail
         self.rows = 0
@@ -515,7 +516,7 @@ class _OdsContent:
     formula or any child element (text, note).
     """
 
-    def __init__(self, fail: Callable[[str, str], SourceError]) -> None:
+    def __init__(self, fail: Callable[[SourceCode, str], SourceError]) -> None:
         self.fail = fail
         self.row = 0  # rows before the current one, in the current table
         self.row_repeat = 1

@@ -13,7 +13,9 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from .problems import NoteCode, SourceCode
 from .templates import Kit
+from .text import Language
 
 # One row per cell a partner can fill (empty ones included, so completion is computable):
 #   worksheet, row, column  template ids (column "answer" for debrief questions)
@@ -46,13 +48,10 @@ class Cell(NamedTuple):
 class Note:
     """Something pull noticed about a copy's structure (a renamed tab, an unmapped cell, …).
 
-    `code` is stable (tab_renamed, tab_moved, tab_found_by_content, rows_moved, columns_moved,
-    found_by_position, row_missing, column_missing, partner_from_filename, unknown_partner,
-    partner_not_in_initiative, metadata_missing, worksheet_missing, template_version, modified_unknown);
-    `params` fill the message in the initiative's language.
+    `code` is stable (see `problems.NoteCode`); `params` fill the message in the initiative's language.
     """
 
-    code: str
+    code: NoteCode
     worksheet: str | None = None
     row: str | None = None
     column: str | None = None
@@ -64,6 +63,8 @@ class Note:
 
 @dataclass(frozen=True)
 class Submission:
+    """One returned copy as read: whose it is, where it came from, and its tidy table of cells."""
+
     source: str  # file path or spreadsheet URL, as given
     partner_id: str | None  # None when the copy cannot say whose it is
     kit_id: str
@@ -75,6 +76,7 @@ class Submission:
     notes: tuple[Note, ...] = ()
     unmapped: tuple[tuple[str, str], ...] = ()  # (location, text) found outside the template's cells
     kit: Kit | None = field(default=None, compare=False, repr=False)
+    sender: str | None = None  # the email address the copy came from, when the source knows it
 
     @cached_property
     def rows(self) -> list[Cell]:
@@ -118,3 +120,31 @@ def completion(submission: Submission) -> float:
     if not required:
         return 1.0
     return len(submission.filled_keys & required) / len(required)
+
+
+@dataclass(frozen=True)
+class SourceProblem:
+    """A source that could not be used, with a message in the initiative's language."""
+
+    source: str
+    code: SourceCode
+    message: str
+
+
+@dataclass(frozen=True)
+class PullResult:
+    """What pull read: one Submission per usable copy, one SourceProblem per unusable source."""
+
+    submissions: tuple[Submission, ...]
+    errors: tuple[SourceProblem, ...]
+    language: Language
+
+    def cells(self) -> pd.DataFrame:
+        """Every submission's cells in one tidy table, with partner, source and modified time."""
+        frames = [
+            s.cells.assign(partner=s.partner_id, source=s.source, modified=s.modified)
+            for s in self.submissions
+        ]
+        if not frames:
+            return pd.DataFrame(columns=CELL_COLUMNS + PROVENANCE_COLUMNS)
+        return pd.concat(frames, ignore_index=True)

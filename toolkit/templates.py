@@ -83,6 +83,8 @@ class Worksheet:
 
 @dataclass(frozen=True)
 class Kit:
+    """A workbook kit: the worksheets one copy holds, in order."""
+
     id: str
     version: int
     title: Text

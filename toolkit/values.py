@@ -33,8 +33,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import get_args
 
 from .i18n import long_date
+from .problems import CellProblem
+from .templates import ColumnType
 from .text import Language
 
 __all__ = [
@@ -46,16 +49,7 @@ __all__ = [
     "parse_cell",
 ]
 
-COLUMN_TYPES: tuple[str, ...] = (
-    "label",
-    "text",
-    "long_text",
-    "person",
-    "choice",
-    "date",
-    "number",
-    "yes_no",
-)
+COLUMN_TYPES: tuple[ColumnType, ...] = get_args(ColumnType)
 
 NOT_A_DATE = "not_a_date"
 AMBIGUOUS_DATE = "ambiguous_date"
@@ -64,14 +58,7 @@ NOT_YES_NO = "not_yes_no"
 NOT_IN_CHOICES = "not_in_choices"
 FORMULA = "formula"
 
-PROBLEM_CODES: tuple[str, ...] = (
-    NOT_A_DATE,
-    AMBIGUOUS_DATE,
-    NOT_A_NUMBER,
-    NOT_YES_NO,
-    NOT_IN_CHOICES,
-    FORMULA,
-)
+PROBLEM_CODES: tuple[CellProblem, ...] = get_args(CellProblem)
 
 _TEXT_TYPES = frozenset({"label", "text", "long_text", "person"})
 

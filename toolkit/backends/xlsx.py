@@ -1,11 +1,17 @@
-"""Excel (.xlsx) writer: turns a WorkbookLayout and its copy identity into a formatted workbook."""
+"""Excel (.xlsx) writer: turns a WorkbookSpec (layout, identity, values) into a formatted workbook.
+
+Registered as the `xlsx` writer: copies go into a folder, one file per partner plus a blank one,
+all built in memory before the first file is written (a bad template leaves the folder untouched);
+a master goes to any path ending in .xlsx. Every file is written atomically.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -16,58 +22,71 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet as Sheet
 
+from .. import style
+from ..cells import column_letter
 from ..cover import Line
+from ..errors import ConfigError
+from ..files import atomic_write
+from ..generate import CopyPlan, copy_filename
 from ..i18n import word
-from ..layout import DESCRIPTION_ROW, HINT_ROW, TITLE_ROW, SheetLayout, WorkbookLayout
-from ..metadata import METADATA_TAB, CopyInfo, column_letter, properties, records
+from ..initiative import Initiative
+from ..layout import DESCRIPTION_ROW, HINT_ROW, TITLE_ROW, SheetLayout
+from ..metadata import METADATA_TAB, properties, records
+from ..spec import ExtraTab, WorkbookSpec
 from ..templates import Column
 from ..text import Language
+from ..writers import WriteOptions, Writer
 
-INLINE_LIST_LIMIT = 255  # Excel drops an inline list longer than this (see PITFALLS.md)
-DATE_FORMAT = "yyyy-mm-dd"
-DEFAULT_WIDTHS = {
-    "label": 40,
-    "text": 28,
-    "long_text": 40,
-    "date": 14,
-    "person": 26,
-    "choice": 22,
-    "number": 12,
-    "yes_no": 10,
-}
-LONG_ROW_HEIGHT = 75
-SHORT_ROW_HEIGHT = 30
-
-THIN = Side(style="thin", color="A6A6A6")
+THIN = Side(style="thin", color=style.BORDER)
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-LABEL_FILL = PatternFill("solid", fgColor="DDEBF7")
-INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+HEADER_FILL = PatternFill("solid", fgColor=style.HEADER_FILL)
+LABEL_FILL = PatternFill("solid", fgColor=style.LABEL_FILL)
+INPUT_FILL = PatternFill("solid", fgColor=style.INPUT_FILL)
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 UNLOCKED = Protection(locked=False)
 
 
-@dataclass(frozen=True)
-class ExtraTab:
-    """A plain table tab appended after the worksheets (the master's Contributions tab)."""
-
-    title: str
-    header: tuple[str, ...]
-    rows: tuple[tuple[object, ...], ...]
-    widths: tuple[float, ...] = ()
+SUFFIX = ".xlsx"
 
 
 @dataclass(frozen=True)
-class WorkbookSpec:
-    """Everything one .xlsx copy needs; the writer makes no decisions of its own about content."""
+class GeneratedCopy:
+    """One .xlsx copy written by `generate`: whose it is (None: the blank copy) and its path."""
 
-    layout: WorkbookLayout
-    info: CopyInfo
-    cover: Sequence[Line]
-    people: Sequence[str] = ()
-    password: str | None = None
-    values: Mapping[tuple[str, str, str], object] = field(default_factory=dict)
-    extra_tabs: Sequence[ExtraTab] = ()
+    partner_id: str | None  # None for the blank copy
+    path: Path
+
+    @property
+    def where(self) -> str:
+        return str(self.path)
+
+
+def write_copies(plan: CopyPlan, out: str | None, options: WriteOptions) -> list[GeneratedCopy]:
+    """One .xlsx per planned copy into the folder `out`."""
+    if out is None:
+        raise ConfigError("--out: the folder to write the workbooks into is required")
+    built = [(partner, workbook_bytes(plan.spec(partner))) for partner in plan.partners]
+    written = []
+    for partner, data in built:
+        path = Path(out) / copy_filename(plan.initiative, partner, plan.language, SUFFIX)
+        atomic_write(path, data)
+        written.append(GeneratedCopy(partner.id if partner else None, path))
+    return written
+
+
+def write_master(initiative: Initiative, spec: WorkbookSpec, target: str, options: WriteOptions) -> str:
+    atomic_write(Path(target), workbook_bytes(spec))
+    return target
+
+
+WRITER = Writer(
+    name="xlsx",
+    description="Excel workbooks (.xlsx), opened by Excel, LibreOffice and Google Sheets",
+    targets=".xlsx",
+    claims_target=lambda target: target.lower().endswith(SUFFIX),
+    write_copies=write_copies,
+    write_master=write_master,
+)
 
 
 def workbook_bytes(spec: WorkbookSpec) -> bytes:
@@ -102,11 +121,15 @@ def build_workbook(spec: WorkbookSpec) -> Workbook:
     return wb
 
 
+def font(spec: style.FontStyle) -> Font:
+    return Font(bold=spec.bold, italic=spec.italic, size=spec.size, color=spec.colour)
+
+
 def write_text(cell: Cell, value: object) -> None:
     """Write a value; text stays text even when it starts with '=' (never a partner formula)."""
     if isinstance(value, dt.datetime | dt.date):
         cell.value = value
-        cell.number_format = DATE_FORMAT
+        cell.number_format = style.DATE_FORMAT
     elif isinstance(value, bool | int | float):
         cell.value = value
     elif value is not None and value != "":
@@ -116,18 +139,12 @@ def write_text(cell: Cell, value: object) -> None:
 
 def _write_cover(ws: Sheet, lines: Sequence[Line]) -> None:
     ws.column_dimensions["A"].width = 72
-    fonts = {
-        "title": Font(bold=True, size=16),
-        "heading": Font(bold=True, size=13, color="1F4E78"),
-        "subheading": Font(bold=True, italic=True),
-        "field": Font(bold=True),
-    }
     row = 0
     for line in lines:
         row += 2 if line.style == "heading" else 1
         cell = ws.cell(row=row, column=1, value=line.text)
         cell.data_type = "s"
-        cell.font = fonts.get(line.style, Font())
+        cell.font = font(style.LINE_FONTS.get(line.style, style.FontStyle()))
         cell.alignment = Alignment(wrap_text=True, vertical="top", indent=1 if line.style == "bullet" else 0)
         ws.row_dimensions[row].height = _height(line.text, 68)
     ws.protection.sheet = True
@@ -143,19 +160,19 @@ def _write_sheet(ws: Sheet, sheet: SheetLayout, spec: WorkbookSpec, lists: _List
     last_col = column_letter(sheet.width)
     total_width = 0.0
     for column in worksheet.columns:
-        width = column.width or DEFAULT_WIDTHS[column.type]
+        width = column.width or style.DEFAULT_WIDTHS[column.type]
         ws.column_dimensions[column_letter(sheet.column_index(column.id))].width = width
         total_width += width
 
-    _banner(ws, TITLE_ROW, worksheet.title(language), last_col, Font(bold=True, size=14, color="1F4E78"))
+    _banner(ws, TITLE_ROW, worksheet.title(language), last_col, font(style.SHEET_TITLE))
     _banner(ws, DESCRIPTION_ROW, worksheet.description(language), last_col, Font(), total_width)
-    _banner(ws, HINT_ROW, word("sheet_hint", language), last_col, Font(italic=True, color="595959"))
+    _banner(ws, HINT_ROW, word("sheet_hint", language), last_col, font(style.SHEET_HINT))
 
     for column in worksheet.columns:
         cell = ws.cell(
             row=sheet.header_row, column=sheet.column_index(column.id), value=column.header(language)
         )
-        cell.font = Font(bold=True, color="FFFFFF")
+        cell.font = font(style.HEADER_FONT)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         cell.border = BORDER
@@ -164,7 +181,7 @@ def _write_sheet(ws: Sheet, sheet: SheetLayout, spec: WorkbookSpec, lists: _List
     labels = {r.id: r for r in worksheet.rows}
     has_long = any(c.type == "long_text" for c in worksheet.input_columns)
     for row_id, row in sheet.rows:
-        ws.row_dimensions[row].height = LONG_ROW_HEIGHT if has_long else SHORT_ROW_HEIGHT
+        ws.row_dimensions[row].height = style.LONG_ROW_HEIGHT if has_long else style.SHORT_ROW_HEIGHT
         if row_id in labels:
             cell = ws.cell(row=row, column=1, value=labels[row_id].label(language))
             cell.font, cell.fill, cell.alignment, cell.border = Font(bold=True), LABEL_FILL, WRAP_TOP, BORDER
@@ -179,7 +196,7 @@ def _write_sheet(ws: Sheet, sheet: SheetLayout, spec: WorkbookSpec, lists: _List
         cell = ws.cell(row=row, column=col)
         cell.protection, cell.fill, cell.alignment, cell.border = UNLOCKED, INPUT_FILL, WRAP_TOP, BORDER
         if column_id in date_columns:
-            cell.number_format = DATE_FORMAT
+            cell.number_format = style.DATE_FORMAT
         write_text(cell, spec.values.get((worksheet.id, row_id, column_id)))
 
     for column in worksheet.input_columns:
@@ -204,7 +221,7 @@ def _write_debrief(ws: Sheet, sheet: SheetLayout, language: Language, last_col: 
     if sheet.debrief_heading_row is None:
         return
     heading = ws.cell(row=sheet.debrief_heading_row, column=1, value=word("debrief", language))
-    heading.font = Font(bold=True, size=12, color="1F4E78")
+    heading.font = font(style.DEBRIEF_HEADING)
     questions = {q.id: q for q in sheet.worksheet.debrief}
     answer = column_letter(sheet.answer_column)
     for question_id, row in sheet.debrief:
@@ -257,7 +274,7 @@ class _Lists:
     def formula(self, items: Sequence[str], name: str) -> str:
         if sum(len(i.encode("utf-16-le")) // 2 for i in items) + len(
             items
-        ) - 1 <= INLINE_LIST_LIMIT and not any("," in i or '"' in i for i in items):
+        ) - 1 <= style.INLINE_LIST_LIMIT and not any("," in i or '"' in i for i in items):
             return '"' + ",".join(items) + '"'
         key = tuple(items)
         if key not in self.names:
@@ -337,7 +354,7 @@ def _validation(
 def _write_extra_tab(ws: Sheet, tab: ExtraTab) -> None:
     ws.append(list(tab.header))
     for cell in ws[1]:
-        cell.font, cell.fill, cell.alignment = Font(bold=True, color="FFFFFF"), HEADER_FILL, WRAP_TOP
+        cell.font, cell.fill, cell.alignment = font(style.HEADER_FONT), HEADER_FILL, WRAP_TOP
     for row, values in enumerate(tab.rows, start=2):  # explicit rows: ws.max_row rescans every cell
         for col, value in enumerate(values, start=1):
             write_text(ws.cell(row=row, column=col), value)

@@ -3,28 +3,19 @@
 Email and reminders (toolkit/reports/email.py, reminders.py) use these objects.
 """
 
-from .build import (
-    FORMATS,
-    Format,
-    Headline,
-    ImageMode,
-    InlineImage,
-    PartnerRow,
-    Report,
-    TrendPoint,
-    build_report,
-)
+from .build import build_report
 from .changes import Changes, Role, compare
+from .formats import ReportFormat
+from .model import Headline, ImageMode, InlineImage, PartnerRow, Report, TrendPoint
 
 __all__ = [
-    "FORMATS",
     "Changes",
-    "Format",
     "Headline",
     "ImageMode",
     "InlineImage",
     "PartnerRow",
     "Report",
+    "ReportFormat",
     "Role",
     "TrendPoint",
     "build_report",

@@ -8,162 +8,19 @@ its modification time is at most the end of the deadline day in the initiative's
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
-from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..files import atomic_write
+from ..clock import utc_now
 from ..gaps import GapReport, find_gaps
 from ..history import History, Snapshot, SubmissionRecord, utc_key
 from ..initiative import Initiative
 from ..merge import merge
-from ..pull import PullResult
-from ..submission import Submission, completion, required_cells
-from ..text import Language
-from .changes import Changes, compare
+from ..submission import PullResult, Submission, completion, required_cells
+from .changes import compare
+from .model import Headline, PartnerRow, Report, TrendPoint
 
-Format = Literal["html", "text", "md", "json", "xlsx"]
-ImageMode = Literal["data", "cid"]
-FORMATS: tuple[Format, ...] = ("html", "text", "md", "json", "xlsx")
-SUFFIXES: dict[str, Format] = {
-    ".html": "html",
-    ".htm": "html",
-    ".txt": "text",
-    ".md": "md",
-    ".json": "json",
-    ".xlsx": "xlsx",
-}
 TREND_RUNS = 26  # about six months of weekly reports
-
-
-@dataclass(frozen=True)
-class Headline:
-    expected: int  # partners in the initiative
-    received: int  # of them, with a copy
-    on_time: int | None  # copies received by the deadline; None without a deadline
-    deadline: dt.date | None
-    completion: float  # overall, 0..1
-    ownerless_roles: int
-    unreadable: int
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["deadline"] = self.deadline.isoformat() if self.deadline else None
-        return data
-
-
-@dataclass(frozen=True)
-class PartnerRow:
-    partner: str | None  # None: a copy nobody could attribute
-    name: str
-    received: bool
-    file: str | None
-    modified: str | None
-    on_time: bool | None
-    completion: float | None
-    worksheets: Mapping[str, float | None] = field(default_factory=dict)
-    missing_cells: int = 0
-    problems: int = 0  # invalid values, unknown people, structure changes
-
-
-@dataclass(frozen=True)
-class TrendPoint:
-    run_id: int | None
-    generated_at: str
-    completion: float
-
-
-@dataclass(frozen=True)
-class InlineImage:
-    """A chart for HTML: `cid` names it in a multipart email (Content-ID: <cid>)."""
-
-    name: str
-    cid: str
-    filename: str
-    data: bytes
-    alt: str
-    mime: str = "image/png"
-
-
-@dataclass(frozen=True)
-class Report:
-    initiative: Initiative
-    gaps: GapReport
-    headline: Headline
-    changes: Changes
-    partners: tuple[PartnerRow, ...]
-    trend: tuple[TrendPoint, ...]
-    generated: dt.datetime
-    run_id: int | None = None  # the run recorded in the history
-
-    @property
-    def language(self) -> Language:
-        return self.initiative.language
-
-    def to_dict(self) -> dict[str, Any]:
-        """The gaps JSON contract plus `headline`, `changes`, `partners` and `trend`."""
-        return {
-            **self.gaps.to_dict(),
-            "run_id": self.run_id,
-            "headline": self.headline.to_dict(),
-            "changes": self.changes.to_dict(),
-            "partners": [{**asdict(p), "worksheets": dict(p.worksheets)} for p in self.partners],
-            "trend": [asdict(t) for t in self.trend],
-        }
-
-    def json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
-
-    @cached_property
-    def _images(self) -> tuple[InlineImage, ...]:
-        from .charts import report_images
-
-        return report_images(self)
-
-    def images(self) -> tuple[InlineImage, ...]:
-        """The charts (heatmap, trend) as PNG, for inline display or email attachment by cid."""
-        return self._images
-
-    def cid_images(self) -> dict[str, bytes]:
-        """Content-ID -> PNG, matching the `cid:` references of `html(images="cid")`."""
-        return {image.cid: image.data for image in self._images}
-
-    def html(self, *, images: ImageMode = "data") -> str:
-        """Self-contained HTML; charts as data: URIs, or as cid: references to `images()`."""
-        from .render_html import render_html
-
-        return render_html(self, images=images)
-
-    def text(self) -> str:
-        from .render_text import render_text
-
-        return render_text(self)
-
-    def markdown(self) -> str:
-        from .render_text import render_markdown
-
-        return render_markdown(self)
-
-    def xlsx(self) -> bytes:
-        from .render_xlsx import render_xlsx
-
-        return render_xlsx(self)
-
-    def render(self, fmt: Format, *, images: ImageMode = "data") -> bytes:
-        if fmt == "xlsx":
-            return self.xlsx()
-        texts = {"html": lambda: self.html(images=images), "text": self.text, "md": self.markdown}
-        return (texts[fmt]() if fmt in texts else self.json()).encode("utf-8")
-
-    def write(self, path: Path | str, fmt: Format | None = None) -> Path:
-        """Write atomically; the format follows the suffix when not given (.html, .txt, .md, .json, .xlsx)."""
-        target = Path(path)
-        atomic_write(target, self.render(fmt or SUFFIXES.get(target.suffix.lower(), "html")))
-        return target
 
 
 def build_report(
@@ -179,7 +36,7 @@ def build_report(
     """Compute the report; compare with the previous run in the history and (if `record`) add this one.
 
     `history_path` defaults to the initiative's (next to its file); with neither, no history is kept."""
-    now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    now = now or utc_now()
     merged = merge(pulled, initiative)
     report = find_gaps(pulled, initiative, merged=merged, now=now)
     accepted = merged.accepted
@@ -242,7 +99,7 @@ def deadline_end(initiative: Initiative) -> dt.datetime | None:
     if initiative.deadline is None:
         return None
     try:
-        zone: dt.tzinfo = ZoneInfo(initiative.google.time_zone)
+        zone: dt.tzinfo = ZoneInfo(initiative.time_zone)
     except (ZoneInfoNotFoundError, ValueError):
         zone = dt.UTC
     return dt.datetime.combine(initiative.deadline, dt.time.max, tzinfo=zone)

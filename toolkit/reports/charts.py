@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from ..render import percent
 from ..text import Language
-from .build import InlineImage, Report
+from .model import InlineImage, Report
 from .words import rw
 
 DPI = 100

@@ -266,11 +266,11 @@ def send_report(
 
 
 def local_day(moment: dt.datetime, initiative: Initiative) -> dt.date:
-    """The calendar day of `moment` where the initiative is (google.time_zone, America/Toronto by default)."""
+    """The calendar day of `moment` where the initiative is (its time_zone, America/Toronto by default)."""
     if moment.tzinfo is None:
         return moment.date()
     try:
-        return moment.astimezone(ZoneInfo(initiative.google.time_zone)).date()
+        return moment.astimezone(ZoneInfo(initiative.time_zone)).date()
     except (ZoneInfoNotFoundError, ValueError):
         return moment.date()
 

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import ssl
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
-from pathlib import Path
-from typing import Any
 
 from ..errors import ConfigError
 from ..gaps import Gap, GapReport
@@ -80,6 +77,8 @@ class MissingCell:
 
 @dataclass(frozen=True)
 class Reminder:
+    """One partner's reminder: who gets it, what is missing or invalid in their copy, and the message."""
+
     partner: str  # partner id
     partner_name: str
     recipients: tuple[str, ...]  # all of the partner's emails (empty: the reminder cannot be sent)
@@ -92,55 +91,6 @@ class Reminder:
     link: str | None  # the partner's Google spreadsheet, from the manifest
 
 
-def read_manifest(path: Path | None) -> dict[str, str]:
-    """Partner id → spreadsheet URL from the Google manifest; {} when there is no manifest.
-
-    Accepted shapes: a list of entries, or an object holding one under `partners`, `copies`,
-    `spreadsheets` or `entries`, or an object keyed by partner id (value: a URL or an entry). An entry
-    is an object with `partner` (or `partner_id`) and `url` (or `spreadsheet_url`, or `spreadsheet_id`);
-    an entry whose `status` is there and is not `shared` is skipped (the partner cannot open it yet).
-    This is the format toolkit/backends/gsheets/manifest.py writes, read without importing that backend."""
-    if path is None or not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"{path.name}: cannot read the Google manifest ({exc})") from None
-    links: dict[str, str] = {}
-    if isinstance(data, dict):
-        for key in ("partners", "copies", "spreadsheets", "entries"):
-            if isinstance(data.get(key), list | dict):
-                data = data[key]
-                break
-    if isinstance(data, dict):
-        for partner, entry in data.items():
-            url = entry if isinstance(entry, str) else _url(entry)
-            if url:
-                links[str(partner)] = url
-    elif isinstance(data, list):
-        for entry in data:
-            if isinstance(entry, dict):
-                partner = entry.get("partner") or entry.get("partner_id")
-                if entry.get("status", "shared") != "shared":
-                    continue  # not shared with the partner yet: they could not open the link
-                url = _url(entry)
-                if isinstance(partner, str) and url:
-                    links[partner] = url
-    return links
-
-
-def _url(entry: Any) -> str | None:
-    if not isinstance(entry, dict):
-        return None
-    for key in ("url", "spreadsheet_url", "link"):
-        if isinstance(entry.get(key), str) and entry[key].startswith("https://"):
-            return str(entry[key])
-    spreadsheet_id = entry.get("spreadsheet_id") or entry.get("id")
-    if isinstance(spreadsheet_id, str) and spreadsheet_id:
-        return f"https://docs.google.com/spreadsheets/d/{spreadsheet_id}/edit"
-    return None
-
-
 def build_reminders(
     report: GapReport,
     initiative: Initiative,
@@ -151,7 +101,7 @@ def build_reminders(
     """One reminder per partner with something missing or invalid in their copy, in partner order.
 
     `links` (partner id → URL) defaults to the initiative's Google manifest."""
-    links = read_manifest(initiative.google.manifest) if links is None else links
+    links = _google_links(initiative) if links is None else links
     today = today or dt.date.today()
     by_partner: dict[str, list[Gap]] = {}
     for gap in report.gaps:
@@ -330,3 +280,13 @@ def _without_partner(message: str, partner_name: str) -> str:
             rest = message[len(prefix) :]
             return rest[:1].upper() + rest[1:]
     return message
+
+
+def _google_links(initiative: Initiative) -> dict[str, str]:
+    """Links from the Google manifest, read by the backend that writes it (only when there is one)."""
+    manifest = initiative.google.manifest
+    if manifest is None or not manifest.is_file():
+        return {}
+    from ..backends.gsheets.manifest import shared_links
+
+    return shared_links(manifest)

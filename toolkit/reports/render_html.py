@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from .build import ImageMode, InlineImage, Report
+from .model import ImageMode, InlineImage, Report
 from .view import Block, Section, Table, build_view
 
 CSS = """
@@ -122,3 +122,7 @@ def _chart(image: InlineImage, mode: ImageMode) -> str:
         f'<figure class="chart" id="chart-{image.name}">'
         f'<img src="{src}" alt="{escape(image.alt)}" width="900"></figure>'
     )
+
+
+def html_bytes(report: Report, images: ImageMode) -> bytes:
+    return render_html(report, images=images).encode("utf-8")

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from ..history import RunSummary
 from ..render import percent, table
 from ..text import Language
-from .build import Report
+from .model import ImageMode, Report
 from .view import Section, Table, View, build_view
 from .words import rw
 
@@ -93,3 +93,11 @@ def _md_table(t: Table) -> list[str]:
 
 def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def text_bytes(report: Report, images: ImageMode) -> bytes:
+    return render_text(report).encode("utf-8")
+
+
+def markdown_bytes(report: Report, images: ImageMode) -> bytes:
+    return render_markdown(report).encode("utf-8")

@@ -10,13 +10,14 @@ from collections.abc import Sequence
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet as Sheet
 
-from ..backends.xlsx import HEADER_FILL, WRAP_TOP, write_text
-from ..metadata import column_letter
+from .. import style
+from ..backends.xlsx import HEADER_FILL, WRAP_TOP, font, write_text
+from ..cells import column_letter
 from ..render import HEADINGS
-from .build import Report
+from .model import ImageMode, Report
 from .view import Labels, build_view
 from .words import rw
 
@@ -49,7 +50,7 @@ def _summary(ws: Sheet, report: Report, partners: Sheet) -> None:
     view = build_view(report)
     lang = report.language
     ws["A1"] = view.title
-    ws["A1"].font = Font(bold=True, size=14, color="1F4E78")
+    ws["A1"].font = font(style.SHEET_TITLE)
     ws["A2"] = view.subtitle
     _header(ws, 3, [rw("figure", lang), rw("value", lang)])
     for i, figure in enumerate(view.figures, start=4):
@@ -165,7 +166,7 @@ def _gaps(ws: Sheet, report: Report) -> None:
 def _header(ws: Sheet, row: int, titles: Sequence[str], first_column: int = 1) -> None:
     for offset, title in enumerate(titles):
         cell = ws.cell(row=row, column=first_column + offset, value=title)
-        cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEADER_FILL
+        cell.font, cell.fill = font(style.HEADER_FONT), HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
 
 
@@ -174,3 +175,7 @@ def _finish(ws: Sheet, columns: int, rows: int, widths: Sequence[float]) -> None
         ws.column_dimensions[column_letter(col)].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{column_letter(columns)}{max(1, rows + 1)}"
+
+
+def xlsx_bytes(report: Report, images: ImageMode) -> bytes:
+    return render_xlsx(report)

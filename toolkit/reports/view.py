@@ -17,8 +17,8 @@ from ..i18n import long_date, word
 from ..render import HEADINGS, percent
 from ..templates import DEBRIEF_COLUMN
 from ..text import Language
-from .build import Report
 from .changes import Role
+from .model import Report
 from .words import rw
 
 MAX_LINES = 10

@@ -31,20 +31,27 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ...cells import column_letter
 from ...cover import Line
 from ...i18n import word
 from ...layout import DESCRIPTION_ROW, HINT_ROW, TITLE_ROW, SheetLayout
-from ...metadata import METADATA_TAB, column_letter, properties, records
-from ...templates import Column
-from ...text import Language
-from ..xlsx import (
+from ...metadata import METADATA_TAB, properties, records
+from ...spec import ExtraTab, WorkbookSpec
+from ...style import (
+    ACCENT,
     DEFAULT_WIDTHS,
+    GREY,
+    HEADER_FILL,
     INLINE_LIST_LIMIT,
+    INPUT_FILL,
+    LABEL_FILL,
     LONG_ROW_HEIGHT,
     SHORT_ROW_HEIGHT,
-    ExtraTab,
-    WorkbookSpec,
+    WHITE,
 )
+from ...style import BORDER as BORDER_COLOUR
+from ...templates import Column
+from ...text import Language
 from .messages import LONG_TEXT_HEADER, LONG_TEXT_MARK, LONG_TEXT_TAB
 
 JSON = dict[str, Any]
@@ -57,13 +64,6 @@ EXTRA_ROWS = 20  # empty rows left below each table
 EXTRA_COLUMNS = 2
 NUMBER_LIMIT = "1000000000000000"  # same bounds as the .xlsx copy, written without exponent or decimals
 
-HEADER_FILL = "1F4E78"
-LABEL_FILL = "DDEBF7"
-INPUT_FILL = "FFF2CC"
-BORDER_COLOUR = "A6A6A6"
-ACCENT = "1F4E78"
-GREY = "595959"
-WHITE = "FFFFFF"
 
 # Sheet ids are fixed so ranges can refer to tabs inside the same create body.
 COVER_ID = 0

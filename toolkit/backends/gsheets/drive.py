@@ -24,7 +24,7 @@ from ...errors import BackendError
 from ...i18n import long_date
 from ...initiative import Initiative, Partner
 from ...text import Language, Text
-from .http import call
+from .http import drive_call
 
 FILES = "https://www.googleapis.com/drive/v3/files"
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
@@ -83,13 +83,13 @@ def place(
     except APIError as exc:
         if not folder_id or exc.code != 400:
             raise _refused("PATCH", file_id, exc) from None
-        current = _call(
+        current = drive_call(
             http, "get", f"{FILES}/{file_id}", params={"fields": "parents", "supportsAllDrives": "true"}
         )
         if folder_id not in current.get("parents", []):
             raise _refused("PATCH", file_id, exc) from None
     params = {"supportsAllDrives": "true", "fields": FILE_FIELDS}
-    return _call(http, "patch", f"{FILES}/{file_id}", params=params, json=body)
+    return drive_call(http, "patch", f"{FILES}/{file_id}", params=params, json=body)
 
 
 def _tag_body(properties: Mapping[str, str], *, private: bool) -> dict[str, Any]:
@@ -117,13 +117,13 @@ def create_file(
     if folder_id:
         body["parents"] = [folder_id]
     params = {"supportsAllDrives": "true", "fields": CREATED_FIELDS}
-    return _call(http, "post", FILES, params=params, json=body)
+    return drive_call(http, "post", FILES, params=params, json=body)
 
 
 def create_folder(http: HTTPClient, name: str) -> dict[str, Any]:
     """One files.create: a folder in the coordinator's My Drive, made (and so visible) by the toolkit."""
     body = {"name": name, "mimeType": FOLDER_MIME}
-    return _call(
+    return drive_call(
         http, "post", FILES, params={"fields": "id,name,driveId", "supportsAllDrives": "true"}, json=body
     )
 
@@ -174,7 +174,7 @@ def _permission(http: HTTPClient, file_id: str, email: str, *, notify: bool, mes
 
 def trash(http: HTTPClient, file_id: str) -> None:
     """One files.update: to the trash (recoverable for 30 days), never deleted outright."""
-    _call(
+    drive_call(
         http,
         "patch",
         f"{FILES}/{file_id}",
@@ -238,13 +238,9 @@ def _list(http: HTTPClient, query: str, drive_id: str | None = None) -> list[dic
     }
     if drive_id:
         params.update(corpora="drive", driveId=drive_id)
-    data = _call(http, "get", FILES, params=params)
+    data = drive_call(http, "get", FILES, params=params)
     files: Sequence[dict[str, Any]] = data.get("files", [])
     return list(files)
-
-
-def _call(http: HTTPClient, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
-    return call(http, method, url, service="Drive", **kwargs)
 
 
 def _refused(method: str, where: str, exc: APIError) -> BackendError:

@@ -40,8 +40,8 @@ from typing import Any
 from gspread import Client
 from gspread.http_client import HTTPClient
 
-from ...errors import ConfigError
-from ...generate import Prefill, partner_spec, prefill_values
+from ...clock import utc_now
+from ...generate import Prefill, choose_partners, partner_spec
 from ...initiative import GoogleSettings, Initiative, Partner, load_initiative
 from ...layout import workbook_layout
 from ...metadata import PROPERTY_PREFIX
@@ -51,12 +51,11 @@ from .auth import load_credentials
 from .batch import batch_requests
 from .build import spreadsheet_body
 from .folder import Folder, resolve_folder
-from .http import UncertainWrite, call, http_of, make_client, speak
+from .http import SHEETS_API, UncertainWrite, http_of, make_client, sheets_call, speak
 from .manifest import Manifest, ManifestEntry, read_manifest
 from .messages import DUPLICATES_TRASHED, INVITED_BY_EMAIL, language_of, say
 from .sources import spreadsheet_url
 
-SHEETS_API = "https://sheets.googleapis.com/v4/spreadsheets"
 CREATE_ATTEMPTS = 3
 # After an uncertain create, look for it again after these pauses (seconds): Drive's search lags.
 LOOK_AGAIN = (2.0, 4.0, 8.0, 16.0)
@@ -73,6 +72,10 @@ class GoogleCopy:
     status: str  # "created" (this run), "adopted" (found in Drive), "existing" (already in the manifest)
     invited_by_email: tuple[str, ...] = ()  # addresses without a Google account, invited by email
     trashed_duplicates: tuple[str, ...] = ()  # orphan copies of an interrupted create, now in the trash
+
+    @property
+    def where(self) -> str:
+        return self.url
 
     def notices(self, language: Language) -> list[str]:
         """What the coordinator should know about this copy, in `language`."""
@@ -103,7 +106,7 @@ def generate_google(
     progress: bool = True,
     manifest: Path | None = None,
     via_drive: bool | None = None,
-    prefill: Path | str | None = None,
+    prefill: Prefill | None = None,
     create_folder: bool = False,
 ) -> list[GoogleCopy]:
     """Create, place and share one spreadsheet per partner (all, or those named); resume from the manifest.
@@ -114,16 +117,13 @@ def generate_google(
     """
     if not isinstance(initiative, Initiative):
         initiative = load_initiative(initiative)
-    unknown = [p for p in partners if p not in {q.id for q in initiative.partners}]
-    if unknown:
-        raise ConfigError(f"{initiative.source}: no partner with id {', '.join(map(repr, unknown))}")
-    chosen = [p for p in initiative.partners if not partners or p.id in partners]
+    chosen = choose_partners(initiative, partners)
     path = manifest or initiative.google.manifest or Path(f"{initiative.id}_google_manifest.json")
     record = read_manifest(path, initiative.id)
     http = http_of(client if client is not None else default_client(initiative))
     speak(http, initiative.language)
-    run = _Run(initiative, language or initiative.language, now or _now(), http, record)
-    run.start = prefill_values(Path(prefill), initiative) if prefill else Prefill()
+    run = _Run(initiative, language or initiative.language, now or utc_now(), http, record)
+    run.start = prefill or Prefill()
     run.via_drive = via_drive is not False or run.robot  # default: Drive creates, for every account
     run.create_folder = create_folder
     return [run.partner(p) for p in _progress(chosen, progress, run.language)]
@@ -231,7 +231,7 @@ class _Run:
             title,
             lambda: self._record(
                 partner,
-                str(_call(self.http, "post", SHEETS_API, json=body)["spreadsheetId"]),
+                str(sheets_call(self.http, "post", SHEETS_API, json=body)["spreadsheetId"]),
                 title,
                 "created",
             ),
@@ -307,7 +307,7 @@ class _Run:
             body = batch_requests(self._body(partner, entry.title))
             url = f"{SHEETS_API}/{entry.spreadsheet_id}:batchUpdate"
             try:
-                _call(self.http, "post", url, json=body)
+                sheets_call(self.http, "post", url, json=body)
             except UncertainWrite:
                 if not self._metadata_names(entry.spreadsheet_id, partner):
                     raise
@@ -315,7 +315,7 @@ class _Run:
 
     def _metadata_names(self, spreadsheet_id: str, partner: Partner) -> bool:
         """Does this spreadsheet's developer metadata say it is our copy for `partner`? (1 Sheets read)"""
-        data = _call(
+        data = sheets_call(
             self.http,
             "get",
             f"{SHEETS_API}/{spreadsheet_id}",
@@ -365,14 +365,6 @@ def protection_editors(initiative: Initiative, actor: str | None) -> list[str]:
     """Who may edit headers and labels: the identity that builds the copy and the coordinator."""
     coordinator = initiative.coordinator.email if initiative.coordinator else None
     return list(dict.fromkeys(e for e in (actor, coordinator) if e))
-
-
-def _call(http: HTTPClient, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
-    return call(http, method, url, service="Sheets", **kwargs)
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def _progress(items: Sequence[Partner], enabled: bool, language: Language) -> Iterable[Partner]:

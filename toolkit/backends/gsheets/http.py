@@ -303,3 +303,14 @@ def call(http: HTTPClient, method: str, url: str, *, service: str, **kwargs: Any
         reason = f"{exc.code} {exc.error.get('message', '')}".rstrip()
         raise BackendError(f"Google {service} refused {method.upper()} {where}: {reason}") from None
     return result
+
+
+SHEETS_API = "https://sheets.googleapis.com/v4/spreadsheets"
+
+
+def sheets_call(http: HTTPClient, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
+    return call(http, method, url, service="Sheets", **kwargs)
+
+
+def drive_call(http: HTTPClient, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
+    return call(http, method, url, service="Drive", **kwargs)

@@ -137,3 +137,11 @@ def read_manifest(path: Path, initiative: str | None = None) -> Manifest:
     if initiative is not None and found != initiative:
         raise ConfigError(f"{path}: manifest of initiative '{found}', not '{initiative}'")
     return Manifest(path, found, entries, folder_id, drive_id)
+
+
+def shared_links(path: Path | None) -> dict[str, str]:
+    """Partner id -> spreadsheet URL for the copies already shared (a partner can open those);
+    {} when there is no manifest yet."""
+    if path is None or not path.is_file():
+        return {}
+    return {e.partner: e.url for e in read_manifest(path).entries.values() if e.status == "shared"}

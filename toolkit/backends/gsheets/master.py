@@ -20,13 +20,16 @@ from typing import TYPE_CHECKING
 from gspread import Client
 from gspread.http_client import HTTPClient
 
+from ...clock import utc_now
+from ...initiative import Initiative
 from ...master import master_spec
+from ...spec import WorkbookSpec
 from . import drive
 from .batch import batch_requests
 from .build import spreadsheet_body
 from .folder import resolve_folder
-from .generate import SHEETS_API, _call, acting_identity, default_client, protection_editors
-from .http import http_of, speak
+from .generate import acting_identity, default_client, protection_editors
+from .http import SHEETS_API, http_of, sheets_call, speak
 from .manifest import read_manifest
 from .sources import spreadsheet_url
 
@@ -53,9 +56,22 @@ def write_master_google(
     via_drive: bool = True,
 ) -> GoogleMaster:
     """Create the master spreadsheet (fresh each time) in the initiative's Drive folder."""
-    initiative = merged.initiative
+    now = now or utc_now()
+    spec = master_spec(merged, now)
+    return create_master(merged.initiative, spec, client, title=title, now=now, via_drive=via_drive)
+
+
+def create_master(
+    initiative: Initiative,
+    spec: WorkbookSpec,
+    client: Client | HTTPClient | None = None,
+    *,
+    title: str | None = None,
+    now: dt.datetime | None = None,
+    via_drive: bool = True,
+) -> GoogleMaster:
     language = initiative.language
-    now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    now = now or utc_now()
     http = http_of(client if client is not None else default_client(initiative))
     speak(http, language)
     robot = initiative.google.auth == "service_account"
@@ -63,10 +79,10 @@ def write_master_google(
         initiative.google.manifest or Path(f"{initiative.id}_google_manifest.json"), initiative.id
     )
     folder = resolve_folder(http, initiative, manifest, create=False, robot=robot)
-    spec = master_spec(merged, now)
     title = title or MASTER_TITLE[language].format(name=initiative.name, date=now.date().isoformat())
     tags = drive.tags(initiative.id, MASTER_PARTNER)
     actor = acting_identity(http)
+    spreadsheet_id = ""
     if via_drive or robot:
         made = drive.create_file(http, title, folder.id, tags, in_shared_drive=folder.drive_id is not None)
         spreadsheet_id = str(made["id"])
@@ -78,9 +94,9 @@ def write_master_google(
         time_zone=initiative.google.time_zone,
         editors=protection_editors(initiative, actor),
     )
-    if via_drive or robot:
-        _call(http, "post", f"{SHEETS_API}/{spreadsheet_id}:batchUpdate", json=batch_requests(body))
+    if spreadsheet_id:
+        sheets_call(http, "post", f"{SHEETS_API}/{spreadsheet_id}:batchUpdate", json=batch_requests(body))
     else:
-        spreadsheet_id = str(_call(http, "post", SHEETS_API, json=body)["spreadsheetId"])
+        spreadsheet_id = str(sheets_call(http, "post", SHEETS_API, json=body)["spreadsheetId"])
         drive.place(http, spreadsheet_id, folder.id, tags, private=folder.drive_id is None)
     return GoogleMaster(spreadsheet_id, spreadsheet_url(spreadsheet_id), title)

@@ -13,8 +13,7 @@ Values come out as python-calamine gives them for an .xlsx: str, int/float, bool
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gspread import Client
@@ -24,13 +23,11 @@ from gspread.http_client import HTTPClient
 from ...errors import SourceError
 from ...rawbook import RawSheet, RawWorkbook
 from ...screening import MAX_ROWS
-from ..files import read_file
 from .build import SHEETS_EPOCH
 from .drive import modified_time
-from .http import http_of
+from .http import SHEETS_API, http_of
 from .sources import spreadsheet_id, spreadsheet_url
 
-SHEETS_API = "https://sheets.googleapis.com/v4/spreadsheets/"
 CELL_FIELDS = "userEnteredValue,effectiveValue,formattedValue,effectiveFormat/numberFormat/type"
 FIELDS = (
     "spreadsheetId,properties/title,"
@@ -50,7 +47,7 @@ def read_spreadsheet(source: str, client: Client | HTTPClient, *, modified: bool
     http = http_of(client)
     try:
         response = http.request(
-            "get", SHEETS_API + found, params={"includeGridData": "true", "fields": FIELDS}
+            "get", f"{SHEETS_API}/{found}", params={"includeGridData": "true", "fields": FIELDS}
         )
         data = response.json()
     except APIError as exc:
@@ -69,26 +66,6 @@ def read_spreadsheet(source: str, client: Client | HTTPClient, *, modified: bool
             workbook.source, workbook.sheets, workbook.properties, modified_time(http, found)
         )
     return workbook
-
-
-def mixed_reader(
-    client: Client | HTTPClient | Callable[[], Client | HTTPClient],
-) -> Callable[[str], RawWorkbook]:
-    """A `pull` reader: Google spreadsheets through `client`, every other source as a local file.
-
-    `client` may be a factory, called once at the first Google source (so a pull of local files
-    never needs Google credentials).
-    """
-    made: list[Client | HTTPClient] = []
-
-    def read(source: str) -> RawWorkbook:
-        if spreadsheet_id(source) is None:
-            return read_file(Path(source))
-        if not made:
-            made.append(client if isinstance(client, Client | HTTPClient) else client())
-        return read_spreadsheet(source, made[0])
-
-    return read
 
 
 def parse_spreadsheet(source: str, data: Mapping[str, Any]) -> RawWorkbook:

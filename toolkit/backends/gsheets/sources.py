@@ -1,11 +1,17 @@
-"""Which pull sources are Google spreadsheets: URLs, bare ids, and generate's manifest."""
+"""Google spreadsheets as pull sources: URLs, `gsheets:<id>`, bare ids, and generate's manifest.
+
+Recognising a source costs no Google import; the client is made at the first spreadsheet read
+(from `ReadOptions.clients["google"]`, else the initiative's Google settings).
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
+from ...initiative import GoogleSettings
+from ...rawbook import RawWorkbook
+from ...sources import Reader, ReadOptions, SourceKind
 from .manifest import is_manifest, read_manifest
 
 URL_PREFIX = "https://docs.google.com/spreadsheets/d/"
@@ -35,25 +41,31 @@ def spreadsheet_id(text: str) -> str | None:
     return None
 
 
-def is_google_source(text: str | Path) -> bool:
-    """A spreadsheet URL or id, or a manifest written by `generate --backend gsheets`."""
-    if isinstance(text, str) and spreadsheet_id(text) is not None:
-        return True
-    return is_manifest(Path(text))
+def claims(source: str) -> bool:
+    return spreadsheet_id(source) is not None or is_manifest(Path(source))
 
 
-def expand_google_sources(sources: Iterable[str | Path]) -> tuple[list[str], list[str | Path]]:
-    """(spreadsheet URLs, other sources): manifests become the URLs of every spreadsheet they list."""
-    google: list[str] = []
-    others: list[str | Path] = []
-    for source in sources:
-        found = spreadsheet_id(source) if isinstance(source, str) else None
-        if found is not None:
-            google.append(spreadsheet_url(found))
-        elif is_manifest(Path(source)):
-            google += [
-                spreadsheet_url(e.spreadsheet_id) for e in read_manifest(Path(source)).entries.values()
-            ]
-        else:
-            others.append(source)
-    return list(dict.fromkeys(google)), others
+def expand(source: str) -> list[str]:
+    found = spreadsheet_id(source)
+    if found is not None:
+        return [spreadsheet_url(found)]
+    return [spreadsheet_url(e.spreadsheet_id) for e in read_manifest(Path(source)).entries.values()]
+
+
+def _reader(options: ReadOptions) -> Reader:
+    made: list[object] = []
+
+    def read(source: str) -> RawWorkbook:
+        from .generate import default_client
+        from .reader import read_spreadsheet
+
+        if not made:
+            given = options.clients.get("google")
+            settings = options.initiative.google if options.initiative else GoogleSettings()
+            made.append(given if given is not None else default_client(settings))
+        return read_spreadsheet(source, made[0])  # type: ignore[arg-type]
+
+    return read
+
+
+SOURCE = SourceKind("google", claims=claims, expand=expand, reader=_reader)

@@ -1,0 +1,73 @@
+"""Local files and folders as pull sources: folders walked, special entries reported, never opened.
+
+A folder is walked recursively and sorted, so a stray PDF is reported too; hidden files and the lock
+files of Office (`~$x.xlsx`) and LibreOffice (`.~lock.x#`) are skipped. Pipes, sockets, devices and
+broken or looping links are listed as `special_file` problems: reading a pipe would block the run.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from ..errors import SourceError
+from ..rawbook import RawWorkbook
+from ..sources import Reader, ReadOptions, SourceKind
+from .files import read_file
+
+IGNORED_PREFIXES = (".", "~$")  # hidden files, Office lock files (~$x.xlsx), LibreOffice (.~lock.x#)
+
+
+def expand(source: str) -> list[str]:
+    path = Path(source)
+    if not path.is_dir():
+        return [source]
+    found: list[str] = []
+    seen: set[str] = set()
+    for top, folders, files in os.walk(path, followlinks=True):
+        real = os.path.realpath(top)
+        if real in seen:  # a link back up the tree: walk each real folder once
+            folders.clear()
+            continue
+        seen.add(real)
+        folders[:] = sorted(f for f in folders if not f.startswith(IGNORED_PREFIXES))
+        found += [os.path.join(top, f) for f in sorted(files) if not f.startswith(IGNORED_PREFIXES)]
+    return sorted(found, key=lambda p: Path(p).relative_to(path).parts)
+
+
+def read(source: str) -> RawWorkbook:
+    """Check what the entry is before opening it, then screen and read it."""
+    try:
+        mode = os.stat(source).st_mode  # follows links: a dangling or looping one raises
+    except FileNotFoundError:
+        if os.path.islink(source):
+            raise SourceError(source, "special_file", "broken link") from None
+        raise SourceError(source, "not_found") from None
+    except OSError as exc:
+        if os.path.islink(source):  # a link looping on itself
+            raise SourceError(source, "special_file", exc.strerror or str(exc)) from None
+        raise SourceError(source, "unreadable", exc.strerror or str(exc)) from None
+    if stat.S_ISDIR(mode):
+        raise SourceError(source, "not_spreadsheet", "a folder")
+    if not stat.S_ISREG(mode):
+        raise SourceError(source, "special_file", _kind(mode))
+    try:
+        return read_file(Path(source))
+    except PermissionError as exc:
+        raise SourceError(source, "unreadable", exc.strerror or "permission denied") from None
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "named pipe"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "device"
+
+
+def _reader(options: ReadOptions) -> Reader:
+    return read
+
+
+SOURCE = SourceKind("file", claims=lambda source: True, expand=expand, reader=_reader, parallel=True)

@@ -1,0 +1,554 @@
+"""Every problem the toolkit reports, declared once: code, family, severity, message in each language,
+and a one-line description (the README's table of codes is generated from here, and a test keeps it so).
+
+Four families, each typed as a Literal so mypy catches a misspelt code:
+- gap kinds (`GapKind`): what `find_gaps` returns, severity included;
+- note codes (`NoteCode`): what pull noticed about a copy's structure or attribution;
+- source codes (`SourceCode`): why a source could not be used at all;
+- cell problems (`CellProblem`): why one value does not fit its column.
+
+Adding a problem is one entry here (and one in the Literal, which a test checks against the entries).
+Messages are `str.format` templates; the fields each family fills are listed on its Literal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal, get_args
+
+from .text import Language, Text
+
+Family = Literal["gap", "note", "source", "cell"]
+Severity = Literal["error", "warning"]
+
+# Fields: partner, worksheet, row, column, plus value, reason, change as the kind needs.
+GapKind = Literal[
+    "missing_submission",
+    "missing_cell",
+    "ownerless_role",
+    "unknown_person",
+    "invalid_value",
+    "structure_changed",
+]
+# Fields: worksheet, row, column, where (the row or column named), plus the note's own params.
+NoteCode = Literal[
+    "metadata_missing",
+    "tab_renamed",
+    "tab_moved",
+    "tab_found_by_content",
+    "rows_moved",
+    "columns_moved",
+    "found_by_position",
+    "row_missing",
+    "column_missing",
+    "worksheet_missing",
+    "unmapped_content",
+    "partner_from_filename",
+    "unknown_partner",
+    "partner_not_in_initiative",
+    "template_version",
+    "modified_unknown",
+]
+SourceCode = Literal[
+    "not_found",
+    "special_file",
+    "unreadable",
+    "not_spreadsheet",
+    "unsupported_format",
+    "encrypted",
+    "corrupt",
+    "macro",
+    "zip_bomb",
+    "xml_bomb",
+    "too_large",
+    "foreign_template",
+    "foreign_initiative",
+]
+CellProblem = Literal[
+    "not_a_date", "ambiguous_date", "not_a_number", "not_yes_no", "not_in_choices", "formula"
+]
+
+
+@dataclass(frozen=True)
+class ProblemKind:
+    code: str
+    family: Family
+    message: Text  # a str.format template
+    description: Text  # one line for the documentation's table of codes
+    severity: Severity | None = None  # gaps only: the usual severity
+    variants: Mapping[str, Text] = field(default_factory=dict)  # other wordings of the same kind
+
+    def format(self, language: Language, variant: str | None = None, **fields: str) -> str:
+        template = self.variants[variant] if variant else self.message
+        return template(language).format(**fields)
+
+
+def _declare(family: Family, codes: object, kinds: list[ProblemKind]) -> dict[str, ProblemKind]:
+    declared = {k.code: k for k in kinds}
+    expected = set(get_args(codes))
+    if set(declared) != expected or any(k.family != family for k in kinds):
+        raise AssertionError(f"{family} problems and their Literal disagree: {set(declared) ^ expected}")
+    return declared
+
+
+GAPS: dict[str, ProblemKind] = _declare(
+    "gap",
+    GapKind,
+    [
+        ProblemKind(
+            "missing_submission",
+            "gap",
+            Text("Aucune copie reçue de {partner}.", "No copy received from {partner}."),
+            Text("Un partenaire n'a renvoyé aucune copie.", "A partner has not returned any copy."),
+            "error",
+        ),
+        ProblemKind(
+            "missing_cell",
+            "gap",
+            Text(
+                "{partner} : « {column} » est vide pour « {row} » ({worksheet}).",
+                "{partner}: “{column}” is empty for “{row}” ({worksheet}).",
+            ),
+            Text(
+                "Une cellule obligatoire est vide dans une copie (avertissement), ou dans toutes (erreur).",
+                "A required cell is empty in one copy (warning), or in every copy (error).",
+            ),
+            "warning",
+            variants={
+                "everyone": Text(
+                    "Personne n'a rempli « {column} » pour « {row} » ({worksheet}).",
+                    "Nobody filled in “{column}” for “{row}” ({worksheet}).",
+                )
+            },
+        ),
+        ProblemKind(
+            "ownerless_role",
+            "gap",
+            Text(
+                "Rôle sans responsable : « {row} » ({worksheet}).",
+                "Role with no owner: “{row}” ({worksheet}).",
+            ),
+            Text(
+                "La colonne responsable d'une ligne est encore vide après la fusion.",
+                "A row's owner column is still empty after merging.",
+            ),
+            "error",
+        ),
+        ProblemKind(
+            "unknown_person",
+            "gap",
+            Text(
+                "{partner} : « {value} » n'est pas dans la liste des personnes (« {row} », {worksheet}).",
+                "{partner}: “{value}” is not in the list of people (“{row}”, {worksheet}).",
+            ),
+            Text(
+                "Un nom saisi n'est pas dans la liste des personnes de l'initiative.",
+                "A name typed is not on the initiative's list of people.",
+            ),
+            "warning",
+        ),
+        ProblemKind(
+            "invalid_value",
+            "gap",
+            Text(
+                "{partner} : « {value} » ne convient pas à « {column} » pour « {row} » ({worksheet}) : "
+                "{reason}.",
+                "{partner}: “{value}” does not fit “{column}” for “{row}” ({worksheet}): {reason}.",
+            ),
+            Text(
+                "Une valeur ne respecte pas le type de sa colonne (date, nombre, liste, formule…).",
+                "A value breaks its column's type (date, number, list, formula…).",
+            ),
+            "error",
+        ),
+        ProblemKind(
+            "structure_changed",
+            "gap",
+            Text("{partner} : {change}", "{partner}: {change}"),
+            Text(
+                "La lecture a remarqué un changement de structure ou du texte hors du gabarit.",
+                "Reading noticed a change of structure or text outside the template.",
+            ),
+            "warning",
+        ),
+    ],
+)
+
+NOTES: dict[str, ProblemKind] = _declare(
+    "note",
+    NoteCode,
+    [
+        ProblemKind(
+            "metadata_missing",
+            "note",
+            Text(
+                "l'onglet caché de la trousse a disparu; cellules retrouvées par leurs libellés",
+                "the kit's hidden tab is gone; cells found by their labels",
+            ),
+            Text("L'onglet caché _toolkit a été supprimé.", "The hidden _toolkit tab was deleted."),
+        ),
+        ProblemKind(
+            "tab_renamed",
+            "note",
+            Text("onglet « {old} » renommé « {new} »", "tab “{old}” renamed “{new}”"),
+            Text("Un onglet a été renommé.", "A tab was renamed."),
+        ),
+        ProblemKind(
+            "tab_moved",
+            "note",
+            Text("onglet « {tab} » déplacé", "tab “{tab}” moved"),
+            Text("Les onglets ont changé d'ordre.", "The tabs changed order."),
+        ),
+        ProblemKind(
+            "tab_found_by_content",
+            "note",
+            Text(
+                "feuille « {worksheet} » retrouvée dans l'onglet « {tab} » par ses en-têtes",
+                "worksheet “{worksheet}” found in tab “{tab}” by its headers",
+            ),
+            Text(
+                "Une feuille a été retrouvée par ses en-têtes (copie collée dans un autre classeur).",
+                "A worksheet was found by its headers (copy pasted into another workbook).",
+            ),
+        ),
+        ProblemKind(
+            "rows_moved",
+            "note",
+            Text(
+                "lignes insérées ou supprimées dans « {worksheet} »; cellules retrouvées par leurs libellés",
+                "rows inserted or deleted in “{worksheet}”; cells found by their labels",
+            ),
+            Text("Des lignes ont été insérées ou supprimées.", "Rows were inserted or deleted."),
+        ),
+        ProblemKind(
+            "columns_moved",
+            "note",
+            Text(
+                "colonnes insérées ou supprimées dans « {worksheet} »; "
+                "cellules retrouvées par leurs en-têtes",
+                "columns inserted or deleted in “{worksheet}”; cells found by their headers",
+            ),
+            Text("Des colonnes ont été insérées ou supprimées.", "Columns were inserted or deleted."),
+        ),
+        ProblemKind(
+            "found_by_position",
+            "note",
+            Text(
+                "libellé ou en-tête modifié dans « {worksheet} » ({where}); "
+                "cellule prise à sa position d'origine",
+                "label or header changed in “{worksheet}” ({where}); cell taken at its original position",
+            ),
+            Text(
+                "Un libellé ou un en-tête a été modifié; la position enregistrée a servi.",
+                "A label or header was changed; the recorded position was used.",
+            ),
+        ),
+        ProblemKind(
+            "row_missing",
+            "note",
+            Text(
+                "ligne « {where} » introuvable dans « {worksheet} »",
+                "row “{where}” not found in “{worksheet}”",
+            ),
+            Text("Une ligne du gabarit est introuvable.", "A template row cannot be found."),
+        ),
+        ProblemKind(
+            "column_missing",
+            "note",
+            Text(
+                "colonne « {where} » introuvable dans « {worksheet} »",
+                "column “{where}” not found in “{worksheet}”",
+            ),
+            Text("Une colonne du gabarit est introuvable.", "A template column cannot be found."),
+        ),
+        ProblemKind(
+            "worksheet_missing",
+            "note",
+            Text("feuille « {worksheet} » introuvable", "worksheet “{worksheet}” not found"),
+            Text("Une feuille de travail manque dans la copie.", "A worksheet is missing from the copy."),
+        ),
+        ProblemKind(
+            "unmapped_content",
+            "note",
+            Text(
+                "texte hors du gabarit en {where} : « {value} » "
+                "(conservé dans l'onglet Contributions du classeur maître)",
+                "text outside the template at {where}: “{value}” (kept in the master's Contributions tab)",
+            ),
+            Text(
+                "Du texte saisi hors des cellules du gabarit (conservé, jamais perdu).",
+                "Text typed outside the template's cells (kept, never lost).",
+            ),
+        ),
+        ProblemKind(
+            "modified_unknown",
+            "note",
+            Text(
+                "date de modification inconnue (Google Drive ne la montre pas pour une copie que le "
+                "partenaire a faite lui-même); cette copie passe après ses autres copies datées",
+                "modification time unknown (Google Drive does not show it for a copy the partner made "
+                "themselves); this copy ranks after their other, dated copies",
+            ),
+            Text(
+                "Aucune date de modification n'est connue (copie Google faite par le partenaire).",
+                "No modification time is known (a Google copy the partner made).",
+            ),
+        ),
+        ProblemKind(
+            "partner_from_filename",
+            "note",
+            Text("partenaire reconnu par le nom du fichier", "partner recognised from the file name"),
+            Text(
+                "La copie ne dit pas de qui elle vient; le nom du fichier l'a dit.",
+                "The copy does not say whose it is; its file name did.",
+            ),
+        ),
+        ProblemKind(
+            "unknown_partner",
+            "note",
+            Text(
+                "impossible de savoir de quel partenaire vient cette copie",
+                "cannot tell which partner this copy is from",
+            ),
+            Text("Aucun indice ne désigne le partenaire.", "Nothing tells which partner sent the copy."),
+        ),
+        ProblemKind(
+            "partner_not_in_initiative",
+            "note",
+            Text(
+                "le partenaire « {partner} » n'est pas dans le fichier d'initiative",
+                "partner “{partner}” is not in the initiative file",
+            ),
+            Text(
+                "La copie nomme un partenaire absent du fichier d'initiative.",
+                "The copy names a partner missing from the initiative file.",
+            ),
+        ),
+        ProblemKind(
+            "template_version",
+            "note",
+            Text(
+                "copie faite avec la version {copy} de « {worksheet} » (version actuelle : {current})",
+                "copy made with version {copy} of “{worksheet}” (current version: {current})",
+            ),
+            Text(
+                "La copie a été faite avec une autre version d'une feuille.",
+                "The copy was made with another version of a worksheet.",
+            ),
+        ),
+    ],
+)
+
+SOURCES: dict[str, ProblemKind] = _declare(
+    "source",
+    SourceCode,
+    [
+        ProblemKind(
+            "not_found",
+            "source",
+            Text("fichier introuvable", "file not found"),
+            Text(
+                "La source n'existe pas ou n'est pas accessible.",
+                "The source does not exist or is out of reach.",
+            ),
+        ),
+        ProblemKind(
+            "special_file",
+            "source",
+            Text(
+                "ce n'est pas un fichier ordinaire (tube, prise, périphérique ou lien brisé), ignoré",
+                "not a regular file (pipe, socket, device or broken link), skipped",
+            ),
+            Text(
+                "Un tube, une prise, un périphérique ou un lien symbolique brisé ou en boucle.",
+                "A pipe, socket, device, or a broken or looping symbolic link.",
+            ),
+        ),
+        ProblemKind(
+            "unreadable",
+            "source",
+            Text(
+                "fichier illisible (droits ou erreur du disque)",
+                "file cannot be read (permissions or disk error)",
+            ),
+            Text("Le système a refusé la lecture du fichier.", "The system refused to read the file."),
+        ),
+        ProblemKind(
+            "not_spreadsheet",
+            "source",
+            Text("ce n'est pas un classeur (.xlsx ou .ods)", "not a spreadsheet (.xlsx or .ods)"),
+            Text("Le contenu n'est pas celui d'un classeur.", "The content is not a spreadsheet's."),
+        ),
+        ProblemKind(
+            "unsupported_format",
+            "source",
+            Text(
+                "format non pris en charge : enregistrez-le en .xlsx ou .ods",
+                "unsupported format: save it as .xlsx or .ods",
+            ),
+            Text("Un classeur d'un format ancien ou rare.", "A workbook in an old or rare format."),
+        ),
+        ProblemKind(
+            "encrypted",
+            "source",
+            Text(
+                "classeur protégé par mot de passe : demandez une copie sans mot de passe",
+                "password-protected workbook: ask for a copy without a password",
+            ),
+            Text(
+                "Le classeur est chiffré par un mot de passe.", "The workbook is encrypted with a password."
+            ),
+        ),
+        ProblemKind(
+            "corrupt",
+            "source",
+            Text("fichier endommagé ou incomplet", "damaged or incomplete file"),
+            Text("Le fichier est tronqué ou endommagé.", "The file is truncated or damaged."),
+        ),
+        ProblemKind(
+            "macro",
+            "source",
+            Text(
+                "classeur avec macros, refusé par sécurité : demandez une copie .xlsx sans macros",
+                "workbook with macros, refused for safety: ask for a .xlsx copy without macros",
+            ),
+            Text(
+                "Le classeur contient des macros (reconnu au contenu).",
+                "The workbook holds macros (by content).",
+            ),
+        ),
+        ProblemKind(
+            "zip_bomb",
+            "source",
+            Text(
+                "fichier anormalement compressé (bombe zip), refusé",
+                "abnormally compressed file (zip bomb), refused",
+            ),
+            Text(
+                "Le fichier se décompresse en une taille démesurée.", "The file expands to an enormous size."
+            ),
+        ),
+        ProblemKind(
+            "xml_bomb",
+            "source",
+            Text("contenu XML dangereux (entités), refusé", "dangerous XML content (entities), refused"),
+            Text(
+                "Le XML déclare des entités (attaque par expansion).",
+                "The XML declares entities (expansion attack).",
+            ),
+        ),
+        ProblemKind(
+            "too_large",
+            "source",
+            Text(
+                "feuille trop grande pour être une copie de partenaire", "sheet too large for a partner copy"
+            ),
+            Text(
+                "Une feuille contient plus de valeurs qu'une copie ne peut en avoir.",
+                "A sheet holds more values than a copy can.",
+            ),
+        ),
+        ProblemKind(
+            "foreign_template",
+            "source",
+            Text(
+                "ce classeur ne contient pas les feuilles de travail de l'initiative",
+                "this workbook does not hold the initiative's worksheets",
+            ),
+            Text("Le classeur n'est pas une copie de la trousse.", "The workbook is not a copy of the kit."),
+        ),
+        ProblemKind(
+            "foreign_initiative",
+            "source",
+            Text("copie d'une autre initiative", "copy from another initiative"),
+            Text("La copie appartient à une autre initiative.", "The copy belongs to another initiative."),
+        ),
+    ],
+)
+
+CELLS: dict[str, ProblemKind] = _declare(
+    "cell",
+    CellProblem,
+    [
+        ProblemKind(
+            "not_a_date",
+            "cell",
+            Text("ce n'est pas une date", "not a date"),
+            Text("Une colonne de dates contient autre chose.", "A date column holds something else."),
+        ),
+        ProblemKind(
+            "ambiguous_date",
+            "cell",
+            Text("date ambiguë, écrivez-la AAAA-MM-JJ", "ambiguous date, write it as YYYY-MM-DD"),
+            Text(
+                "Une date comme 03/04/2026 peut se lire de deux façons.",
+                "A date like 03/04/2026 reads two ways.",
+            ),
+        ),
+        ProblemKind(
+            "not_a_number",
+            "cell",
+            Text("ce n'est pas un nombre", "not a number"),
+            Text("Une colonne de nombres contient autre chose.", "A number column holds something else."),
+        ),
+        ProblemKind(
+            "not_yes_no",
+            "cell",
+            Text("répondez oui ou non", "answer yes or no"),
+            Text("Une colonne oui/non contient autre chose.", "A yes/no column holds something else."),
+        ),
+        ProblemKind(
+            "not_in_choices",
+            "cell",
+            Text("valeur hors de la liste", "not one of the listed values"),
+            Text("La valeur n'est pas dans la liste déroulante.", "The value is not in the dropdown list."),
+        ),
+        ProblemKind(
+            "formula",
+            "cell",
+            Text("une formule au lieu d'une valeur", "a formula instead of a value"),
+            Text(
+                "Une formule là où une valeur est attendue (jamais recopiée).",
+                "A formula where a value belongs (never copied).",
+            ),
+        ),
+    ],
+)
+
+FAMILIES: dict[Family, dict[str, ProblemKind]] = {
+    "gap": GAPS,
+    "note": NOTES,
+    "source": SOURCES,
+    "cell": CELLS,
+}
+FAMILY_TITLES: dict[Family, Text] = {
+    "gap": Text("Écarts (`kind`)", "Gaps (`kind`)"),
+    "note": Text("Remarques de lecture", "Reading notes"),
+    "source": Text("Sources inutilisables", "Unusable sources"),
+    "cell": Text("Valeurs non valides (`problem`)", "Invalid values (`problem`)"),
+}
+
+
+def source_message(code: SourceCode, language: Language) -> str:
+    """Why a source could not be used, in the user's language."""
+    return SOURCES[code].message(language)
+
+
+def cell_reason(code: CellProblem | str, language: Language) -> str:
+    return CELLS[code].message(language)
+
+
+def codes_table(language: Language = "en") -> str:
+    """The Markdown table of every code (README and docs embed it; a test keeps them equal)."""
+    lines = []
+    for family, kinds in FAMILIES.items():
+        lines += [
+            f"**{FAMILY_TITLES[family](language)}**",
+            "",
+            "| code | " + ("gravité | description |" if language == "fr" else "severity | description |"),
+            "|---|---|---|",
+        ]
+        lines += [f"| `{k.code}` | {k.severity or ''} | {k.description(language)} |" for k in kinds.values()]
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"

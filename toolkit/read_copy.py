@@ -1,0 +1,241 @@
+"""Reading one returned copy (a RawWorkbook, whatever it came from) into a Submission.
+
+Pure: no file, no network. Cells are found by header and row-label text in either language, with
+the layout recorded in the copy as the fallback (see locate.py); everything noticed on the way is a
+Note, and a workbook that is not a copy of the initiative's kit is a SourceError.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from pathlib import PurePath
+
+import pandas as pd
+
+from .cells import a1
+from .errors import SourceError
+from .initiative import Initiative
+from .locate import SheetMatch, header_score, keys, locate
+from .metadata import METADATA_TAB, CopyInfo, parse_properties, parse_records
+from .rawbook import RawSheet, RawWorkbook
+from .submission import CELL_COLUMNS, Note, Submission
+from .templates import DEBRIEF_COLUMN, Kit, Worksheet, load_kit
+from .text import LANGUAGES, Language
+from .values import FORMULA, format_value, parse_cell
+
+DEFAULT_KIT = "collective_impact"
+
+
+def copy_info(raw: RawWorkbook) -> CopyInfo | None:
+    """The copy's own account of itself: the metadata tab, else the document properties."""
+    for sheet in raw.sheets:
+        if sheet.name == METADATA_TAB or (sheet.rows and sheet.rows[0][:2] == ["toolkit", "format"]):
+            info = parse_records(sheet.rows)
+            if info is not None:
+                return info
+    return parse_properties(raw.properties)
+
+
+def read_submission(raw: RawWorkbook, initiative: Initiative | None) -> Submission:
+    info = copy_info(raw)
+    kit, language = _kit_and_language(raw, info, initiative)
+    notes: list[Note] = [] if info else [Note("metadata_missing")]
+    recorded_tabs = {w: tab for w, _, tab in info.templates} if info else {}
+    content_sheets = [s for s in raw.sheets if s.name != METADATA_TAB]
+    rows: list[dict[str, object]] = []
+    unmapped: list[tuple[str, str]] = []
+    used: set[str] = set()
+    matched_tabs: dict[str, str] = {}
+    for worksheet in kit.worksheets:
+        sheet, sheet_notes = _find_sheet(content_sheets, worksheet, recorded_tabs.get(worksheet.id), used)
+        notes += sheet_notes
+        if sheet is None:
+            notes.append(Note("worksheet_missing", worksheet.id))
+            match = None
+        else:
+            used.add(sheet.name)
+            matched_tabs[worksheet.id] = sheet.name
+            recorded = {
+                (r, c): rc for (w, r, c), rc in (info.cells if info else {}).items() if w == worksheet.id
+            }
+            match = locate(sheet, worksheet, recorded)
+            notes += match.notes
+            unmapped += match.unmapped
+        rows += _cell_rows(worksheet, match, language, info.prefill if info else {})
+    if info is not None:
+        notes += _moved_tabs(kit, content_sheets, matched_tabs)
+    if not used:
+        raise SourceError(raw.source, "foreign_template", f"no worksheet of kit '{kit.id}' found")
+    _check_template_versions(kit, info, notes)
+    if raw.modified is None:  # e.g. a partner's own Google copy Drive will not date: say it, rank it last
+        notes.append(Note("modified_unknown"))
+    partner_id = _partner(raw, info, initiative, notes)
+    return Submission(
+        source=raw.source,
+        partner_id=partner_id,
+        kit_id=kit.id,
+        language=language,
+        role=info.role if info else "partner",
+        modified=raw.modified,
+        generated_at=info.generated_at if info else None,
+        cells=pd.DataFrame(rows, columns=CELL_COLUMNS, dtype=object),
+        notes=tuple(notes),
+        unmapped=tuple(unmapped),
+        kit=kit,
+        sender=raw.sender,
+    )
+
+
+def _kit_and_language(
+    raw: RawWorkbook, info: CopyInfo | None, initiative: Initiative | None
+) -> tuple[Kit, Language]:
+    if initiative is not None:
+        if info is not None and info.initiative_id != initiative.id:
+            raise SourceError(raw.source, "foreign_initiative", f"copy of '{info.initiative_id}'")
+        if info is not None and info.kit_id != initiative.kit.id:
+            raise SourceError(raw.source, "foreign_template", f"kit '{info.kit_id}'")
+        return initiative.kit, initiative.language
+    language: Language = "en" if info is not None and info.language == "en" else "fr"
+    return load_kit(info.kit_id if info else DEFAULT_KIT), language
+
+
+def _find_sheet(
+    sheets: Sequence[RawSheet], worksheet: Worksheet, recorded_tab: str | None, used: set[str]
+) -> tuple[RawSheet | None, list[Note]]:
+    """The tab holding `worksheet`: by recorded name, by template tab name, or by its header row."""
+    candidates = [s for s in sheets if s.name not in used]
+    tab_keys = keys(worksheet.tab(lang) for lang in LANGUAGES)
+    found = next((s for s in candidates if recorded_tab and s.name == recorded_tab), None)
+    notes: list[Note] = []
+    if found is None:
+        found = next((s for s in candidates if keys([s.name]) & tab_keys), None)
+    if found is None:
+        needed = max(2, math.ceil(len(worksheet.columns) / 2))
+        scored = [(header_score(s, worksheet)[0], -i, s) for i, s in enumerate(candidates)]
+        best = max(scored, key=lambda t: (t[0], t[1]), default=None)
+        if best is None or best[0] < needed:
+            return None, notes
+        found = best[2]
+        if not recorded_tab:
+            notes.append(Note("tab_found_by_content", worksheet.id, params=(("tab", found.name),)))
+    if recorded_tab and found.name != recorded_tab:
+        notes.append(Note("tab_renamed", worksheet.id, params=(("old", recorded_tab), ("new", found.name))))
+    return found, notes
+
+
+def _moved_tabs(kit: Kit, sheets: Sequence[RawSheet], matched: dict[str, str]) -> list[Note]:
+    """Worksheet tabs no longer in the kit's order (moving the cover alone changes nothing)."""
+    position = {s.name: i for i, s in enumerate(sheets)}
+    expected = [w.id for w in kit.worksheets if w.id in matched]
+    actual = sorted(expected, key=lambda w: position[matched[w]])
+    return [
+        Note("tab_moved", w, params=(("tab", matched[w]),))
+        for w, found in zip(expected, actual, strict=True)
+        if w != found
+    ]
+
+
+def _cell_rows(
+    worksheet: Worksheet,
+    match: SheetMatch | None,
+    language: Language,
+    prefill: dict[tuple[str, str, str], str],
+) -> list[dict[str, object]]:
+    """One tidy row per input cell; cells that could not be found are empty, so they count as missing.
+
+    A cell still showing what the copy was pre-filled with is marked origin "prefill": the partner
+    kept it, but did not write it."""
+    expected = [(r.id, c.id) for r in worksheet.rows for c in worksheet.input_columns]
+    expected += [(q.id, DEBRIEF_COLUMN) for q in worksheet.debrief]
+    positions = match.cells if match else {}
+    if worksheet.is_open:
+        expected = [key for key in positions if key[1] != DEBRIEF_COLUMN] + expected
+    out = []
+    for row_id, column_id in expected:
+        where = positions.get((row_id, column_id))
+        raw: object = match.sheet.value(*where) if match and where else ""
+        value, text, problem = _typed(worksheet, column_id, raw, language)
+        if match and where and where in match.sheet.formulas:
+            value, problem = None, FORMULA  # a formula where a value belongs: keep its shown text only
+        location = f"{match.sheet.name}!{a1(*where)}" if match and where else None
+        out.append(
+            {
+                "worksheet": worksheet.id,
+                "row": row_id,
+                "column": column_id,
+                "value": value,
+                "text": text,
+                "problem": problem,
+                "location": location,
+                "origin": "prefill"
+                if text and prefill.get((worksheet.id, row_id, column_id)) == text
+                else "partner",
+            }
+        )
+    return out
+
+
+def _typed(
+    worksheet: Worksheet, column_id: str, raw: object, language: Language
+) -> tuple[object, str, str | None]:
+    if column_id == DEBRIEF_COLUMN:
+        parsed = parse_cell("long_text", raw, language)
+        return parsed.value, str(parsed.value or ""), None
+    column = worksheet.column(column_id)
+    choices = [choice(lang) for lang in (language, *LANGUAGES) for choice in column.choices]
+    parsed = parse_cell(column.type, raw, language, choices)
+    value = parsed.value
+    if column.type == "choice" and parsed.problem is None and value is not None:
+        # a choice typed in the other language is recorded in the initiative's language
+        value = next(c(language) for c in column.choices if value in (c.fr, c.en))
+    if parsed.problem:
+        return (value if column.type == "choice" else None), parsed.detail or str(value or ""), parsed.problem
+    if value is None:
+        return None, "", None
+    return value, value if isinstance(value, str) else _canonical_text(value, language), None
+
+
+def _canonical_text(value: object, language: Language) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return format_value(value, "yes_no", language)
+    return str(value)
+
+
+def _check_template_versions(kit: Kit, info: CopyInfo | None, notes: list[Note]) -> None:
+    if info is None:
+        return
+    versions = {w.id: w.version for w in kit.worksheets}
+    for worksheet_id, version, _ in info.templates:
+        if worksheet_id in versions and version and version != versions[worksheet_id]:
+            notes.append(
+                Note(
+                    "template_version",
+                    worksheet_id,
+                    params=(("copy", str(version)), ("current", str(versions[worksheet_id]))),
+                ),
+            )
+
+
+def _partner(
+    raw: RawWorkbook, info: CopyInfo | None, initiative: Initiative | None, notes: list[Note]
+) -> str | None:
+    if info is not None and (info.partner_id or info.role != "partner"):
+        if info.partner_id and initiative and info.partner_id not in {p.id for p in initiative.partners}:
+            notes.append(Note("partner_not_in_initiative", params=(("partner", info.partner_id),)))
+        return info.partner_id
+    stem = _stem(raw.source)
+    candidates = sorted((p.id for p in initiative.partners if p.id in stem), key=len) if initiative else []
+    if candidates:
+        notes.append(Note("partner_from_filename", params=(("partner", candidates[-1]),)))
+        return candidates[-1]
+    notes.append(Note("unknown_partner", params=(("partner", ""),)))
+    return None
+
+
+def _stem(source: str) -> str:
+    """The file name without suffix, whether the source was written with / or \\ (a Windows path)."""
+    return PurePath(source.replace("\\", "/")).stem.lower()

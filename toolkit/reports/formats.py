@@ -1,0 +1,70 @@
+"""Report formats: one registry mapping a format name and its file suffixes to a renderer.
+
+An unknown format or suffix is an error listing the supported ones (never a silent fallback).
+Adding a format is one renderer module plus one `register(ReportFormat(…))` line.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import ConfigError
+
+if TYPE_CHECKING:
+    from .model import ImageMode, Report
+
+Renderer = Callable[["Report", "ImageMode"], bytes]
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    name: str
+    suffixes: tuple[str, ...]
+    renderer: str  # "package.module:function", imported on first use (matplotlib, openpyxl are heavy)
+    printable: bool = True  # can be printed on a terminal (text, not bytes of a binary file)
+
+    def render(self, report: Report, images: ImageMode = "data") -> bytes:
+        module, _, name = self.renderer.partition(":")
+        function: Renderer = getattr(importlib.import_module(module), name)
+        return function(report, images)
+
+
+_FORMATS: dict[str, ReportFormat] = {}
+
+
+def register(fmt: ReportFormat) -> None:
+    _FORMATS[fmt.name] = fmt
+
+
+def unregister(name: str) -> None:
+    _FORMATS.pop(name, None)
+
+
+def names() -> list[str]:
+    return list(_FORMATS)
+
+
+def report_format(name: str) -> ReportFormat:
+    if name not in _FORMATS:
+        raise ConfigError(f"unknown report format {name!r}; supported: {', '.join(_FORMATS)}")
+    return _FORMATS[name]
+
+
+def format_for_path(path: Path | str) -> ReportFormat:
+    suffix = Path(path).suffix.lower()
+    for fmt in _FORMATS.values():
+        if suffix in fmt.suffixes:
+            return fmt
+    supported = ", ".join(s for f in _FORMATS.values() for s in f.suffixes)
+    raise ConfigError(f"{path}: cannot write a report with this suffix; supported: {supported}")
+
+
+register(ReportFormat("html", (".html", ".htm"), "toolkit.reports.render_html:html_bytes"))
+register(ReportFormat("text", (".txt",), "toolkit.reports.render_text:text_bytes"))
+register(ReportFormat("md", (".md",), "toolkit.reports.render_text:markdown_bytes"))
+register(ReportFormat("json", (".json",), "toolkit.reports.model:json_bytes"))
+register(ReportFormat("xlsx", (".xlsx",), "toolkit.reports.render_xlsx:xlsx_bytes", printable=False))

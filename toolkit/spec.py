@@ -1,0 +1,37 @@
+"""What a workbook contains, for any writer: the layout, the copy's identity, cover, values, extra tabs.
+
+Built by the core (a partner's copy in `generate.py`, the master in `master.py`); written by a
+backend (`backends/xlsx.py`, `backends/gsheets/build.py`), which makes no content decisions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .cover import Line
+from .layout import WorkbookLayout
+from .metadata import CopyInfo
+
+
+@dataclass(frozen=True)
+class ExtraTab:
+    """A plain table tab appended after the worksheets (the master's Contributions tab)."""
+
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[object, ...], ...]
+    widths: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class WorkbookSpec:
+    """Everything one copy (or the master) needs."""
+
+    layout: WorkbookLayout
+    info: CopyInfo
+    cover: Sequence[Line]
+    people: Sequence[str] = ()
+    password: str | None = None
+    values: Mapping[tuple[str, str, str], object] = field(default_factory=dict)
+    extra_tabs: Sequence[ExtraTab] = ()

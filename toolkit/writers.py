@@ -1,0 +1,87 @@
+"""Where workbooks go: one registry of writers (Excel files, Google Sheets, …), loaded on first use.
+
+A writer writes a generate run's copies (`write_copies`) and a master (`write_master`). Copies are
+asked for by name (`generate --backend NAME`); a master's target says which writer it wants
+(`master.xlsx`, `gsheets:`), and a target no writer claims is an error listing the ones that exist.
+
+Adding a writer is one module defining `WRITER = Writer(…)` plus one line in `_REGISTERED`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from .errors import ConfigError
+from .generate import CopyPlan
+from .initiative import Initiative
+from .spec import WorkbookSpec
+
+
+class WrittenCopy(Protocol):
+    """What a writer reports for each copy: whose it is and where it went (a path or a URL)."""
+
+    @property
+    def partner_id(self) -> str | None: ...
+
+    @property
+    def where(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    progress: bool = True  # a progress bar on a terminal, for slow writers
+    clients: Mapping[str, object] = field(default_factory=dict)  # writer name -> client (tests, scripts)
+    settings: Mapping[str, object] = field(default_factory=dict)  # writer-specific (gsheets: create_folder)
+
+
+@dataclass(frozen=True)
+class Writer:
+    name: str
+    description: str  # one line for --help
+    targets: str  # how a master target names this writer, for error messages ('.xlsx', 'gsheets:')
+    claims_target: Callable[[str], bool]
+    write_copies: Callable[[CopyPlan, str | None, WriteOptions], Sequence[WrittenCopy]]
+    write_master: Callable[[Initiative, WorkbookSpec, str, WriteOptions], str]  # returns where it went
+
+
+_REGISTERED: dict[str, str] = {
+    "xlsx": "toolkit.backends.xlsx:WRITER",
+    "gsheets": "toolkit.backends.gsheets.writer:WRITER",
+}
+_loaded: dict[str, Writer] = {}
+
+
+def register(name: str, target: str) -> None:
+    """Add a writer, given as "package.module:NAME"."""
+    _REGISTERED[name] = target
+
+
+def unregister(name: str) -> None:
+    _REGISTERED.pop(name, None)
+    _loaded.pop(name, None)
+
+
+def names() -> list[str]:
+    return list(_REGISTERED)
+
+
+def writer(name: str) -> Writer:
+    if name not in _REGISTERED:
+        raise ConfigError(f"unknown backend {name!r}; available: {', '.join(_REGISTERED)}")
+    if name not in _loaded:
+        module, _, attribute = _REGISTERED[name].partition(":")
+        _loaded[name] = getattr(importlib.import_module(module), attribute)
+    return _loaded[name]
+
+
+def writer_for_target(target: str) -> Writer:
+    """The writer a master target asks for; an unsupported one is an error naming every supported form."""
+    for name in _REGISTERED:
+        found = writer(name)
+        if found.claims_target(target):
+            return found
+    supported = ", ".join(writer(name).targets for name in _REGISTERED)
+    raise ConfigError(f"{target}: cannot write this kind of file; supported: {supported}")
