@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from . import writers
 from .backends.xlsx import GeneratedCopy
 from .clock import utc_now
-from .errors import ConfigError
+from .errors import ConfigError, InputError
 from .gaps import Gap, GapReport
 from .gaps import find_gaps as _find_gaps
 from .generate import CopyPlan, Prefill, choose_partners, prefill_from
@@ -119,6 +119,8 @@ def write_master(
     """Build the master fresh (never from a partner's file) and write it; return where it went."""
     target = str(out)
     chosen = writers.writer_for_target(target)
+    if not merged.accepted:
+        raise InputError(f"{target}: no partner copy to merge; nothing written")
     spec = master_spec(merged, now or utc_now())
     return chosen.write_master(merged.initiative, spec, target, WriteOptions(clients=clients or {}))
 

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from . import api, writers
-from .errors import ToolkitError
+from .errors import InputError, ToolkitError
 from .render import render_gaps, render_pull
 from .reports import formats as report_formats
 from .reports.render_text import render_runs
@@ -156,6 +156,23 @@ def generate(
     )
 
 
+def _require_copies(pulled: api.PullResult, sources: tuple[str, ...]) -> None:
+    """No usable copy at all is a mistake (a mistyped or empty folder): say why and exit 1."""
+    if pulled.submissions:
+        return
+    fr = pulled.language == "fr"
+    if not pulled.errors:
+        given = ", ".join(sources)
+        raise InputError(f"aucun fichier dans {given}" if fr else f"no file in {given}")
+    reasons = "; ".join(
+        f"{e.source} : {e.message}" if fr else f"{e.source}: {e.message}" for e in pulled.errors[:5]
+    )
+    more = len(pulled.errors) - 5
+    if more > 0:
+        reasons += f" (+ {more})"
+    raise InputError(f"aucune copie lisible — {reasons}" if fr else f"no readable copy — {reasons}")
+
+
 @main.command()
 @SOURCES
 @_config_option(required=False)
@@ -164,6 +181,7 @@ def pull(sources: tuple[str, ...], config: Path | None, fmt: str) -> None:
     """Read filled copies (files and folders) back: completion and problems per copy."""
     initiative = api.load_initiative(config) if config else None
     result = api.pull(sources, initiative)
+    _require_copies(result, sources)
     click.echo(render_pull(result, fmt, initiative).rstrip("\n"))
 
 
@@ -180,6 +198,7 @@ def merge(sources: tuple[str, ...], config: Path, out: str) -> None:
     """Merge partner copies into one master workbook with a Contributions tab."""
     initiative = api.load_initiative(config)
     pulled = api.pull(sources, initiative)
+    _require_copies(pulled, sources)
     merged = api.merge(pulled, initiative)
     where = api.write_master(merged, out)
     fr = initiative.language == "fr"

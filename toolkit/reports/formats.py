@@ -68,3 +68,4 @@ register(ReportFormat("text", (".txt",), "toolkit.reports.render_text:text_bytes
 register(ReportFormat("md", (".md",), "toolkit.reports.render_text:markdown_bytes"))
 register(ReportFormat("json", (".json",), "toolkit.reports.model:json_bytes"))
 register(ReportFormat("xlsx", (".xlsx",), "toolkit.reports.render_xlsx:xlsx_bytes", printable=False))
+register(ReportFormat("pdf", (".pdf",), "toolkit.reports.render_pdf:pdf_bytes", printable=False))
