@@ -114,6 +114,20 @@ def test_1_a_service_account_writes_the_master_in_the_shared_drive(
     assert "Portrait du quartier" in str(cells.loc[("progress_canvas", "overview", "activities"), "value"])
 
 
+def test_1_a_service_account_with_a_folder_outside_shared_drives_is_told_before_anything_is_made(
+    fake: FakeGoogle, initiative: Initiative, tmp_path: Path
+) -> None:
+    fake.add_identity(ROBOT, kind="service_account")
+    folder = fake.drive.create({"name": "Partagé avec le robot", "mimeType": FOLDER}, COORDINATOR)
+    fake.gspread_client(COORDINATOR).insert_permission(
+        folder.id, ROBOT, perm_type="user", role="writer", notify=False
+    )
+    google = with_google(initiative, tmp_path, auth="service_account", folder_id=folder.id)
+    with pytest.raises(BackendError, match="Drive partagé"):
+        generate(google, robot(fake), partners=["cdc-hochelaga"])
+    assert fake.sheets == {}
+
+
 # --- 2. partners without a Google account --------------------------------------------------------
 
 
