@@ -178,7 +178,8 @@ class _Run:
             entry = self.manifest.advance(partner.id, "placed")
         if entry.status == "placed" or set(partner.emails) - set(entry.shared_with):
             entry = self._share(partner, entry)
-        trashed = self._sweep_orphans(partner, entry) if entry.orphan_checks else ()
+        # a later run looks for the duplicate a lost create may have left (Drive's search lags)
+        trashed = self._sweep_orphans(partner, entry) if entry.orphan_checks and status != "created" else ()
         return GoogleCopy(
             partner.id,
             entry.spreadsheet_id,
