@@ -58,13 +58,14 @@ def generate(
     prefill: Path | str | None = None,
     progress: bool = True,
     clients: Mapping[str, object] | None = None,
+    settings: Mapping[str, object] | None = None,
 ) -> Sequence[WrittenCopy]:
     """Write one workbook per partner (all, or those named) with the writer `backend`; say where each went.
 
     `xlsx` writes files into the folder `out`, plus a blank copy; `gsheets` creates one shared Google
-    spreadsheet per partner. With `prefill` (a master workbook), copies start from the last round's
-    merged state; what was pre-filled is recorded in each copy, so an unchanged value is never
-    attributed to the partner.
+    spreadsheet per partner (`settings={"create_folder": True}`: in a Drive folder it makes itself).
+    With `prefill` (a master workbook), copies start from the last round's merged state; what was
+    pre-filled is recorded in each copy, so an unchanged value is never attributed to the partner.
     """
     if not isinstance(initiative, Initiative):
         initiative = load_initiative(initiative)
@@ -78,7 +79,7 @@ def generate(
         now or utc_now(),
         read_prefill(prefill, initiative) if prefill else Prefill(),
     )
-    options = WriteOptions(progress=progress, clients=clients or {})
+    options = WriteOptions(progress=progress, clients=clients or {}, settings=settings or {})
     return writers.writer(backend).write_copies(plan, str(out) if out is not None else None, options)
 
 

@@ -88,6 +88,11 @@ def init(directory: Path) -> None:
 )
 @click.option("--no-progress", is_flag=True, help="No progress bar (gsheets).")
 @click.option(
+    "--create-folder",
+    is_flag=True,
+    help="gsheets: create the Drive folder (named after the initiative) and record it in the manifest.",
+)
+@click.option(
     "--lang",
     "language",
     type=click.Choice(["fr", "en"]),
@@ -115,6 +120,7 @@ def generate(
     language: str | None,
     prefill: Path | None,
     partners: tuple[str, ...],
+    create_folder: bool,
 ) -> None:
     """Write one workbook per partner: Excel files (and a blank copy) into OUT, or Google spreadsheets."""
     initiative = api.load_initiative(config)
@@ -129,10 +135,13 @@ def generate(
         partners=partners,
         prefill=prefill,
         progress=not no_progress,
+        settings={"create_folder": True} if create_folder else None,
     )
     if backend == "gsheets":
         for shared in made:
             click.echo(f"{shared.partner_id}\t{shared.where}")
+            for notice in getattr(shared, "notices", lambda _: [])(initiative.language):
+                click.echo(f"  ! {notice}", err=True)
         manifest = initiative.google.manifest
         click.echo(
             f"{len(made)} classeurs Google partagés; manifeste : {manifest}"

@@ -48,6 +48,7 @@ NoteCode = Literal[
     "unknown_partner",
     "partner_not_in_initiative",
     "template_version",
+    "modified_unknown",
 ]
 SourceCode = Literal[
     "not_found",
@@ -280,6 +281,20 @@ NOTES: dict[str, ProblemKind] = _declare(
             Text(
                 "Du texte saisi hors des cellules du gabarit (conservé, jamais perdu).",
                 "Text typed outside the template's cells (kept, never lost).",
+            ),
+        ),
+        ProblemKind(
+            "modified_unknown",
+            "note",
+            Text(
+                "date de modification inconnue (Google Drive ne la montre pas pour une copie que le "
+                "partenaire a faite lui-même); cette copie passe après ses autres copies datées",
+                "modification time unknown (Google Drive does not show it for a copy the partner made "
+                "themselves); this copy ranks after their other, dated copies",
+            ),
+            Text(
+                "Aucune date de modification n'est connue (copie Google faite par le partenaire).",
+                "No modification time is known (a Google copy the partner made).",
             ),
         ),
         ProblemKind(

@@ -70,6 +70,8 @@ def read_submission(raw: RawWorkbook, initiative: Initiative | None) -> Submissi
     if not used:
         raise SourceError(raw.source, "foreign_template", f"no worksheet of kit '{kit.id}' found")
     _check_template_versions(kit, info, notes)
+    if raw.modified is None:  # e.g. a partner's own Google copy Drive will not date: say it, rank it last
+        notes.append(Note("modified_unknown"))
     partner_id = _partner(raw, info, initiative, notes)
     return Submission(
         source=raw.source,

@@ -36,6 +36,7 @@ class WriteOptions:
 
     progress: bool = True  # a progress bar on a terminal, for slow writers
     clients: Mapping[str, object] = field(default_factory=dict)  # writer name -> client (tests, scripts)
+    settings: Mapping[str, object] = field(default_factory=dict)  # writer-specific (gsheets: create_folder)
 
 
 @dataclass(frozen=True)
