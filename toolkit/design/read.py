@@ -156,7 +156,7 @@ class _Reader:
         sheet = self.sheet(tab)
         if sheet is None:
             return []
-        header = {fold(_as_text(v)): i for i, v in enumerate(sheet.rows[0] if sheet.rows else (), start=1)}
+        header = {fold(_as_text(v)): c for c, v in sheet.row(1).items()}
         columns: dict[str, int] = {}
         for field in tab.fields:
             index = header.get(fold(field.name.fr), header.get(fold(field.name.en)))
@@ -168,8 +168,8 @@ class _Reader:
         if tab.key in self.broken:
             return []
         records = []
-        for row in range(2, len(sheet.rows) + 1):
-            if not any(_as_text(v) for v in sheet.rows[row - 1]):
+        for row in sheet.row_numbers(2):
+            if not any(_as_text(v) for v in sheet.row(row).values()):
                 continue
             records.append(
                 {
@@ -189,7 +189,7 @@ class _Reader:
         names = {fold(n): f.key for f in SHEET.fields for n in (f.name.fr, f.name.en)}
         headers = {fold(n) for t in SHEET_HEADERS for n in (t.fr, t.en)}
         found: dict[str, tuple[Value, Value]] = {}
-        for row in range(1, len(sheet.rows) + 1):
+        for row in sheet.row_numbers():
             name = self.value(sheet, row, 1)
             if not name or fold(name.text) in headers:
                 continue
