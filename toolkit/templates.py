@@ -137,13 +137,14 @@ def load_worksheet(path: Path) -> Worksheet:
     data = read_yaml(path, TemplateError)
     problems = schema_problems("template", data)
     if not problems:
-        problems = _worksheet_problems(data, expected_id=path.name.removesuffix(".yaml"))
+        problems = worksheet_problems(data, expected_id=path.name.removesuffix(".yaml"))
     if problems:
         raise TemplateError("\n".join(f"{path.name}: {p}" for p in problems))
-    return _worksheet(data)
+    return worksheet_from_data(data)
 
 
-def _worksheet(data: dict[str, Any]) -> Worksheet:
+def worksheet_from_data(data: dict[str, Any]) -> Worksheet:
+    """A Worksheet from template data already checked (schema and `worksheet_problems`)."""
     return Worksheet(
         id=data["id"],
         version=data["version"],
@@ -188,7 +189,7 @@ def _duplicates(ids: list[str]) -> list[str]:
     return [i for i, n in Counter(ids).items() if n > 1]
 
 
-def _worksheet_problems(data: dict[str, Any], expected_id: str) -> list[str]:
+def worksheet_problems(data: dict[str, Any], expected_id: str) -> list[str]:
     """What the schema cannot say: ids, references and the shape of a fixed or open worksheet."""
     problems = []
     if data["id"] != expected_id:

@@ -22,7 +22,7 @@ from ..templates import (
     Question,
     Row,
     Worksheet,
-    _worksheet,
+    worksheet_from_data,
     builtin_templates_dir,
     load_worksheet,
 )
@@ -73,7 +73,7 @@ def _reason(exc: SourceError, language: Language) -> str:
 def load_design(path: Path | str, language: Language | None = None) -> Worksheet:
     """A worksheet straight from a design workbook (.xlsx or .ods)."""
     data, _ = read_design_file(path, language)
-    return _worksheet(data)
+    return worksheet_from_data(data)
 
 
 def load_any_worksheet(path: Path, language: Language) -> Worksheet:

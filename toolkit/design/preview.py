@@ -16,7 +16,7 @@ from ..errors import BackendError, TemplateError
 from ..files import atomic_write
 from ..generate import CopyPlan
 from ..initiative import Initiative
-from ..templates import Kit, Worksheet, _worksheet
+from ..templates import Kit, Worksheet, worksheet_from_data
 from ..text import Language
 from .actions import find_worksheet, read_design_file
 
@@ -33,7 +33,7 @@ def template_preview(design: Path | str, out: Path | str, *, language: Language 
         raise TemplateError(f"{out}: use .pdf, .png or .xlsx")
     if design.suffix.lower() in (".xlsx", ".ods"):
         data, lang = read_design_file(design, language)
-        worksheet = _worksheet(data)
+        worksheet = worksheet_from_data(data)
     else:
         worksheet, lang = find_worksheet(str(design)), language or "fr"
     copy = blank_copy(worksheet, language or lang)

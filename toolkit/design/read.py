@@ -16,7 +16,7 @@ from ..i18n import WORDS
 from ..metadata import METADATA_TAB
 from ..rawbook import RawSheet, RawWorkbook
 from ..schemas import schema_problems
-from ..templates import _worksheet_problems
+from ..templates import worksheet_problems
 from ..text import LANGUAGES, Language
 from .format import (
     CHOICES,
@@ -446,6 +446,6 @@ class _Reader:
 
     def consistency(self, data: dict[str, Any]) -> None:
         """The template's own checks, as a safety net: a design that passes ours should pass these."""
-        found = schema_problems("template", data) or _worksheet_problems(data, expected_id=data["id"])
+        found = schema_problems("template", data) or worksheet_problems(data, expected_id=data["id"])
         for detail in found:
             self.problem(self.tab_word(SHEET), "inconsistent", detail=detail)
