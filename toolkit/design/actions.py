@@ -22,9 +22,9 @@ from ..templates import (
     Question,
     Row,
     Worksheet,
-    worksheet_from_data,
     builtin_templates_dir,
     load_worksheet,
+    worksheet_from_data,
 )
 from ..text import Language, Paragraphs, Text
 from .messages import DesignError, DesignProblem
