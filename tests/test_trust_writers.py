@@ -491,11 +491,11 @@ def test_lone_surrogates_from_a_remote_source_go_through_every_output(
         raw = read_file(Path(source))
         sheets = []
         for sheet in raw.sheets:
-            rows = [list(r) for r in sheet.rows]
+            cells = dict(sheet.cells)
             if sheet.name == PROGRESS:
-                rows[4][1] = "texte \ud800 brisé"
-                rows[4][2] = "date \udcff brisée"
-            sheets.append(RawSheet(sheet.name, sheet.visible, rows, sheet.formulas))
+                cells[(5, 2)] = "texte \ud800 brisé"
+                cells[(5, 3)] = "date \udcff brisée"
+            sheets.append(RawSheet(sheet.name, sheet.visible, cells, sheet.formulas))
         return dataclasses.replace(raw, sheets=tuple(sheets), source=source + "\udcff")
 
     pulled = api.pull([copies[CDC]], initiative, reader=reader)  # type: ignore[arg-type]

@@ -14,8 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 
-from ..render import percent
-from ..render import printable
+from ..render import percent, printable
 from ..text import Language
 from .model import InlineImage, Report
 from .words import rw
@@ -99,6 +98,7 @@ def trend_png(moments: Sequence[str], shares: Sequence[float], language: Languag
 
 
 def report_images(report: Report) -> tuple[InlineImage, ...]:
+    """The report's charts (completion heatmap, trend) as PNG images."""
     lang = report.language
     worksheets = report.initiative.kit.worksheets
     rows = report.partners
