@@ -179,6 +179,17 @@ def test_naive_and_aware_times_compare(initiative: Initiative, copies: dict[str 
     assert [s.source for s in merged.accepted] == ["b"] and [s.source for s in merged.superseded] == ["a"]
 
 
+def test_a_naive_modification_time_is_compared_with_the_deadline(
+    initiative: Initiative, copies: dict[str | None, Path]
+) -> None:
+    """Some sources give naive times: the report's on-time test must not compare naive with aware."""
+    submission = _pull_one(initiative, copies[CDC])
+    naive = dataclasses.replace(submission, modified=dt.datetime(2026, 12, 1, 12, 0))
+    pulled = api.PullResult((naive,), (), "fr")
+    report = api.build_report(pulled, initiative, history_path=None, record=False, now=FIXED_NOW)
+    assert next(p for p in report.partners if p.partner == CDC).on_time is True
+
+
 # --- 1. email headers -----------------------------------------------------------------------------------
 
 
@@ -329,6 +340,14 @@ def test_html_report_and_master_stay_inert(
     }
     for text in HOSTILE_TEXTS[:4]:
         assert written[text] == "s"  # text, never a formula
+    report = api.build_report(pulled, initiative, history_path=None, record=False)
+    report.write(tmp_path / "r.xlsx")
+    with zipfile.ZipFile(tmp_path / "r.xlsx") as package:  # the XLSX report: no formula either
+        assert not any(
+            "<f>" in package.read(n).decode("utf-8", "replace")
+            for n in package.namelist()
+            if "worksheets/" in n
+        )
     with zipfile.ZipFile(master) as package:
         assert not any(
             "<f>" in package.read(n).decode("utf-8", "replace")

@@ -8,3 +8,8 @@ import datetime as dt
 def utc_now() -> dt.datetime:
     """Now, in UTC, without microseconds."""
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def aware(moment: dt.datetime) -> dt.datetime:
+    """A time any other can be compared with: a naive one (some sources give them) is taken as UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)

@@ -16,6 +16,7 @@ from pathlib import PurePath
 
 import pandas as pd
 
+from .clock import aware
 from .i18n import word
 from .initiative import Initiative
 from .submission import PullResult, Submission
@@ -107,9 +108,7 @@ def _newness(s: Submission) -> tuple[dt.datetime, dt.datetime, str]:
 
 def _aware(moment: dt.datetime | None) -> dt.datetime:
     """Comparable whatever a source gave: missing is oldest, a naive time is taken as UTC."""
-    if moment is None:
-        return dt.datetime.min.replace(tzinfo=dt.UTC)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+    return aware(moment) if moment is not None else dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 def _is_untouched(s: Submission) -> bool:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..clock import utc_now
+from ..clock import aware, utc_now
 from ..errors import BackendError
 from ..gaps import GapReport, find_gaps
 from ..history import History, Snapshot, SubmissionRecord, utc_key
@@ -164,7 +164,7 @@ def _row(
         received=True,
         file=Path(copy.source).name,
         modified=copy.modified.isoformat() if copy.modified else None,
-        on_time=(copy.modified <= end) if end and copy.modified else None,
+        on_time=(aware(copy.modified) <= end) if end and copy.modified else None,
         completion=round(completion(copy), 3),
         worksheets=worksheet_completion(copy, initiative),
         missing_cells=sum(1 for g in mine if g.kind == "missing_cell"),
