@@ -122,7 +122,7 @@ def write_master(
     chosen = writers.writer_for_target(target)
     if not merged.accepted:
         raise InputError(f"{target}: no partner copy to merge; nothing written")
-    spec = master_spec(merged, now or utc_now())
+    spec = master_spec(merged, now or utc_now(), cell_limit=chosen.cell_limit)
     return chosen.write_master(merged.initiative, spec, target, WriteOptions(clients=clients or {}))
 
 

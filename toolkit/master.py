@@ -13,6 +13,7 @@ from .longtext import fits, head, row_ranges, split_text
 from .metadata import identity
 from .problems import cell_reason
 from .spec import ExtraTab, WorkbookSpec
+from .text import CELL_LIMIT
 
 if TYPE_CHECKING:
     from .merge import Merged
@@ -67,18 +68,20 @@ PART = {"fr": "suite {part}/{parts}", "en": "continued {part}/{parts}"}
 FIRST_DATA_ROW = 2  # the Contributions tab's header is row 1
 
 
-def master_spec(merged: Merged, now: dt.datetime) -> WorkbookSpec:
+def master_spec(merged: Merged, now: dt.datetime, cell_limit: int | None = CELL_LIMIT) -> WorkbookSpec:
     """The master's content, for any backend: the template's tabs with merged values, and Contributions.
 
     A value longer than a cell holds (several partners' answers together, or one long answer) is never
     cut silently: the cell shows its beginning and says which Contributions rows hold the full text,
-    where a contribution too long for one cell continues on the rows below it."""
+    where a contribution too long for one cell continues on the rows below it. `cell_limit` None leaves
+    long text whole, for a writer that keeps it its own way."""
     initiative = merged.initiative
     language = initiative.language
-    tab, cell_rows = _contributions_tab(merged)
+    tab, cell_rows = _contributions_tab(merged, cell_limit)
     values = dict(merged.values)
-    for key, rows in split_values(merged, cell_rows).items():
-        values[key] = head(str(values[key]), CONTINUED[language].format(rows=rows))
+    if cell_limit is not None:
+        for key, rows in split_values(merged, cell_rows, cell_limit).items():
+            values[key] = head(str(values[key]), CONTINUED[language].format(rows=rows), cell_limit)
     return WorkbookSpec(
         layout=workbook_layout(initiative.kit, language),
         info=identity(initiative, language, now, None, "master"),
@@ -91,14 +94,16 @@ def master_spec(merged: Merged, now: dt.datetime) -> WorkbookSpec:
 
 
 def split_values(
-    merged: Merged, cell_rows: dict[tuple[str, str, str], list[int]] | None = None
+    merged: Merged,
+    cell_rows: dict[tuple[str, str, str], list[int]] | None = None,
+    cell_limit: int = CELL_LIMIT,
 ) -> dict[tuple[str, str, str], str]:
     """Master cells too long for a cell -> the Contributions rows (as '12–14, 40') holding their text."""
-    too_long = [k for k, v in merged.values.items() if isinstance(v, str) and not fits(v)]
+    too_long = [k for k, v in merged.values.items() if isinstance(v, str) and not fits(v, cell_limit)]
     if not too_long:
         return {}
     if cell_rows is None:
-        cell_rows = _contributions_tab(merged)[1]
+        cell_rows = _contributions_tab(merged, cell_limit)[1]
     return {key: row_ranges(cell_rows.get(key, [])) for key in too_long}
 
 
@@ -142,7 +147,9 @@ def _cover(merged: Merged, now: dt.datetime) -> list[Line]:
     return lines
 
 
-def _contributions_tab(merged: Merged) -> tuple[ExtraTab, dict[tuple[str, str, str], list[int]]]:
+def _contributions_tab(
+    merged: Merged, cell_limit: int | None = CELL_LIMIT
+) -> tuple[ExtraTab, dict[tuple[str, str, str], list[int]]]:
     """The tab, and for each master cell the rows holding the contributions it was made from."""
     initiative = merged.initiative
     language = initiative.language
@@ -165,7 +172,7 @@ def _contributions_tab(merged: Merged) -> tuple[ExtraTab, dict[tuple[str, str, s
         )
         problem = cell_reason(c.problem, language) if isinstance(c.problem, str) else ""
         where = (worksheet.tab(language) if worksheet else "", row_label, column_label, c.partner_name)
-        parts = split_text(str(c.text))
+        parts = split_text(str(c.text), cell_limit) if cell_limit is not None else [str(c.text)]
         status = STATUS[language].get(c.status, c.status)
         first = len(rows) + FIRST_DATA_ROW
         rows.append((*where, parts[0], problem, c.location or "", PurePath(c.source).name, modified, status))

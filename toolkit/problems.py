@@ -133,10 +133,10 @@ GAPS: dict[str, ProblemKind] = _declare(
             "gap",
             Text(
                 "« {column} » pour « {row} » ({worksheet}) : {length} caractères, plus qu'une cellule "
-                "n'en contient ({limit}); le classeur maître en montre le début et garde le texte complet "
+                "n'en contient ({limit}); le classeur maître .xlsx en montre le début et garde le texte complet "
                 "dans l'onglet Contributions, lignes {rows}.",
                 "“{column}” for “{row}” ({worksheet}): {length} characters, more than a cell holds "
-                "({limit}); the master shows the beginning and keeps the full text in the Contributions "
+                "({limit}); the .xlsx master shows the beginning and keeps the full text in the Contributions "
                 "tab, rows {rows}.",
             ),
             Text(

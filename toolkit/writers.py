@@ -18,6 +18,7 @@ from .errors import ConfigError
 from .generate import CopyPlan
 from .initiative import Initiative
 from .spec import WorkbookSpec
+from .text import CELL_LIMIT
 
 
 class WrittenCopy(Protocol):
@@ -49,6 +50,9 @@ class Writer:
     claims_target: Callable[[str], bool]
     write_copies: Callable[[CopyPlan, str | None, WriteOptions], Sequence[WrittenCopy]]
     write_master: Callable[[Initiative, WorkbookSpec, str, WriteOptions], str]  # returns where it went
+    # text longer than this is split by master_spec (Contributions continuation rows); None: the writer
+    # keeps long text whole its own way (Google's "Texte intégral" tab)
+    cell_limit: int | None = CELL_LIMIT
 
 
 _REGISTERED: dict[str, str] = {

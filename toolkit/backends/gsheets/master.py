@@ -57,7 +57,7 @@ def write_master_google(
 ) -> GoogleMaster:
     """Create the master spreadsheet (fresh each time) in the initiative's Drive folder."""
     now = now or utc_now()
-    spec = master_spec(merged, now)
+    spec = master_spec(merged, now, cell_limit=None)  # long text is spilled by build.py
     return create_master(merged.initiative, spec, client, title=title, now=now, via_drive=via_drive)
 
 
