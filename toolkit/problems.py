@@ -133,11 +133,11 @@ GAPS: dict[str, ProblemKind] = _declare(
             "gap",
             Text(
                 "« {column} » pour « {row} » ({worksheet}) : {length} caractères, plus qu'une cellule "
-                "n'en contient ({limit}); le classeur maître .xlsx en montre le début et garde le texte complet "
-                "dans l'onglet Contributions, lignes {rows}.",
+                "n'en contient ({limit}); le classeur maître .xlsx en montre le début et garde le texte "
+                "complet dans l'onglet Contributions, lignes {rows}.",
                 "“{column}” for “{row}” ({worksheet}): {length} characters, more than a cell holds "
-                "({limit}); the .xlsx master shows the beginning and keeps the full text in the Contributions "
-                "tab, rows {rows}.",
+                "({limit}); the .xlsx master shows the beginning and keeps the full text in the "
+                "Contributions tab, rows {rows}.",
             ),
             Text(
                 "Un texte trop long pour une cellule : le début dans la cellule, le texte complet dans "
