@@ -420,17 +420,15 @@ def run_campaign(
             if not receiver.poll(budget):
                 child.kill()
                 outcome.hangs.append(f"{current}: no answer within {budget:.0f} s")
-                number = int(current.split()[1]) if current.startswith("mutant ") else None
-                if number is not None:
-                    start = number + 1
+                start = _resume_after(current, count)
                 break
             try:
                 message = receiver.recv()
             except EOFError:
+                child.join(10)
                 if child.exitcode not in (0, None):
                     outcome.failures.append(f"{current}: the child process died (exit {child.exitcode})")
-                    if current.startswith("mutant "):
-                        start = int(current.split()[1]) + 1
+                    start = _resume_after(current, count)
                 break
             kind = message[0]
             if kind == "step":
@@ -450,6 +448,12 @@ def run_campaign(
         child.join(5)
         receiver.close()
     return outcome
+
+
+def _resume_after(step: str, count: int) -> int:
+    """The mutant to go on with after `step` hung or died ('mutant 12 …', 'batch ending at mutant 49')."""
+    found = re.search(r"mutant (\d+)", step)
+    return int(found.group(1)) + 1 if found else count
 
 
 def _child(

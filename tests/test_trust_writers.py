@@ -87,7 +87,7 @@ def test_control_characters_reach_the_master_and_the_report_intact(
     assert any("\x13" in g.message and g.kind == "invalid_value" for g in gaps.gaps)
 
     report = api.build_report(pulled, initiative, history_path=tmp_path / "h.sqlite", now=FIXED_NOW)
-    for fmt in ("html", "text", "md", "json", "xlsx"):
+    for fmt in ("html", "text", "md", "json", "xlsx", "pdf"):
         report.write(tmp_path / f"rapport.{'txt' if fmt == 'text' else fmt}", fmt)
     text = (tmp_path / "rapport.txt").read_text(encoding="utf-8")
     assert "\x1b" not in text and "_x001B_" in text  # a terminal escape is shown, never obeyed
@@ -262,7 +262,7 @@ def test_long_answers_are_kept_whole_in_contributions(
     assert len(gaps) == 1 and "2–4" in gaps[0].message and str(CELL_LIMIT) in gaps[0].message
 
 
-def test_report_xlsx_cuts_with_a_visible_mark(
+def test_report_xlsx_and_pdf_cut_with_a_visible_mark(
     initiative: Initiative, copies: dict[str | None, Path], tmp_path: Path
 ) -> None:
     type_raw(copies[CDC], {DATE_CELL: "x" * 40_000})  # an invalid date quoted whole in the gap message
@@ -270,6 +270,7 @@ def test_report_xlsx_cuts_with_a_visible_mark(
         api.pull([copies[CDC]], initiative), initiative, history_path=None, record=False
     )
     report.write(tmp_path / "r.xlsx")
+    assert report.render("pdf").startswith(b"%PDF")  # a table row must fit a page: cut with a mark too
     messages = [v for row in _values(tmp_path / "r.xlsx")["Écarts"] for v in row if isinstance(v, str)]
     cut = next(m for m in messages if "xxxx" in m)
     assert re.search(r"… \[texte coupé : \d+ caractères de plus\]$", cut) and len(cut) <= CELL_LIMIT

@@ -16,6 +16,8 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
 from .. import style
+from ..render import printable
+from ..text import Language
 from .model import ImageMode, Report
 from .view import Block, Section, Table, build_view
 
@@ -25,6 +27,14 @@ MARGIN = 15  # mm
 BODY = 10  # pt
 NUMERIC_COLUMNS = (3, 4, 5)  # as in the HTML partner table
 PARTNER_WIDTHS = (3.0, 1.7, 3.2, 1.7, 1.3, 1.3)  # partner, copy, file, completion, empty cells, problems
+# A table row must fit one page (fpdf2 refuses it otherwise) and a line no more than a few pages: partner
+# text past these lengths is cut with a mark saying how much is left out (the master keeps it whole).
+TABLE_CELL_CHARS = 400
+LINE_CHARS = 3000
+CUT = {
+    "fr": "… [texte coupé : {count} caractères de plus, texte complet dans le classeur maître]",
+    "en": "… [text cut: {count} more characters, full text in the master workbook]",
+}
 
 
 def _rgb(hex_rgb: str) -> tuple[int, int, int]:
@@ -32,9 +42,10 @@ def _rgb(hex_rgb: str) -> tuple[int, int, int]:
 
 
 class _Document(FPDF):
-    def __init__(self, footer_text: str) -> None:
+    def __init__(self, footer_text: str, language: Language) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.footer_text = footer_text
+        self.language = language
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(auto=True, margin=MARGIN)
         self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
@@ -51,7 +62,7 @@ class _Document(FPDF):
 def render_pdf(report: Report) -> bytes:
     """The report as an A4 PDF, from the same view as the HTML page."""
     view = build_view(report)
-    doc = _Document(view.footer)
+    doc = _Document(view.footer, view.language)
     doc.set_title(view.title)
     doc.set_creator("toolkit")
     doc.set_lang(view.language)
@@ -109,7 +120,8 @@ def _block(doc: _Document, block: Block, key: str) -> None:
         doc.multi_cell(0, 6, block.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     doc.set_font(FONT, "", BODY)
     for line in block.lines:
-        doc.multi_cell(0, 5, f"• {line}", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        text = _fit(line, LINE_CHARS, doc.language)
+        doc.multi_cell(0, 5, f"• {text}", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if block.table is not None:
         _table(doc, block.table, NUMERIC_COLUMNS if key == "partners" else ())
     doc.ln(1)
@@ -131,7 +143,15 @@ def _table(doc: _Document, table: Table, numeric: tuple[int, ...]) -> None:
         for values in table.rows:
             row = grid.row()
             for value in values:
-                row.cell(value)
+                row.cell(_fit(value, TABLE_CELL_CHARS, doc.language))
+
+
+def _fit(text: str, limit: int, language: Language) -> str:
+    """Partner text as the PDF can set it: control characters shown, never more than `limit` characters."""
+    text = printable(text)
+    if len(text) <= limit:
+        return text
+    return text[:limit] + CUT[language].format(count=len(text) - limit)
 
 
 def pdf_bytes(report: Report, images: ImageMode) -> bytes:
