@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,20 @@ FIXED_NOW = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="session")
-def initiative() -> Initiative:
-    return load_initiative(EXAMPLE)
+def initiative(tmp_path_factory: pytest.TempPathFactory) -> Initiative:
+    """The sample initiative; its register of issued copies goes to a temporary folder."""
+    register = tmp_path_factory.mktemp("register") / "issued_copies.json"
+    return dataclasses.replace(load_initiative(EXAMPLE), issued_path=register)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _examples_left_as_found() -> Iterator[None]:
+    """Commands run with --config examples/initiative.yaml record issued copies beside it: remove them."""
+    register = EXAMPLE.parent / "issued_copies.json"
+    existed = register.exists()
+    yield
+    if not existed:
+        register.unlink(missing_ok=True)
 
 
 @pytest.fixture

@@ -12,15 +12,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import writers
+from .attribution import IssuedCopy
 from .backends.xlsx import GeneratedCopy
 from .clock import utc_now
-from .errors import ConfigError
+from .errors import ConfigError, OutputRefused
 from .gaps import Gap, GapReport
 from .gaps import find_gaps as _find_gaps
 from .generate import CopyPlan, Prefill, choose_partners, prefill_from
+from .guard import check_output
 from .history import History
 from .init import init
 from .initiative import Initiative, Partner, load_initiative
+from .issued import new_copy_id, record_issued
 from .master import master_spec
 from .merge import Merged
 from .merge import merge as _merge
@@ -57,6 +60,8 @@ def generate(
     prefill: Path | str | None = None,
     progress: bool = True,
     clients: Mapping[str, object] | None = None,
+    force: bool = False,
+    register: Path | str | None = None,
 ) -> Sequence[WrittenCopy]:
     """Write one workbook per partner (all, or those named) with the writer `backend`; say where each went.
 
@@ -64,6 +69,10 @@ def generate(
     spreadsheet per partner. With `prefill` (a master workbook), copies start from the last round's
     merged state; what was pre-filled is recorded in each copy, so an unchanged value is never
     attributed to the partner.
+
+    A file already where a copy would go is never replaced when it holds answers; an unfilled copy
+    is replaced only with `force` (a backup is kept). Each copy carries a random copy id, recorded
+    in the register of issued copies (`register`, default the initiative's `issued_path`).
     """
     if not isinstance(initiative, Initiative):
         initiative = load_initiative(initiative)
@@ -76,9 +85,26 @@ def generate(
         tuple(chosen),
         now or utc_now(),
         read_prefill(prefill, initiative) if prefill else Prefill(),
+        {p.id if p else "": new_copy_id() for p in chosen},
     )
-    options = WriteOptions(progress=progress, clients=clients or {})
-    return writers.writer(backend).write_copies(plan, str(out) if out is not None else None, options)
+    options = WriteOptions(progress=progress, clients=clients or {}, force=force)
+    made = writers.writer(backend).write_copies(plan, str(out) if out is not None else None, options)
+    issued = [
+        IssuedCopy(
+            copy_id,
+            initiative.id,
+            c.partner_id,
+            "partner" if c.partner_id else "blank",
+            plan.now.isoformat(),
+            c.where,
+        )
+        for c in made
+        if (copy_id := getattr(c, "copy_id", None))  # writers that carry the plan's ids say so
+    ]
+    where = Path(register) if register is not None else initiative.issued_path
+    if where is not None:
+        record_issued(where, issued)
+    return made
 
 
 def read_prefill(master: Path | str, initiative: Initiative) -> Prefill:
@@ -104,7 +130,8 @@ def merge(
     pulled = sources if isinstance(sources, PullResult) else pull(sources, initiative)
     merged = _merge(pulled, initiative)
     if out is not None:
-        write_master(merged, out, now=now, clients=clients)
+        read = [e.source for e in pulled.errors]
+        write_master(merged, out, now=now, clients=clients, sources=read)
     return merged
 
 
@@ -114,12 +141,23 @@ def write_master(
     *,
     now: dt.datetime | None = None,
     clients: Mapping[str, object] | None = None,
+    sources: Iterable[str] = (),
 ) -> str:
-    """Build the master fresh (never from a partner's file) and write it; return where it went."""
+    """Build the master fresh (never from a partner's file) and write it; return where it went.
+
+    A local target that is one of the merged copies (or of `sources`), a partner's copy, or a file
+    that may hold answers is refused (OutputRefused): only an earlier master is replaced."""
     target = str(out)
     chosen = writers.writer_for_target(target)
+    if chosen.name == "xlsx":  # a file on this disk: never over what was read or a partner's copy
+        every = [s.source for s in _all_submissions(merged)] + list(sources)
+        check_output(target, "master", sources=every, initiative=merged.initiative)
     spec = master_spec(merged, now or utc_now())
     return chosen.write_master(merged.initiative, spec, target, WriteOptions(clients=clients or {}))
+
+
+def _all_submissions(merged: Merged) -> list[Submission]:
+    return [*merged.accepted, *merged.superseded, *merged.duplicates, *merged.ignored, *merged.disputed]
 
 
 def find_gaps(
@@ -188,6 +226,7 @@ __all__ = [
     "Initiative",
     "Kit",
     "Merged",
+    "OutputRefused",
     "PullResult",
     "Reminder",
     "Report",
@@ -198,6 +237,7 @@ __all__ = [
     "authorize_google",
     "build_reminders",
     "build_report",
+    "check_output",
     "find_gaps",
     "generate",
     "generate_google",

@@ -107,6 +107,12 @@ def init(directory: Path) -> None:
     metavar="ID",
     help="Only this partner (repeatable). Default: every partner.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace copies already in OUT that hold no answers (a backup is kept in OUT/.backup); "
+    "a copy holding answers is never replaced.",
+)
 def generate(
     config: Path,
     out: Path | None,
@@ -115,6 +121,7 @@ def generate(
     language: str | None,
     prefill: Path | None,
     partners: tuple[str, ...],
+    force: bool,
 ) -> None:
     """Write one workbook per partner: Excel files (and a blank copy) into OUT, or Google spreadsheets."""
     initiative = api.load_initiative(config)
@@ -129,6 +136,7 @@ def generate(
         partners=partners,
         prefill=prefill,
         progress=not no_progress,
+        force=force,
     )
     if backend == "gsheets":
         for shared in made:
@@ -140,10 +148,17 @@ def generate(
             else f"{len(made)} Google spreadsheets shared; manifest: {manifest}"
         )
         return
+    kept = [c for c in made if getattr(c, "status", "written") == "kept"]
     for copy in made:
-        click.echo(copy.where)
+        message = getattr(copy, "message", "")
+        if not any(copy is k for k in kept):
+            click.echo(copy.where)
+        if message:  # a copy kept, or replaced with a backup: said on stderr, never silent
+            click.echo(f"⚠ {message}", err=True)
+    written = len(made) - len(kept)
     click.echo(
-        f"{len(made)} classeurs écrits dans {out}" if fr else f"{len(made)} workbooks written to {out}"
+        (f"{written} classeurs écrits dans {out}" if fr else f"{written} workbooks written to {out}")
+        + ((f", {len(kept)} conservés" if fr else f", {len(kept)} kept") if kept else "")
     )
 
 
@@ -170,9 +185,11 @@ def pull(sources: tuple[str, ...], config: Path | None, fmt: str) -> None:
 def merge(sources: tuple[str, ...], config: Path, out: str) -> None:
     """Merge partner copies into one master workbook with a Contributions tab."""
     initiative = api.load_initiative(config)
+    if not out.startswith("gsheets:"):  # refused before any work: never over a source or a copy
+        api.check_output(out, "master", sources=sources, initiative=initiative)
     pulled = api.pull(sources, initiative)
     merged = api.merge(pulled, initiative)
-    where = api.write_master(merged, out)
+    where = api.write_master(merged, out, sources=[e.source for e in pulled.errors])
     fr = initiative.language == "fr"
     click.echo(
         f"{'Classeur maître écrit :' if fr else 'Master written:'} {where} "
@@ -183,9 +200,20 @@ def merge(sources: tuple[str, ...], config: Path, out: str) -> None:
             else f"({len(merged.accepted)} copies used, {len(merged.superseded)} superseded, "
             f"{len(merged.duplicates)} duplicates, {len(merged.ignored)} ignored)"
         )
+        + (
+            (f", {len(merged.disputed)} mises à part" if fr else f", {len(merged.disputed)} kept apart")
+            if merged.disputed
+            else ""
+        )
     )
     for error in pulled.errors:
         click.echo(f"✗ {error.source}: {error.message}", err=True)
+    for disputed in merged.disputed:
+        click.echo(
+            f"⚠ {disputed.source}: "
+            + ("attribution contestée, mise à part" if fr else "disputed attribution, kept apart"),
+            err=True,
+        )
 
 
 @main.command()
@@ -254,6 +282,8 @@ def report(
     if out is None and not report_formats.report_format(chosen).printable:
         raise click.UsageError(f"--format {chosen} needs --out FILE")
     initiative = api.load_initiative(config)
+    if out is not None:  # refused before any work (and before the history records a run)
+        api.check_output(out, "report", sources=sources, initiative=initiative)
     result = api.build_report(
         api.pull(sources, initiative),
         initiative,

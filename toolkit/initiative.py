@@ -85,6 +85,7 @@ class Initiative:
     google: GoogleSettings = GoogleSettings()
     smtp: SmtpSettings | None = None
     history_path: Path | None = None  # SQLite history of report runs
+    issued_path: Path | None = None  # register of issued copies (issued.py)
     path: Path | None = None
 
     def partner(self, partner_id: str) -> Partner:
@@ -144,6 +145,7 @@ def load_initiative(path: Path | str) -> Initiative:
         google=_google(data.get("google", {}), data["language"], path.parent, time_zone),
         smtp=_smtp(data["smtp"]) if "smtp" in data else None,
         history_path=path.parent / data.get("history", "history.sqlite"),
+        issued_path=path.parent / data.get("issued", "issued_copies.json"),
         path=path,
     )
 

@@ -38,6 +38,7 @@ class CopyInfo:
     cells: dict[tuple[str, str, str], tuple[int, int]] = field(default_factory=dict, compare=False)
     # (worksheet id, row id, column id) -> text the copy was pre-filled with (next cycle from a master)
     prefill: dict[tuple[str, str, str], str] = field(default_factory=dict, compare=False)
+    copy_id: str | None = None  # random id of this issued copy (recorded in the register of issued copies)
 
 
 def identity(
@@ -69,6 +70,8 @@ def records(info: CopyInfo, layout: WorkbookLayout) -> list[list[str]]:
         ["copy", "language", info.language],
         ["copy", "generated_at", info.generated_at.isoformat()],
     ]
+    if info.copy_id:
+        rows.append(["copy", "copy_id", info.copy_id])
     for sheet in layout.sheets:
         rows.append(["worksheet", sheet.worksheet.id, str(sheet.worksheet.version), sheet.tab])
         rows += [["cell", sheet.worksheet.id, r, c, a1(row, col)] for r, c, row, col in sheet.input_cells()]
@@ -88,6 +91,8 @@ def properties(info: CopyInfo, layout: WorkbookLayout) -> dict[str, str]:
         "generated_at": info.generated_at.isoformat(),
         "templates": ",".join(f"{s.worksheet.id}@{s.worksheet.version}" for s in layout.sheets),
     }
+    if info.copy_id:
+        props["copy_id"] = info.copy_id
     for sheet in layout.sheets:
         compact = compact_layout(sheet)
         if len(compact) <= MAX_PROPERTY_LENGTH:
@@ -185,6 +190,7 @@ def _info(
         role=values.get("role", "partner"),
         templates=templates,
         cells=cells,
+        copy_id=values.get("copy_id") or None,
     )
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
-from pathlib import PurePath
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from .attribution import IssuedCopy, attribute
 from .cells import a1
 from .errors import SourceError
 from .initiative import Initiative
@@ -30,16 +30,24 @@ DEFAULT_KIT = "collective_impact"
 
 def copy_info(raw: RawWorkbook) -> CopyInfo | None:
     """The copy's own account of itself: the metadata tab, else the document properties."""
+    return _tab_info(raw) or parse_properties(raw.properties)
+
+
+def _tab_info(raw: RawWorkbook) -> CopyInfo | None:
     for sheet in raw.sheets:
         if sheet.name == METADATA_TAB or (sheet.rows and sheet.rows[0][:2] == ["toolkit", "format"]):
             info = parse_records(sheet.rows)
             if info is not None:
                 return info
-    return parse_properties(raw.properties)
+    return None
 
 
-def read_submission(raw: RawWorkbook, initiative: Initiative | None) -> Submission:
-    info = copy_info(raw)
+def read_submission(
+    raw: RawWorkbook, initiative: Initiative | None, issued: Mapping[str, IssuedCopy] | None = None
+) -> Submission:
+    """`issued`: the register of the initiative's issued copies, when the coordinator has one."""
+    tab_info, properties_info = _tab_info(raw), parse_properties(raw.properties)
+    info = tab_info or properties_info
     kit, language = _kit_and_language(raw, info, initiative)
     notes: list[Note] = [] if info else [Note("metadata_missing")]
     recorded_tabs = {w: tab for w, _, tab in info.templates} if info else {}
@@ -69,10 +77,19 @@ def read_submission(raw: RawWorkbook, initiative: Initiative | None) -> Submissi
     if not used:
         raise SourceError(raw.source, "foreign_template", f"no worksheet of kit '{kit.id}' found")
     _check_template_versions(kit, info, notes)
-    partner_id = _partner(raw, info, initiative, notes)
+    found = attribute(
+        raw.source,
+        tab_info,
+        properties_info,
+        initiative,
+        sender=raw.sender,
+        modified=raw.modified,
+        issued=issued,
+    )
+    notes += found.notes
     return Submission(
         source=raw.source,
-        partner_id=partner_id,
+        partner_id=found.partner_id,
         kit_id=kit.id,
         language=language,
         role=info.role if info else "partner",
@@ -83,6 +100,9 @@ def read_submission(raw: RawWorkbook, initiative: Initiative | None) -> Submissi
         unmapped=tuple(unmapped),
         kit=kit,
         sender=raw.sender,
+        copy_id=found.copy_id,
+        evidence=found.evidence,
+        disputed=found.disputed,
     )
 
 
@@ -216,24 +236,3 @@ def _check_template_versions(kit: Kit, info: CopyInfo | None, notes: list[Note])
                     params=(("copy", str(version)), ("current", str(versions[worksheet_id]))),
                 ),
             )
-
-
-def _partner(
-    raw: RawWorkbook, info: CopyInfo | None, initiative: Initiative | None, notes: list[Note]
-) -> str | None:
-    if info is not None and (info.partner_id or info.role != "partner"):
-        if info.partner_id and initiative and info.partner_id not in {p.id for p in initiative.partners}:
-            notes.append(Note("partner_not_in_initiative", params=(("partner", info.partner_id),)))
-        return info.partner_id
-    stem = _stem(raw.source)
-    candidates = sorted((p.id for p in initiative.partners if p.id in stem), key=len) if initiative else []
-    if candidates:
-        notes.append(Note("partner_from_filename", params=(("partner", candidates[-1]),)))
-        return candidates[-1]
-    notes.append(Note("unknown_partner", params=(("partner", ""),)))
-    return None
-
-
-def _stem(source: str) -> str:
-    """The file name without suffix, whether the source was written with / or \\ (a Windows path)."""
-    return PurePath(source.replace("\\", "/")).stem.lower()

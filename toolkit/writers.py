@@ -34,6 +34,7 @@ class WrittenCopy(Protocol):
 class WriteOptions:
     progress: bool = True  # a progress bar on a terminal, for slow writers
     clients: Mapping[str, object] = field(default_factory=dict)  # writer name -> client (tests, scripts)
+    force: bool = False  # replace unfilled copies already there (a backup is kept); never filled ones
 
 
 @dataclass(frozen=True)
