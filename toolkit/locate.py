@@ -201,20 +201,21 @@ def _unmapped(
         + [q.text(lang) for q in worksheet.debrief for lang in LANGUAGES]
     )
     mapped = set(match.cells.values())
-    first = (header_row or HEADER_ROW) + 1
-    for r in range(first, len(sheet.rows) + 1):
-        for c, value in enumerate(sheet.rows[r - 1], start=1):
-            if value in ("", None) or (r, c) in mapped:
-                continue
-            if isinstance(value, str) and (normalise_key(value) in known or _is_toolkit_word(value)):
-                continue
-            match.unmapped.append((f"{sheet.name}!{a1(r, c)}", str(value)))
+    for r, c, value in sheet.cells():  # every cell, above the header too: beside the title, right of it
+        if (r, c) in mapped or (isinstance(value, str) and not value.strip()):
+            continue
+        if isinstance(value, str) and (normalise_key(value) in known or _is_toolkit_word(value)):
+            continue
+        match.unmapped.append((f"{sheet.name}!{a1(r, c)}", str(value)))
 
 
 @cache
 def _toolkit_words() -> frozenset[str]:
-    """The words the generator itself writes in a sheet (debrief heading, hint)."""
-    return frozenset(normalise_key(w(lang)) for w in WORDS.values() for lang in LANGUAGES)
+    """The words the generator itself writes in a sheet (debrief heading, hint): no others, so a
+    partner's "Oui" typed outside the table is kept."""
+    return frozenset(
+        normalise_key(WORDS[key](lang)) for key in ("debrief", "sheet_hint") for lang in LANGUAGES
+    )
 
 
 def _is_toolkit_word(value: str) -> bool:

@@ -6,7 +6,7 @@ Backends fill these; locating cells works on them and never touches a file or an
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 
@@ -26,6 +26,13 @@ class RawSheet:
                 return "" if value is None else value
         return ""
 
+    def cells(self) -> Iterator[tuple[int, int, object]]:
+        """(row, column, value) of every non-empty cell, 1-based, row by row."""
+        for r, row in enumerate(self.rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is not None and value != "":
+                    yield r, c, value
+
 
 @dataclass(frozen=True)
 class RawWorkbook:
@@ -40,6 +47,8 @@ class RawWorkbook:
     properties: dict[str, str] = field(default_factory=dict)
     modified: dt.datetime | None = None
     sender: str | None = None
+    # cell comments (notes) as (tab, row, column, text), 1-based: partners write answers there too
+    comments: tuple[tuple[str, int, int, str], ...] = ()
 
     def sheet(self, name: str) -> RawSheet | None:
         return next((s for s in self.sheets if s.name == name), None)

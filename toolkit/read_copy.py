@@ -19,6 +19,7 @@ from .errors import SourceError
 from .initiative import Initiative
 from .locate import SheetMatch, header_score, keys, locate
 from .metadata import METADATA_TAB, CopyInfo, parse_properties, parse_records
+from .outside import is_metadata_tab, outside_text
 from .rawbook import RawSheet, RawWorkbook
 from .submission import CELL_COLUMNS, Note, Submission
 from .templates import DEBRIEF_COLUMN, Kit, Worksheet, load_kit
@@ -51,7 +52,7 @@ def read_submission(
     kit, language = _kit_and_language(raw, info, initiative)
     notes: list[Note] = [] if info else [Note("metadata_missing")]
     recorded_tabs = {w: tab for w, _, tab in info.templates} if info else {}
-    content_sheets = [s for s in raw.sheets if s.name != METADATA_TAB]
+    content_sheets = [s for s in raw.sheets if not is_metadata_tab(s)]
     rows: list[dict[str, object]] = []
     unmapped: list[tuple[str, str]] = []
     used: set[str] = set()
@@ -76,6 +77,8 @@ def read_submission(
         notes += _moved_tabs(kit, content_sheets, matched_tabs)
     if not used:
         raise SourceError(raw.source, "foreign_template", f"no worksheet of kit '{kit.id}' found")
+    if info is None or info.role != "master":  # a master's other tabs (Contributions) are ours
+        unmapped += outside_text(raw, kit, language, info, initiative, used)
     _check_template_versions(kit, info, notes)
     found = attribute(
         raw.source,

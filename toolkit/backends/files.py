@@ -10,7 +10,7 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, Shee
 from ..errors import SourceError
 from ..rawbook import RawSheet, RawWorkbook
 from ..screening import screen_file
-from .xml_parts import formulas_and_properties
+from .xml_parts import cell_comments, formulas_and_properties
 
 
 def read_file(path: Path) -> RawWorkbook:
@@ -21,6 +21,7 @@ def read_file(path: Path) -> RawWorkbook:
         with path.open("rb") as handle:  # by content: calamine picks a reader from the name given a path
             workbook = CalamineWorkbook.from_filelike(handle)
             formulas, properties = formulas_and_properties(path, fmt)
+            comments = cell_comments(path, fmt)
             sheets = tuple(
                 RawSheet(
                     name=meta.name,
@@ -36,4 +37,4 @@ def read_file(path: Path) -> RawWorkbook:
     except (ValueError, KeyError, OSError) as exc:  # calamine reports some damage as plain errors
         raise SourceError(source, "corrupt", f"{type(exc).__name__}: {exc}") from None
     modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
-    return RawWorkbook(source, sheets, properties, modified)
+    return RawWorkbook(source, sheets, properties, modified, comments=comments)

@@ -1,0 +1,137 @@
+"""Text a returned copy holds outside the worksheets' tables: kept and reported, never dropped (pure).
+
+Every non-empty cell of every tab ends up either in a template cell (read_copy, locate) or here,
+with its tab and cell: a tab the partner added, what the partner added to or changed on the cover
+tab, in the hidden lists tab and in the hidden `_toolkit` tab (only what differs from what the
+generator writes there), and cell comments other than the row notes the generator writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .cells import a1
+from .cover import cover_lines
+from .i18n import word
+from .initiative import Initiative, Partner
+from .metadata import CopyInfo
+from .rawbook import RawSheet, RawWorkbook
+from .templates import Kit
+from .text import LANGUAGES, Language, Text
+from .values import normalise_key
+
+COMMENT = Text("commentaire", "comment")
+# Rows of the _toolkit tab the generator writes: kind -> number of cells (metadata.records).
+RECORD_WIDTHS = {"toolkit": 3, "copy": 3, "worksheet": 4, "cell": 5, "prefill": 5}
+COPY_KEYS = frozenset(
+    {
+        "role",
+        "initiative",
+        "initiative_name",
+        "kit",
+        "kit_version",
+        "partner",
+        "language",
+        "generated_at",
+        "copy_id",
+    }
+)
+
+
+def outside_text(
+    raw: RawWorkbook,
+    kit: Kit,
+    language: Language,
+    info: CopyInfo | None,
+    initiative: Initiative | None,
+    used: Iterable[str],
+) -> list[tuple[str, str]]:
+    """(location, text) of what the tabs not holding a worksheet (`used`) and the comments hold."""
+    taken = set(used)
+    found: list[tuple[str, str]] = []
+    for sheet in raw.sheets:
+        if sheet.name in taken:
+            continue
+        if is_metadata_tab(sheet):
+            found += _metadata_extras(sheet)
+        elif sheet.name in _words("readme_tab"):
+            found += _not_known(sheet, _cover_texts(kit, info, initiative))
+        elif sheet.name in _words("lists_tab"):
+            found += _not_known(sheet, _list_items(kit, initiative))
+        else:
+            found += _not_known(sheet, frozenset())  # a tab the partner added: everything in it
+    found += _comments(raw, kit, language)
+    return found
+
+
+def is_metadata_tab(sheet: RawSheet) -> bool:
+    return sheet.name == "_toolkit" or (sheet.value(1, 1), sheet.value(1, 2)) == ("toolkit", "format")
+
+
+def is_text(value: object) -> bool:
+    """Worth keeping: anything but empty or blank text."""
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _words(key: str) -> set[str]:
+    return {word(key, lang) for lang in LANGUAGES}
+
+
+def _not_known(sheet: RawSheet, known: frozenset[str]) -> list[tuple[str, str]]:
+    return [
+        (f"{sheet.name}!{a1(r, c)}", str(value))
+        for r, c, value in sheet.cells()
+        if is_text(value) and not (isinstance(value, str) and normalise_key(value) in known)
+    ]
+
+
+def _metadata_extras(sheet: RawSheet) -> list[tuple[str, str]]:
+    """Cells beyond the records the generator writes (values inside a record are attribution's business)."""
+    out = []
+    for r, c, value in sheet.cells():
+        kind = _text(sheet.value(r, 1))
+        width = RECORD_WIDTHS.get(kind, 0)
+        if kind == "copy" and _text(sheet.value(r, 2)) not in COPY_KEYS:
+            width = 0
+        if c > width and is_text(value):
+            out.append((f"{sheet.name}!{a1(r, c)}", str(value)))
+    return out
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else str(value)
+
+
+def _cover_texts(kit: Kit, info: CopyInfo | None, initiative: Initiative | None) -> frozenset[str]:
+    """Every line the generator may have written on this copy's cover, in either language."""
+    if initiative is None:
+        name = info.initiative_name if info else ""
+        initiative = Initiative(
+            id=info.initiative_id if info else "", name=name, language="fr", kit=kit, partners=()
+        )
+    partners: list[Partner | None] = [None]
+    partners += [p for p in initiative.partners if info is not None and p.id == info.partner_id]
+    lines = [
+        line.text for p in partners for lang in LANGUAGES for line in cover_lines(initiative, kit, p, lang)
+    ]
+    return frozenset(normalise_key(t) for t in lines)
+
+
+def _list_items(kit: Kit, initiative: Initiative | None) -> frozenset[str]:
+    """Every dropdown item the generator may put on the lists tab."""
+    items: list[str] = [word(k, lang) for k in ("yes", "no") for lang in LANGUAGES]
+    items += [c(lang) for w in kit.worksheets for col in w.columns for c in col.choices for lang in LANGUAGES]
+    items += list(initiative.people if initiative else ())
+    return frozenset(normalise_key(i) for i in items)
+
+
+def _comments(raw: RawWorkbook, kit: Kit, language: Language) -> list[tuple[str, str]]:
+    """Comments other than the row notes the generator writes, located by tab and cell."""
+    notes = {
+        normalise_key(r.note(lang)) for w in kit.worksheets for r in w.rows if r.note for lang in LANGUAGES
+    }
+    return [
+        (f"{tab}!{a1(row, column)} ({COMMENT(language)})", text)
+        for tab, row, column, text in raw.comments
+        if is_text(text) and normalise_key(text) not in notes
+    ]
