@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import shutil
 from collections.abc import Callable, Iterator
@@ -19,15 +18,14 @@ FIXED_NOW = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="session")
-def initiative(tmp_path_factory: pytest.TempPathFactory) -> Initiative:
-    """The sample initiative; its register of issued copies goes to a temporary folder."""
-    register = tmp_path_factory.mktemp("register") / "issued_copies.json"
-    return dataclasses.replace(load_initiative(EXAMPLE), issued_path=register)
+def initiative() -> Initiative:
+    return load_initiative(EXAMPLE)
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _examples_left_as_found() -> Iterator[None]:
-    """Commands run with --config examples/initiative.yaml record issued copies beside it: remove them."""
+    """generate records issued copies beside examples/initiative.yaml (one register for the whole
+    session, as a coordinator has one): removed at the end, unless it was there before."""
     register = EXAMPLE.parent / "issued_copies.json"
     existed = register.exists()
     yield
