@@ -98,21 +98,24 @@ def attribute(
     if by_name:
         evidence.append(Evidence("filename", by_name, PurePath(source.replace("\\", "/")).name))
     reference = next((e for e in evidence if e.partner_id), None)
+    conflicts: dict[str | None, list[str]] = {}  # partner named against the reference -> by what
     for other in evidence:
-        if reference is None or other is reference or other.partner_id == reference.partner_id:
+        if reference is None or other.partner_id == reference.partner_id:
             continue
-        if (other.partner_id is None and other.kind in EXTERNAL) or (
-            other.partner_id is None and reference.kind in EXTERNAL
-        ):
+        if other.partner_id is None and reference.kind in EXTERNAL:
             continue  # the blank copy, filled by the partner its sender or file name names
+        conflicts.setdefault(other.partner_id, []).append(other.kind)
+    for other_partner, kinds in conflicts.items():
+        assert reference is not None
+        agreeing = [e.kind for e in evidence if e.partner_id == reference.partner_id]
         notes.append(
             Note(
                 "attribution_disputed",
                 params=(
                     ("partner_a", reference.partner_id or ""),
-                    ("evidence_a", reference.kind),
-                    ("partner_b", other.partner_id or ""),
-                    ("evidence_b", other.kind),
+                    ("evidence_a", ",".join(agreeing)),
+                    ("partner_b", other_partner or ""),
+                    ("evidence_b", ",".join(kinds)),
                 ),
             )
         )
@@ -162,8 +165,13 @@ def partner_by_filename(initiative: Initiative, source: str) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
-def evidence_words(kind: str) -> Text:
-    return EVIDENCE_WORDS.get(kind, Text(kind, kind))
+def evidence_words(kinds: str) -> Text:
+    """'issued,filename' -> 'le registre des copies émises et le nom du fichier' (and English)."""
+    words = [EVIDENCE_WORDS.get(k, Text(k, k)) for k in kinds.split(",") if k]
+    return Text(
+        " et ".join(w.fr for w in words) or "?",
+        " and ".join(w.en for w in words) or "?",
+    )
 
 
 def _longer(a: tuple[int, int], b: tuple[int, int]) -> bool:

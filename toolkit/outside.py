@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .cells import a1
-from .cover import cover_lines
+from .cover import cover_lines, partner_lines
 from .i18n import word
 from .initiative import Initiative, Partner
 from .metadata import CopyInfo
@@ -103,17 +103,16 @@ def _text(value: object) -> str:
 
 
 def _cover_texts(kit: Kit, info: CopyInfo | None, initiative: Initiative | None) -> frozenset[str]:
-    """Every line the generator may have written on this copy's cover, in either language."""
+    """Every line the generator may have written on a cover of this initiative, in either language."""
     if initiative is None:
         name = info.initiative_name if info else ""
         initiative = Initiative(
             id=info.initiative_id if info else "", name=name, language="fr", kit=kit, partners=()
         )
-    partners: list[Partner | None] = [None]
-    partners += [p for p in initiative.partners if info is not None and p.id == info.partner_id]
-    lines = [
-        line.text for p in partners for lang in LANGUAGES for line in cover_lines(initiative, kit, p, lang)
-    ]
+    # every partner's lines: the copy's own claim of whose it is may be false (attribution.py)
+    partners: list[Partner | None] = [None, *initiative.partners]
+    lines = [line.text for lang in LANGUAGES for line in cover_lines(initiative, kit, None, lang)]
+    lines += [line.text for p in partners for lang in LANGUAGES for line in partner_lines(p, lang)]
     return frozenset(normalise_key(t) for t in lines)
 
 

@@ -363,10 +363,10 @@ NOTES: dict[str, ProblemKind] = _declare(
             "attribution_disputed",
             "note",
             Text(
-                "attribution contestée : {evidence_a} désigne {partner_a}, mais {evidence_b} désigne "
-                "{partner_b}; copie mise à part, non fusionnée",
-                "disputed attribution: {evidence_a} names {partner_a}, but {evidence_b} names {partner_b}; "
-                "copy kept apart, not merged",
+                "attribution contestée : {partner_a} selon {evidence_a}, mais {partner_b} selon "
+                "{evidence_b}; copie mise à part, non fusionnée",
+                "disputed attribution: {partner_a} according to {evidence_a}, but {partner_b} according "
+                "to {evidence_b}; copy kept apart, not merged",
             ),
             Text(
                 "Deux indices d'attribution désignent des partenaires différents.",
