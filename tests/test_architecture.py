@@ -25,6 +25,7 @@ from toolkit.sources import Reader, ReadOptions, SourceKind
 
 PACKAGE = Path(__file__).resolve().parent.parent / "toolkit"
 CORE = {
+    "toolkit.attribution",
     "toolkit.cells",
     "toolkit.clock",
     "toolkit.cover",
@@ -38,6 +39,7 @@ CORE = {
     "toolkit.master",
     "toolkit.merge",
     "toolkit.metadata",
+    "toolkit.outside",
     "toolkit.problems",
     "toolkit.rawbook",
     "toolkit.read_copy",
@@ -60,6 +62,8 @@ FORBIDDEN_FOR_CORE = (
     "toolkit.reports",
     "toolkit.history",
     "toolkit.files",
+    "toolkit.guard",
+    "toolkit.issued",
     "toolkit.screening",
     "openpyxl",
     "python_calamine",

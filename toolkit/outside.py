@@ -8,7 +8,7 @@ generator writes there), and cell comments other than the row notes the generato
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .cells import a1
 from .cover import cover_lines, partner_lines
@@ -88,12 +88,14 @@ def _not_known(sheet: RawSheet, known: frozenset[str]) -> list[tuple[str, str]]:
 def _metadata_extras(sheet: RawSheet) -> list[tuple[str, str]]:
     """Cells beyond the records the generator writes (values inside a record are attribution's business)."""
     out = []
+    widths: dict[int, int] = {}
     for r, c, value in sheet.cells():
-        kind = _text(sheet.value(r, 1))
-        width = RECORD_WIDTHS.get(kind, 0)
-        if kind == "copy" and _text(sheet.value(r, 2)) not in COPY_KEYS:
-            width = 0
-        if c > width and is_text(value):
+        if r not in widths:
+            kind = _text(sheet.value(r, 1))
+            widths[r] = RECORD_WIDTHS.get(kind, 0)
+            if kind == "copy" and _text(sheet.value(r, 2)) not in COPY_KEYS:
+                widths[r] = 0
+        if c > widths[r] and is_text(value):
             out.append((f"{sheet.name}!{a1(r, c)}", str(value)))
     return out
 
@@ -106,10 +108,17 @@ def _cover_texts(kit: Kit, info: CopyInfo | None, initiative: Initiative | None)
     """Every line the generator may have written on a cover of this initiative, in either language."""
     if initiative is None:
         name = info.initiative_name if info else ""
-        initiative = Initiative(
-            id=info.initiative_id if info else "", name=name, language="fr", kit=kit, partners=()
-        )
+        initiative_id = info.initiative_id if info else ""
+        key: tuple[object, ...] = ("cover", initiative_id, name, id(kit))
+        initiative = Initiative(id=initiative_id, name=name, language="fr", kit=kit, partners=())
+    else:
+        key = ("cover", id(initiative))
+    return _cached(key, (kit, initiative), lambda: _cover_keys(initiative))
+
+
+def _cover_keys(initiative: Initiative) -> frozenset[str]:
     # every partner's lines: the copy's own claim of whose it is may be false (attribution.py)
+    kit = initiative.kit
     partners: list[Partner | None] = [None, *initiative.partners]
     lines = [line.text for lang in LANGUAGES for line in cover_lines(initiative, kit, None, lang)]
     lines += [line.text for p in partners for lang in LANGUAGES for line in partner_lines(p, lang)]
@@ -118,17 +127,54 @@ def _cover_texts(kit: Kit, info: CopyInfo | None, initiative: Initiative | None)
 
 def _list_items(kit: Kit, initiative: Initiative | None) -> frozenset[str]:
     """Every dropdown item the generator may put on the lists tab."""
-    items: list[str] = [word(k, lang) for k in ("yes", "no") for lang in LANGUAGES]
-    items += [c(lang) for w in kit.worksheets for col in w.columns for c in col.choices for lang in LANGUAGES]
-    items += list(initiative.people if initiative else ())
-    return frozenset(normalise_key(i) for i in items)
+    people = initiative.people if initiative else ()
+
+    def build() -> frozenset[str]:
+        items: list[str] = [word(k, lang) for k in ("yes", "no") for lang in LANGUAGES]
+        items += [
+            c(lang) for w in kit.worksheets for col in w.columns for c in col.choices for lang in LANGUAGES
+        ]
+        items += list(people)
+        return frozenset(normalise_key(i) for i in items)
+
+    return _cached(("lists", id(kit), id(initiative)), (kit, initiative), build)
+
+
+def _note_keys(kit: Kit) -> frozenset[str]:
+    """The row notes the generator writes as comments."""
+    return _cached(
+        ("notes", id(kit)),
+        (kit,),
+        lambda: frozenset(
+            normalise_key(r.note(lang))
+            for w in kit.worksheets
+            for r in w.rows
+            if r.note
+            for lang in LANGUAGES
+        ),
+    )
+
+
+# Known texts per kit and initiative, by identity: hashing a whole Kit per copy costs more than the work.
+_CACHE: dict[tuple[object, ...], tuple[tuple[object, ...], frozenset[str]]] = {}
+
+
+def _cached(
+    key: tuple[object, ...], owners: tuple[object, ...], build: Callable[[], frozenset[str]]
+) -> frozenset[str]:
+    found = _CACHE.get(key)
+    if found is not None and all(a is b for a, b in zip(found[0], owners, strict=True)):
+        return found[1]
+    if len(_CACHE) > 64:
+        _CACHE.clear()
+    value = build()
+    _CACHE[key] = (owners, value)  # the owners are kept alive, so their ids are not reused meanwhile
+    return value
 
 
 def _comments(raw: RawWorkbook, kit: Kit, language: Language) -> list[tuple[str, str]]:
     """Comments other than the row notes the generator writes, located by tab and cell."""
-    notes = {
-        normalise_key(r.note(lang)) for w in kit.worksheets for r in w.rows if r.note for lang in LANGUAGES
-    }
+    notes = _note_keys(kit)
     return [
         (f"{tab}!{a1(row, column)} ({COMMENT(language)})", text)
         for tab, row, column, text in raw.comments
