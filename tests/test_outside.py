@@ -7,6 +7,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
 
 from tests import libreoffice
@@ -142,3 +145,43 @@ def test_text_typed_in_libreoffice_on_the_cover_a_new_tab_and_a_comment(
     cells = edited.cells
     answer = cells[(cells["row"] == "overview") & (cells["column"] == "activities")]
     assert list(answer["text"]) == ["Table lancée"]  # the comment is not mixed into the cell
+
+
+# --- property: text typed anywhere is found where it was typed -----------------------------------------
+
+TABS = [COVER, PROGRESS, BACKBONE, "Ajout"]
+planted_text = st.text("abcdefghijklmnopqrstuvwxyzéàçœ0123456789 ", min_size=1, max_size=40).map(
+    lambda t: "zq " + " ".join(t.split())  # a letter first: no column type reads it as a number or date
+)
+positions = st.one_of(
+    st.tuples(st.sampled_from(TABS), st.integers(1, 30), st.integers(1, 9)),
+    st.tuples(st.just(METADATA_TAB), st.integers(1, 80), st.integers(6, 9)),  # beside the records
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(positions, planted_text, min_size=1, max_size=12))
+def test_text_typed_anywhere_comes_back_where_it_was_typed(
+    initiative: Initiative,
+    generated: dict[str | None, Path],
+    tmp_path_factory: pytest.TempPathFactory,
+    typed: dict,
+) -> None:
+    """Every text typed into any cell of any tab is in the cells table or the unmapped list, at its cell."""
+    path = tmp_path_factory.mktemp("typed") / generated[BARIL].name
+    wb = openpyxl.load_workbook(generated[BARIL])
+    wb.create_sheet("Ajout")
+    planted = {}
+    for (tab, row, column), text in typed.items():
+        cell = wb[tab].cell(row=row, column=column)
+        if isinstance(cell, MergedCell):  # only the first cell of a merged range holds a value
+            continue
+        cell.value = text
+        cell.data_type = "s"
+        planted[f"{tab}!{cell.coordinate}"] = text
+    wb.save(path)
+    submission = api.pull(path, initiative).submissions[0]
+    found = set(submission.unmapped) | {
+        (c.location, c.text) for c in submission.rows if c.location and c.text
+    }
+    assert {(where, text) for where, text in planted.items()} <= found
