@@ -19,6 +19,7 @@ FORMAT = 1
 METADATA_TAB = "_toolkit"
 PROPERTY_PREFIX = "toolkit."
 MAX_PROPERTY_LENGTH = 255  # Excel's limit for a custom string property
+MAX_COPY_ID = 64  # ours are 24 hex digits; a longer one was typed by someone
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,7 @@ def _info(
         role=values.get("role", "partner"),
         templates=templates,
         cells=cells,
-        copy_id=values.get("copy_id") or None,
+        copy_id=values.get("copy_id", "").strip()[:MAX_COPY_ID] or None,  # partner-editable: bounded
     )
 
 
