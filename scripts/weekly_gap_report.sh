@@ -17,7 +17,7 @@
 #   -h, --help          this help
 #
 # Environment:
-#   TOOLKIT_CMD         the toolkit command (default: "python3 -m toolkit")
+#   TOOLKIT_CMD         the toolkit command (default: "python -m toolkit" with the repository's .venv)
 #   WEEKLY_TODAY        YYYY-MM-DD to use as today (tests, catching up a missed week)
 #   the SMTP password   in the variable named by smtp.password_env in the initiative file
 #
@@ -115,7 +115,9 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 if [[ -d $repo/toolkit ]]; then
     export PYTHONPATH="$repo${PYTHONPATH:+:$PYTHONPATH}"
 fi
-read -r -a toolkit <<<"${TOOLKIT_CMD:-python3 -m toolkit}"
+python=python3
+[[ -x $repo/.venv/bin/python ]] && python="$repo/.venv/bin/python"  # where scripts/install.py puts it
+read -r -a toolkit <<<"${TOOLKIT_CMD:-$python -m toolkit}"
 
 args=(report "${sources[@]}" --config "$config" --format html --out "$report" --email)
 ((remind)) && args+=(--remind)

@@ -250,14 +250,16 @@ def test_pull_table_merge_line_and_report_show_the_dispute(
     assert as_json["submissions"][0]["disputed"] is True
     out = tmp_path / "maitre.xlsx"
     merged = CliRunner().invoke(
-        main, ["merge", str(copies[BARIL]), "--config", str(config), "--out", str(out)]
+        main, ["merge", str(copies[BARIL]), str(copies[CDC]), "--config", str(config), "--out", str(out)]
     )
-    assert merged.exit_code == 0
-    assert merged.stdout.endswith("0 ignorées), 1 mises à part\n")
+    assert merged.exit_code == 0, merged.output
+    assert merged.stdout.endswith(
+        "(1 copies retenues, 0 remplacées, 0 en double, 0 ignorées), 1 mises à part\n"
+    )
     assert merged.stderr == f"⚠ {copies[BARIL]}: attribution contestée, mise à part\n"
     contributions = openpyxl.load_workbook(out)["Contributions"]
-    statuses = {row[9] for row in contributions.iter_rows(min_row=2, values_only=True)}
-    assert statuses == {"mise à part : attribution contestée, non fusionnée"}
+    rows = [(row[3], row[4], row[9]) for row in contributions.iter_rows(min_row=2, values_only=True)]
+    assert rows == [(BARIL_NAME, "x", "mise à part : attribution contestée, non fusionnée")]
     report = CliRunner().invoke(
         main,
         ["report", str(copies[BARIL]), "--config", str(config), "--format", "text", "--no-record"],

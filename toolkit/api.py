@@ -15,14 +15,15 @@ from . import writers
 from .attribution import IssuedCopy
 from .backends.xlsx import GeneratedCopy
 from .clock import utc_now
-from .errors import ConfigError, OutputRefused
+from .design import load_initiative  # the core loader, plus design workbooks under `worksheets:`
+from .errors import ConfigError, InputError, OutputRefused
 from .gaps import Gap, GapReport
 from .gaps import find_gaps as _find_gaps
 from .generate import CopyPlan, Prefill, choose_partners, prefill_from
 from .guard import check_output
 from .history import History
 from .init import init
-from .initiative import Initiative, Partner, load_initiative
+from .initiative import Initiative, Partner
 from .issued import new_copy_id, record_issued
 from .master import master_spec
 from .merge import Merged
@@ -60,15 +61,16 @@ def generate(
     prefill: Path | str | None = None,
     progress: bool = True,
     clients: Mapping[str, object] | None = None,
+    settings: Mapping[str, object] | None = None,
     force: bool = False,
     register: Path | str | None = None,
 ) -> Sequence[WrittenCopy]:
     """Write one workbook per partner (all, or those named) with the writer `backend`; say where each went.
 
     `xlsx` writes files into the folder `out`, plus a blank copy; `gsheets` creates one shared Google
-    spreadsheet per partner. With `prefill` (a master workbook), copies start from the last round's
-    merged state; what was pre-filled is recorded in each copy, so an unchanged value is never
-    attributed to the partner.
+    spreadsheet per partner (`settings={"create_folder": True}`: in a Drive folder it makes itself).
+    With `prefill` (a master workbook), copies start from the last round's merged state; what was
+    pre-filled is recorded in each copy, so an unchanged value is never attributed to the partner.
 
     A file already where a copy would go is never replaced when it holds answers; an unfilled copy
     is replaced only with `force` (a backup is kept). Each copy carries a random copy id, recorded
@@ -87,7 +89,7 @@ def generate(
         read_prefill(prefill, initiative) if prefill else Prefill(),
         {p.id if p else "": new_copy_id() for p in chosen},
     )
-    options = WriteOptions(progress=progress, clients=clients or {}, force=force)
+    options = WriteOptions(progress=progress, clients=clients or {}, settings=settings or {}, force=force)
     made = writers.writer(backend).write_copies(plan, str(out) if out is not None else None, options)
     issued = [
         IssuedCopy(
@@ -149,6 +151,8 @@ def write_master(
     that may hold answers is refused (OutputRefused): only an earlier master is replaced."""
     target = str(out)
     chosen = writers.writer_for_target(target)
+    if not merged.accepted:
+        raise InputError(f"{target}: no partner copy to merge; nothing written")
     if chosen.name == "xlsx":  # a file on this disk: never over what was read or a partner's copy
         every = [s.source for s in _all_submissions(merged)] + list(sources)
         check_output(target, "master", sources=every, initiative=merged.initiative)
@@ -253,4 +257,26 @@ __all__ = [
     "send_report",
     "write_master",
     "write_master_google",
+]
+
+
+# --- Design workbooks: `toolkit template new|export|import|preview` (toolkit/design/) ----------------
+from .design import (  # noqa: E402  (one block, kept apart from the core verbs above)
+    DesignError,
+    ImportedTemplate,
+    load_design,
+    template_export,
+    template_import,
+    template_new,
+    template_preview,
+)
+
+__all__ += [
+    "DesignError",
+    "ImportedTemplate",
+    "load_design",
+    "template_export",
+    "template_import",
+    "template_new",
+    "template_preview",
 ]

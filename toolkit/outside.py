@@ -80,7 +80,7 @@ def _words(key: str) -> set[str]:
 def _not_known(sheet: RawSheet, known: frozenset[str]) -> list[tuple[str, str]]:
     return [
         (f"{sheet.name}!{a1(r, c)}", str(value))
-        for r, c, value in sheet.cells()
+        for r, c, value in sheet.items()
         if is_text(value) and not (isinstance(value, str) and normalise_key(value) in known)
     ]
 
@@ -89,7 +89,7 @@ def _metadata_extras(sheet: RawSheet) -> list[tuple[str, str]]:
     """Cells beyond the records the generator writes (values inside a record are attribution's business)."""
     out = []
     widths: dict[int, int] = {}
-    for r, c, value in sheet.cells():
+    for r, c, value in sheet.items():
         if r not in widths:
             kind = _text(sheet.value(r, 1))
             widths[r] = RECORD_WIDTHS.get(kind, 0)

@@ -27,6 +27,7 @@ from .text import LANGUAGES, Language
 from .values import FORMULA, format_value, parse_cell
 
 DEFAULT_KIT = "collective_impact"
+METADATA_WIDTH = 16  # columns of the metadata tab read back (records use the first five)
 
 
 def copy_info(raw: RawWorkbook) -> CopyInfo | None:
@@ -36,8 +37,8 @@ def copy_info(raw: RawWorkbook) -> CopyInfo | None:
 
 def _tab_info(raw: RawWorkbook) -> CopyInfo | None:
     for sheet in raw.sheets:
-        if sheet.name == METADATA_TAB or (sheet.rows and sheet.rows[0][:2] == ["toolkit", "format"]):
-            info = parse_records(sheet.rows)
+        if sheet.name == METADATA_TAB or (sheet.value(1, 1), sheet.value(1, 2)) == ("toolkit", "format"):
+            info = parse_records(sheet.lines(METADATA_WIDTH))
             if info is not None:
                 return info
     return None
@@ -80,6 +81,8 @@ def read_submission(
     if info is None or info.role != "master":  # a master's other tabs (Contributions) are ours
         unmapped += outside_text(raw, kit, language, info, initiative, used)
     _check_template_versions(kit, info, notes)
+    if raw.modified is None:  # e.g. a partner's own Google copy Drive will not date: say it, rank it last
+        notes.append(Note("modified_unknown"))
     found = attribute(
         raw.source,
         tab_info,
