@@ -190,3 +190,26 @@ def test_generate_never_replaces_an_unreadable_file(initiative: Initiative, tmp_
         )
     ]
     assert target.read_bytes() == b"PK\x03\x04" + b"\x00" * 200
+
+
+def test_a_report_kept_in_the_returns_folder_is_replaced_next_week(
+    filled: dict[str | None, Path],
+) -> None:
+    """Last week's HTML report among the returns is not a copy: this week's replaces it."""
+    folder = filled[None].parent
+    out = folder / "rapport.html"
+    args = ["report", str(folder), "--config", str(EXAMPLE), "--no-record", "--out", str(out)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0, again.output
+
+
+def test_a_link_to_a_source_is_the_source(filled: dict[str | None, Path], tmp_path: Path) -> None:
+    link = tmp_path / "maitre.xlsx"
+    link.symlink_to(filled[BARIL])
+    before = digest(filled[BARIL])
+    result = CliRunner().invoke(
+        main, ["merge", str(filled[BARIL]), "--config", str(EXAMPLE), "--out", str(link)]
+    )
+    assert result.exit_code == 1 and "est une des sources lues" in result.stderr
+    assert digest(filled[BARIL]) == before

@@ -110,11 +110,12 @@ def check_output(
     """Raise OutputRefused when writing `target` would replace a source or what `output` may not replace."""
     path = Path(target)
     language: Language = initiative.language if initiative else "fr"
-    if is_source(path, sources):
+    existing = classify(path, initiative)
+    # a source that is not a spreadsheet holds no copy (last week's rapport.html in the returns folder)
+    if existing.found != "not_spreadsheet" and is_source(path, sources):
         raise OutputRefused(
             str(path), "output_is_source", output_message("output_is_source", language, path=str(path))
         )
-    existing = classify(path, initiative)
     if existing.found in REPLACEABLE[output]:
         return
     if existing.found in ("filled_copy", "unfilled_copy"):
