@@ -63,6 +63,14 @@ class Dovecot:
     gid: int
     tokens: TokenInfo
 
+    def add_user(self, user: str, password: str) -> None:
+        """Dovecot reads the password file again when it changes: users can be added while it runs."""
+        self.users[user] = password
+        passwd = self.root / "passwd"
+        passwd.write_text(passwd.read_text() + f"{user}:{{PLAIN}}{password}::::::\n")
+        (self.root / "mail" / user).mkdir(exist_ok=True)
+        os.chown(self.root / "mail" / user, self.uid, self.gid)
+
     def maildir(self, user: str, folder: str = "INBOX") -> Path:
         base = self.root / "mail" / user
         return base if folder == "INBOX" else base / f".{folder}"
@@ -181,7 +189,7 @@ username_attribute = email
 @contextlib.contextmanager
 def run_token_info(tokens: TokenInfo) -> Iterator[TokenInfo]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             query = parse_qs(urlparse(self.path).query)
             token = (query.get("access_token") or [""])[0]
             if not token:  # Dovecot may send the token as a bearer header instead
@@ -322,7 +330,9 @@ def make_certificate(folder: Path) -> tuple[Path, Path]:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(hours=1))
         .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
