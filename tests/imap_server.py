@@ -63,14 +63,6 @@ class Dovecot:
     gid: int
     tokens: TokenInfo
 
-    def add_user(self, user: str, password: str) -> None:
-        """Dovecot reads the password file again when it changes: users can be added while it runs."""
-        self.users[user] = password
-        passwd = self.root / "passwd"
-        passwd.write_text(passwd.read_text() + f"{user}:{{PLAIN}}{password}::::::\n")
-        (self.root / "mail" / user).mkdir(exist_ok=True)
-        os.chown(self.root / "mail" / user, self.uid, self.gid)
-
     def maildir(self, user: str, folder: str = "INBOX") -> Path:
         base = self.root / "mail" / user
         return base if folder == "INBOX" else base / f".{folder}"
@@ -110,6 +102,8 @@ ssl_cert = <{cert}
 ssl_key = <{key}
 ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = no
+auth_failure_delay = 0
+
 auth_mechanisms = plain login xoauth2 oauthbearer
 mail_location = maildir:{root}/mail/%u
 mail_uid = {uid}

@@ -82,9 +82,9 @@ def spreadsheets(message: EmailMessage, max_bytes: int) -> tuple[list[Found], li
 
 def attachment_name(part: Message) -> str | None:
     """The part's file name when it is a spreadsheet (by name, else by type), otherwise None."""
-    if part.is_multipart() or part.get_content_maintype() in ("text", "multipart", "message"):
-        if part.get_content_disposition() != "attachment":
-            return None
+    body_like = part.is_multipart() or part.get_content_maintype() in ("text", "multipart", "message")
+    if body_like and part.get_content_disposition() != "attachment":
+        return None
     raw = part.get_filename()
     name = unicodedata.normalize("NFC", str(raw)).strip() if raw else ""
     if name.lower().endswith(SUFFIXES):

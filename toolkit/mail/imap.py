@@ -87,7 +87,7 @@ class Mailbox:
             self.capabilities = frozenset(data[0].decode("ascii", "replace").upper().split())
 
     def search(self, *criteria: str) -> list[str]:
-        status, data = self.client.uid("SEARCH", None, *criteria)
+        status, data = self.client.uid("SEARCH", *criteria)
         self._check(status, data)
         return [uid.decode() for uid in (data[0] or b"").split()] if data else []
 
@@ -183,6 +183,9 @@ def open_mailbox(
                     raise MailError(say("no_token", language))
                 access = token()
                 client.authenticate("XOAUTH2", lambda _: xoauth2(settings.username, access))
+            elif "AUTH=PLAIN" in client.capabilities:  # SASL PLAIN is UTF-8: accents in passwords work
+                plain = f"\0{settings.username}\0{secret}".encode()
+                client.authenticate("PLAIN", lambda _: plain)
             else:
                 client.login(settings.username, secret or "")
         except imaplib.IMAP4.error as exc:
