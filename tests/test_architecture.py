@@ -29,6 +29,7 @@ CORE = {
     "toolkit.clock",
     "toolkit.cover",
     "toolkit.errors",
+    "toolkit.evidence",
     "toolkit.gaps",
     "toolkit.generate",
     "toolkit.i18n",
@@ -61,12 +62,14 @@ FORBIDDEN_FOR_CORE = (
     "toolkit.history",
     "toolkit.files",
     "toolkit.screening",
+    "toolkit.mail",
     "openpyxl",
     "python_calamine",
     "gspread",
     "google",
     "requests",
     "smtplib",
+    "imaplib",
     "sqlite3",
 )
 

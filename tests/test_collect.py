@@ -304,7 +304,20 @@ def test_pull_takes_the_message_date_and_the_sender(box: Box, inbox: dict[str, s
     assert baril.modified == DAY and baril.sender == BARIL and baril.partner_id == "ecole-baril"
     assert by_name["2026-11-19 hochelaga-ensemble_cpe-les-lucioles.xlsx"].sender == CPE
     assert sorted(e.code for e in pulled.errors) == ["macro", "zip_bomb"]
-    assert by_name["2026-11-20 bibliotheque.xlsx"].sender == BARIL  # another partner's address
+    # Whose copy it is stays what the copy says; an address that is not the partner's is flagged.
+    library = by_name["2026-11-20 bibliotheque.xlsx"]
+    assert (library.partner_id, library.sender) == ("bibliotheque", BARIL)
+    assert [(n.code, dict(n.params)) for n in library.notes if n.code.startswith("sender")] == [
+        ("sender_other_partner", {"sender": BARIL, "other": "École primaire Baril"})
+    ]
+    stranger = by_name["2026-11-20 copie.xlsx"]
+    assert [n.code for n in stranger.notes if n.code.startswith("sender")] == ["sender_unknown"]
+    assert not [n for n in baril.notes if n.code.startswith("sender")]
+    gaps = api.find_gaps(pulled, box.initiative, now=FIXED_NOW)
+    assert (
+        "Bibliothèque Maisonneuve : copie reçue de s.tremblay@ecole-baril.example, l'adresse de "
+        "École primaire Baril : vérifiez à qui elle appartient"
+    ) in [g.message for g in gaps.gaps]
 
 
 def test_collecting_twice_saves_nothing_new(box: Box, inbox: dict[str, str], tmp_path: Path) -> None:

@@ -48,6 +48,8 @@ NoteCode = Literal[
     "unknown_partner",
     "partner_not_in_initiative",
     "template_version",
+    "sender_other_partner",
+    "sender_unknown",
 ]
 SourceCode = Literal[
     "not_found",
@@ -320,6 +322,30 @@ NOTES: dict[str, ProblemKind] = _declare(
             Text(
                 "La copie a été faite avec une autre version d'une feuille.",
                 "The copy was made with another version of a worksheet.",
+            ),
+        ),
+        ProblemKind(
+            "sender_other_partner",
+            "note",
+            Text(
+                "copie reçue de {sender}, l'adresse de {other} : vérifiez à qui elle appartient",
+                "copy received from {sender}, the address of {other}: check whose copy it is",
+            ),
+            Text(
+                "La copie est arrivée de l'adresse d'un autre partenaire (conservée, signalée).",
+                "The copy came from another partner's address (kept, flagged).",
+            ),
+        ),
+        ProblemKind(
+            "sender_unknown",
+            "note",
+            Text(
+                "copie reçue de {sender}, une adresse d'aucun partenaire : vérifiez à qui elle appartient",
+                "copy received from {sender}, an address of no partner: check whose copy it is",
+            ),
+            Text(
+                "La copie est arrivée d'une adresse qui n'est celle d'aucun partenaire (conservée, signalée).",
+                "The copy came from an address that is no partner's (kept, flagged).",
             ),
         ),
     ],

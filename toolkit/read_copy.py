@@ -16,6 +16,7 @@ import pandas as pd
 
 from .cells import a1
 from .errors import SourceError
+from .evidence import sender_notes
 from .initiative import Initiative
 from .locate import SheetMatch, header_score, keys, locate
 from .metadata import METADATA_TAB, CopyInfo, parse_properties, parse_records
@@ -70,6 +71,7 @@ def read_submission(raw: RawWorkbook, initiative: Initiative | None) -> Submissi
         raise SourceError(raw.source, "foreign_template", f"no worksheet of kit '{kit.id}' found")
     _check_template_versions(kit, info, notes)
     partner_id = _partner(raw, info, initiative, notes)
+    notes += sender_notes(raw.sender, partner_id, initiative)
     return Submission(
         source=raw.source,
         partner_id=partner_id,
