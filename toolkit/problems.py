@@ -344,7 +344,7 @@ NOTES: dict[str, ProblemKind] = _declare(
                 "copy received from {sender}, an address of no partner: check whose copy it is",
             ),
             Text(
-                "La copie est arrivée d'une adresse qui n'est celle d'aucun partenaire (conservée, signalée).",
+                "La copie vient d'une adresse qui n'est à aucun partenaire (conservée, signalée).",
                 "The copy came from an address that is no partner's (kept, flagged).",
             ),
         ),
