@@ -121,6 +121,12 @@ WORDS: dict[str, Text] = {
         "{written} message(s) written to {folder} (nothing was sent), {skipped} skipped, "
         "{no_email} without an address",
     ),
+    "smtp_password_unset": Text(
+        "le mot de passe SMTP se lit dans la variable d'environnement {variable}, "
+        "qui n'est pas définie (ou est vide) : rien n'a été envoyé",
+        "the SMTP password is read from the environment variable {variable}, "
+        "which is not set (or empty): nothing was sent",
+    ),
     "no_copy_file": Text(
         "aucun classeur pour ce partenaire dans {folder}", "no workbook for this partner in {folder}"
     ),
