@@ -2,12 +2,13 @@
 # Install everything the toolkit needs on a fresh Debian machine.
 #   scripts/setup.sh         the toolkit itself (Python packages)
 #   scripts/setup.sh --test  also the test tools: LibreOffice Calc headless, python3-uno, poppler-utils,
-#                            and Chromium (renders the HTML report)
+#                            Chromium (renders the HTML report) and Dovecot (the IMAP server collect is
+#                            tested against)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "${1:-}" = "--test" ]; then
-  debian_packages="libreoffice-calc-nogui python3-uno poppler-utils chromium"
+  debian_packages="libreoffice-calc-nogui python3-uno poppler-utils chromium dovecot-imapd"
   if ! dpkg -s $debian_packages >/dev/null 2>&1; then
     sudo=""
     [ "$(id -u)" -ne 0 ] && sudo="sudo"
