@@ -474,6 +474,15 @@ def test_xoauth2_with_a_google_token(box: Box, copies: dict[str | None, Path], t
         collect(google, tmp_path / "b", env={}, ssl_context=box.context, token=lambda: "ya29.revoked")
 
 
+def test_xoauth2_with_a_token_from_the_environment(box: Box, tmp_path: Path) -> None:
+    """`auth: xoauth2`: the variable holds an access token (Microsoft 365, or any OAuth2 provider)."""
+    box.server.tokens.tokens["eyJ0eXAi.jeton-m365"] = box.user
+    assert box.initiative.collect is not None
+    m365 = replace(box.initiative, collect=replace(box.initiative.collect, auth="xoauth2"))
+    result = collect(m365, tmp_path / "a", env={PASSWORD_ENV: "eyJ0eXAi.jeton-m365"}, ssl_context=box.context)
+    assert result.saved == () and "eyJ0eXAi.jeton-m365" in box.server.tokens.asked
+
+
 def test_the_summary_a_coordinator_reads(box: Box, inbox: dict[str, str], tmp_path: Path) -> None:
     result = box.run(tmp_path / "retours")
     lines = summary_lines(result, "fr")

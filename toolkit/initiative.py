@@ -71,8 +71,9 @@ class SmtpSettings:
 class CollectSettings:
     """The coordinator's mailbox, where partners return copies (IMAP); shaped like SmtpSettings.
 
-    `auth` is "password" (the password, or an app password, from `password_env`) or "google" (XOAUTH2
-    with the Google sign-in of `toolkit auth google`, which then also asks for the mail scope)."""
+    `auth` is "password" (the password, or an app password, from `password_env`), "google" (XOAUTH2
+    with the Google sign-in of `toolkit auth google`, which then also asks for the mail scope) or
+    "xoauth2" (XOAUTH2 with an access token read from `password_env`, e.g. for Microsoft 365)."""
 
     host: str
     username: str
@@ -81,7 +82,7 @@ class CollectSettings:
     password_env: str | None = None
     folder: str = "INBOX"
     processed_folder: str | None = None  # collected messages are moved there; else only flagged
-    auth: str = "password"  # "password" or "google"
+    auth: str = "password"  # "password", "google" or "xoauth2"
 
 
 @dataclass(frozen=True)

@@ -163,6 +163,8 @@ def open_mailbox(
     where = f"{settings.host}:{settings.port} ({settings.security})"
     context = ssl_context or ssl.create_default_context()
     secret = _secret(settings, language, env) if settings.auth != "google" else None
+    if settings.auth == "xoauth2":  # the variable holds an OAuth2 access token (Microsoft 365, others)
+        token = _fixed(secret or "")
     try:
         if settings.security == "ssl":
             client: imaplib.IMAP4 = imaplib.IMAP4_SSL(
@@ -178,7 +180,7 @@ def open_mailbox(
         raise MailError(say("cannot_connect", language, where=where, reason=reason(exc, language))) from None
     try:
         try:
-            if settings.auth == "google":
+            if settings.auth in ("google", "xoauth2"):
                 if token is None:
                     raise MailError(say("no_token", language))
                 access = token()
@@ -198,6 +200,10 @@ def open_mailbox(
     finally:
         with suppress(OSError, imaplib.IMAP4.error):
             client.logout()
+
+
+def _fixed(value: str) -> TokenSource:
+    return lambda: value
 
 
 def _secret(settings: CollectSettings, language: Language, env: Mapping[str, str]) -> str:

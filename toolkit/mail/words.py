@@ -33,9 +33,10 @@ WORDS: dict[str, Text] = {
     ),
     "no_password_env": Text(
         "collect.password_env manque : nommez la variable d'environnement qui contient le mot de passe "
-        "(ou un mot de passe d'application), ou utilisez auth: google",
+        "(ou un mot de passe d'application, ou avec auth: xoauth2 un jeton d'accès), "
+        "ou utilisez auth: google",
         "collect.password_env is missing: name the environment variable holding the password "
-        "(or an app password), or use auth: google",
+        "(or an app password, or with auth: xoauth2 an access token), or use auth: google",
     ),
     "password_unset": Text(
         "le mot de passe de la boîte aux lettres se lit dans la variable d'environnement {variable}, "
