@@ -253,6 +253,13 @@ def test_the_report_flags_the_copy_from_an_address_no_partner_has(loop: Loop) ->
     assert "École primaire Baril" in text
 
 
+def test_each_reply_points_at_the_message_send_recorded(loop: Loop) -> None:
+    from toolkit.mail.provenance import provenance_of
+
+    replied = {provenance_of(s.path).in_reply_to for s in loop.collected.saved}  # type: ignore[union-attr]
+    assert replied == {str(m["Message-ID"]).strip() for m in loop.sent.values()}
+
+
 def test_what_was_sent_is_in_the_history(loop: Loop) -> None:
     from toolkit.history import History
 

@@ -38,6 +38,7 @@ class Envelope:
     date: dt.datetime | None  # UTC
     subject: str
     message_id: str
+    in_reply_to: str = ""  # the message this one answers (one `send` wrote, for a partner's reply)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ def envelope_of(message: Message) -> Envelope:
         date=date_of(message),
         subject=_header(message, "Subject"),
         message_id=_header(message, "Message-ID").strip(),
+        in_reply_to=_header(message, "In-Reply-To").strip(),
     )
 
 

@@ -207,6 +207,7 @@ class _Run:
             forwarded_by=forwarded_by,
             mailbox=self.mailbox,
             collected_at=self.at,
+            in_reply_to=envelope.in_reply_to or None,
         )
         # The sidecar first: a run stopped between the two writes finds it and writes the file again.
         write_sidecar(target, provenance)

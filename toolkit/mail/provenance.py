@@ -35,6 +35,7 @@ class Provenance:
     forwarded_by: str | None = None  # who forwarded the message, when the copy came inside a forward
     mailbox: str | None = None  # folder it was collected from
     collected_at: str | None = None
+    in_reply_to: str | None = None  # the Message-ID it answers (a message `send` recorded in the history)
 
     @property
     def moment(self) -> dt.datetime | None:
@@ -92,6 +93,7 @@ def read_sidecar(path: Path) -> Provenance | None:
             forwarded_by=optional("forwarded_by"),
             mailbox=optional("mailbox"),
             collected_at=optional("collected_at"),
+            in_reply_to=optional("in_reply_to"),
         )
     except (OSError, ValueError, TypeError):
         return None
