@@ -100,15 +100,31 @@ class Box:
         return found
 
 
+def _box(
+    server: imap_server.Dovecot, user: str, initiative: Initiative, certificate: tuple[Path, Path]
+) -> Box:
+    settings = CollectSettings(
+        host="127.0.0.1", port=server.imaps_port, username=user, password_env=PASSWORD_ENV
+    )
+    context = ssl.create_default_context(cafile=str(certificate[0]))
+    return Box(server, user, "mot-de-passe-é", replace(initiative, collect=settings), context)
+
+
 @pytest.fixture
 def box(dovecot: imap_server.Dovecot, initiative: Initiative, certificate: tuple[Path, Path]) -> Box:
     """A fresh mailbox (its own user) and the sample initiative set to collect from it."""
-    user = f"coordination-{next(_next_user)}@hochelaga-ensemble.example"
-    settings = CollectSettings(
-        host="127.0.0.1", port=dovecot.imaps_port, username=user, password_env=PASSWORD_ENV
+    return _box(
+        dovecot, f"coordination-{next(_next_user)}@hochelaga-ensemble.example", initiative, certificate
     )
-    context = ssl.create_default_context(cafile=str(certificate[0]))
-    return Box(dovecot, user, "mot-de-passe-é", replace(initiative, collect=settings), context)
+
+
+@pytest.fixture
+def lone_box(initiative: Initiative, certificate: tuple[Path, Path]) -> Iterator[Box]:
+    """A mailbox on a Dovecot of its own, for tests that fail to sign in: Dovecot slows every later
+    sign-in from the same address after a failure (its auth penalty), so those stay apart."""
+    user = "coordination@hochelaga-ensemble.example"
+    with imap_server.run_dovecot(*certificate, {user: "mot-de-passe-é"}) as server:
+        yield _box(server, user, initiative, certificate)
 
 
 def mid() -> str:
@@ -418,47 +434,50 @@ def test_processed_folder_receives_the_messages_and_nothing_is_deleted(
     assert list(moved) == [ids[0]] and "$ToolkitCollected" in moved[ids[0]]
 
 
-def test_starttls_and_a_clear_error_for_each_way_it_fails(box: Box, tmp_path: Path) -> None:
-    assert box.initiative.collect is not None
-    starttls = replace(box.initiative.collect, security="starttls", port=box.server.imap_port)
-    box.initiative = replace(box.initiative, collect=starttls)
-    assert box.run(tmp_path / "a").saved == ()
+def test_starttls_and_a_clear_error_for_each_way_it_fails(lone_box: Box, tmp_path: Path) -> None:
+    assert lone_box.initiative.collect is not None
+    starttls = replace(lone_box.initiative.collect, security="starttls", port=lone_box.server.imap_port)
+    lone_box.initiative = replace(lone_box.initiative, collect=starttls)
+    assert lone_box.run(tmp_path / "a").saved == ()
 
     with pytest.raises(
         MailError, match=r"^le serveur IMAP 127\.0\.0\.1:\d+ \(starttls\) a refusé la connexion"
     ):
-        collect(box.initiative, tmp_path / "b", env={PASSWORD_ENV: "faux"}, ssl_context=box.context)
+        collect(lone_box.initiative, tmp_path / "b", env={PASSWORD_ENV: "faux"}, ssl_context=lone_box.context)
     with pytest.raises(MailError, match=f"variable d'environnement {PASSWORD_ENV}, qui n'est pas définie"):
-        collect(box.initiative, tmp_path / "c", env={}, ssl_context=box.context)
+        collect(lone_box.initiative, tmp_path / "c", env={}, ssl_context=lone_box.context)
     with pytest.raises(MailError, match="certificat TLS non reconnu"):
-        collect(box.initiative, tmp_path / "d", env=box.env, timeout=5)  # the system's authorities
+        collect(lone_box.initiative, tmp_path / "d", env=lone_box.env, timeout=5)  # the system's authorities
     closed = imap_server.free_port()
-    english = replace(box.initiative, language="en", collect=replace(starttls, port=closed))
+    english = replace(lone_box.initiative, language="en", collect=replace(starttls, port=closed))
     with pytest.raises(MailError, match=rf"cannot connect to IMAP server 127\.0\.0\.1:{closed}.*refused"):
-        collect(english, tmp_path / "e", env=box.env, ssl_context=box.context, timeout=5)
+        collect(english, tmp_path / "e", env=lone_box.env, ssl_context=lone_box.context, timeout=5)
     with pytest.raises(ConfigError, match="pas de section collect"):
-        collect(replace(box.initiative, collect=None), tmp_path / "f")
+        collect(replace(lone_box.initiative, collect=None), tmp_path / "f")
 
 
-def test_the_password_never_appears(box: Box, tmp_path: Path) -> None:
+def test_the_password_never_appears(lone_box: Box, tmp_path: Path) -> None:
     with pytest.raises(MailError) as failed:
         collect(
-            box.initiative, tmp_path / "a", env={PASSWORD_ENV: "Secret-Mauvais-42"}, ssl_context=box.context
+            lone_box.initiative,
+            tmp_path / "a",
+            env={PASSWORD_ENV: "Secret-Mauvais-42"},
+            ssl_context=lone_box.context,
         )
     assert "Secret-Mauvais-42" not in str(failed.value)
 
 
-def test_xoauth2_with_a_google_token(box: Box, copies: dict[str | None, Path], tmp_path: Path) -> None:
+def test_xoauth2_with_a_google_token(lone_box: Box, copies: dict[str | None, Path], tmp_path: Path) -> None:
     """Dovecot checks the bearer token with a token-info endpoint, as Google's and Microsoft's servers do."""
-    box.server.tokens.tokens["ya29.jeton-de-test"] = box.user
-    assert box.initiative.collect is not None
+    lone_box.server.tokens.tokens["ya29.jeton-de-test"] = lone_box.user
+    assert lone_box.initiative.collect is not None
     google = replace(
-        box.initiative, collect=replace(box.initiative.collect, auth="google", password_env=None)
+        lone_box.initiative, collect=replace(lone_box.initiative.collect, auth="google", password_env=None)
     )
-    box.deliver(
+    lone_box.deliver(
         message(
             CDC,
-            box.user,
+            lone_box.user,
             "copie",
             date=DAY,
             message_id=mid(),
@@ -466,12 +485,12 @@ def test_xoauth2_with_a_google_token(box: Box, copies: dict[str | None, Path], t
         )
     )
     result = collect(
-        google, tmp_path / "a", env={}, ssl_context=box.context, token=lambda: "ya29.jeton-de-test"
+        google, tmp_path / "a", env={}, ssl_context=lone_box.context, token=lambda: "ya29.jeton-de-test"
     )
     assert [s.path.name for s in result.saved] == ["2026-11-20 copie.xlsx"]
-    assert "ya29.jeton-de-test" in box.server.tokens.asked
+    assert "ya29.jeton-de-test" in lone_box.server.tokens.asked
     with pytest.raises(MailError, match="a refusé la connexion"):
-        collect(google, tmp_path / "b", env={}, ssl_context=box.context, token=lambda: "ya29.revoked")
+        collect(google, tmp_path / "b", env={}, ssl_context=lone_box.context, token=lambda: "ya29.revoked")
 
 
 def test_xoauth2_with_a_token_from_the_environment(box: Box, tmp_path: Path) -> None:
