@@ -67,6 +67,7 @@ class Box:
     password: str
     initiative: Initiative
     context: ssl.SSLContext
+    context_file: Path  # the test certificate, the only authority the client trusts
 
     @property
     def env(self) -> dict[str, str]:
@@ -107,7 +108,7 @@ def _box(
         host="127.0.0.1", port=server.imaps_port, username=user, password_env=PASSWORD_ENV
     )
     context = ssl.create_default_context(cafile=str(certificate[0]))
-    return Box(server, user, "mot-de-passe-é", replace(initiative, collect=settings), context)
+    return Box(server, user, "mot-de-passe-é", replace(initiative, collect=settings), context, certificate[0])
 
 
 @pytest.fixture
@@ -513,4 +514,53 @@ def test_the_summary_a_coordinator_reads(box: Box, inbox: dict[str, str], tmp_pa
     assert "  ✗ 2026-11-20 bombe.xlsx : fichier anormalement compressé (bombe zip), refusé" in lines
     assert (
         lines[-1] == f"10 fichier(s) enregistré(s) dans {tmp_path / 'retours'}, 0 déjà reçu(s), 0 ignoré(s)"
+    )
+
+
+def test_the_collect_command(
+    box: Box, copies: dict[str | None, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from tests.conftest import EXAMPLE
+    from toolkit.cli import main
+
+    box.deliver(
+        message(
+            CDC,
+            box.user,
+            "RE: classeur",
+            date=DAY,
+            message_id=mid(),
+            attachments=[
+                ("hochelaga-ensemble_cdc-hochelaga.xlsx", workbook(copies, "cdc-hochelaga", "x"), XLSX)
+            ],
+        )
+    )
+    config = tmp_path / "initiative.yaml"
+    config.write_text(
+        EXAMPLE.read_text(encoding="utf-8")
+        + f"collect: {{host: 127.0.0.1, port: {box.server.imaps_port}, username: {box.user},"
+        f" password_env: {PASSWORD_ENV}}}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv(PASSWORD_ENV, box.password)
+    monkeypatch.setenv("SSL_CERT_FILE", str(box.context_file))
+    out = tmp_path / "retours"
+    done = CliRunner().invoke(main, ["collect", "--config", str(config), "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    assert done.output.splitlines() == [
+        f"✓ 2026-11-20 hochelaga-ensemble_cdc-hochelaga.xlsx — de {CDC}, 20 novembre 2026",
+        f"1 fichier(s) enregistré(s) dans {out}, 0 déjà reçu(s), 0 ignoré(s)",
+    ]
+    again = CliRunner().invoke(main, ["collect", "--config", str(config), "--out", str(out)])
+    assert again.output.splitlines() == [
+        f"0 fichier(s) enregistré(s) dans {out}, 0 déjà reçu(s), 0 ignoré(s)"
+    ]
+    monkeypatch.delenv(PASSWORD_ENV)
+    failed = CliRunner().invoke(main, ["collect", "--config", str(config), "--out", str(out)])
+    assert failed.exit_code == 1
+    assert failed.output == (
+        "Error: le mot de passe de la boîte aux lettres se lit dans la variable d'environnement "
+        f"{PASSWORD_ENV}, qui n'est pas définie (ou est vide)\n"
     )
