@@ -183,11 +183,9 @@ def open_mailbox(
             if settings.auth in ("google", "xoauth2"):
                 if token is None:
                     raise MailError(say("no_token", language))
-                access = token()
-                client.authenticate("XOAUTH2", lambda _: xoauth2(settings.username, access))
+                client.authenticate("XOAUTH2", _Once(xoauth2(settings.username, token())))
             elif "AUTH=PLAIN" in client.capabilities:  # SASL PLAIN is UTF-8: accents in passwords work
-                plain = f"\0{settings.username}\0{secret}".encode()
-                client.authenticate("PLAIN", lambda _: plain)
+                client.authenticate("PLAIN", _Once(f"\0{settings.username}\0{secret}".encode()))
             else:
                 client.login(settings.username, secret or "")
         except imaplib.IMAP4.error as exc:
@@ -200,6 +198,18 @@ def open_mailbox(
     finally:
         with suppress(OSError, imaplib.IMAP4.error):
             client.logout()
+
+
+class _Once:
+    """A SASL client that sends its initial response, then an empty line to any further challenge
+    (with XOAUTH2, a refused token comes back as an error challenge that must be answered so)."""
+
+    def __init__(self, initial: bytes) -> None:
+        self.initial: bytes | None = initial
+
+    def __call__(self, challenge: bytes) -> bytes:
+        response, self.initial = self.initial or b"", None
+        return response
 
 
 def _fixed(value: str) -> TokenSource:

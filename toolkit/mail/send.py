@@ -10,6 +10,7 @@ message is written as an .eml file in that folder instead, and nothing is sent o
 from __future__ import annotations
 
 import datetime as dt
+import os
 import ssl
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ Kind = Literal["copy", "reminder"]
 Status = Literal["sent", "written", "already_sent", "reminded_recently", "no_email", "failed"]
 REMINDER_INTERVAL = dt.timedelta(days=6)
 NO_DEADLINE = Text("aucune date limite", "no deadline")
+HELLO = Text("Bonjour {name},", "Hello {name},")
+HELLO_ANYONE = Text("Bonjour,", "Hello,")
 STEPS = ("step_fill", "step_dropdowns", "step_debrief")
 
 
@@ -115,9 +118,7 @@ def fields(
     coordinator = initiative.coordinator.name if initiative.coordinator else ""
     signature = "\n".join(s for s in (coordinator, f"{word('coordinator', lang)} — {initiative.name}") if s)
     return {
-        "greeting": (f"Bonjour {partner.contact}," if lang == "fr" else f"Hello {partner.contact},")
-        if partner.contact
-        else ("Bonjour," if lang == "fr" else "Hello,"),
+        "greeting": HELLO(lang).format(name=partner.contact) if partner.contact else HELLO_ANYONE(lang),
         "partner": partner.name,
         "contact": partner.contact or "",
         "initiative": initiative.name,
@@ -228,8 +229,6 @@ def summary(outcomes: Sequence[Outcome], language: Language, dry_run: Path | Non
 
 def _check_settings(initiative: Initiative, env: Mapping[str, str] | None) -> None:
     """Say once what would make every message fail, rather than once per partner."""
-    import os
-
     if initiative.smtp is None:
         raise ConfigError(say("no_smtp", initiative.language, source=initiative.source))
     variable = initiative.smtp.password_env
