@@ -564,3 +564,40 @@ def test_the_collect_command(
         "Error: le mot de passe de la boîte aux lettres se lit dans la variable d'environnement "
         f"{PASSWORD_ENV}, qui n'est pas définie (ou est vide)\n"
     )
+
+
+def test_a_huge_message_is_never_downloaded(
+    box: Box, copies: dict[str | None, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 41 MB message (over the 40 MB default): named with its size, and its body never fetched."""
+    scans = os.urandom(30 * 1024 * 1024)  # base64 makes it ~41 MB on the wire
+    box.deliver(
+        message(
+            CPE,
+            box.user,
+            "Photos de la fête",
+            date=DAY,
+            message_id=mid(),
+            attachments=[
+                ("copie.xlsx", workbook(copies, "cpe-les-lucioles", "x"), XLSX),
+                ("photos.xlsx", scans, XLSX),
+            ],
+        )
+    )
+    from toolkit.mail import imap
+
+    fetched: list[str] = []
+    body = imap.Mailbox.body
+    monkeypatch.setattr(imap.Mailbox, "body", lambda self, uid: fetched.append(uid) or body(self, uid))
+    result = collect(box.initiative, tmp_path / "retours", env=box.env, ssl_context=box.context)
+    assert fetched == []
+    (skipped,) = result.skipped
+    assert skipped.message.startswith(f"Ignoré : message « Photos de la fête » de {CPE} : 41,")
+    assert skipped.message.endswith("Mo (limite 40,0 Mo); enregistrez ses pièces jointes à la main")
+    assert result.saved == ()
+    sessions = [
+        line
+        for line in box.server.log().splitlines()
+        if f"imap({box.user})" in line and "body_bytes=" in line
+    ]
+    assert sessions and all("body_bytes=0" in line for line in sessions)
