@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import grp
 import os
 import pwd
 import shutil
@@ -234,7 +235,7 @@ def _run_dovecot(root: Path, cert: Path, key: Path, users: dict[str, str]) -> It
     else:
         uid, gid = os.getuid(), os.getgid()
         internal = login = pwd.getpwuid(uid).pw_name
-        internal_group = internal
+        internal_group = grp.getgrgid(gid).gr_name
     root.mkdir(parents=True, exist_ok=True)
     os.chmod(root, 0o755)
     for sub in ("run", "state", "mail"):
