@@ -12,8 +12,8 @@ the folder is readable by the `dovecot` user; otherwise everything runs as the c
 from __future__ import annotations
 
 import contextlib
-import json
 import grp
+import json
 import os
 import pwd
 import shutil
