@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Every check, in the order a reviewer would want them: lint, types, tests.
+# Every check, in the order a reviewer would want them: lint, types, tests (in .venv when there is one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m ruff check toolkit tests scripts
-python3 -m mypy
-python3 -m pytest -q "$@"
+python=python3
+[ -x .venv/bin/python ] && python=.venv/bin/python
+"$python" -m ruff check toolkit tests scripts
+"$python" -m mypy
+"$python" -m pytest -q "$@"

@@ -20,7 +20,7 @@
 #   -h, --help          this help
 #
 # Environment:
-#   TOOLKIT_CMD         the toolkit command (default: "python3 -m toolkit")
+#   TOOLKIT_CMD         the toolkit command (default: "python -m toolkit" with the repository's .venv)
 #   WEEKLY_TODAY        YYYY-MM-DD to use as today (tests, catching up a missed week)
 #   the SMTP password   in the variable named by smtp.password_env in the initiative file
 #   the IMAP password   in the variable named by collect.password_env (with --collect)
@@ -128,7 +128,9 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 if [[ -d $repo/toolkit ]]; then
     export PYTHONPATH="$repo${PYTHONPATH:+:$PYTHONPATH}"
 fi
-read -r -a toolkit <<<"${TOOLKIT_CMD:-python3 -m toolkit}"
+python=python3
+[[ -x $repo/.venv/bin/python ]] && python="$repo/.venv/bin/python"  # where scripts/install.py puts it
+read -r -a toolkit <<<"${TOOLKIT_CMD:-$python -m toolkit}"
 
 # Collect first; a mailbox that cannot be read does not stop the report (it uses the copies already saved).
 collect_status=0

@@ -154,3 +154,25 @@ def test_report_email_failure_exits_3_and_keeps_the_report(run: CliRunner, tmp_p
     assert result.exit_code == 3
     assert out.is_file()
     assert result.stderr.startswith("Error: ") and f"127.0.0.1:{port}" in result.stderr
+
+
+def test_pull_of_a_missing_or_empty_folder_is_an_error(run: CliRunner, tmp_path: Path) -> None:
+    missing = run.invoke(main, ["pull", str(tmp_path / "retours"), "--config", str(EXAMPLE)])
+    assert missing.exit_code == 1
+    assert missing.stderr.strip() == (
+        f"Error: aucune copie lisible — {tmp_path / 'retours'} : fichier introuvable"
+    )
+    (tmp_path / "vide").mkdir()
+    empty = run.invoke(main, ["pull", str(tmp_path / "vide"), "--config", str(EXAMPLE)])
+    assert empty.exit_code == 1 and empty.stderr.strip() == f"Error: aucun fichier dans {tmp_path / 'vide'}"
+
+
+def test_merge_with_no_copy_writes_no_master(run: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "retours").mkdir()
+    (tmp_path / "retours" / "notes.txt").write_text("pas un classeur", encoding="utf-8")
+    master = tmp_path / "maitre.xlsx"
+    result = run.invoke(
+        main, ["merge", str(tmp_path / "retours"), "--config", str(EXAMPLE), "--out", str(master)]
+    )
+    assert result.exit_code == 1 and "aucune copie lisible" in result.stderr
+    assert not master.exists()

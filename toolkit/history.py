@@ -112,6 +112,8 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class RunSummary:
+    """One past run as `toolkit history` lists it."""
+
     id: int
     initiative: str
     generated_at: str
@@ -142,6 +144,8 @@ class SentMessage:
 
 @dataclass(frozen=True)
 class Run:
+    """One past run read back from the history, with its snapshot."""
+
     id: int
     snapshot: Snapshot
 

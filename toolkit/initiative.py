@@ -6,12 +6,13 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ConfigError, TemplateError
 from .schemas import schema_problems
-from .templates import Kit, load_kit
+from .templates import Kit, Worksheet, load_kit, load_worksheet, with_worksheets
 from .text import Language
 from .yamlfile import read_yaml
 
@@ -123,7 +124,12 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40] or "initiative"
 
 
-def load_initiative(path: Path | str) -> Initiative:
+# Reads a worksheet file named under `worksheets:`; api.load_initiative passes one that reads design
+# workbooks (toolkit/design), which the core cannot open itself.
+WorksheetReader = Callable[[Path, Language], Worksheet]
+
+
+def load_initiative(path: Path | str, *, read_worksheet: WorksheetReader | None = None) -> Initiative:
     """Load and check an initiative file; ConfigError lists every problem with its path."""
     path = Path(path)
     data = read_yaml(path, ConfigError)
@@ -139,6 +145,9 @@ def load_initiative(path: Path | str) -> Initiative:
         kit = load_kit(data["kit"], templates_dir)
     except TemplateError as exc:
         raise ConfigError(f"{path.name}: kit: {exc}") from None
+    if data.get("worksheets"):
+        paths = [path.parent / w for w in data["worksheets"]]
+        kit = _with_worksheets(kit, paths, data["language"], path, read_worksheet or _template_file)
     coordinator = data.get("coordinator")
     time_zone = str(data.get("time_zone", DEFAULT_TIME_ZONE))
     return Initiative(
@@ -168,6 +177,33 @@ def load_initiative(path: Path | str) -> Initiative:
         history_path=path.parent / data.get("history", "history.sqlite"),
         path=path,
     )
+
+
+def _with_worksheets(
+    kit: Kit, paths: list[Path], language: Language, path: Path, read: WorksheetReader
+) -> Kit:
+    """Worksheets from template files (or design workbooks), next to or in place of the kit's.
+
+    Every file is read before any problem is raised, so all of them are reported at once."""
+    problems: list[str] = []
+    loaded: list[tuple[str, Worksheet]] = []
+    for worksheet_path in paths:
+        try:
+            loaded.append((worksheet_path.name, read(worksheet_path, language)))
+        except TemplateError as exc:
+            problems.append(str(exc))
+    if not problems:
+        try:
+            return with_worksheets(kit, loaded)
+        except TemplateError as exc:
+            problems.append(str(exc))
+    raise ConfigError("\n".join(f"{path.name}: worksheets: {p}" for p in problems))
+
+
+def _template_file(path: Path, language: Language) -> Worksheet:
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise TemplateError(f"{path.name}: design workbooks are read by toolkit.api.load_initiative")
+    return load_worksheet(path)
 
 
 def _google(data: dict[str, object], language: str, base: Path, time_zone: str) -> GoogleSettings:
