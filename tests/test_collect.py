@@ -163,7 +163,7 @@ def inbox(box: Box, copies: dict[str | None, Path], tmp_path: Path) -> dict[str,
     cpe = workbook(copies, "cpe-les-lucioles", "Halte-garderie")
     baril = workbook(copies, "ecole-baril", "Conseil d'établissement")
     make_hostile.write_macro_xlsx(tmp_path / "macro.xlsm")
-    make_hostile.write_zip_bomb(tmp_path / "bomb.xlsx", megabytes=5)
+    make_hostile.write_zip_bomb(tmp_path / "bomb.xlsx", megabytes=30)
     library = workbook(copies, "bibliotheque", "Heure du conte")
 
     box.deliver(
