@@ -65,12 +65,14 @@ FORBIDDEN_FOR_CORE = (
     "toolkit.guard",
     "toolkit.issued",
     "toolkit.screening",
+    "toolkit.mail",
     "openpyxl",
     "python_calamine",
     "gspread",
     "google",
     "requests",
     "smtplib",
+    "imaplib",
     "sqlite3",
 )
 

@@ -185,8 +185,14 @@ def _address(text: str) -> str:
 
 
 def _is_coordinator(initiative: Initiative, sender: str) -> bool:
-    own = {initiative.coordinator.email if initiative.coordinator else None, initiative.return_to}
-    return _address(sender) in {_address(a) for a in own if a}
+    """The coordination's own addresses (a copy it forwarded) say nothing of whose copy it is."""
+    own = {
+        initiative.coordinator.email if initiative.coordinator else None,
+        initiative.return_to,
+        initiative.smtp.sender if initiative.smtp else None,
+        initiative.collect.username if initiative.collect else None,
+    }
+    return _address(sender) in {_address(a) for a in own if a and "@" in a}
 
 
 def _modified_before_issued(

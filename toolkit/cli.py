@@ -11,6 +11,9 @@ import click
 
 from . import api, writers
 from .errors import InputError, ToolkitError
+from .files import atomic_write
+from .mail.collect import summary_lines as collect_summary
+from .mail.send import summary as send_summary
 from .render import render_gaps, render_pull
 from .reports import formats as report_formats
 from .reports.render_text import render_runs
@@ -291,7 +294,18 @@ def gaps(sources: tuple[str, ...], config: Path, fmt: str, fail_on_gaps: bool) -
 @click.option(
     "--remind",
     is_flag=True,
-    help="Email each partner with gaps what is still missing in their copy (exit code 3 if sending fails).",
+    help="Email each partner with gaps what is still missing in their copy, with the workbook again to "
+    "those who sent nothing; not twice within 6 days (exit code 3 if sending fails).",
+)
+@click.option(
+    "--dry-run",
+    "dry_run",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="With --email or --remind: write each message as an .eml file in this folder; send nothing.",
+)
+@click.option(
+    "--force", is_flag=True, help="With --remind: remind even partners reminded less than 6 days ago."
 )
 def report(
     sources: tuple[str, ...],
@@ -304,6 +318,8 @@ def report(
     fail_on_gaps: bool,
     email: bool,
     remind: bool,
+    dry_run: Path | None,
+    force: bool,
 ) -> None:
     """The weekly report: who answered, what is missing, ownerless roles, what changed since last time."""
     chosen = fmt or (report_formats.format_for_path(out).name if out else "text")  # refused before any work
@@ -325,7 +341,7 @@ def report(
     else:
         click.echo(result.render(chosen).decode("utf-8").rstrip("\n"))
     if email or remind:
-        _send_report(result, email=email, remind=remind)
+        _send_report(result, email=email, remind=remind, dry_run=dry_run, force=force)
     if fail_on_gaps and result.gaps.has_errors:
         sys.exit(1)
 
@@ -333,23 +349,87 @@ def report(
 EXIT_EMAIL = 3  # the report is on disk but sending failed (scripts/weekly_gap_report.sh relies on it)
 
 
-def _send_report(result: api.Report, *, email: bool, remind: bool) -> None:
+def _send_report(result: api.Report, *, email: bool, remind: bool, dry_run: Path | None, force: bool) -> None:
     """Send after writing: any failure here (settings, password variable, server) exits 3, not 1."""
     initiative = result.initiative
+    failed = False
     try:
-        if email:
+        if email and dry_run is not None:
+            path = dry_run / "00-report.eml"
+            atomic_write(path, bytes(api.report_email(result)))
+            click.echo(f"Email: {path}", err=True)
+        elif email:
             accepted = api.send_report(result)
             click.echo(f"Email: {', '.join(accepted)}", err=True)
         if remind:
-            today = api.local_day(result.generated, initiative)
-            reminders = api.build_reminders(result.gaps, initiative, today=today)
-            sent = api.send_reminders(reminders, initiative)
-            click.echo(f"Reminders: {len(sent)} sent", err=True)
-            for skipped in (r for r in reminders if not r.recipients):
-                click.echo(f"Reminder not sent (no email): {skipped.partner_name}", err=True)
+            outcomes = api.remind(result, dry_run=dry_run, force=force)
+            for outcome in outcomes:
+                click.echo(outcome.line, err=True)
+            click.echo(send_summary(outcomes, initiative.language, dry_run), err=True)
+            failed = any(o.status == "failed" for o in outcomes)
     except ToolkitError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_EMAIL)
+    if failed:
+        sys.exit(EXIT_EMAIL)
+
+
+@main.command()
+@_config_option(required=True)
+@click.option(
+    "--partner",
+    "partners",
+    multiple=True,
+    metavar="ID",
+    help="Only this partner (repeatable). Default: every partner.",
+)
+@click.option(
+    "--dry-run",
+    "dry_run",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write each message as an .eml file in this folder (open them in a mail client); send nothing.",
+)
+@click.option("--force", is_flag=True, help="Send even to partners who already got their copy this round.")
+@click.option(
+    "--prefill",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Start the copies from this master workbook (as generate --prefill).",
+)
+def send(
+    partners: tuple[str, ...], config: Path, dry_run: Path | None, force: bool, prefill: Path | None
+) -> None:
+    """Email each partner its own workbook (Google partners: their link), in the initiative's language.
+
+    Replies to these messages are what `toolkit collect` picks up. Exit code 3 when some failed."""
+    initiative = api.load_initiative(config)
+    outcomes = api.send_copies(initiative, partners=partners, dry_run=dry_run, force=force, prefill=prefill)
+    for outcome in outcomes:
+        click.echo(outcome.line)
+    click.echo(send_summary(outcomes, initiative.language, dry_run))
+    if any(o.status == "failed" for o in outcomes):
+        sys.exit(EXIT_EMAIL)
+
+
+@main.command()
+@_config_option(required=True)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The returns folder: each spreadsheet attachment is saved there, its provenance beside it.",
+)
+def collect(config: Path, out: Path) -> None:
+    """Save the spreadsheets partners sent back by email (IMAP mailbox of the collect section) into OUT.
+
+    Collected messages are flagged (or moved to collect.processed_folder), never deleted; running it
+    again saves nothing twice. Then run `toolkit report OUT …`."""
+    initiative = api.load_initiative(config)
+    result = api.collect(initiative, out)
+    for line in collect_summary(result, initiative.language):
+        click.echo(line)
 
 
 @main.command()
@@ -374,7 +454,8 @@ def auth() -> None:
 def auth_google(config: Path) -> None:
     """Open Google's consent page once; the token is cached (never printed) in your configuration folder."""
     initiative = api.load_initiative(config)
-    result = api.authorize_google(initiative.google)
+    mail = initiative.collect is not None and initiative.collect.auth == "google"
+    result = api.authorize_google(initiative.google, mail=mail)
     fr = initiative.language == "fr"
     if result.kind == "service_account":
         click.echo(f"{'Compte de service, clé :' if fr else 'Service account, key:'} {result.source}")
