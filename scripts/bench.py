@@ -166,7 +166,7 @@ def synthetic_initiative(copies: int) -> Initiative:
         )
         for i in range(1, copies + 1)
     )
-    return dataclasses.replace(base, partners=partners)
+    return dataclasses.replace(base, partners=partners, issued_path=None)  # no register beside examples/
 
 
 def generate_and_fill(initiative: Initiative, out_dir: str, partner_ids: list[str], seed: int) -> float:

@@ -10,6 +10,7 @@ Writes into demo-output/ (or the folder given as first argument) and says where 
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import sys
 from pathlib import Path
@@ -41,7 +42,8 @@ def fill_copy(path: Path, answers: dict[str, dict[str, object]], initiative: too
 
 
 def main(out: Path) -> None:
-    initiative = toolkit.load_initiative(EXAMPLE)
+    # the register of issued copies goes in the output folder, like the history: examples/ stays as is
+    initiative = dataclasses.replace(toolkit.load_initiative(EXAMPLE), issued_path=out / "issued_copies.json")
     copies = toolkit.generate(initiative, out / "copies")
     print(f"1. {len(copies)} classeurs générés dans {out / 'copies'}")
 

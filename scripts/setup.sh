@@ -25,7 +25,7 @@ if ! "$python" -c "import ensurepip" >/dev/null 2>&1 && command -v apt-get >/dev
 fi
 
 if [ "${1:-}" = "--test" ]; then
-  apt_install libreoffice-calc-nogui python3-uno poppler-utils chromium
+  apt_install libreoffice-calc-nogui python3-uno poppler-utils chromium dovecot-imapd
   "$python" scripts/install.py --dev
 else
   "$python" scripts/install.py

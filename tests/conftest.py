@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,17 @@ FIXED_NOW = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
 @pytest.fixture(scope="session")
 def initiative() -> Initiative:
     return load_initiative(EXAMPLE)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _examples_left_as_found() -> Iterator[None]:
+    """generate records issued copies beside examples/initiative.yaml (one register for the whole
+    session, as a coordinator has one): removed at the end, unless it was there before."""
+    register = EXAMPLE.parent / "issued_copies.json"
+    existed = register.exists()
+    yield
+    if not existed:
+        register.unlink(missing_ok=True)
 
 
 @pytest.fixture

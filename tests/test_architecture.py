@@ -25,6 +25,7 @@ from toolkit.sources import Reader, ReadOptions, SourceKind
 
 PACKAGE = Path(__file__).resolve().parent.parent / "toolkit"
 CORE = {
+    "toolkit.attribution",
     "toolkit.cells",
     "toolkit.clock",
     "toolkit.cover",
@@ -38,6 +39,7 @@ CORE = {
     "toolkit.master",
     "toolkit.merge",
     "toolkit.metadata",
+    "toolkit.outside",
     "toolkit.problems",
     "toolkit.rawbook",
     "toolkit.read_copy",
@@ -60,13 +62,17 @@ FORBIDDEN_FOR_CORE = (
     "toolkit.reports",
     "toolkit.history",
     "toolkit.files",
+    "toolkit.guard",
+    "toolkit.issued",
     "toolkit.screening",
+    "toolkit.mail",
     "openpyxl",
     "python_calamine",
     "gspread",
     "google",
     "requests",
     "smtplib",
+    "imaplib",
     "sqlite3",
 )
 

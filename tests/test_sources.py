@@ -79,8 +79,7 @@ def test_a_folder_loop_is_walked_once(returns: Path) -> None:
 
 def test_a_windows_path_names_the_partner_by_its_file_name(initiative: Initiative) -> None:
     """Sources written with backslashes (a Windows path kept as data) still give a file name."""
-    from toolkit.read_copy import _stem
+    from toolkit.attribution import partner_by_filename
 
-    assert _stem(r"C:\Users\coord\Retours\hochelaga-ensemble_cdc-hochelaga.xlsx") == (
-        "hochelaga-ensemble_cdc-hochelaga"
-    )
+    source = r"C:\Users\coord\Retours\hochelaga-ensemble_cdc-hochelaga.xlsx"
+    assert partner_by_filename(initiative, source) == "cdc-hochelaga"

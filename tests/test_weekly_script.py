@@ -29,6 +29,10 @@ import json, os, sys, time
 args = sys.argv[1:]
 with open(os.environ["FAKE_CALLS"], "a", encoding="utf-8") as calls:
     calls.write(json.dumps(args) + "\n")
+if args[0] == "collect":
+    code = int(os.environ.get("FAKE_COLLECT_RC", "0"))
+    print("Erreur : connexion impossible au serveur IMAP" if code else "1 fichier(s) enregistré(s)")
+    sys.exit(code)
 if os.environ.get("FAKE_STARTED"):
     open(os.environ["FAKE_STARTED"], "w").close()
 time.sleep(float(os.environ.get("FAKE_SLEEP", "0")))
@@ -129,6 +133,24 @@ def test_runs_the_report_with_email_and_reminders(work: Path, run: Run) -> None:
     assert lines[-1].endswith(f"week 2026-W45: report written and sent: {report}")
 
 
+def test_collect_runs_first_and_its_folder_is_reported_on(work: Path, run: Run) -> None:
+    inbox = str(work / "courriel")
+    done = run("--collect", inbox)
+    assert done.returncode == 0, done.stderr
+    collect, report = calls(work)
+    assert collect == ["collect", "--config", str(EXAMPLE), "--out", inbox]
+    assert report[:3] == ["report", str(work / "returns"), inbox]
+    assert any(line.endswith("  | 1 fichier(s) enregistré(s)") for line in log(work))
+
+
+def test_a_mailbox_failure_still_reports_and_exits_5(work: Path, run: Run) -> None:
+    done = run("--collect", str(work / "courriel"), FAKE_COLLECT_RC="1")
+    assert done.returncode == 5
+    assert [c[0] for c in calls(work)] == ["collect", "report"]
+    assert (work / "out" / ".weekly" / "sent-2026-W45").exists()  # the report went out: not resent
+    assert "collect failed (exit 1)" in log(work)[-1]
+
+
 def test_no_remind_and_fail_on_gaps_options(work: Path, run: Run) -> None:
     assert run("--no-remind", "--fail-on-gaps").returncode == 0
     (args,) = calls(work)
@@ -193,6 +215,7 @@ def test_a_missing_toolkit_is_an_error(work: Path, run: Run) -> None:
     [
         (["--out-dir", "x", "returns"], "--config is required"),
         (["--config", str(EXAMPLE)], "give at least one SOURCE"),
+        (["--config", str(EXAMPLE), "--collect"], "--collect needs a value"),
         (["--config", "missing.yaml", "returns"], "initiative file not found: missing.yaml"),
         (["--config", str(EXAMPLE), "--bogus", "returns"], "unknown option: --bogus"),
         (["--config"], "--config needs a value"),

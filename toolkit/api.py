@@ -7,28 +7,37 @@ master) is pure, the sources registry reads, the writers registry writes.
 from __future__ import annotations
 
 import datetime as dt
+import ssl
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import writers
+from .attribution import IssuedCopy
 from .backends.xlsx import GeneratedCopy
 from .clock import utc_now
 from .design import load_initiative  # the core loader, plus design workbooks under `worksheets:`
-from .errors import ConfigError, InputError
+from .errors import ConfigError, InputError, OutputRefused
 from .gaps import Gap, GapReport
 from .gaps import find_gaps as _find_gaps
 from .generate import CopyPlan, Prefill, choose_partners, prefill_from
+from .guard import check_output
 from .history import History
 from .init import init
 from .initiative import Initiative, Partner
+from .issued import new_copy_id, record_issued
+from .mail.collect import CollectResult
+from .mail.imap import TokenSource
+from .mail.send import Outcome, Outgoing, Workbook, copy_message, deliver
+from .mail.templates import load_templates
 from .master import master_spec
 from .merge import Merged
 from .merge import merge as _merge
 from .pull import pull
 from .reports import Report, build_report
-from .reports.email import EmailError, local_day, report_email, send_report
-from .reports.reminders import Reminder, build_reminders, send_reminders
+from .reports.email import EmailError, local_day, report_email, send_report, xlsx_attachment
+from .reports.reminders import Reminder, build_reminders, reminder_messages, send_reminders
 from .submission import PullResult, SourceProblem, Submission
 from .templates import Kit, Worksheet, load_kit
 from .text import Language
@@ -59,6 +68,8 @@ def generate(
     progress: bool = True,
     clients: Mapping[str, object] | None = None,
     settings: Mapping[str, object] | None = None,
+    force: bool = False,
+    register: Path | str | None = None,
 ) -> Sequence[WrittenCopy]:
     """Write one workbook per partner (all, or those named) with the writer `backend`; say where each went.
 
@@ -66,6 +77,10 @@ def generate(
     spreadsheet per partner (`settings={"create_folder": True}`: in a Drive folder it makes itself).
     With `prefill` (a master workbook), copies start from the last round's merged state; what was
     pre-filled is recorded in each copy, so an unchanged value is never attributed to the partner.
+
+    A file already where a copy would go is never replaced when it holds answers; an unfilled copy
+    is replaced only with `force` (a backup is kept). Each copy carries a random copy id, recorded
+    in the register of issued copies (`register`, default the initiative's `issued_path`).
     """
     if not isinstance(initiative, Initiative):
         initiative = load_initiative(initiative)
@@ -78,9 +93,26 @@ def generate(
         tuple(chosen),
         now or utc_now(),
         read_prefill(prefill, initiative) if prefill else Prefill(),
+        {p.id if p else "": new_copy_id() for p in chosen},
     )
-    options = WriteOptions(progress=progress, clients=clients or {}, settings=settings or {})
-    return writers.writer(backend).write_copies(plan, str(out) if out is not None else None, options)
+    options = WriteOptions(progress=progress, clients=clients or {}, settings=settings or {}, force=force)
+    made = writers.writer(backend).write_copies(plan, str(out) if out is not None else None, options)
+    issued = [
+        IssuedCopy(
+            copy_id,
+            initiative.id,
+            c.partner_id,
+            "partner" if c.partner_id else "blank",
+            plan.now.isoformat(),
+            c.where,
+        )
+        for c in made
+        if (copy_id := getattr(c, "copy_id", None))  # writers that carry the plan's ids say so
+    ]
+    where = Path(register) if register is not None else initiative.issued_path
+    if where is not None:
+        record_issued(where, issued)
+    return made
 
 
 def read_prefill(master: Path | str, initiative: Initiative) -> Prefill:
@@ -106,7 +138,8 @@ def merge(
     pulled = sources if isinstance(sources, PullResult) else pull(sources, initiative)
     merged = _merge(pulled, initiative)
     if out is not None:
-        write_master(merged, out, now=now, clients=clients)
+        read = [e.source for e in pulled.errors]
+        write_master(merged, out, now=now, clients=clients, sources=read)
     return merged
 
 
@@ -116,14 +149,25 @@ def write_master(
     *,
     now: dt.datetime | None = None,
     clients: Mapping[str, object] | None = None,
+    sources: Iterable[str] = (),
 ) -> str:
-    """Build the master fresh (never from a partner's file) and write it; return where it went."""
+    """Build the master fresh (never from a partner's file) and write it; return where it went.
+
+    A local target that is one of the merged copies (or of `sources`), a partner's copy, or a file
+    that may hold answers is refused (OutputRefused): only an earlier master is replaced."""
     target = str(out)
     chosen = writers.writer_for_target(target)
     if not merged.accepted:
         raise InputError(f"{target}: no partner copy to merge; nothing written")
+    if chosen.name == "xlsx":  # a file on this disk: never over what was read or a partner's copy
+        every = [s.source for s in _all_submissions(merged)] + list(sources)
+        check_output(target, "master", sources=every, initiative=merged.initiative)
     spec = master_spec(merged, now or utc_now(), cell_limit=chosen.cell_limit)
     return chosen.write_master(merged.initiative, spec, target, WriteOptions(clients=clients or {}))
+
+
+def _all_submissions(merged: Merged) -> list[Submission]:
+    return [*merged.accepted, *merged.superseded, *merged.duplicates, *merged.ignored, *merged.disputed]
 
 
 def find_gaps(
@@ -136,6 +180,166 @@ def find_gaps(
     """Gaps of the pulled copies (or pull `sources` first); pass `merged` to reuse a merge already made."""
     pulled = sources if isinstance(sources, PullResult) else pull(sources, initiative)
     return _find_gaps(pulled, initiative, merged=merged, now=now)
+
+
+def workbooks(
+    initiative: Initiative,
+    partners: Sequence[Partner],
+    *,
+    now: dt.datetime | None = None,
+    prefill: Path | str | None = None,
+) -> dict[str, Workbook]:
+    """Each partner's .xlsx copy, made fresh (as `generate` would) to be attached to a message."""
+    if not partners:
+        return {}
+    plan = CopyPlan(
+        initiative,
+        initiative.language,
+        tuple(partners),
+        now or utc_now(),
+        read_prefill(prefill, initiative) if prefill else Prefill(),
+    )
+    with tempfile.TemporaryDirectory(prefix="toolkit-send-") as folder:
+        made = writers.writer("xlsx").write_copies(plan, folder, WriteOptions(progress=False))
+        return {
+            copy.partner_id: Workbook(Path(copy.where).name, Path(copy.where).read_bytes())
+            for copy in made
+            if copy.partner_id is not None
+        }
+
+
+def send_copies(
+    initiative: Initiative,
+    *,
+    partners: Sequence[str] = (),
+    dry_run: Path | str | None = None,
+    force: bool = False,
+    prefill: Path | str | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 30.0,
+    ssl_context: ssl.SSLContext | None = None,
+    now: dt.datetime | None = None,
+    history_path: Path | str | None = None,
+) -> list[Outcome]:
+    """`toolkit send`: email each partner (all, or those named) its workbook, or its Google link.
+
+    The templates are checked first; what was sent is recorded in the history (none with `dry_run`,
+    which writes one .eml per message into that folder instead)."""
+    from .backends.gsheets.manifest import shared_links
+
+    templates = load_templates(initiative)
+    chosen = choose_partners(initiative, partners)
+    when = now or utc_now()
+    links = shared_links(initiative.google.manifest)
+    attach = workbooks(
+        initiative, [p for p in chosen if p.emails and p.id not in links], now=when, prefill=prefill
+    )
+    outgoing = [
+        Outgoing(
+            partner,
+            copy_message(
+                initiative,
+                templates,
+                partner,
+                workbook=attach.get(partner.id),
+                link=links.get(partner.id),
+                date=when,
+            ),
+            attach.get(partner.id),
+            links.get(partner.id),
+        )
+        for partner in chosen
+    ]
+    path = history_path or initiative.history_path
+    return deliver(
+        initiative,
+        outgoing,
+        kind="copy",
+        history=History(path) if path else None,
+        dry_run=Path(dry_run) if dry_run is not None else None,
+        force=force,
+        env=env,
+        timeout=timeout,
+        ssl_context=ssl_context,
+        now=when,
+    )
+
+
+def remind(
+    report: Report,
+    *,
+    dry_run: Path | str | None = None,
+    force: bool = False,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 30.0,
+    ssl_context: ssl.SSLContext | None = None,
+    now: dt.datetime | None = None,
+    history_path: Path | str | None = None,
+) -> list[Outcome]:
+    """`report --remind`: a reminder to each lagging partner, with their workbook attached again when
+    they have returned nothing (and have no Google spreadsheet); recorded like `send`, and not repeated
+    within six days unless `force`."""
+    initiative = report.initiative
+    when = now or utc_now()
+    reminders = build_reminders(report.gaps, initiative, today=local_day(report.generated, initiative))
+    again = [
+        initiative.partner(r.partner)
+        for r in reminders
+        if r.missing_submission and r.recipients and not r.link
+    ]
+    attach = workbooks(initiative, again, now=when)
+    files = {pid: xlsx_attachment(w.file_name, w.content) for pid, w in attach.items()}
+    sendable = [r for r in reminders if r.recipients]
+    messages = dict(
+        zip(
+            [r.partner for r in sendable],
+            reminder_messages(sendable, initiative, date=when, attachments=files) if sendable else [],
+            strict=True,
+        )
+    )
+    outgoing = [
+        Outgoing(initiative.partner(r.partner), messages.get(r.partner), attach.get(r.partner), r.link)
+        for r in reminders
+    ]
+    path = history_path or initiative.history_path
+    return deliver(
+        initiative,
+        outgoing,
+        kind="reminder",
+        history=History(path) if path else None,
+        dry_run=Path(dry_run) if dry_run is not None else None,
+        force=force,
+        env=env,
+        timeout=timeout,
+        ssl_context=ssl_context,
+        now=when,
+    )
+
+
+def collect(
+    initiative: Initiative,
+    out: Path | str,
+    *,
+    env: Mapping[str, str] | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+    token: TokenSource | None = None,
+    timeout: float = 60.0,
+) -> CollectResult:
+    """`toolkit collect`: save the spreadsheets partners emailed back into `out`, with their provenance.
+
+    With `collect.auth: google` and no `token`, the access token comes from `toolkit auth google`."""
+    from .mail.collect import collect as run
+
+    if token is None and initiative.collect is not None and initiative.collect.auth == "google":
+        token = google_mail_token(initiative)
+    return run(initiative, out, env=env, ssl_context=ssl_context, token=token, timeout=timeout)
+
+
+def google_mail_token(initiative: Initiative) -> TokenSource:
+    """A source of fresh Google access tokens for IMAP (XOAUTH2), from the cached sign-in."""
+    from .mail.oauth import google_token
+
+    return lambda: google_token(initiative)
 
 
 def generate_google(
@@ -176,11 +380,15 @@ def authorize_google(
     token_file: Path | None = None,
     environ: Mapping[str, str] | None = None,
     runner: FlowRunner | None = None,
+    mail: bool = False,
 ) -> GoogleAuth:
-    """`toolkit auth google`: the consent flow; says where the token is cached, never shows it."""
-    from .backends.gsheets.auth import authorize_google as run
+    """`toolkit auth google`: the consent flow; says where the token is cached, never shows it.
 
-    return run(settings, token_file=token_file, environ=environ, runner=runner)
+    `mail` adds Gmail's scope, for `collect` with `auth: google` (asked for only then)."""
+    from .backends.gsheets.auth import authorize_google as run
+    from .backends.gsheets.auth import scopes_for
+
+    return run(settings, token_file=token_file, environ=environ, runner=runner, scopes=scopes_for(mail))
 
 
 __all__ = [
@@ -192,6 +400,7 @@ __all__ = [
     "Initiative",
     "Kit",
     "Merged",
+    "OutputRefused",
     "PullResult",
     "Reminder",
     "Report",
@@ -202,6 +411,8 @@ __all__ = [
     "authorize_google",
     "build_reminders",
     "build_report",
+    "check_output",
+    "collect",
     "find_gaps",
     "generate",
     "generate_google",
@@ -212,7 +423,9 @@ __all__ = [
     "merge",
     "pull",
     "read_prefill",
+    "remind",
     "report_email",
+    "send_copies",
     "send_reminders",
     "send_report",
     "write_master",

@@ -11,6 +11,9 @@ import click
 
 from . import api, writers
 from .errors import InputError, ToolkitError
+from .files import atomic_write
+from .mail.collect import summary_lines as collect_summary
+from .mail.send import summary as send_summary
 from .render import printable, render_gaps, render_pull
 from .reports import formats as report_formats
 from .reports.render_text import render_runs
@@ -119,6 +122,12 @@ def init(directory: Path) -> None:
     metavar="ID",
     help="Only this partner (repeatable). Default: every partner.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace copies already in OUT that hold no answers (a backup is kept in OUT/.backup); "
+    "a copy holding answers is never replaced.",
+)
 def generate(
     config: Path,
     out: Path | None,
@@ -128,6 +137,7 @@ def generate(
     prefill: Path | None,
     partners: tuple[str, ...],
     create_folder: bool,
+    force: bool,
 ) -> None:
     """Write one workbook per partner: Excel files (and a blank copy) into OUT, or Google spreadsheets."""
     initiative = api.load_initiative(config)
@@ -143,6 +153,7 @@ def generate(
         prefill=prefill,
         progress=not no_progress,
         settings={"create_folder": True} if create_folder else None,
+        force=force,
     )
     if backend == "gsheets":
         for shared in made:
@@ -156,10 +167,17 @@ def generate(
             else f"{len(made)} Google spreadsheets shared; manifest: {manifest}"
         )
         return
+    kept = [c for c in made if getattr(c, "status", "written") == "kept"]
     for copy in made:
-        click.echo(copy.where)
+        message = getattr(copy, "message", "")
+        if not any(copy is k for k in kept):
+            click.echo(copy.where)
+        if message:  # a copy kept, or replaced with a backup: said on stderr, never silent
+            click.echo(f"⚠ {message}", err=True)
+    written = len(made) - len(kept)
     click.echo(
-        f"{len(made)} classeurs écrits dans {out}" if fr else f"{len(made)} workbooks written to {out}"
+        (f"{written} classeurs écrits dans {out}" if fr else f"{written} workbooks written to {out}")
+        + ((f", {len(kept)} conservés" if fr else f", {len(kept)} kept") if kept else "")
     )
 
 
@@ -205,10 +223,12 @@ def pull(sources: tuple[str, ...], config: Path | None, fmt: str, raw_csv: bool)
 def merge(sources: tuple[str, ...], config: Path, out: str) -> None:
     """Merge partner copies into one master workbook with a Contributions tab."""
     initiative = api.load_initiative(config)
+    if not out.startswith("gsheets:"):  # refused before any work: never over a source or a copy
+        api.check_output(out, "master", sources=sources, initiative=initiative)
     pulled = api.pull(sources, initiative)
     _require_copies(pulled, sources)
     merged = api.merge(pulled, initiative)
-    where = api.write_master(merged, out)
+    where = api.write_master(merged, out, sources=[e.source for e in pulled.errors])
     fr = initiative.language == "fr"
     click.echo(
         f"{'Classeur maître écrit :' if fr else 'Master written:'} {where} "
@@ -219,9 +239,20 @@ def merge(sources: tuple[str, ...], config: Path, out: str) -> None:
             else f"({len(merged.accepted)} copies used, {len(merged.superseded)} superseded, "
             f"{len(merged.duplicates)} duplicates, {len(merged.ignored)} ignored)"
         )
+        + (
+            (f", {len(merged.disputed)} mises à part" if fr else f", {len(merged.disputed)} kept apart")
+            if merged.disputed
+            else ""
+        )
     )
     for error in pulled.errors:
         click.echo(printable(f"✗ {error.source}: {error.message}"), err=True)
+    for disputed in merged.disputed:
+        click.echo(
+            f"⚠ {disputed.source}: "
+            + ("attribution contestée, mise à part" if fr else "disputed attribution, kept apart"),
+            err=True,
+        )
 
 
 @main.command()
@@ -272,7 +303,18 @@ def gaps(sources: tuple[str, ...], config: Path, fmt: str, raw_csv: bool, fail_o
 @click.option(
     "--remind",
     is_flag=True,
-    help="Email each partner with gaps what is still missing in their copy (exit code 3 if sending fails).",
+    help="Email each partner with gaps what is still missing in their copy, with the workbook again to "
+    "those who sent nothing; not twice within 6 days (exit code 3 if sending fails).",
+)
+@click.option(
+    "--dry-run",
+    "dry_run",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="With --email or --remind: write each message as an .eml file in this folder; send nothing.",
+)
+@click.option(
+    "--force", is_flag=True, help="With --remind: remind even partners reminded less than 6 days ago."
 )
 def report(
     sources: tuple[str, ...],
@@ -285,12 +327,16 @@ def report(
     fail_on_gaps: bool,
     email: bool,
     remind: bool,
+    dry_run: Path | None,
+    force: bool,
 ) -> None:
     """The weekly report: who answered, what is missing, ownerless roles, what changed since last time."""
     chosen = fmt or (report_formats.format_for_path(out).name if out else "text")  # refused before any work
     if out is None and not report_formats.report_format(chosen).printable:
         raise click.UsageError(f"--format {chosen} needs --out FILE")
     initiative = api.load_initiative(config)
+    if out is not None:  # refused before any work (and before the history records a run)
+        api.check_output(out, "report", sources=sources, initiative=initiative)
     result = api.build_report(
         api.pull(sources, initiative),
         initiative,
@@ -312,7 +358,7 @@ def report(
     for failure in failures:
         click.echo(f"Error: {failure}", err=True)
     if email or remind:
-        _send_report(result, email=email, remind=remind)
+        _send_report(result, email=email, remind=remind, dry_run=dry_run, force=force)
     if failures or (fail_on_gaps and result.gaps.has_errors):
         sys.exit(1)
 
@@ -320,26 +366,87 @@ def report(
 EXIT_EMAIL = 3  # the report is on disk but sending failed (scripts/weekly_gap_report.sh relies on it)
 
 
-def _send_report(result: api.Report, *, email: bool, remind: bool) -> None:
+def _send_report(result: api.Report, *, email: bool, remind: bool, dry_run: Path | None, force: bool) -> None:
     """Send after writing: any failure here (settings, password variable, server) exits 3, not 1."""
     initiative = result.initiative
+    failed = False
     try:
-        if email:
+        if email and dry_run is not None:
+            path = dry_run / "00-report.eml"
+            atomic_write(path, bytes(api.report_email(result)))
+            click.echo(f"Email: {path}", err=True)
+        elif email:
             accepted = api.send_report(result)
             click.echo(f"Email: {', '.join(accepted)}", err=True)
         if remind:
-            today = api.local_day(result.generated, initiative)
-            reminders = api.build_reminders(result.gaps, initiative, today=today)
-            sent = api.send_reminders(reminders, initiative)
-            click.echo(f"Reminders: {len(sent)} sent", err=True)
-            for skipped in (r for r in reminders if not r.recipients):
-                click.echo(f"Reminder not sent (no email): {skipped.partner_name}", err=True)
-            for flawed in (r for r in reminders if r.unusable):
-                unusable = ", ".join(repr(e) for e in flawed.unusable)
-                click.echo(f"Unusable email for {flawed.partner_name}, left out: {unusable}", err=True)
+            outcomes = api.remind(result, dry_run=dry_run, force=force)
+            for outcome in outcomes:
+                click.echo(outcome.line, err=True)
+            click.echo(send_summary(outcomes, initiative.language, dry_run), err=True)
+            failed = any(o.status == "failed" for o in outcomes)
     except ToolkitError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_EMAIL)
+    if failed:
+        sys.exit(EXIT_EMAIL)
+
+
+@main.command()
+@_config_option(required=True)
+@click.option(
+    "--partner",
+    "partners",
+    multiple=True,
+    metavar="ID",
+    help="Only this partner (repeatable). Default: every partner.",
+)
+@click.option(
+    "--dry-run",
+    "dry_run",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write each message as an .eml file in this folder (open them in a mail client); send nothing.",
+)
+@click.option("--force", is_flag=True, help="Send even to partners who already got their copy this round.")
+@click.option(
+    "--prefill",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Start the copies from this master workbook (as generate --prefill).",
+)
+def send(
+    partners: tuple[str, ...], config: Path, dry_run: Path | None, force: bool, prefill: Path | None
+) -> None:
+    """Email each partner its own workbook (Google partners: their link), in the initiative's language.
+
+    Replies to these messages are what `toolkit collect` picks up. Exit code 3 when some failed."""
+    initiative = api.load_initiative(config)
+    outcomes = api.send_copies(initiative, partners=partners, dry_run=dry_run, force=force, prefill=prefill)
+    for outcome in outcomes:
+        click.echo(outcome.line)
+    click.echo(send_summary(outcomes, initiative.language, dry_run))
+    if any(o.status == "failed" for o in outcomes):
+        sys.exit(EXIT_EMAIL)
+
+
+@main.command()
+@_config_option(required=True)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The returns folder: each spreadsheet attachment is saved there, its provenance beside it.",
+)
+def collect(config: Path, out: Path) -> None:
+    """Save the spreadsheets partners sent back by email (IMAP mailbox of the collect section) into OUT.
+
+    Collected messages are flagged (or moved to collect.processed_folder), never deleted; running it
+    again saves nothing twice. Then run `toolkit report OUT …`."""
+    initiative = api.load_initiative(config)
+    result = api.collect(initiative, out)
+    for line in collect_summary(result, initiative.language):
+        click.echo(line)
 
 
 @main.command()
@@ -364,7 +471,8 @@ def auth() -> None:
 def auth_google(config: Path) -> None:
     """Open Google's consent page once; the token is cached (never printed) in your configuration folder."""
     initiative = api.load_initiative(config)
-    result = api.authorize_google(initiative.google)
+    mail = initiative.collect is not None and initiative.collect.auth == "google"
+    result = api.authorize_google(initiative.google, mail=mail)
     fr = initiative.language == "fr"
     if result.kind == "service_account":
         click.echo(f"{'Compte de service, clé :' if fr else 'Service account, key:'} {result.source}")

@@ -21,6 +21,17 @@ class Line:
     text: str
 
 
+def partner_lines(partner: Partner | None, language: Language) -> list[Line]:
+    """The lines naming whose copy it is (the only lines that differ between partners' covers)."""
+    colon = " : " if language == "fr" else ": "
+    if partner is None:
+        return [Line("field", word("blank_copy", language))]
+    lines = [Line("field", f"{word('partner', language)}{colon}{partner.name}")]
+    if partner.contact:
+        lines.append(Line("field", f"{word('contact', language)}{colon}{partner.contact}"))
+    return lines
+
+
 def cover_lines(initiative: Initiative, kit: Kit, partner: Partner | None, language: Language) -> list[Line]:
     """A copy's cover tab (partner or blank): who, what to do, by when, each worksheet's background."""
 
@@ -29,12 +40,7 @@ def cover_lines(initiative: Initiative, kit: Kit, partner: Partner | None, langu
 
     colon = " : " if language == "fr" else ": "
     lines = [Line("title", initiative.name), Line("subheading", kit.title(language))]
-    if partner is None:
-        lines.append(Line("field", w("blank_copy")))
-    else:
-        lines.append(Line("field", f"{w('partner')}{colon}{partner.name}"))
-        if partner.contact:
-            lines.append(Line("field", f"{w('contact')}{colon}{partner.contact}"))
+    lines += partner_lines(partner, language)
     if initiative.deadline:
         lines.append(Line("field", f"{w('deadline')}{colon}{long_date(initiative.deadline, language)}"))
     if initiative.return_to:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .problems import SourceCode
+    from .problems import OutputCode, SourceCode
 
 
 class ToolkitError(Exception):
@@ -44,3 +44,14 @@ class SourceError(ToolkitError):
 
 class BackendError(ToolkitError):
     """Writing a workbook or talking to a remote service failed."""
+
+
+class OutputRefused(ToolkitError):
+    """An output would overwrite a source or a partner's copy: nothing is written.
+
+    `code` is stable (declared in problems.py); the message is in the initiative's language."""
+
+    def __init__(self, path: str, code: OutputCode, message: str) -> None:
+        self.path = path
+        self.code = code
+        super().__init__(message)

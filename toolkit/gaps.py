@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import PurePath
 from typing import Any, get_args
 
+from .attribution import BLANK_WORDS, evidence_words
 from .clock import utc_now
 from .i18n import word
 from .initiative import Initiative
@@ -88,9 +89,13 @@ def find_gaps(
     describe = _Describer(initiative)
     gaps: list[Gap] = []
     answered = merged.partner_ids()
+    named = {e.partner_id for s in merged.disputed for e in s.evidence} | {
+        s.partner_id for s in merged.disputed
+    }
     for partner in initiative.partners:
-        if partner.id not in answered:
+        if partner.id not in answered and partner.id not in named:  # a disputed copy names them: said below
             gaps.append(describe.gap("missing_submission", "error", partner=partner.id))
+    gaps += [_dispute_gap(s, describe) for s in merged.disputed]
     for submission in merged.accepted:
         gaps += _structure_gaps(submission, describe)
         gaps += _cell_gaps(submission, describe)
@@ -150,6 +155,11 @@ class _Describer:
 
     def change(self, note: Note) -> str:
         fields = {**dict(note.params), **self.where(note.worksheet, note.row, note.column)}
+        for key, value in note.params:  # attribution notes name partners and evidence by id
+            if key.startswith("partner_"):
+                fields[key] = self.names.get(value, value) if value else BLANK_WORDS(self.language)
+            elif key.startswith("evidence_"):
+                fields[key] = evidence_words(value)(self.language)
         fields.setdefault("where", fields["row"] if note.row else fields["column"])
         return NOTES[note.code].format(self.language, **fields)
 
@@ -191,6 +201,21 @@ def _structure_gaps(submission: Submission, describe: _Describer) -> list[Gap]:
             for g in gaps
         ]
     return gaps
+
+
+DISPUTES = ("attribution_disputed", "copy_id_mismatch", "copy_id_reused")
+
+
+def _dispute_gap(submission: Submission, describe: _Describer) -> Gap:
+    """A copy kept apart: which evidence disagrees, in one error the coordinator must settle."""
+    reasons = [describe.change(n) for n in submission.notes if n.code in DISPUTES]
+    return describe.gap(
+        "attribution_disputed",
+        "error",
+        partner=submission.partner_id,
+        file=PurePath(submission.source.replace("\\", "/")).name,
+        reason="; ".join(reasons),
+    )
 
 
 def _cell_gaps(submission: Submission, describe: _Describer) -> list[Gap]:

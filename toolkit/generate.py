@@ -6,7 +6,7 @@ Writers (writers.py) turn a CopyPlan into files or spreadsheets; `api.generate` 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from .cover import cover_lines
@@ -39,9 +39,11 @@ class CopyPlan:
     partners: tuple[Partner | None, ...]  # None: the blank copy
     now: dt.datetime
     prefill: Prefill = field(default_factory=Prefill)
+    copy_ids: Mapping[str, str] = field(default_factory=dict)  # partner id ('' for blank) -> copy id
 
     def spec(self, partner: Partner | None) -> WorkbookSpec:
-        return partner_spec(self.initiative, self.layout, self.now, partner, self.prefill)
+        copy_id = self.copy_ids.get(partner.id if partner else "")
+        return partner_spec(self.initiative, self.layout, self.now, partner, self.prefill, copy_id)
 
     @property
     def layout(self) -> WorkbookLayout:
@@ -58,14 +60,19 @@ def choose_partners(initiative: Initiative, wanted: Sequence[str]) -> list[Partn
 
 
 def partner_spec(
-    initiative: Initiative, layout: WorkbookLayout, now: dt.datetime, partner: Partner | None, start: Prefill
+    initiative: Initiative,
+    layout: WorkbookLayout,
+    now: dt.datetime,
+    partner: Partner | None,
+    start: Prefill,
+    copy_id: str | None = None,
 ) -> WorkbookSpec:
     """One partner's copy (or the blank one, partner None), for any writer."""
     role = "partner" if partner else "blank"
     info = identity(initiative, layout.language, now, partner.id if partner else None, role)
     return WorkbookSpec(
         layout=layout,
-        info=replace(info, prefill=start.texts),
+        info=replace(info, prefill=start.texts, copy_id=copy_id),
         cover=cover_lines(initiative, initiative.kit, partner, layout.language),
         people=initiative.people,
         password=initiative.protection_password,

@@ -20,7 +20,7 @@ from .files import failure_reason
 from .gaps import Gap
 from .text import Language, Text, safe_text
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 CANNOT_WRITE = Text(
     "{path} : écriture de l'historique impossible ({reason})", "{path}: cannot write the history ({reason})"
 )
@@ -70,6 +70,23 @@ MIGRATIONS: dict[int, str] = {
         PRIMARY KEY (run_id, position)
     );
     """,
+    2: """
+    CREATE TABLE messages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        initiative TEXT NOT NULL,
+        partner TEXT NOT NULL,
+        kind TEXT NOT NULL,                -- 'copy' (send) or 'reminder' (report --remind)
+        round TEXT NOT NULL,               -- the round the message belongs to (its deadline)
+        sent_utc TEXT NOT NULL,
+        recipients TEXT NOT NULL,          -- comma-separated addresses
+        subject TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        attachment TEXT,                   -- the workbook's file name, when one was attached
+        attachment_sha256 TEXT,
+        link TEXT                          -- the Google spreadsheet's address, when it was sent instead
+    );
+    CREATE INDEX messages_by_partner ON messages (initiative, partner, kind, sent_utc);
+    """,
 }
 
 
@@ -111,6 +128,23 @@ class RunSummary:
     gap_count: int
     label: str | None = None
     notes: str | None = None
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """One message sent to a partner (a copy or a reminder), as recorded."""
+
+    initiative: str
+    partner: str
+    kind: str  # "copy" or "reminder"
+    round: str
+    sent_at: dt.datetime  # UTC
+    recipients: tuple[str, ...]
+    subject: str
+    message_id: str
+    attachment: str | None = None
+    attachment_sha256: str | None = None
+    link: str | None = None
 
 
 @dataclass(frozen=True)
@@ -228,6 +262,58 @@ class History:
         return Run(
             run_id, Snapshot(initiative, generated_at, share, expected, submissions, gaps, label, notes)
         )
+
+    def record_message(self, sent: SentMessage) -> None:
+        """Record a message as soon as the server took it, so that an interrupted run never resends it."""
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO messages (initiative, partner, kind, round, sent_utc, recipients, subject,"
+                " message_id, attachment, attachment_sha256, link) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    sent.initiative,
+                    sent.partner,
+                    sent.kind,
+                    sent.round,
+                    utc_key(sent.sent_at),
+                    ", ".join(sent.recipients),
+                    sent.subject,
+                    sent.message_id,
+                    sent.attachment,
+                    sent.attachment_sha256,
+                    sent.link,
+                ),
+            )
+
+    def messages(self, initiative: str, kind: str | None = None) -> list[SentMessage]:
+        """The messages sent to the initiative's partners (of one kind when given), oldest first."""
+        if not self.path.exists():
+            return []
+        where, params = "WHERE initiative = ?", [initiative]
+        if kind is not None:
+            where += " AND kind = ?"
+            params.append(kind)
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT initiative, partner, kind, round, sent_utc, recipients, subject, message_id,"
+                f" attachment, attachment_sha256, link FROM messages {where} ORDER BY sent_utc, id",
+                params,
+            ).fetchall()
+        return [
+            SentMessage(
+                initiative=row[0],
+                partner=row[1],
+                kind=row[2],
+                round=row[3],
+                sent_at=dt.datetime.strptime(row[4], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC),
+                recipients=tuple(r for r in row[5].split(", ") if r),
+                subject=row[6],
+                message_id=row[7],
+                attachment=row[8],
+                attachment_sha256=row[9],
+                link=row[10],
+            )
+            for row in rows
+        ]
 
     def _connect(self) -> sqlite3.Connection:
         try:

@@ -69,6 +69,24 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True)
+class CollectSettings:
+    """The coordinator's mailbox, where partners return copies (IMAP); shaped like SmtpSettings.
+
+    `auth` is "password" (the password, or an app password, from `password_env`), "google" (XOAUTH2
+    with the Google sign-in of `toolkit auth google`, which then also asks for the mail scope) or
+    "xoauth2" (XOAUTH2 with an access token read from `password_env`, e.g. for Microsoft 365)."""
+
+    host: str
+    username: str
+    port: int = 993
+    security: str = "ssl"  # "ssl" (implicit TLS, the default), "starttls" or "none"
+    password_env: str | None = None
+    folder: str = "INBOX"
+    processed_folder: str | None = None  # collected messages are moved there; else only flagged
+    auth: str = "password"  # "password", "google" or "xoauth2"
+
+
+@dataclass(frozen=True)
 class Initiative:
     """An initiative file, checked: who the partners are, which kit, language, deadline and settings."""
 
@@ -85,7 +103,10 @@ class Initiative:
     protection_password: str | None = None
     google: GoogleSettings = GoogleSettings()
     smtp: SmtpSettings | None = None
+    collect: CollectSettings | None = None
+    messages_dir: Path | None = None  # the coordinator's own message templates (send), if any
     history_path: Path | None = None  # SQLite history of report runs
+    issued_path: Path | None = None  # register of issued copies (issued.py)
     path: Path | None = None
 
     def partner(self, partner_id: str) -> Partner:
@@ -152,7 +173,10 @@ def load_initiative(path: Path | str, *, read_worksheet: WorksheetReader | None 
         protection_password=data.get("protection_password") or None,
         google=_google(data.get("google", {}), data["language"], path.parent, time_zone),
         smtp=_smtp(data["smtp"]) if "smtp" in data else None,
+        collect=_collect(data["collect"]) if "collect" in data else None,
+        messages_dir=path.parent / data["messages"] if "messages" in data else None,
         history_path=path.parent / data.get("history", "history.sqlite"),
+        issued_path=path.parent / data.get("issued", "issued_copies.json"),
         path=path,
     )
 
@@ -209,6 +233,21 @@ def _smtp(data: dict[str, object]) -> SmtpSettings:
         username=str(data["username"]) if "username" in data else None,
         password_env=str(data["password_env"]) if "password_env" in data else None,
         recipients=tuple(str(r) for r in data.get("recipients", [])),  # type: ignore[attr-defined]
+    )
+
+
+def _collect(data: dict[str, object]) -> CollectSettings:
+    security = str(data.get("security", "ssl"))
+    processed = data.get("processed_folder")
+    return CollectSettings(
+        host=str(data["host"]),
+        username=str(data["username"]),
+        port=int(str(data.get("port", 993 if security == "ssl" else 143))),
+        security=security,
+        password_env=str(data["password_env"]) if "password_env" in data else None,
+        folder=str(data.get("folder", "INBOX")),
+        processed_folder=str(processed) if processed else None,
+        auth=str(data.get("auth", "password")),
     )
 
 

@@ -199,9 +199,8 @@ def _unmapped(
         + [q.text(lang) for q in worksheet.debrief for lang in LANGUAGES]
     )
     mapped = set(match.cells.values())
-    first = (header_row or HEADER_ROW) + 1
-    for r, c, value in sheet.items(first):
-        if (r, c) in mapped:
+    for r, c, value in sheet.items():  # every cell, above the header too: beside the title, right of it
+        if (r, c) in mapped or (isinstance(value, str) and not value.strip()):
             continue
         if isinstance(value, str) and (normalise_key(value) in known or _is_toolkit_word(value)):
             continue
@@ -210,8 +209,11 @@ def _unmapped(
 
 @cache
 def _toolkit_words() -> frozenset[str]:
-    """The words the generator itself writes in a sheet (debrief heading, hint)."""
-    return frozenset(normalise_key(w(lang)) for w in WORDS.values() for lang in LANGUAGES)
+    """The words the generator itself writes in a sheet (debrief heading, hint): no others, so a
+    partner's "Oui" typed outside the table is kept."""
+    return frozenset(
+        normalise_key(WORDS[key](lang)) for key in ("debrief", "sheet_hint") for lang in LANGUAGES
+    )
 
 
 def _is_toolkit_word(value: str) -> bool:

@@ -50,12 +50,14 @@ STATUS = {
         "superseded": "remplacée par une copie plus récente",
         "unmapped": "hors gabarit",
         "carried_over": "reprise, inchangée, du classeur maître précédent",
+        "disputed": "mise à part : attribution contestée, non fusionnée",
     },
     "en": {
         "used": "used",
         "superseded": "superseded by a newer copy",
         "unmapped": "outside the template",
         "carried_over": "carried over unchanged from the previous master",
+        "disputed": "kept apart: disputed attribution, not merged",
     },
 }
 
@@ -131,6 +133,10 @@ def _cover(merged: Merged, now: dt.datetime) -> list[Line]:
     if missing:
         lines.append(Line("subheading", "Sans réponse" if fr else "No answer yet"))
         lines += [Line("bullet", f"• {name}") for name in missing]
+    if merged.disputed:
+        title = "Mises à part (attribution contestée)" if fr else "Kept apart (disputed attribution)"
+        lines.append(Line("subheading", title))
+        lines += [Line("bullet", f"• {PurePath(s.source).name}") for s in merged.disputed]
     lines.append(Line("heading", "Contributions"))
     lines.append(
         Line(

@@ -3,7 +3,10 @@
 Deterministic and order-independent: submissions are sorted by the initiative's
 partner order before anything else; the same copy given twice counts once; of two
 different copies from one partner the newest wins and the other is listed as
-superseded; a master given back as a source is recognised and set aside.
+superseded; a master given back as a source is recognised and set aside. A copy whose
+attribution is disputed (attribution.py), or one issued copy that came back under two
+partners, is kept apart: listed, its values in Contributions as "disputed", never used
+for the master and never replacing another copy.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 
 import pandas as pd
@@ -19,7 +22,7 @@ import pandas as pd
 from .clock import aware
 from .i18n import word
 from .initiative import Initiative
-from .submission import PullResult, Submission
+from .submission import Note, PullResult, Submission
 from .templates import DEBRIEF_COLUMN, Column, Kit
 from .values import normalise_key
 
@@ -46,11 +49,12 @@ class Merged:
 
     initiative: Initiative
     values: dict[tuple[str, str, str], object]  # (worksheet, row, column) -> master value
-    contributions: pd.DataFrame  # CONTRIBUTION_COLUMNS; status: used, superseded, unmapped
+    contributions: pd.DataFrame  # CONTRIBUTION_COLUMNS; status: used, superseded, unmapped, disputed
     accepted: tuple[Submission, ...]  # one per partner (or per unidentified file)
     superseded: tuple[Submission, ...]  # older copies from a partner who sent a newer one
     duplicates: tuple[Submission, ...]  # the same content given again
     ignored: tuple[Submission, ...]  # masters given as sources, untouched blank copies
+    disputed: tuple[Submission, ...] = ()  # attribution disputed: kept apart, never merged
 
     def partner_ids(self) -> set[str]:
         return {s.partner_id for s in self.accepted if s.partner_id}
@@ -79,9 +83,11 @@ def combine(submissions: Iterable[Submission], initiative: Initiative) -> Merged
         else:
             distinct[submission.fingerprint] = submission
     ignored = [s for s in distinct.values() if s.role == "master" or (s.role == "blank" and _is_untouched(s))]
+    kept = _mark_reused_copies([s for s in distinct.values() if not any(s is i for i in ignored)])
+    disputed = [s for s in kept if s.disputed]
     groups: dict[str, list[Submission]] = {}
-    for submission in distinct.values():
-        if not any(submission is s for s in ignored):
+    for submission in kept:
+        if not submission.disputed:
             groups.setdefault(submission.partner_id or f"file:{submission.source}", []).append(submission)
     accepted, superseded = [], []
     for copies in groups.values():
@@ -89,7 +95,9 @@ def combine(submissions: Iterable[Submission], initiative: Initiative) -> Merged
         accepted.append(newest_first[0])
         superseded += newest_first[1:]
     names = {p.id: p.name for p in initiative.partners}
-    contributions = _contributions(accepted, superseded, names, word("carried_over", initiative.language))
+    contributions = _contributions(
+        accepted, superseded, names, word("carried_over", initiative.language), disputed
+    )
     values = _master_values(initiative.kit, contributions, initiative.language)
     return Merged(
         initiative,
@@ -99,7 +107,36 @@ def combine(submissions: Iterable[Submission], initiative: Initiative) -> Merged
         tuple(superseded),
         tuple(duplicates),
         tuple(ignored),
+        tuple(disputed),
     )
+
+
+def _mark_reused_copies(submissions: list[Submission]) -> list[Submission]:
+    """One issued partner copy (same copy id) back under two partners: one of them is not its author.
+
+    The blank copy is meant to be filled by anyone, so its id may come back many times."""
+    partners: dict[str, list[Submission]] = {}
+    for s in submissions:
+        if s.copy_id and s.role == "partner":
+            partners.setdefault(s.copy_id, []).append(s)
+    out = []
+    for s in submissions:
+        twins = [t for t in partners.get(s.copy_id or "", []) if t.partner_id != s.partner_id]
+        if twins:
+            notes = tuple(
+                Note(
+                    "copy_id_reused",
+                    params=(
+                        ("copy_id", s.copy_id or ""),
+                        ("partner_b", t.partner_id or ""),
+                        ("file", PurePath(t.source).name),
+                    ),
+                )
+                for t in twins
+            )
+            s = replace(s, notes=s.notes + notes, disputed=True)
+        out.append(s)
+    return out
 
 
 def _newness(s: Submission) -> tuple[dt.datetime, dt.datetime, str]:
@@ -120,13 +157,17 @@ def display_name(s: Submission, names: dict[str, str]) -> str:
 
 
 def _contributions(
-    accepted: list[Submission], superseded: list[Submission], names: dict[str, str], carried_name: str
+    accepted: list[Submission],
+    superseded: list[Submission],
+    names: dict[str, str],
+    carried_name: str,
+    disputed: Iterable[Submission] = (),
 ) -> pd.DataFrame:
     """Every non-empty value with its provenance. A value a copy was pre-filled with and the partner
     left unchanged is the previous master's, not the partner's: it is listed once, as carried over."""
     rows: list[tuple[object, ...]] = []
     carried_seen: set[tuple[object, ...]] = set()
-    for status, group in (("used", accepted), ("superseded", superseded)):
+    for status, group in (("used", accepted), ("superseded", superseded), ("disputed", list(disputed))):
         for s in group:
             name = display_name(s, names)
             for c in s.rows:

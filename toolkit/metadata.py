@@ -20,6 +20,7 @@ FORMAT = 1
 METADATA_TAB = "_toolkit"
 PROPERTY_PREFIX = "toolkit."
 MAX_PROPERTY_LENGTH = 255  # Excel's limit for a custom string property
+MAX_COPY_ID = 64  # ours are 24 hex digits; a longer one was typed by someone
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class CopyInfo:
     prefill: dict[tuple[str, str, str], str] = field(default_factory=dict, compare=False)
     # (field, value) of recorded facts that made no sense (inf, nan, a huge or negative number): ignored
     problems: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    copy_id: str | None = None  # random id of this issued copy (recorded in the register of issued copies)
 
 
 def identity(
@@ -72,6 +74,8 @@ def records(info: CopyInfo, layout: WorkbookLayout) -> list[list[str]]:
         ["copy", "language", info.language],
         ["copy", "generated_at", info.generated_at.isoformat()],
     ]
+    if info.copy_id:
+        rows.append(["copy", "copy_id", info.copy_id])
     for sheet in layout.sheets:
         rows.append(["worksheet", sheet.worksheet.id, str(sheet.worksheet.version), sheet.tab])
         rows += [["cell", sheet.worksheet.id, r, c, a1(row, col)] for r, c, row, col in sheet.input_cells()]
@@ -91,6 +95,8 @@ def properties(info: CopyInfo, layout: WorkbookLayout) -> dict[str, str]:
         "generated_at": info.generated_at.isoformat(),
         "templates": ",".join(f"{s.worksheet.id}@{s.worksheet.version}" for s in layout.sheets),
     }
+    if info.copy_id:
+        props["copy_id"] = info.copy_id
     for sheet in layout.sheets:
         compact = compact_layout(sheet)
         if len(compact) <= MAX_PROPERTY_LENGTH:
@@ -198,6 +204,7 @@ def _info(
         templates=templates,
         cells=cells,
         problems=tuple(problems.found),
+        copy_id=values.get("copy_id", "").strip()[:MAX_COPY_ID] or None,  # partner-editable: bounded
     )
 
 

@@ -1,11 +1,12 @@
 """Every problem the toolkit reports, declared once: code, family, severity, message in each language,
 and a one-line description (the README's table of codes is generated from here, and a test keeps it so).
 
-Four families, each typed as a Literal so mypy catches a misspelt code:
+Five families, each typed as a Literal so mypy catches a misspelt code:
 - gap kinds (`GapKind`): what `find_gaps` returns, severity included;
 - note codes (`NoteCode`): what pull noticed about a copy's structure or attribution;
 - source codes (`SourceCode`): why a source could not be used at all;
-- cell problems (`CellProblem`): why one value does not fit its column.
+- cell problems (`CellProblem`): why one value does not fit its column;
+- output codes (`OutputCode`): why an output was refused, or an existing file kept.
 
 Adding a problem is one entry here (and one in the Literal, which a test checks against the entries).
 Messages are `str.format` templates; the fields each family fills are listed on its Literal.
@@ -19,7 +20,7 @@ from typing import Literal, get_args
 
 from .text import Language, Text
 
-Family = Literal["gap", "note", "source", "cell"]
+Family = Literal["gap", "note", "source", "cell", "output"]
 Severity = Literal["error", "warning"]
 
 # Fields: partner, worksheet, row, column, plus value, reason, change as the kind needs.
@@ -31,6 +32,7 @@ GapKind = Literal[
     "unknown_person",
     "invalid_value",
     "structure_changed",
+    "attribution_disputed",
 ]
 # Fields: worksheet, row, column, where (the row or column named), plus the note's own params.
 NoteCode = Literal[
@@ -52,6 +54,13 @@ NoteCode = Literal[
     "control_characters",
     "unreadable_metadata",
     "modified_unknown",
+    "attribution_disputed",
+    "copy_id_mismatch",
+    "copy_id_reused",
+    "copy_not_issued",
+    "partner_from_sender",
+    "sender_not_partner",
+    "modified_before_issued",
 ]
 SourceCode = Literal[
     "not_found",
@@ -71,6 +80,16 @@ SourceCode = Literal[
 ]
 CellProblem = Literal[
     "not_a_date", "ambiguous_date", "not_a_number", "not_yes_no", "not_in_choices", "formula"
+]
+# Fields: path, plus backup for copy_replaced. Refusals stop the command; kept copies are reported.
+OutputCode = Literal[
+    "output_is_source",
+    "output_holds_answers",
+    "output_not_replaceable",
+    "copy_kept_filled",
+    "copy_kept",
+    "copy_kept_other",
+    "copy_replaced",
 ]
 
 
@@ -196,6 +215,24 @@ GAPS: dict[str, ProblemKind] = _declare(
                 "Reading noticed a change of structure or text outside the template.",
             ),
             "warning",
+        ),
+        ProblemKind(
+            "attribution_disputed",
+            "gap",
+            Text(
+                "Copie « {file} » : {reason}. Vérifiez auprès des partenaires "
+                "(renommez le fichier, ajoutez l'adresse de l'expéditeur au partenaire ou demandez une "
+                "nouvelle copie).",
+                "Copy “{file}”: {reason}. Check with the partners (rename the "
+                "file, add the sender's address to the partner, or ask for a fresh copy).",
+            ),
+            Text(
+                "Les indices d'une copie (onglet caché, propriétés, registre, expéditeur, nom du fichier) "
+                "désignent des partenaires différents; la copie n'est pas fusionnée.",
+                "A copy's evidence (hidden tab, properties, register, sender, file name) names different "
+                "partners; the copy is not merged.",
+            ),
+            "error",
         ),
     ],
 )
@@ -391,6 +428,97 @@ NOTES: dict[str, ProblemKind] = _declare(
                 "number…): treated as missing.",
             ),
         ),
+        ProblemKind(
+            "attribution_disputed",
+            "note",
+            Text(
+                "attribution contestée : {partner_a} selon {evidence_a}, mais {partner_b} selon "
+                "{evidence_b}; copie mise à part, non fusionnée",
+                "disputed attribution: {partner_a} according to {evidence_a}, but {partner_b} according "
+                "to {evidence_b}; copy kept apart, not merged",
+            ),
+            Text(
+                "Deux indices d'attribution désignent des partenaires différents.",
+                "Two pieces of attribution evidence name different partners.",
+            ),
+        ),
+        ProblemKind(
+            "copy_id_mismatch",
+            "note",
+            Text(
+                "l'onglet caché et les propriétés du document donnent deux identifiants de copie "
+                "({tab}, {properties}); copie mise à part, non fusionnée",
+                "the hidden tab and the document properties give two copy ids ({tab}, {properties}); "
+                "copy kept apart, not merged",
+            ),
+            Text(
+                "L'identifiant de copie diffère entre l'onglet caché et les propriétés.",
+                "The copy id differs between the hidden tab and the properties.",
+            ),
+        ),
+        ProblemKind(
+            "copy_id_reused",
+            "note",
+            Text(
+                "la même copie émise ({copy_id}) est aussi revenue sous {partner_b} (« {file} »); "
+                "copies mises à part, non fusionnées",
+                "the same issued copy ({copy_id}) also came back as {partner_b} (“{file}”); "
+                "copies kept apart, not merged",
+            ),
+            Text(
+                "Une même copie émise revient attribuée à deux partenaires.",
+                "One issued copy comes back attributed to two partners.",
+            ),
+        ),
+        ProblemKind(
+            "copy_not_issued",
+            "note",
+            Text(
+                "identifiant de copie {copy_id} absent du registre des copies émises : "
+                "copie faite ailleurs ou modifiée",
+                "copy id {copy_id} is not in the register of issued copies: made elsewhere or altered",
+            ),
+            Text(
+                "L'identifiant de la copie n'est pas dans le registre des copies émises.",
+                "The copy's id is not in the register of issued copies.",
+            ),
+        ),
+        ProblemKind(
+            "partner_from_sender",
+            "note",
+            Text(
+                "partenaire reconnu par l'adresse de l'expéditeur ({sender})",
+                "partner recognised from the sender's address ({sender})",
+            ),
+            Text(
+                "La copie ne dit pas de qui elle vient; l'adresse de l'expéditeur l'a dit.",
+                "The copy does not say whose it is; the sender's address did.",
+            ),
+        ),
+        ProblemKind(
+            "sender_not_partner",
+            "note",
+            Text(
+                "envoyée par {sender}, une adresse d'aucun partenaire du fichier d'initiative",
+                "sent by {sender}, an address of no partner in the initiative file",
+            ),
+            Text(
+                "L'expéditeur n'est l'adresse d'aucun partenaire.",
+                "The sender is no partner's address.",
+            ),
+        ),
+        ProblemKind(
+            "modified_before_issued",
+            "note",
+            Text(
+                "fichier modifié le {modified}, avant l'émission de la copie le {issued}",
+                "file modified on {modified}, before the copy was issued on {issued}",
+            ),
+            Text(
+                "La date de modification précède l'émission de la copie (fichier d'une autre copie?).",
+                "The modification time precedes the copy's issue (another copy's file?).",
+            ),
+        ),
     ],
 )
 
@@ -584,23 +712,125 @@ CELLS: dict[str, ProblemKind] = _declare(
     ],
 )
 
+OUTPUTS: dict[str, ProblemKind] = _declare(
+    "output",
+    OutputCode,
+    [
+        ProblemKind(
+            "output_is_source",
+            "output",
+            Text(
+                "« {path} » est une des sources lues : refusé, rien n'a été écrit; "
+                "choisissez un autre fichier",
+                "“{path}” is one of the sources being read: refused, nothing written; choose another file",
+            ),
+            Text(
+                "La sortie demandée est un des fichiers lus (jamais écrasé).",
+                "The output asked for is one of the files being read (never overwritten).",
+            ),
+        ),
+        ProblemKind(
+            "output_holds_answers",
+            "output",
+            Text(
+                "« {path} » est une copie de partenaire : refusé, rien n'a été écrit; choisissez un autre "
+                "fichier",
+                "“{path}” is a partner's copy: refused, nothing written; choose another file",
+            ),
+            Text(
+                "La sortie demandée est une copie de partenaire (jamais écrasée).",
+                "The output asked for is a partner's copy (never overwritten).",
+            ),
+        ),
+        ProblemKind(
+            "output_not_replaceable",
+            "output",
+            Text(
+                "« {path} » existe et n'est pas un fichier que cette commande a écrit ({what}) : refusé, "
+                "rien n'a été écrit; choisissez un autre fichier",
+                "“{path}” exists and is not a file this command wrote ({what}): refused, nothing written; "
+                "choose another file",
+            ),
+            Text(
+                "La sortie demandée existe et pourrait contenir des réponses (illisible, chiffrée, autre).",
+                "The output asked for exists and could hold answers (unreadable, encrypted, other).",
+            ),
+        ),
+        ProblemKind(
+            "copy_kept_filled",
+            "output",
+            Text(
+                "{path} : contient des réponses, conservé tel quel (jamais remplacé)",
+                "{path}: holds answers, kept as is (never replaced)",
+            ),
+            Text(
+                "generate n'a pas remplacé une copie remplie déjà présente.",
+                "generate did not replace a filled copy already there.",
+            ),
+        ),
+        ProblemKind(
+            "copy_kept",
+            "output",
+            Text(
+                "{path} : existe déjà, conservé; --force remplace une copie vierge (sauvegarde gardée)",
+                "{path}: already exists, kept; --force replaces an unfilled copy (a backup is kept)",
+            ),
+            Text(
+                "generate n'a pas remplacé une copie vierge déjà présente (sans --force).",
+                "generate did not replace an unfilled copy already there (without --force).",
+            ),
+        ),
+        ProblemKind(
+            "copy_kept_other",
+            "output",
+            Text(
+                "{path} : existe et n'est pas une copie vierge de cette initiative ({what}), conservé",
+                "{path}: exists and is not an unfilled copy of this initiative ({what}), kept",
+            ),
+            Text(
+                "generate n'a pas remplacé un fichier qu'il ne reconnaît pas comme une copie vierge.",
+                "generate did not replace a file it does not recognise as an unfilled copy.",
+            ),
+        ),
+        ProblemKind(
+            "copy_replaced",
+            "output",
+            Text(
+                "{path} : copie vierge remplacée (--force); l'ancienne est gardée dans {backup}",
+                "{path}: unfilled copy replaced (--force); the old one is kept in {backup}",
+            ),
+            Text(
+                "generate --force a remplacé une copie vierge et gardé une sauvegarde.",
+                "generate --force replaced an unfilled copy and kept a backup.",
+            ),
+        ),
+    ],
+)
+
 FAMILIES: dict[Family, dict[str, ProblemKind]] = {
     "gap": GAPS,
     "note": NOTES,
     "source": SOURCES,
     "cell": CELLS,
+    "output": OUTPUTS,
 }
 FAMILY_TITLES: dict[Family, Text] = {
     "gap": Text("Écarts (`kind`)", "Gaps (`kind`)"),
     "note": Text("Remarques de lecture", "Reading notes"),
     "source": Text("Sources inutilisables", "Unusable sources"),
     "cell": Text("Valeurs non valides (`problem`)", "Invalid values (`problem`)"),
+    "output": Text("Sorties refusées ou conservées", "Outputs refused or kept"),
 }
 
 
 def source_message(code: SourceCode, language: Language) -> str:
     """Why a source could not be used, in the user's language."""
     return SOURCES[code].message(language)
+
+
+def output_message(code: OutputCode, language: Language, **fields: str) -> str:
+    """Why an output was refused or a file kept, in the user's language."""
+    return OUTPUTS[code].format(language, **fields)
 
 
 def cell_reason(code: CellProblem | str, language: Language) -> str:

@@ -8,12 +8,14 @@ language, never an exception: one bad file cannot stop the run.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from .attribution import IssuedCopy
 from .errors import SourceError
 from .initiative import Initiative
+from .issued import read_register
 from .problems import source_message
 from .read_copy import read_submission
 from .sources import Reader, ReadOptions, SourceKind, expand
@@ -29,24 +31,28 @@ def pull(
     *,
     reader: Reader | None = None,
     google_client: object = None,
+    issued: Mapping[str, IssuedCopy] | None = None,
 ) -> PullResult:
     """Read every source; each readable copy becomes a Submission, every other one a SourceProblem.
 
     `reader` replaces every kind's reader (tests); `google_client` is used for Google spreadsheets
-    instead of a client made from the initiative's settings (a local pull needs no credentials)."""
+    instead of a client made from the initiative's settings (a local pull needs no credentials).
+    `issued` is the register of issued copies (default: the initiative's, when it has one)."""
     language: Language = initiative.language if initiative else "fr"
+    if issued is None and initiative is not None:
+        issued = read_register(initiative.issued_path, initiative.id)
     options = ReadOptions(initiative, {"google": google_client} if google_client is not None else {})
     expanded = expand(sources)
     parallel = [s for s, kind in expanded if kind.parallel]
     done: dict[str, Submission | SourceProblem] = {}
     if reader is None and len(parallel) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        done = _pull_in_parallel(parallel, options)
+        done = _pull_in_parallel(parallel, options, issued)
     readers: dict[str, Reader] = {}
     results = []
     for source, kind in expanded:
         if source not in done:
             read = reader or _reader(readers, kind, options)
-            done[source] = _pull_one(read, source, initiative)
+            done[source] = _pull_one(read, source, initiative, issued)
         results.append(done[source])
     return PullResult(
         tuple(r for r in results if isinstance(r, Submission)),
@@ -61,10 +67,12 @@ def _reader(made: dict[str, Reader], kind: SourceKind, options: ReadOptions) -> 
     return made[kind.name]
 
 
-def _pull_one(read: Reader, source: str, initiative: Initiative | None) -> Submission | SourceProblem:
+def _pull_one(
+    read: Reader, source: str, initiative: Initiative | None, issued: Mapping[str, IssuedCopy] | None = None
+) -> Submission | SourceProblem:
     language: Language = initiative.language if initiative else "fr"
     try:
-        return read_submission(read(source), initiative)
+        return read_submission(read(source), initiative, issued)
     except SourceError as exc:
         message = source_message(exc.code, language)
         return SourceProblem(exc.source, exc.code, f"{message} ({exc.detail})" if exc.detail else message)
@@ -75,24 +83,29 @@ def _pull_one(read: Reader, source: str, initiative: Initiative | None) -> Submi
         return SourceProblem(source, "read_failed", f"{source_message('read_failed', language)} ({detail})")
 
 
-def _pull_in_parallel(sources: list[str], options: ReadOptions) -> dict[str, Submission | SourceProblem]:
+def _pull_in_parallel(
+    sources: list[str], options: ReadOptions, issued: Mapping[str, IssuedCopy] | None
+) -> dict[str, Submission | SourceProblem]:
     """Sources whose reading is CPU-bound (local files), in worker processes; order kept by the caller."""
     workers = min(os.cpu_count() or 1, 8)
     chunks = max(1, len(sources) // (workers * 8))
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(options.initiative,)) as pool:
+    setup = (options.initiative, issued)
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=setup) as pool:
         return dict(zip(sources, pool.map(_pull_local, sources, chunksize=chunks), strict=True))
 
 
 _worker_initiative: Initiative | None = None
+_worker_issued: Mapping[str, IssuedCopy] | None = None
 
 
-def _start_worker(initiative: Initiative | None) -> None:
-    global _worker_initiative
-    _worker_initiative = initiative
+def _start_worker(initiative: Initiative | None, issued: Mapping[str, IssuedCopy] | None) -> None:
+    global _worker_initiative, _worker_issued
+    _worker_initiative, _worker_issued = initiative, issued
 
 
 def _pull_local(source: str) -> Submission | SourceProblem:
     from .sources import kind_of
 
     kind = kind_of(source)
-    return _pull_one(kind.reader(ReadOptions(_worker_initiative)), source, _worker_initiative)
+    reader = kind.reader(ReadOptions(_worker_initiative))
+    return _pull_one(reader, source, _worker_initiative, _worker_issued)

@@ -123,6 +123,8 @@ class RawWorkbook:
     properties: dict[str, str] = field(default_factory=dict)
     modified: dt.datetime | None = None
     sender: str | None = None
+    # cell comments (notes) as (tab, row, column, text), 1-based: partners write answers there too
+    comments: tuple[tuple[str, int, int, str], ...] = ()
 
     def sheet(self, name: str) -> RawSheet | None:
         return next((s for s in self.sheets if s.name == name), None)

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
-from pathlib import PurePath
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from .attribution import IssuedCopy, attribute
 from .cells import a1
 from .errors import SourceError
 from .initiative import Initiative
 from .locate import SheetMatch, header_score, keys, locate
 from .metadata import METADATA_TAB, CopyInfo, parse_properties, parse_records
+from .outside import is_metadata_tab, outside_text
 from .rawbook import RawSheet, RawWorkbook
 from .submission import CELL_COLUMNS, Note, Submission
 from .templates import DEBRIEF_COLUMN, Kit, Worksheet, load_kit
@@ -31,16 +32,24 @@ METADATA_WIDTH = 16  # columns of the metadata tab read back (records use the fi
 
 def copy_info(raw: RawWorkbook) -> CopyInfo | None:
     """The copy's own account of itself: the metadata tab, else the document properties."""
+    return _tab_info(raw) or parse_properties(raw.properties)
+
+
+def _tab_info(raw: RawWorkbook) -> CopyInfo | None:
     for sheet in raw.sheets:
         if sheet.name == METADATA_TAB or (sheet.value(1, 1), sheet.value(1, 2)) == ("toolkit", "format"):
             info = parse_records(sheet.lines(METADATA_WIDTH))
             if info is not None:
                 return info
-    return parse_properties(raw.properties)
+    return None
 
 
-def read_submission(raw: RawWorkbook, initiative: Initiative | None) -> Submission:
-    info = copy_info(raw)
+def read_submission(
+    raw: RawWorkbook, initiative: Initiative | None, issued: Mapping[str, IssuedCopy] | None = None
+) -> Submission:
+    """`issued`: the register of the initiative's issued copies, when the coordinator has one."""
+    tab_info, properties_info = _tab_info(raw), parse_properties(raw.properties)
+    info = tab_info or properties_info
     kit, language = _kit_and_language(raw, info, initiative)
     notes: list[Note] = [] if info else [Note("metadata_missing")]
     notes += (
@@ -49,7 +58,7 @@ def read_submission(raw: RawWorkbook, initiative: Initiative | None) -> Submissi
         else []
     )
     recorded_tabs = {w: tab for w, _, tab in info.templates} if info else {}
-    content_sheets = [s for s in raw.sheets if s.name != METADATA_TAB]
+    content_sheets = [s for s in raw.sheets if not is_metadata_tab(s)]
     rows: list[dict[str, object]] = []
     unmapped: list[tuple[str, str]] = []
     used: set[str] = set()
@@ -72,16 +81,27 @@ def read_submission(raw: RawWorkbook, initiative: Initiative | None) -> Submissi
         rows += _cell_rows(worksheet, match, language, info.prefill if info else {})
     if info is not None:
         notes += _moved_tabs(kit, content_sheets, matched_tabs)
-    notes += control_character_notes(rows, unmapped)
     if not used:
         raise SourceError(raw.source, "foreign_template", f"no worksheet of kit '{kit.id}' found")
+    if info is None or info.role != "master":  # a master's other tabs (Contributions) are ours
+        unmapped += outside_text(raw, kit, language, info, initiative, used)
+    notes += control_character_notes(rows, unmapped)
     _check_template_versions(kit, info, notes)
     if raw.modified is None:  # e.g. a partner's own Google copy Drive will not date: say it, rank it last
         notes.append(Note("modified_unknown"))
-    partner_id = _partner(raw, info, initiative, notes)
+    found = attribute(
+        raw.source,
+        tab_info,
+        properties_info,
+        initiative,
+        sender=raw.sender,
+        modified=raw.modified,
+        issued=issued,
+    )
+    notes += found.notes
     return Submission(
         source=raw.source,
-        partner_id=partner_id,
+        partner_id=found.partner_id,
         kit_id=kit.id,
         language=language,
         role=info.role if info else "partner",
@@ -92,6 +112,9 @@ def read_submission(raw: RawWorkbook, initiative: Initiative | None) -> Submissi
         unmapped=tuple(unmapped),
         kit=kit,
         sender=raw.sender,
+        copy_id=found.copy_id,
+        evidence=found.evidence,
+        disputed=found.disputed,
     )
 
 
@@ -227,22 +250,6 @@ def _check_template_versions(kit: Kit, info: CopyInfo | None, notes: list[Note])
             )
 
 
-def _partner(
-    raw: RawWorkbook, info: CopyInfo | None, initiative: Initiative | None, notes: list[Note]
-) -> str | None:
-    if info is not None and (info.partner_id or info.role != "partner"):
-        if info.partner_id and initiative and info.partner_id not in {p.id for p in initiative.partners}:
-            notes.append(Note("partner_not_in_initiative", params=(("partner", info.partner_id),)))
-        return info.partner_id
-    stem = _stem(raw.source)
-    candidates = sorted((p.id for p in initiative.partners if p.id in stem), key=len) if initiative else []
-    if candidates:
-        notes.append(Note("partner_from_filename", params=(("partner", candidates[-1]),)))
-        return candidates[-1]
-    notes.append(Note("unknown_partner", params=(("partner", ""),)))
-    return None
-
-
 def control_character_notes(rows: list[dict[str, object]], unmapped: list[tuple[str, str]]) -> list[Note]:
     """Text holding characters no workbook can (Word field marks…): kept, and said (writers escape them)."""
     notes = []
@@ -260,8 +267,3 @@ def control_character_notes(rows: list[dict[str, object]], unmapped: list[tuple[
                 Note("control_characters", params=(("chars", ", ".join(chars)), ("where", location)))
             )
     return notes
-
-
-def _stem(source: str) -> str:
-    """The file name without suffix, whether the source was written with / or \\ (a Windows path)."""
-    return PurePath(source.replace("\\", "/")).stem.lower()

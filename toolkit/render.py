@@ -33,6 +33,7 @@ HEADINGS = {
         "gaps": "Écarts",
         "copies": "Copies reçues",
         "noticed": "Ce que la lecture a remarqué",
+        "disputed": "contestée",
     },
     "en": {
         "partner": "Partner",
@@ -49,6 +50,7 @@ HEADINGS = {
         "gaps": "Gaps",
         "copies": "Copies received",
         "noticed": "What reading noticed",
+        "disputed": "disputed",
     },
 }
 
@@ -87,6 +89,9 @@ def render_pull(
             "completion": round(completion(s), 3),
             "problems": int(s.cells["problem"].notna().sum()),
             "changes": [n.code for n in s.notes] + ["unmapped_content"] * len(s.unmapped),
+            "copy_id": s.copy_id,
+            "disputed": s.disputed,
+            "evidence": [{"kind": e.kind, "partner": e.partner_id, "detail": e.detail} for e in s.evidence],
         }
         for s in result.submissions
     ]
@@ -101,7 +106,7 @@ def render_pull(
         )
     rows = [
         [
-            s.partner_id or "?",
+            (s.partner_id or "?") + (f" ({h['disputed']})" if s.disputed else ""),
             Path(s.source).name,
             percent(completion(s), language),
             str(int(s.cells["problem"].notna().sum()) + len(s.notes) + len(s.unmapped)),

@@ -62,6 +62,19 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """One hint of whose copy this is (see attribution.py).
+
+    `kind`: "issued" (the register of issued copies), "metadata" (the hidden tab), "properties"
+    (the document properties), "sender" (the email address) or "filename"; `partner_id` None means
+    the blank copy; `detail` is what was seen (an address, a file name)."""
+
+    kind: str
+    partner_id: str | None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
 class Submission:
     """One returned copy as read: whose it is, where it came from, and its tidy table of cells."""
 
@@ -77,6 +90,9 @@ class Submission:
     unmapped: tuple[tuple[str, str], ...] = ()  # (location, text) found outside the template's cells
     kit: Kit | None = field(default=None, compare=False, repr=False)
     sender: str | None = None  # the email address the copy came from, when the source knows it
+    copy_id: str | None = None  # the issued copy it came from, as the copy says
+    evidence: tuple[Evidence, ...] = ()  # every hint of whose copy it is
+    disputed: bool = False  # the evidence disagrees: merge keeps the copy apart (see attribution.py)
 
     @cached_property
     def rows(self) -> list[Cell]:

@@ -38,6 +38,7 @@ class WriteOptions:
     progress: bool = True  # a progress bar on a terminal, for slow writers
     clients: Mapping[str, object] = field(default_factory=dict)  # writer name -> client (tests, scripts)
     settings: Mapping[str, object] = field(default_factory=dict)  # writer-specific (gsheets: create_folder)
+    force: bool = False  # replace unfilled copies already there (a backup is kept); never filled ones
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ Job:    {"input": path, "ops": [op, ...], "save": [{"path": p, "format":
 Ops:    set_string/set_number/set_date/set_formula (sheet, cell, value),
         insert_rows (sheet, before, count), delete_rows (sheet, row, count),
         insert_columns (sheet, before: "B", count), rename_sheet (sheet, to),
-        move_sheet (sheet, to_index), remove_sheet (sheet),
+        move_sheet (sheet, to_index), remove_sheet (sheet), insert_sheet (sheet, index?),
+        add_comment (sheet, cell, value),
         protect/unprotect (sheet, password). Rows are 1-based.
 Order:  load, ops, inspect, save, close.
 Result: [{"ok": bool, "error": str | null, "inspect": {...} | null}, ...]
@@ -298,6 +299,18 @@ def op_remove_sheet(doc, op):
     doc.Sheets.removeByName(op["sheet"])
 
 
+def op_insert_sheet(doc, op):
+    """A new tab (at the end unless `index` says where), as a partner adds one."""
+    index = op.get("index", len(doc.Sheets.ElementNames))
+    doc.Sheets.insertNewByName(op["sheet"], index)
+
+
+def op_add_comment(doc, op):
+    """A comment (a note in Calc) on a cell, as Insert > Comment makes."""
+    cell = get_cell(doc, op)
+    get_sheet(doc, op["sheet"]).getAnnotations().insertNew(cell.CellAddress, op["value"])
+
+
 def op_protect(doc, op):
     get_sheet(doc, op["sheet"]).protect(op.get("password", ""))
 
@@ -320,6 +333,8 @@ OPS = {
     "rename_sheet": op_rename_sheet,
     "move_sheet": op_move_sheet,
     "remove_sheet": op_remove_sheet,
+    "insert_sheet": op_insert_sheet,
+    "add_comment": op_add_comment,
     "protect": op_protect,
     "unprotect": op_unprotect,
 }

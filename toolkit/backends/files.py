@@ -16,7 +16,7 @@ from ..errors import SourceError
 from ..rawbook import RawSheet, RawWorkbook
 from ..screening import screen
 from .xml_cells import read_cells
-from .xml_parts import formulas_and_properties
+from .xml_parts import cell_comments, formulas_and_properties
 
 # Largest grid handed to calamine: ~32 bytes a cell in calamine, 8 in the Python lists.
 MAX_DENSE_CELLS = 2_000_000
@@ -27,6 +27,7 @@ def read_file(path: Path) -> RawWorkbook:
     source = str(path)
     screened = screen(path)
     formulas, properties = formulas_and_properties(path, screened.format)
+    comments = cell_comments(path, screened.format)  # partners' comments: text to keep, never drop
     if screened.grid_cells > MAX_DENSE_CELLS or not screened.standard_parts:
         sheets = _read_sparse(path, screened.format, formulas)
     else:
@@ -42,7 +43,7 @@ def read_file(path: Path) -> RawWorkbook:
             except SourceError as again:
                 raise SourceError(source, again.code, f"{again.detail}; calamine: {exc}") from None
     modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
-    return RawWorkbook(source, sheets, properties, modified)
+    return RawWorkbook(source, sheets, properties, modified, comments=comments)
 
 
 def _read_sparse(

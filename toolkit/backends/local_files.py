@@ -1,7 +1,8 @@
 """Local files and folders as pull sources: folders walked, special entries reported, never opened.
 
-A folder is walked recursively and sorted, so a stray PDF is reported too; hidden files and the lock
-files of Office (`~$x.xlsx`) and LibreOffice (`.~lock.x#`) are skipped. Pipes, sockets, devices and
+A folder is walked recursively and sorted, so a stray PDF is reported too; hidden files (among them the
+provenance `collect` keeps beside each copy it saves) and the lock files of Office (`~$x.xlsx`) and
+LibreOffice (`.~lock.x#`) are skipped. Pipes, sockets, devices and
 broken or looping links are listed as `special_file` problems: reading a pipe would block the run.
 """
 
@@ -9,9 +10,11 @@ from __future__ import annotations
 
 import os
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import SourceError
+from ..mail.provenance import provenance_of
 from ..rawbook import RawWorkbook
 from ..sources import Reader, ReadOptions, SourceKind
 from .files import read_file
@@ -53,9 +56,18 @@ def read(source: str) -> RawWorkbook:
     if not stat.S_ISREG(mode):
         raise SourceError(source, "special_file", _kind(mode))
     try:
-        return read_file(Path(source))
+        raw = read_file(Path(source))
     except PermissionError as exc:
         raise SourceError(source, "unreadable", exc.strerror or "permission denied") from None
+    return with_provenance(raw, Path(source))
+
+
+def with_provenance(raw: RawWorkbook, path: Path) -> RawWorkbook:
+    """A copy saved by `collect` carries its message's date and sender (see mail/provenance.py)."""
+    recorded = provenance_of(path)
+    if recorded is None:
+        return raw
+    return replace(raw, modified=recorded.moment or raw.modified, sender=recorded.sender)
 
 
 def _kind(mode: int) -> str:

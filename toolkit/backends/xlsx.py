@@ -30,10 +30,12 @@ from ..cover import Line
 from ..errors import ConfigError
 from ..files import atomic_write
 from ..generate import CopyPlan, copy_filename
+from ..guard import Existing, backup, classify
 from ..i18n import word
 from ..initiative import Initiative
 from ..layout import DESCRIPTION_ROW, HINT_ROW, TITLE_ROW, SheetLayout
 from ..metadata import METADATA_TAB, properties, records
+from ..problems import output_message
 from ..spec import ExtraTab, WorkbookSpec
 from ..templates import Column
 from ..text import CELL_LIMIT, EXCEL_ESCAPE, XML_FORBIDDEN, Language, excel_length
@@ -53,10 +55,16 @@ SUFFIX = ".xlsx"
 
 @dataclass(frozen=True)
 class GeneratedCopy:
-    """One .xlsx copy written by `generate`: whose it is (None: the blank copy) and its path."""
+    """One .xlsx copy `generate` wrote, replaced or kept: whose it is (None: the blank copy), its path.
+
+    `status`: "written", "replaced" (an unfilled copy, with --force; `message` names the backup) or
+    "kept" (a file was there and was not replaced; `message` says why)."""
 
     partner_id: str | None  # None for the blank copy
     path: Path
+    status: str = "written"
+    copy_id: str | None = None  # the issued copy's id, when this run wrote it
+    message: str = ""
 
     @property
     def where(self) -> str:
@@ -64,16 +72,41 @@ class GeneratedCopy:
 
 
 def write_copies(plan: CopyPlan, out: str | None, options: WriteOptions) -> list[GeneratedCopy]:
-    """One .xlsx per planned copy into the folder `out`."""
+    """One .xlsx per planned copy into the folder `out`, never over a copy that holds answers."""
     if out is None:
         raise ConfigError("--out: the folder to write the workbooks into is required")
-    built = [(partner, workbook_bytes(plan.spec(partner))) for partner in plan.partners]
-    written = []
-    for partner, data in built:
+    language = plan.initiative.language
+    planned = []
+    for partner in plan.partners:
         path = Path(out) / copy_filename(plan.initiative, partner, plan.language, SUFFIX)
-        atomic_write(path, data, plan.language)
-        written.append(GeneratedCopy(partner.id if partner else None, path))
-    return written
+        planned.append((partner, path, classify(path, plan.initiative)))
+    built = {  # every copy built before the first file is written: a bad template leaves the folder as is
+        path: workbook_bytes(plan.spec(partner))
+        for partner, path, existing in planned
+        if existing.found == "absent" or (existing.found == "unfilled_copy" and options.force)
+    }
+    done = []
+    for partner, path, existing in planned:
+        partner_id = partner.id if partner else None
+        copy_id = plan.copy_ids.get(partner_id or "")
+        if path not in built:
+            done.append(GeneratedCopy(partner_id, path, "kept", None, _kept(existing, path, language)))
+            continue
+        message = ""
+        if existing.found != "absent":
+            saved = backup(path)
+            message = output_message("copy_replaced", language, path=str(path), backup=str(saved))
+        atomic_write(path, built[path], plan.language)
+        done.append(GeneratedCopy(partner_id, path, "replaced" if message else "written", copy_id, message))
+    return done
+
+
+def _kept(existing: Existing, path: Path, language: Language) -> str:
+    if existing.found == "filled_copy":
+        return output_message("copy_kept_filled", language, path=str(path))
+    if existing.found == "unfilled_copy":
+        return output_message("copy_kept", language, path=str(path))
+    return output_message("copy_kept_other", language, path=str(path), what=existing.what(language))
 
 
 def write_master(initiative: Initiative, spec: WorkbookSpec, target: str, options: WriteOptions) -> str:

@@ -409,3 +409,104 @@ def _ods_properties(pkg: _Package) -> dict[str, str]:
         if name is not None:
             out[name] = "".join(prop.itertext())
     return out
+
+
+# --- comments (a separate reading: most copies have none and pay one look at the member names) -----
+
+_REL_COMMENTS = "/comments"
+_ODF_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODF_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_O_ANNOTATION = _ODF_OFFICE + "annotation"
+_TEXT_P = _ODF_TEXT + "p"
+MAX_COMMENTS = 100_000  # per file; more is not a partner's copy
+
+
+def cell_comments(path: Path, fmt: str) -> tuple[tuple[str, int, int, str], ...]:
+    """(tab, row, column, text) of every cell comment (note), 1-based; () when there is none."""
+    if fmt not in ("xlsx", "ods"):
+        raise ValueError(f"unknown workbook format {fmt!r} (expected 'xlsx' or 'ods')")
+    with _Package(path) as pkg:
+        if fmt == "xlsx":
+            if not any("comment" in name.lower() for name in pkg.names):
+                return ()
+            return tuple(_xlsx_comments(pkg))
+        return tuple(_ods_comments(pkg))
+
+
+def _xlsx_comments(pkg: _Package) -> Iterator[tuple[str, int, int, str]]:
+    workbook = _package_part(pkg, _DEFAULT_WORKBOOK, _REL_OFFICE_DOCUMENT)
+    workbook_data = pkg.read(workbook) if workbook else None
+    if workbook is None or workbook_data is None:
+        return
+    parts = {
+        rel_id: name
+        for rel_id, rel_type, name in _relationships(pkg, workbook)
+        if rel_type.endswith(_REL_WORKSHEET)
+    }
+    count = 0
+    for sheet in pkg.parse(workbook, workbook_data).iter():
+        if sheet.tag not in _SHEET_TAGS:
+            continue
+        rel = next((sheet.get(attr) for attr in _REL_ID if sheet.get(attr) is not None), None)
+        if rel is None or rel not in parts:
+            continue
+        for _, rel_type, comments_part in _relationships(pkg, parts[rel]):
+            data = pkg.read(comments_part) if rel_type.endswith(_REL_COMMENTS) else None
+            if data is None:
+                continue
+            for comment in pkg.parse(comments_part, data).iter():
+                if _local(comment.tag) != "comment":
+                    continue
+                match = _CELL_REF.fullmatch(comment.get("ref", "").split(":")[0])
+                if match is None:
+                    continue
+                count += 1
+                if count > MAX_COMMENTS:
+                    raise SourceError(pkg.source, "too_large", f"more than {MAX_COMMENTS:,} comments")
+                text = "".join(t.text or "" for t in comment.iter() if _local(t.tag) == "t")
+                yield sheet.get("name", ""), int(match[2]), _column_number(match[1]), text
+
+
+def _ods_comments(pkg: _Package) -> Iterator[tuple[str, int, int, str]]:
+    part = "content.xml"
+    data = pkg.read(part)
+    if data is None or b"annotation" not in data:
+        return
+    sheet = ""
+    depth = 0
+    row = 0  # rows before the current one
+    rows_repeated = 1
+    column = 0  # columns before the current cell
+    count = 0
+    for event, elem in pkg.iterparse(part, data):
+        tag = elem.tag
+        if event == "start":
+            if tag == _T_TABLE:
+                depth += 1
+                if depth == 1:
+                    sheet, row = elem.get(_T_NAME, ""), 0
+            elif depth != 1:
+                continue
+            elif tag == _T_ROW:
+                rows_repeated = _int_attr(pkg, part, elem.get(_T_ROWS_REPEATED), 1)
+                column = 0
+            elif tag in _T_CELLS:
+                column += 1
+            continue
+        if tag == _T_TABLE:
+            depth -= 1
+        elif depth != 1:
+            continue
+        elif tag == _O_ANNOTATION:
+            count += 1
+            if count > MAX_COMMENTS:
+                raise SourceError(pkg.source, "too_large", f"more than {MAX_COMMENTS:,} comments")
+            paragraphs = ["".join(p.itertext()) for p in elem.iter(_TEXT_P)]
+            yield sheet, row + 1, column, "\n".join(paragraphs)
+            elem.clear()
+        elif tag in _T_CELLS:
+            column += _int_attr(pkg, part, elem.get(_T_COLUMNS_REPEATED), 1) - 1
+            elem.clear()
+        elif tag == _T_ROW:
+            row += rows_repeated
+            elem.clear()

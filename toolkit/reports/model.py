@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from ..files import atomic_write
 from ..gaps import GapReport
+from ..guard import check_output
 from ..initiative import Initiative
 from ..text import Language, safe_text
 from .changes import Changes
@@ -152,6 +153,8 @@ class Report:
         from .formats import format_for_path
 
         target = Path(path)
+        sources = [s.source for s in self.gaps.submissions] + [e.source for e in self.gaps.errors]
+        check_output(target, "report", sources=sources, initiative=self.initiative)  # never over a copy
         atomic_write(target, self.render(fmt or format_for_path(target).name), self.language)
         return target
 

@@ -22,7 +22,7 @@ from ..i18n import long_date, word
 from ..initiative import Initiative, Partner
 from ..templates import DEBRIEF_COLUMN
 from ..text import Language, Text
-from .email import DEFAULT_TIMEOUT, compose, send, valid_address
+from .email import DEFAULT_TIMEOUT, Attachment, compose, send, valid_address
 
 REMINDER_KINDS = ("missing_submission", "missing_cell", "invalid_value")
 
@@ -116,12 +116,25 @@ def build_reminders(
 
 
 def reminder_messages(
-    reminders: Iterable[Reminder], initiative: Initiative, *, date: dt.datetime | None = None
+    reminders: Iterable[Reminder],
+    initiative: Initiative,
+    *,
+    date: dt.datetime | None = None,
+    attachments: Mapping[str, Attachment] | None = None,
 ) -> list[EmailMessage]:
-    """The email for each reminder that has a recipient, from smtp.sender, replies to the coordinator."""
+    """The email for each reminder that has a recipient, from smtp.sender, replies to the coordinator;
+    with the partner's workbook attached when `attachments` (partner id -> file) has one."""
     if initiative.smtp is None:
         raise ConfigError(f"{initiative.source}: no smtp section: add one to send reminders")
-    reply_to = (initiative.coordinator.email if initiative.coordinator else None) or initiative.return_to
+    # Replies carrying a copy should land in the mailbox `collect` reads, when there is one.
+    collecting = (
+        initiative.collect.username if initiative.collect and "@" in initiative.collect.username else None
+    )
+    reply_to = (
+        collecting
+        or (initiative.coordinator.email if initiative.coordinator else None)
+        or initiative.return_to
+    )
     return [
         compose(
             sender=initiative.smtp.sender,
@@ -132,6 +145,7 @@ def reminder_messages(
             html=r.html,
             reply_to=reply_to,
             date=date,
+            attachments=[attachments[r.partner]] if attachments and r.partner in attachments else [],
         )
         for r in reminders
         if r.recipients

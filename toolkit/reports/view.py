@@ -124,6 +124,7 @@ def build_view(report: Report) -> View:
         sections=(
             _changes(report, labels),
             Section("partners", rw("partners", lang), (Block(table=_partners(report)),)),
+            _lines_section("disputed", lang, [g.message for g in _kind(report, "attribution_disputed")], ""),
             _lines_section(
                 "ownerless",
                 lang,

@@ -52,6 +52,9 @@ REPORT_WORDS: dict[str, Text] = {
     "invalid": Text("Valeurs non valides", "Invalid values"),
     "invalid_none": Text("Aucune valeur non valide.", "No invalid values."),
     "other": Text("Autres remarques", "Other notes"),
+    "disputed": Text(
+        "Copies mises à part (attribution contestée)", "Copies kept apart (disputed attribution)"
+    ),
     "unreadable_none": Text("Tous les fichiers ont pu être lus.", "Every file could be read."),
     "heatmap_title": Text(
         "Complétion par partenaire et feuille de travail", "Completion by partner and worksheet"

@@ -40,10 +40,17 @@ SERVICE_ACCOUNT_SCOPES = (
     "https://www.googleapis.com/auth/spreadsheets",
     "https://www.googleapis.com/auth/drive",
 )
+# Reading the coordinator's Gmail over IMAP (XOAUTH2) needs Google's full-mail scope; it is asked for
+# only when the initiative's `collect:` section says `auth: google` (see scopes_for).
+MAIL_SCOPE = "https://mail.google.com/"
 TOKEN_NAME = "google-token.json"
 KEY_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
 
 FlowRunner = Callable[[Any], Credentials]  # InstalledAppFlow -> credentials (tests pass a stub)
+
+
+def scopes_for(mail: bool) -> tuple[str, ...]:
+    return (*SCOPES, MAIL_SCOPE) if mail else SCOPES
 
 
 @dataclass(frozen=True)
@@ -88,12 +95,12 @@ def save_token(credentials: Credentials, path: Path) -> Path:
     return path
 
 
-def load_token(path: Path, locale: str = "fr_CA") -> Credentials | None:
+def load_token(path: Path, locale: str = "fr_CA", scopes: tuple[str, ...] = SCOPES) -> Credentials | None:
     """The cached OAuth credentials, or None when there are none usable."""
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
         from_info: Callable[..., Credentials] = user_credentials.Credentials.from_authorized_user_info
-        creds = from_info(info, list(SCOPES))
+        creds = from_info(info, list(scopes))
     except FileNotFoundError:
         return None
     except (OSError, ValueError, GoogleAuthError):
@@ -122,11 +129,13 @@ def service_account_credentials(
     return GoogleAuth(creds, "service_account", key)
 
 
-def run_oauth_flow(client_file: Path, runner: FlowRunner | None = None) -> Credentials:
+def run_oauth_flow(
+    client_file: Path, runner: FlowRunner | None = None, scopes: tuple[str, ...] = SCOPES
+) -> Credentials:
     """Open the browser on Google's consent page and wait for the coordinator's answer."""
     flow_module = importlib.import_module("google_auth_oauthlib.flow")
     try:
-        flow = flow_module.InstalledAppFlow.from_client_secrets_file(str(client_file), scopes=list(SCOPES))
+        flow = flow_module.InstalledAppFlow.from_client_secrets_file(str(client_file), scopes=list(scopes))
     except FileNotFoundError:
         raise ConfigError(f"{client_file}: OAuth client file not found") from None
     except (ValueError, KeyError):
@@ -146,6 +155,7 @@ def load_credentials(
     *,
     token_file: Path | None = None,
     environ: Mapping[str, str] | None = None,
+    scopes: tuple[str, ...] = SCOPES,
 ) -> GoogleAuth:
     """Credentials for a run: the service account, or the cached OAuth token (never starts a browser)."""
     if settings.auth == "service_account":
@@ -153,7 +163,7 @@ def load_credentials(
     if settings.auth != "oauth":
         raise ConfigError(f"google.auth: {settings.auth!r} is not 'oauth' or 'service_account'")
     path = token_file or token_path(environ)
-    creds = load_token(path, settings.locale)
+    creds = load_token(path, settings.locale, scopes)
     if creds is None:
         raise BackendError(NOT_SIGNED_IN(language_of(settings.locale)))
     return GoogleAuth(creds, "oauth", path)
@@ -165,6 +175,7 @@ def authorize_google(
     token_file: Path | None = None,
     environ: Mapping[str, str] | None = None,
     runner: FlowRunner | None = None,
+    scopes: tuple[str, ...] = SCOPES,
 ) -> GoogleAuth:
     """`toolkit auth google`: run the consent flow (OAuth) or check the key file (service account).
 
@@ -174,6 +185,6 @@ def authorize_google(
         return service_account_credentials(settings.credentials, environ)
     if settings.credentials is None:
         raise ConfigError("google.credentials: the OAuth client file (Desktop app) is not set")
-    creds = run_oauth_flow(settings.credentials, runner)
+    creds = run_oauth_flow(settings.credentials, runner, scopes)
     path = save_token(creds, token_file or token_path(environ))
     return GoogleAuth(creds, "oauth", path)

@@ -1,0 +1,215 @@
+"""Outputs never overwrite what is read or a partner's answers: refused with a clear message, or kept."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import EXAMPLE, fill
+from toolkit import api
+from toolkit.cli import main
+from toolkit.errors import OutputRefused
+from toolkit.initiative import Initiative
+
+PROGRESS = "Canevas des progrès"
+BARIL, CDC = "ecole-baril", "cdc-hochelaga"
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def filled(copies: dict[str | None, Path]) -> dict[str | None, Path]:
+    fill(copies[BARIL], {(PROGRESS, "B5"): "Ateliers de lecture", (PROGRESS, "B6"): "56 % rempli"})
+    fill(copies[CDC], {(PROGRESS, "B5"): "Table créée en 2019"})
+    return copies
+
+
+def test_merge_out_a_source_is_refused_and_the_copy_untouched(filled: dict[str | None, Path]) -> None:
+    target = filled[BARIL]
+    before = digest(target)
+    result = CliRunner().invoke(
+        main, ["merge", str(filled[CDC]), str(target), "--config", str(EXAMPLE), "--out", str(target)]
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: « {target} » est une des sources lues : refusé, rien n'a été écrit; "
+        "choisissez un autre fichier\n"
+    )
+    assert digest(target) == before
+
+
+def test_merge_out_a_file_inside_a_source_folder_is_refused(filled: dict[str | None, Path]) -> None:
+    folder, target = filled[None].parent, filled[CDC]
+    before = digest(target)
+    result = CliRunner().invoke(main, ["merge", str(folder), "--config", str(EXAMPLE), "--out", str(target)])
+    assert result.exit_code == 1 and "est une des sources lues" in result.stderr
+    assert digest(target) == before
+
+
+def test_merge_out_a_partner_copy_that_is_not_a_source_is_refused(
+    filled: dict[str | None, Path], tmp_path: Path
+) -> None:
+    target = filled[BARIL]
+    before = digest(target)
+    result = CliRunner().invoke(
+        main, ["merge", str(filled[CDC]), "--config", str(EXAMPLE), "--out", str(target)]
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: « {target} » est une copie de partenaire : refusé, rien n'a été écrit; "
+        "choisissez un autre fichier\n"
+    )
+    assert digest(target) == before
+
+
+def test_library_merge_refuses_in_english_too(initiative: Initiative, filled: dict[str | None, Path]) -> None:
+    english = Initiative(**{**initiative.__dict__, "language": "en"})
+    target = filled[BARIL]
+    before = digest(target)
+    with pytest.raises(OutputRefused) as refused:
+        api.merge([filled[CDC], target], english, out=target)
+    assert str(refused.value) == (
+        f"“{target}” is one of the sources being read: refused, nothing written; choose another file"
+    )
+    assert refused.value.code == "output_is_source" and digest(target) == before
+
+
+def test_merge_replaces_its_own_earlier_master(filled: dict[str | None, Path], tmp_path: Path) -> None:
+    out = tmp_path / "maitre.xlsx"
+    args = ["merge", str(filled[CDC]), "--config", str(EXAMPLE), "--out", str(out)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    again = CliRunner().invoke(main, [*args[:-2], "--out", str(out)])
+    assert again.exit_code == 0, again.output
+
+
+def test_merge_refuses_a_damaged_file_that_may_hold_answers(
+    filled: dict[str | None, Path], tmp_path: Path
+) -> None:
+    target = tmp_path / "maitre.xlsx"
+    target.write_bytes(filled[BARIL].read_bytes()[:3000])  # a truncated copy: cannot tell what it holds
+    before = digest(target)
+    result = CliRunner().invoke(
+        main, ["merge", str(filled[CDC]), "--config", str(EXAMPLE), "--out", str(target)]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"Error: « {target} » existe et n'est pas un fichier que cette commande a écrit (fichier endommagé"
+    )
+    assert digest(target) == before
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".html"])
+def test_report_out_a_source_is_refused_before_any_work(
+    filled: dict[str | None, Path], tmp_path: Path, suffix: str
+) -> None:
+    target = filled[BARIL]
+    before = digest(target)
+    history = tmp_path / "h.sqlite"
+    result = CliRunner().invoke(
+        main,
+        ["report", str(target), "--config", str(EXAMPLE), "--history", str(history), "--out", str(target)]
+        + (["--format", "html"] if suffix == ".html" else []),
+    )
+    assert result.exit_code == 1 and "est une des sources lues : refusé" in result.stderr
+    assert digest(target) == before and not history.exists()  # no run recorded either
+
+
+def test_report_replaces_its_own_earlier_report(filled: dict[str | None, Path], tmp_path: Path) -> None:
+    for name in ("rapport.xlsx", "rapport.html"):
+        out = tmp_path / name
+        args = ["report", str(filled[CDC]), "--config", str(EXAMPLE), "--no-record", "--out", str(out)]
+        assert CliRunner().invoke(main, args).exit_code == 0
+        again = CliRunner().invoke(main, args)
+        assert again.exit_code == 0, again.output
+
+
+def test_report_write_never_replaces_a_partner_copy(
+    initiative: Initiative, filled: dict[str | None, Path], tmp_path: Path
+) -> None:
+    report = api.build_report(api.pull([filled[CDC]], initiative), initiative, history_path=tmp_path / "h")
+    before = digest(filled[BARIL])
+    with pytest.raises(OutputRefused):
+        report.write(filled[BARIL], "xlsx")
+    assert digest(filled[BARIL]) == before
+
+
+def test_generate_keeps_filled_copies_and_says_so(filled: dict[str | None, Path]) -> None:
+    folder = filled[None].parent
+    kept, other = filled[BARIL], filled[CDC]
+    before = {p: digest(p) for p in filled.values()}
+    result = CliRunner().invoke(main, ["generate", "--config", str(EXAMPLE), "--out", str(folder)])
+    assert result.exit_code == 0
+    stderr = result.stderr.splitlines()
+    assert f"⚠ {kept} : contient des réponses, conservé tel quel (jamais remplacé)" in stderr
+    assert f"⚠ {other} : contient des réponses, conservé tel quel (jamais remplacé)" in stderr
+    blank_kept = (
+        f"⚠ {filled['cpe-les-lucioles']} : existe déjà, conservé; --force remplace une copie vierge "
+        "(sauvegarde gardée)"
+    )
+    assert blank_kept in stderr
+    assert result.stdout == f"0 classeurs écrits dans {folder}, 9 conservés\n"
+    assert {p: digest(p) for p in filled.values()} == before
+
+
+def test_generate_force_replaces_unfilled_copies_only_and_keeps_a_backup(
+    filled: dict[str | None, Path],
+) -> None:
+    folder = filled[None].parent
+    unfilled = filled["cpe-les-lucioles"]
+    before = {p: digest(p) for p in filled.values()}
+    result = CliRunner().invoke(main, ["generate", "--config", str(EXAMPLE), "--out", str(folder), "--force"])
+    assert result.exit_code == 0
+    assert digest(filled[BARIL]) == before[filled[BARIL]] and digest(filled[CDC]) == before[filled[CDC]]
+    assert digest(unfilled) != before[unfilled]
+    backups = sorted((folder / ".backup").iterdir())
+    assert len(backups) == 7  # six unfilled partner copies and the blank one
+    saved = next(b for b in backups if b.name.startswith("hochelaga-ensemble_cpe-les-lucioles."))
+    assert digest(saved) == before[unfilled]
+    assert f"⚠ {unfilled} : copie vierge remplacée (--force); l'ancienne est gardée dans {saved}" in (
+        result.stderr.splitlines()
+    )
+    assert result.stdout.splitlines()[-1] == f"7 classeurs écrits dans {folder}, 2 conservés"
+    pulled = api.pull(folder, api.load_initiative(EXAMPLE))  # backups are never read as returned copies
+    assert len(pulled.submissions) == 9 and not pulled.errors
+
+
+def test_generate_never_replaces_an_unreadable_file(initiative: Initiative, tmp_path: Path) -> None:
+    target = tmp_path / "hochelaga-ensemble_ecole-baril.xlsx"
+    target.write_bytes(b"PK\x03\x04" + b"\x00" * 200)  # damaged: it may hold answers
+    made = api.generate(initiative, tmp_path, partners=[BARIL], blank=False, force=True)
+    assert [(c.status, c.message) for c in made] == [  # type: ignore[attr-defined]
+        (
+            "kept",
+            f"{target} : existe et n'est pas une copie vierge de cette initiative "
+            "(fichier endommagé ou incomplet), conservé",
+        )
+    ]
+    assert target.read_bytes() == b"PK\x03\x04" + b"\x00" * 200
+
+
+def test_a_report_kept_in_the_returns_folder_is_replaced_next_week(
+    filled: dict[str | None, Path],
+) -> None:
+    """Last week's HTML report among the returns is not a copy: this week's replaces it."""
+    folder = filled[None].parent
+    out = folder / "rapport.html"
+    args = ["report", str(folder), "--config", str(EXAMPLE), "--no-record", "--out", str(out)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0, again.output
+
+
+def test_a_link_to_a_source_is_the_source(filled: dict[str | None, Path], tmp_path: Path) -> None:
+    link = tmp_path / "maitre.xlsx"
+    link.symlink_to(filled[BARIL])
+    before = digest(filled[BARIL])
+    result = CliRunner().invoke(
+        main, ["merge", str(filled[BARIL]), "--config", str(EXAMPLE), "--out", str(link)]
+    )
+    assert result.exit_code == 1 and "est une des sources lues" in result.stderr
+    assert digest(filled[BARIL]) == before

@@ -1,0 +1,160 @@
+"""Outputs never overwrite what the toolkit reads, nor a partner's answers. Every output asks here first.
+
+`check_output` refuses a master or report target that is one of the sources being read, a partner's
+copy (filled or not), or an existing file that cannot be read and so could hold answers (encrypted,
+damaged, not a regular file). `existing_copy` tells generate what already sits where a copy would
+go: generate writes only where nothing is, replaces an unfilled copy only with --force (keeping a
+backup in a hidden folder pull never reads), and never replaces anything else.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from .clock import utc_now
+from .errors import BackendError, OutputRefused, SourceError
+from .initiative import Initiative
+from .problems import output_message, source_message
+from .read_copy import read_submission
+from .submission import Submission
+from .text import Language, Text
+
+Found = Literal[
+    "absent",
+    "not_spreadsheet",
+    "master",
+    "unfilled_copy",
+    "filled_copy",
+    "other_workbook",
+    "unreadable",
+    "special",
+]
+Output = Literal["master", "report"]
+# What each output may replace: its own earlier output, or a file that is not a spreadsheet at all.
+REPLACEABLE: dict[Output, frozenset[Found]] = {
+    "master": frozenset({"absent", "not_spreadsheet", "master"}),
+    "report": frozenset({"absent", "not_spreadsheet", "other_workbook"}),
+}
+BACKUP_FOLDER = ".backup"  # hidden: pull skips it, so a backup is never read as a returned copy
+WHAT: dict[str, Text] = {
+    "master": Text("un classeur maître", "a master workbook"),
+    "other_workbook": Text("un autre classeur", "another workbook"),
+    "special": Text("pas un fichier ordinaire", "not a regular file"),
+}
+
+
+@dataclass(frozen=True)
+class Existing:
+    """What a path holds now, as far as outputs are concerned."""
+
+    found: Found
+    detail: str = ""  # for unreadable files: the source code (encrypted, corrupt, …)
+
+    def what(self, language: Language) -> str:
+        if self.found == "unreadable":
+            return source_message(self.detail, language)  # type: ignore[arg-type]
+        return WHAT[self.found](language) if self.found in WHAT else self.found
+
+
+def classify(path: Path, initiative: Initiative | None) -> Existing:
+    """Whether `path` is free, a master, a copy with or without answers, or something else."""
+    from .backends.local_files import read  # lazy: the reader pulls in calamine
+
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return Existing("special" if os.path.islink(path) else "absent")
+    except OSError:
+        return Existing("special")
+    if not stat.S_ISREG(mode):
+        return Existing("special")
+    try:
+        raw = read(str(path))
+        try:
+            submission = read_submission(raw, initiative)
+        except SourceError as exc:
+            if exc.code != "foreign_initiative":
+                raise
+            submission = read_submission(raw, None)  # another initiative's copy is still a copy
+    except SourceError as exc:
+        if exc.code == "not_spreadsheet":
+            return Existing("not_spreadsheet")
+        if exc.code == "foreign_template":
+            return Existing("other_workbook")
+        return Existing("unreadable", exc.code)
+    if submission.role == "master":
+        return Existing("master")
+    return Existing("filled_copy" if holds_answers(submission) else "unfilled_copy")
+
+
+def holds_answers(submission: Submission) -> bool:
+    """Anything the partner typed: a cell that is not an untouched pre-fill, or text outside the template."""
+    cells = submission.cells
+    typed = ((cells["text"] != "") & (cells["origin"] == "partner")).any()
+    return bool(typed) or bool(submission.unmapped)
+
+
+def check_output(
+    target: Path | str,
+    output: Output,
+    *,
+    sources: Iterable[str] = (),
+    initiative: Initiative | None = None,
+) -> None:
+    """Raise OutputRefused when writing `target` would replace a source or what `output` may not replace."""
+    path = Path(target)
+    language: Language = initiative.language if initiative else "fr"
+    existing = classify(path, initiative)
+    # a source that is not a spreadsheet holds no copy (last week's rapport.html in the returns folder)
+    if existing.found != "not_spreadsheet" and is_source(path, sources):
+        raise OutputRefused(
+            str(path), "output_is_source", output_message("output_is_source", language, path=str(path))
+        )
+    if existing.found in REPLACEABLE[output]:
+        return
+    if existing.found in ("filled_copy", "unfilled_copy"):
+        code: Literal["output_holds_answers", "output_not_replaceable"] = "output_holds_answers"
+    else:
+        code = "output_not_replaceable"
+    raise OutputRefused(
+        str(path), code, output_message(code, language, path=str(path), what=existing.what(language))
+    )
+
+
+def is_source(path: Path, sources: Iterable[str]) -> bool:
+    """`path` is one of the sources (or a file inside a source folder), by identity, not by spelling."""
+    if not path.exists():
+        return False
+    from .sources import expand  # lazy: expanding loads the source kinds
+
+    for source in sources:
+        try:
+            singles = [s for s, _ in expand([source])]
+        except (OSError, LookupError, SourceError):
+            singles = [source]
+        for single in {source, *singles}:
+            try:
+                if os.path.exists(single) and os.path.samefile(single, path):
+                    return True
+            except OSError:
+                continue
+    return False
+
+
+def backup(path: Path) -> Path:
+    """Copy `path` into the hidden backup folder beside it, under a name with the time; return the copy."""
+    folder = path.parent / BACKUP_FOLDER
+    stamp = utc_now().strftime("%Y%m%dT%H%M%S%fZ")
+    target = folder / f"{path.stem}.{stamp}{path.suffix}"
+    try:
+        folder.mkdir(exist_ok=True)
+        shutil.copy2(path, target)
+    except OSError as exc:
+        raise BackendError(f"{path}: cannot keep a backup in {folder} ({exc.strerror or exc})") from None
+    return target
