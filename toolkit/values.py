@@ -441,7 +441,7 @@ def _parse_number_text(text: str, language: str) -> int | float | None:
     sign = -1 if negative else 1
     if not fraction.strip("0"):
         return sign * int(whole)
-    return sign * float(f"{whole}.{fraction[:MAX_DIGITS]}")
+    return sign * float(f"{whole}.{fraction}")
 
 
 def _parse_number(raw: object, language: str) -> Parsed:
