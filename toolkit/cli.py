@@ -10,7 +10,10 @@ from typing import Any, TypeVar
 import click
 
 from . import api, writers
-from .errors import ToolkitError
+from .config_messages import say
+from .errors import ConfigError, ToolkitError
+from .initiative import find_initiative_file
+from .language import user_language
 from .render import render_gaps, render_pull
 from .reports import formats as report_formats
 from .reports.render_text import render_runs
@@ -27,7 +30,7 @@ class ToolkitGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ToolkitError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(say("error", exc.language or user_language(), message=exc), err=True)
             sys.exit(1)
 
 
@@ -44,13 +47,33 @@ FORMATS = ["table", "json", "csv"]
 
 
 def _config_option(required: bool) -> Callable[[F], F]:
+    # `required` is kept for the commands' signatures: every command finds initiative.yaml by itself.
     return click.option(
         "--config",
         "config",
         type=click.Path(dir_okay=False, path_type=Path),
-        required=required,
-        help="The initiative file (initiative.yaml).",
+        required=False,
+        help="The initiative file (default: initiative.yaml in this folder or a folder above).",
     )
+
+
+def _load(config: Path | None) -> api.Initiative:
+    """The initiative from --config, else from initiative.yaml found upwards; warnings go to stderr."""
+    path = config or find_initiative_file(Path.cwd())
+    initiative = api.load_initiative(path)
+    if config is None:
+        click.echo(say("config_used", initiative.language, path=path), err=True)
+    for warning in initiative.warnings:
+        click.echo(say("warning", initiative.language, message=warning), err=True)
+    return initiative
+
+
+def _has_initiative_file() -> bool:
+    try:
+        find_initiative_file(Path.cwd())
+    except ConfigError:
+        return False
+    return True
 
 
 HISTORY_OPTION = click.option(
@@ -108,7 +131,7 @@ def init(directory: Path) -> None:
     help="Only this partner (repeatable). Default: every partner.",
 )
 def generate(
-    config: Path,
+    config: Path | None,
     out: Path | None,
     backend: str,
     no_progress: bool,
@@ -117,7 +140,7 @@ def generate(
     partners: tuple[str, ...],
 ) -> None:
     """Write one workbook per partner: Excel files (and a blank copy) into OUT, or Google spreadsheets."""
-    initiative = api.load_initiative(config)
+    initiative = _load(config)
     fr = (language or initiative.language) == "fr"
     if backend == "xlsx" and out is None:
         raise click.UsageError("--out is required with --backend xlsx")
@@ -153,7 +176,7 @@ def generate(
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 def pull(sources: tuple[str, ...], config: Path | None, fmt: str) -> None:
     """Read filled copies (files and folders) back: completion and problems per copy."""
-    initiative = api.load_initiative(config) if config else None
+    initiative = _load(config) if config or _has_initiative_file() else None
     result = api.pull(sources, initiative)
     click.echo(render_pull(result, fmt, initiative).rstrip("\n"))
 
@@ -167,9 +190,9 @@ def pull(sources: tuple[str, ...], config: Path | None, fmt: str) -> None:
     required=True,
     help="The master workbook to write (.xlsx), or gsheets: for a new Google spreadsheet.",
 )
-def merge(sources: tuple[str, ...], config: Path, out: str) -> None:
+def merge(sources: tuple[str, ...], config: Path | None, out: str) -> None:
     """Merge partner copies into one master workbook with a Contributions tab."""
-    initiative = api.load_initiative(config)
+    initiative = _load(config)
     pulled = api.pull(sources, initiative)
     merged = api.merge(pulled, initiative)
     where = api.write_master(merged, out)
@@ -195,9 +218,9 @@ def merge(sources: tuple[str, ...], config: Path, out: str) -> None:
 @click.option(
     "--fail-on-gaps", is_flag=True, help="Exit with 1 when an error-severity gap or unreadable file exists."
 )
-def gaps(sources: tuple[str, ...], config: Path, fmt: str, fail_on_gaps: bool) -> None:
+def gaps(sources: tuple[str, ...], config: Path | None, fmt: str, fail_on_gaps: bool) -> None:
     """List what is missing or wrong: unanswered partners, empty cells, ownerless roles, invalid values."""
-    initiative = api.load_initiative(config)
+    initiative = _load(config)
     report = api.find_gaps(sources, initiative)
     click.echo(render_gaps(report, fmt, initiative.language).rstrip("\n"))
     if fail_on_gaps and report.has_errors:
@@ -239,7 +262,7 @@ def gaps(sources: tuple[str, ...], config: Path, fmt: str, fail_on_gaps: bool) -
 )
 def report(
     sources: tuple[str, ...],
-    config: Path,
+    config: Path | None,
     fmt: str | None,
     out: Path | None,
     history_file: Path | None,
@@ -253,7 +276,7 @@ def report(
     chosen = fmt or (report_formats.format_for_path(out).name if out else "text")  # refused before any work
     if out is None and not report_formats.report_format(chosen).printable:
         raise click.UsageError(f"--format {chosen} needs --out FILE")
-    initiative = api.load_initiative(config)
+    initiative = _load(config)
     result = api.build_report(
         api.pull(sources, initiative),
         initiative,
@@ -278,19 +301,26 @@ EXIT_EMAIL = 3  # the report is on disk but sending failed (scripts/weekly_gap_r
 def _send_report(result: api.Report, *, email: bool, remind: bool) -> None:
     """Send after writing: any failure here (settings, password variable, server) exits 3, not 1."""
     initiative = result.initiative
+    fr = initiative.language == "fr"
     try:
         if email:
             accepted = api.send_report(result)
-            click.echo(f"Email: {', '.join(accepted)}", err=True)
+            addresses = ", ".join(accepted)
+            click.echo(f"Rapport envoyé à : {addresses}" if fr else f"Report sent to: {addresses}", err=True)
         if remind:
             today = api.local_day(result.generated, initiative)
             reminders = api.build_reminders(result.gaps, initiative, today=today)
             sent = api.send_reminders(reminders, initiative)
-            click.echo(f"Reminders: {len(sent)} sent", err=True)
+            click.echo(f"Rappels envoyés : {len(sent)}" if fr else f"Reminders sent: {len(sent)}", err=True)
             for skipped in (r for r in reminders if not r.recipients):
-                click.echo(f"Reminder not sent (no email): {skipped.partner_name}", err=True)
+                click.echo(
+                    f"Rappel non envoyé (aucune adresse courriel) : {skipped.partner_name}"
+                    if fr
+                    else f"Reminder not sent (no email): {skipped.partner_name}",
+                    err=True,
+                )
     except ToolkitError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(say("error", initiative.language, message=exc), err=True)
         sys.exit(EXIT_EMAIL)
 
 
@@ -298,9 +328,9 @@ def _send_report(result: api.Report, *, email: bool, remind: bool) -> None:
 @_config_option(required=True)
 @HISTORY_OPTION
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def history(config: Path, history_file: Path | None, fmt: str) -> None:
+def history(config: Path | None, history_file: Path | None, fmt: str) -> None:
     """List past report runs, oldest first."""
-    initiative = api.load_initiative(config)
+    initiative = _load(config)
     path = history_file or initiative.history_path
     runs = api.History(path).list_runs(initiative.id) if path else []
     click.echo(render_runs(runs, fmt, initiative.language))
@@ -313,9 +343,9 @@ def auth() -> None:
 
 @auth.command("google")
 @_config_option(required=True)
-def auth_google(config: Path) -> None:
+def auth_google(config: Path | None) -> None:
     """Open Google's consent page once; the token is cached (never printed) in your configuration folder."""
-    initiative = api.load_initiative(config)
+    initiative = _load(config)
     result = api.authorize_google(initiative.google)
     fr = initiative.language == "fr"
     if result.kind == "service_account":

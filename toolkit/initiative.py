@@ -5,15 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .clock import utc_now
+from .config_messages import close_person, explain, partner_label, same_name, say
 from .errors import ConfigError, TemplateError
-from .schemas import schema_problems
-from .templates import Kit, load_kit
-from .text import Language
-from .yamlfile import read_yaml
+from .i18n import long_date
+from .language import user_language
+from .schemas import schema_errors
+from .templates import KIT_SUFFIX, Kit, builtin_templates_dir, load_kit
+from .text import LANGUAGES, Language
+from .yamlfile import YamlDocument, read_yaml_document
 
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 # Names Windows refuses as files, and the names generate gives the blank copy.
@@ -86,12 +91,13 @@ class Initiative:
     smtp: SmtpSettings | None = None
     history_path: Path | None = None  # SQLite history of report runs
     path: Path | None = None
+    warnings: tuple[str, ...] = field(default=(), compare=False)  # suspicious but legal settings
 
     def partner(self, partner_id: str) -> Partner:
         for partner in self.partners:
             if partner.id == partner_id:
                 return partner
-        raise ConfigError(f"{self.source}: no partner with id '{partner_id}'")
+        raise ConfigError(f"{self.source}: " + say("no_partner", self.language, value=partner_id))
 
     @property
     def source(self) -> str:
@@ -103,24 +109,49 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40] or "initiative"
 
 
-def load_initiative(path: Path | str) -> Initiative:
-    """Load and check an initiative file; ConfigError lists every problem with its path."""
+def load_initiative(path: Path | str, *, today: dt.date | None = None) -> Initiative:
+    """Load and check an initiative file.
+
+    ConfigError lists every problem, each with the file, the line and what to write instead, in the
+    file's `language` (else the user's). Suspicious-but-legal settings become `warnings`."""
     path = Path(path)
-    data = read_yaml(path, ConfigError)
-    problems = (
-        schema_problems("initiative", data) if isinstance(data, dict) else ["(top level): not a mapping"]
+    document = read_yaml_document(path, ConfigError, user_language())
+    data = document.data
+    language: Language = (
+        data["language"] if isinstance(data, dict) and data.get("language") in LANGUAGES else user_language()
     )
-    if not problems:
-        problems = _partner_problems(data["partners"])
+    if not isinstance(data, dict):
+        problems: list[tuple[tuple[object, ...], str]] = [((), say("not_mapping", language))]
+    else:
+        problems = [explain(e, data, language) for e in schema_errors("initiative", data)]
+        if not problems:
+            problems = _partner_problems(data["partners"], language) + _kit_problems(data, path, language)
     if problems:
-        raise ConfigError("\n".join(f"{path.name}: {p}" for p in problems))
+        problems.sort(key=lambda p: document.line(p[0]) or 0)
+        error = ConfigError(
+            "\n".join(_at(path, document, where, message, language) for where, message in problems)
+        )
+        error.language = language
+        raise error
     templates_dir = (path.parent / data["templates"]) if "templates" in data else None
     try:
         kit = load_kit(data["kit"], templates_dir)
     except TemplateError as exc:
-        raise ConfigError(f"{path.name}: kit: {exc}") from None
+        detail = say("broken_kit", language, value=data["kit"], detail=exc)
+        error = ConfigError(_at(path, document, ("kit",), detail, language))
+        error.language = language
+        raise error from None
     coordinator = data.get("coordinator")
     time_zone = str(data.get("time_zone", DEFAULT_TIME_ZONE))
+    deadline = dt.date.fromisoformat(data["deadline"]) if "deadline" in data else None
+    people = tuple(dict.fromkeys(name.strip() for name in data.get("people", [])))
+    warnings = [
+        _at(path, document, where, message, language)
+        for where, message in config_warnings(data["partners"], people, language)
+    ]
+    if deadline is not None and deadline < (today or _today(time_zone)):
+        message = say("deadline_past", language, date=long_date(deadline, language))
+        warnings.append(_at(path, document, ("deadline",), message, language))
     return Initiative(
         id=data.get("id") or slugify(data["name"]),
         name=data["name"],
@@ -135,8 +166,8 @@ def load_initiative(path: Path | str) -> Initiative:
             )
             for p in data["partners"]
         ),
-        people=tuple(dict.fromkeys(name.strip() for name in data.get("people", []))),
-        deadline=dt.date.fromisoformat(data["deadline"]) if "deadline" in data else None,
+        people=people,
+        deadline=deadline,
         time_zone=time_zone,
         coordinator=Coordinator(coordinator["name"], coordinator.get("email")) if coordinator else None,
         return_to=data.get("return_to"),
@@ -145,7 +176,39 @@ def load_initiative(path: Path | str) -> Initiative:
         smtp=_smtp(data["smtp"]) if "smtp" in data else None,
         history_path=path.parent / data.get("history", "history.sqlite"),
         path=path,
+        warnings=tuple(warnings),
     )
+
+
+CONFIG_NAME = "initiative.yaml"
+
+
+def find_initiative_file(start: Path) -> Path:
+    """initiative.yaml in `start` or the nearest folder above it (what --config defaults to)."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    raise ConfigError(say("no_config", user_language(), folder=start))
+
+
+def _at(
+    path: Path, document: YamlDocument, where: tuple[object, ...], message: str, language: Language
+) -> str:
+    """'initiative.yaml, ligne 12 : …' (no line for the file as a whole)."""
+    line = document.line(where) if where else None
+    if line is None:
+        return say("at_file", language, file=path.name, message=message)
+    return say("at_line", language, file=path.name, line=line, message=message)
+
+
+def _today(time_zone: str) -> dt.date:
+    try:
+        zone: dt.tzinfo = ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = dt.UTC
+    return utc_now().astimezone(zone).date()
 
 
 def _google(data: dict[str, object], language: str, base: Path, time_zone: str) -> GoogleSettings:
@@ -176,18 +239,71 @@ def _smtp(data: dict[str, object]) -> SmtpSettings:
     )
 
 
-def _partner_problems(partners: list[dict[str, str]]) -> list[str]:
-    problems = []
+def _partner_problems(
+    partners: list[dict[str, str]], language: Language
+) -> list[tuple[tuple[object, ...], str]]:
+    problems: list[tuple[tuple[object, ...], str]] = []
+    first: dict[str, int] = {}
     for i, partner in enumerate(partners):
         pid = partner["id"]
+        where = ("partners", i, "id")
+        label = partner_label(i + 1, partner, language, by_name=True)
         if not SAFE_ID.match(pid):
-            problems.append(
-                f"partners[{i}].id: {pid!r} is not a safe file name "
-                "(use 1 to 64 lowercase letters, digits, '-' and '_', starting with a letter or digit)"
-            )
+            problems.append((where, say("unsafe_id", language, subject=label, value=pid)))
         elif pid in RESERVED_IDS:
-            problems.append(f"partners[{i}].id: {pid!r} is a reserved name; choose another id")
-    for pid, count in Counter(p["id"] for p in partners).items():
-        if count > 1:
-            problems.append(f"partners: duplicate id {pid!r}")
+            problems.append((where, say("reserved_id", language, subject=label, value=pid)))
+        elif pid in first:
+            problems.append((where, say("duplicate_id", language, a=first[pid] + 1, b=i + 1, value=pid)))
+        first.setdefault(pid, i)
     return problems
+
+
+def _kit_problems(
+    data: dict[str, Any], path: Path, language: Language
+) -> list[tuple[tuple[object, ...], str]]:
+    """A kit that does not exist, named with the ones that do."""
+    directory = (path.parent / data["templates"]) if "templates" in data else builtin_templates_dir()
+    if (directory / f"{data['kit']}{KIT_SUFFIX}").is_file():
+        return []
+    available = sorted(p.name.removesuffix(KIT_SUFFIX) for p in directory.glob(f"*{KIT_SUFFIX}"))
+    return [
+        (("kit",), say("unknown_kit", language, value=data["kit"], available=", ".join(available) or "—"))
+    ]
+
+
+def config_warnings(
+    partners: list[dict[str, Any]], people: tuple[str, ...], language: Language
+) -> list[tuple[tuple[object, ...], str]]:
+    """Legal but likely mistakes: one organisation twice, a misspelt contact, one email for two partners."""
+    warnings: list[tuple[tuple[object, ...], str]] = []
+
+    def pair(i: int, j: int) -> str:
+        return say("two_partners", language, a=i + 1, id_a=partners[i]["id"], b=j + 1, id_b=partners[j]["id"])
+
+    for j, later in enumerate(partners):
+        for i, earlier in enumerate(partners[:j]):
+            if same_name(earlier["name"], later["name"]):
+                message = say(
+                    "same_organisation",
+                    language,
+                    subject=pair(i, j),
+                    name_a=earlier["name"],
+                    name_b=later["name"],
+                )
+                warnings.append((("partners", j, "name"), message))
+    owners: dict[str, int] = {}
+    for j, partner in enumerate(partners):
+        emails = partner.get("emails") or ([partner["email"]] if "email" in partner else [])
+        for email in dict.fromkeys(e.strip().lower() for e in emails):
+            if email in owners and owners[email] != j:
+                key = "emails" if partner.get("emails") else "email"
+                message = say("shared_email", language, subject=pair(owners[email], j), email=email)
+                warnings.append((("partners", j, key), message))
+            owners.setdefault(email, j)
+        contact = partner.get("contact")
+        person = close_person(contact, people) if contact and people else None
+        if person:
+            subject = partner_label(j + 1, partner, language)
+            message = say("contact_not_in_people", language, subject=subject, contact=contact, person=person)
+            warnings.append((("partners", j, "contact"), message))
+    return warnings
