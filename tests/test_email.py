@@ -43,7 +43,7 @@ SENDER = "rapport@hochelaga-ensemble.example"
 COORDINATOR = "coordination@hochelaga-ensemble.example"
 PASSWORD_ENV = "TOOLKIT_TEST_SMTP_PASSWORD"
 PASSWORD = "s3cret-Pa55"
-SUBJECT = "Hochelaga ensemble — Table de quartier — rapport des écarts du 2 novembre 2026"
+SUBJECT = "Hochelaga ensemble — Table de quartier — bilan des retours du 2 novembre 2026"
 TODAY = dt.date(2026, 11, 2)
 
 
@@ -284,7 +284,7 @@ def test_recipients_from_the_smtp_settings_replace_the_coordinator(
 def test_english_subject(initiative: Initiative, gap_report: GapReport) -> None:
     english = replace(with_smtp(initiative, 25), language="en")
     message = report_message(english, gap_report)
-    assert message["Subject"] == "Hochelaga ensemble — Table de quartier — gap report, November 2, 2026"
+    assert message["Subject"] == "Hochelaga ensemble — Table de quartier — returns report, November 2, 2026"
 
 
 def test_an_html_reference_to_a_missing_image_is_refused() -> None:
@@ -679,7 +679,7 @@ def test_the_report_command_emails_and_reminds(
     assert done.exit_code == 0, done.output
     assert out.is_file()
     subjects = [r.message["Subject"] for r in smtp.handler.received]
-    assert subjects[0].startswith("Hochelaga ensemble — Table de quartier — rapport des écarts du ")
+    assert subjects[0].startswith("Hochelaga ensemble — Table de quartier — bilan des retours du ")
     assert len(subjects) == 1 + 7  # the coordinator, then everyone but the CDC
     assert all(s.startswith("Rappel — ") for s in subjects[1:])
 

@@ -12,10 +12,13 @@ import click
 from . import api, writers
 from .config_messages import say
 from .errors import ConfigError, ToolkitError
+from .french import plural
+from .gaps import KINDS
 from .initiative import find_initiative_file
 from .language import user_language
-from .render import render_gaps, render_pull
+from .render import UNREADABLE, render_gaps, render_pull
 from .reports import formats as report_formats
+from .reports.gap_summary import filter_gaps, summarise_gaps
 from .reports.render_text import render_runs
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -53,7 +56,7 @@ def _config_option(required: bool) -> Callable[[F], F]:
         "config",
         type=click.Path(dir_okay=False, path_type=Path),
         required=False,
-        help="The initiative file (default: initiative.yaml in this folder or a folder above).",
+        help="The initiative file (initiative.yaml).",
     )
 
 
@@ -200,8 +203,10 @@ def merge(sources: tuple[str, ...], config: Path | None, out: str) -> None:
     click.echo(
         f"{'Classeur maître écrit :' if fr else 'Master written:'} {where} "
         + (
-            f"({len(merged.accepted)} copies retenues, {len(merged.superseded)} remplacées, "
-            f"{len(merged.duplicates)} en double, {len(merged.ignored)} ignorées)"
+            f"({plural(len(merged.accepted), 'copie retenue')}, "
+            f"{plural(len(merged.superseded), 'remplacée')}, "
+            f"{plural(len(merged.duplicates), 'en double', 'en double')}, "
+            f"{plural(len(merged.ignored), 'ignorée')})"
             if fr
             else f"({len(merged.accepted)} copies used, {len(merged.superseded)} superseded, "
             f"{len(merged.duplicates)} duplicates, {len(merged.ignored)} ignored)"
@@ -218,11 +223,40 @@ def merge(sources: tuple[str, ...], config: Path | None, out: str) -> None:
 @click.option(
     "--fail-on-gaps", is_flag=True, help="Exit with 1 when an error-severity gap or unreadable file exists."
 )
-def gaps(sources: tuple[str, ...], config: Path | None, fmt: str, fail_on_gaps: bool) -> None:
+@click.option("--details", is_flag=True, help="Also list every empty cell and every structure note (table).")
+@click.option("--partner", "partners", multiple=True, metavar="ID", help="Only this partner (repeatable).")
+@click.option("--severity", "severities", multiple=True, type=click.Choice(["error", "warning"]))
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice([*KINDS, UNREADABLE]),
+    help="Only this kind (repeatable).",
+)
+def gaps(
+    sources: tuple[str, ...],
+    config: Path | None,
+    fmt: str,
+    fail_on_gaps: bool,
+    details: bool,
+    partners: tuple[str, ...],
+    severities: tuple[str, ...],
+    kinds: tuple[str, ...],
+) -> None:
     """List what is missing or wrong: unanswered partners, empty cells, ownerless roles, invalid values."""
     initiative = _load(config)
-    report = api.find_gaps(sources, initiative)
-    click.echo(render_gaps(report, fmt, initiative.language).rstrip("\n"))
+    for partner in partners:
+        initiative.partner(partner)  # an unknown id is an error, not an empty list
+    report = filter_gaps(
+        api.find_gaps(sources, initiative), partners=partners, severities=severities, kinds=kinds
+    )
+    if fmt == "table":
+        summary = summarise_gaps(
+            report, initiative, details=details, partners=partners, partner_table=not (kinds or severities)
+        )
+        click.echo(summary.rstrip("\n"))
+    else:
+        click.echo(render_gaps(report, fmt, initiative.language).rstrip("\n"))
     if fail_on_gaps and report.has_errors:
         sys.exit(1)
 

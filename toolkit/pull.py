@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .errors import SourceError
 from .initiative import Initiative
+from .language import user_language
 from .problems import source_message
 from .read_copy import read_submission
 from .sources import Reader, ReadOptions, SourceKind, expand
@@ -34,7 +35,7 @@ def pull(
 
     `reader` replaces every kind's reader (tests); `google_client` is used for Google spreadsheets
     instead of a client made from the initiative's settings (a local pull needs no credentials)."""
-    language: Language = initiative.language if initiative else "fr"
+    language: Language = initiative.language if initiative else user_language()
     options = ReadOptions(initiative, {"google": google_client} if google_client is not None else {})
     expanded = expand(sources)
     parallel = [s for s, kind in expanded if kind.parallel]
@@ -65,9 +66,12 @@ def _pull_one(read: Reader, source: str, initiative: Initiative | None) -> Submi
     try:
         return read_submission(read(source), initiative)
     except SourceError as exc:
-        language: Language = initiative.language if initiative else "fr"
+        language: Language = initiative.language if initiative else user_language()
         message = source_message(exc.code, language)
-        return SourceProblem(exc.source, exc.code, f"{message} ({exc.detail})" if exc.detail else message)
+        # The detail is a technical English fact: an English reader gets it, a French one only the sentence.
+        if exc.detail and language == "en":
+            message = f"{message} ({exc.detail})"
+        return SourceProblem(exc.source, exc.code, message, exc.detail)
 
 
 def _pull_in_parallel(sources: list[str], options: ReadOptions) -> dict[str, Submission | SourceProblem]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 
 from ..errors import ConfigError
+from ..french import de
 from ..gaps import Gap, GapReport
 from ..i18n import long_date, word
 from ..initiative import Initiative, Partner
@@ -31,11 +32,11 @@ WORDS: dict[str, Text] = {
     "hello": Text("Bonjour {name},", "Hello {name},"),
     "hello_anonymous": Text("Bonjour,", "Hello,"),
     "no_copy": Text(
-        "Nous n'avons pas encore reçu la copie de {partner} pour « {initiative} ».",
+        "Nous n'avons pas encore reçu la copie {de_partner} pour « {initiative} ».",
         "We have not received {partner}'s copy for “{initiative}” yet.",
     ),
     "missing_intro": Text(
-        "Merci pour la copie de {partner} pour « {initiative} ». Il y manque encore :",
+        "Merci pour la copie {de_partner} pour « {initiative} ». Il y manque encore :",
         "Thank you for {partner}'s copy for “{initiative}”. It still lacks:",
     ),
     "invalid_intro": Text("Valeurs à corriger :", "Values to correct:"),
@@ -60,6 +61,8 @@ WORDS: dict[str, Text] = {
 
 
 def _w(key: str, language: Language, **fields: str) -> str:
+    if "partner" in fields:
+        fields.setdefault("de_partner", de(fields["partner"]))
     return WORDS[key](language).format(**fields)
 
 
