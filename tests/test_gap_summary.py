@@ -152,3 +152,20 @@ def test_json_contract_unchanged(run: CliRunner) -> None:
     assert list(data) == ["initiative", "generated_at", "submissions", "gaps", "errors"]
     assert list(data["gaps"][0]) == ["kind", "severity", "worksheet", "row", "column", "partner", "message"]
     assert len(data["gaps"]) > 40  # the details are all there for scripts
+
+
+def test_reminder_is_short_and_grouped_per_worksheet(round_folder: Path) -> None:
+    initiative = api.load_initiative(round_folder / "initiative.yaml")
+    report = api.find_gaps([round_folder / "retours"], initiative, now=FIXED_NOW)
+    reminders = {r.partner: r for r in api.build_reminders(report, initiative, today=dt.date(2026, 12, 2))}
+    text = reminders["ecole-baril"].text
+    assert text.startswith(
+        "Bonjour Sophie Tremblay,\n\nMerci pour la copie de l'École primaire Baril pour "
+        "« Hochelaga ensemble — Table de quartier ». Voici ce qu'il reste à faire :\n\n"
+        "Valeurs à corriger :\n  - « bientôt » ne convient pas à « Date » pour "
+    )
+    assert "Onglet « Infrastructure de soutien » : tout est encore à remplir (24 cellules)\n" in text
+    assert len(text.splitlines()) <= 25  # 30 empty cells, yet a short message
+    assert "Aucune copie" not in text and "Nous n'avons pas encore reçu la copie du Carrefour familial" in (
+        reminders["carrefour-familial"].text
+    )
