@@ -140,3 +140,10 @@ def test_entry_is_translated(name: str) -> None:
 def test_the_scan_catches_english_in_french() -> None:
     assert sorted(set(_words("fichier introuvable (no such file)")) & ENGLISH) == ["file"]
     assert _words("voir {partner} dans toolkit gaps --details et initiative.yaml") == ["voir", "dans", "et"]
+
+
+def test_worksheet_templates_use_the_same_apostrophe() -> None:
+    from toolkit.templates import builtin_templates_dir
+
+    for path in sorted(builtin_templates_dir().glob("*.yaml")):
+        assert "’" not in path.read_text(encoding="utf-8"), f"{path.name}: use ' (as every other French text)"

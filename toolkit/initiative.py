@@ -97,7 +97,8 @@ class Initiative:
         for partner in self.partners:
             if partner.id == partner_id:
                 return partner
-        raise ConfigError(f"{self.source}: " + say("no_partner", self.language, value=partner_id))
+        message = say("no_partner", self.language, value=partner_id)
+        raise ConfigError(say("at_file", self.language, file=self.source, message=message))
 
     @property
     def source(self) -> str:
