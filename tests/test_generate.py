@@ -164,6 +164,6 @@ def test_password_from_initiative(initiative: Initiative, tmp_path: Path) -> Non
 
 
 def test_unknown_partner_writes_nothing(initiative: Initiative, tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="initiative.yaml : aucun partenaire n'a l'id « nope »"):
+    with pytest.raises(ConfigError, match=r"initiative\.yaml : aucun partenaire n'a l'id « nope »"):
         api.generate(initiative, tmp_path / "out", partners=["cdc-hochelaga", "nope"])
     assert not (tmp_path / "out").exists()
