@@ -130,7 +130,9 @@ def test_report_and_history(run: CliRunner, tmp_path: Path) -> None:
     first = run.invoke(main, [*args, "--out", str(out)])
     assert first.exit_code == 0, first.output
     assert first.stdout == f"{out}\n"
-    assert "Copies reçues" in out.read_text(encoding="utf-8")
+    page = out.read_text(encoding="utf-8")
+    # the label before the value: "Copies reçues 1 sur 8" (not "1 sur 8 Copies reçues") as text
+    assert '<span class="label">Copies reçues</span><span class="value">1 sur 8</span>' in page
     text = run.invoke(main, [*args, "--format", "text", "--fail-on-gaps"])
     assert text.exit_code == 1  # seven partners have not answered
     assert "Copies reçues : 1 sur 8" in text.stdout

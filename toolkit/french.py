@@ -65,10 +65,11 @@ def de(name: str) -> str:
         if _starts_with_vowel_sound(first) and first not in ACRONYMS:
             return f"de l'{name}"  # l'ONG, l'UQAM: read as words
         return f"du {name}" if gender == "m" else f"de la {name}"
-    noun = NOUNS.get(_plain(first))
+    root = _plain(first).split("-")[0]  # "Halte-garderie": the gender of "halte"
+    noun = NOUNS.get(root)
     if noun is None:
-        return f"d'{name}" if _starts_with_vowel_sound(first) else f"de {name}"
-    if _starts_with_vowel_sound(first):
+        return f"d'{name}" if _starts_with_vowel_sound(root) else f"de {name}"
+    if _starts_with_vowel_sound(root):
         return f"de l'{name}"
     return f"du {name}" if noun == "m" else f"de la {name}"
 
