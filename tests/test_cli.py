@@ -199,3 +199,24 @@ def test_warnings_are_printed_and_the_command_goes_on(run: CliRunner, tmp_path: 
         "Attention : initiative.yaml, ligne 7 : date limite : le 10 janvier 2020 est déjà passé; "
         "changez-la si vous préparez une nouvelle ronde\n"
     )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["generate", "--out", "copies"],
+        ["merge", ".", "--out", "maitre.xlsx"],
+        ["gaps", "."],
+        ["report", "."],
+        ["history"],
+        ["auth", "google"],
+    ],
+    ids=lambda args: args[0] if args[0] != "auth" else "auth-google",
+)
+def test_every_command_looks_for_initiative_yaml(
+    run: CliRunner, tmp_path: Path, monkeypatch, args: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run.invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Erreur : aucun fichier initiative.yaml dans ce dossier")
