@@ -260,3 +260,18 @@ def test_init_writes_a_starter_that_loads(tmp_path: Path) -> None:
 
 def test_example_is_the_documented_sample() -> None:
     assert EXAMPLE.is_file()
+
+
+@pytest.mark.parametrize(
+    "a, b, same",
+    [
+        ("Frigo Partagé", "frigo partage", True),
+        ("École Baril", "École  Barril", True),
+        ("Point de service 1", "Point de service 2", False),
+        ("CPE Les Lucioles", "CPE Les Coccinelles", False),
+    ],
+)
+def test_same_organisation(a: str, b: str, same: bool) -> None:
+    from toolkit.config_messages import same_name
+
+    assert same_name(a, b) is same

@@ -259,10 +259,30 @@ def _fold(text: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
 
 
+def name_key(name: str) -> str:
+    """An organisation name without case, accents, punctuation or extra spaces."""
+    return re.sub(r"[^\w]+", " ", _fold(name)).strip()
+
+
 def same_name(a: str, b: str) -> bool:
-    """Equal but for case, accents, punctuation and spacing, or nearly equal (one typo)."""
-    fa, fb = (re.sub(r"[^\w]+", " ", _fold(x)).strip() for x in (a, b))
-    return fa == fb or (min(len(fa), len(fb)) >= 8 and difflib.SequenceMatcher(None, fa, fb).ratio() >= 0.92)
+    """Equal but for case, accents, punctuation and spacing, or nearly equal (a typo), numbers alike."""
+    return same_key(name_key(a), name_key(b))
+
+
+def same_key(fa: str, fb: str) -> bool:
+    if fa == fb:
+        return True
+    if min(len(fa), len(fb)) < 8 or re.findall(r"\d+", fa) != re.findall(r"\d+", fb):
+        return False  # "Point de service 1" and "Point de service 2" are two organisations
+    matcher = difflib.SequenceMatcher(None, fa, fb)
+    return (
+        matcher.real_quick_ratio() >= SAME_RATIO
+        and matcher.quick_ratio() >= SAME_RATIO
+        and matcher.ratio() >= SAME_RATIO
+    )
+
+
+SAME_RATIO = 0.92
 
 
 def close_person(name: str, people: Sequence[str]) -> str | None:

@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .clock import utc_now
-from .config_messages import close_person, explain, partner_label, same_name, say
+from .config_messages import close_person, explain, name_key, partner_label, same_key, say
 from .errors import ConfigError, TemplateError
 from .i18n import long_date
 from .language import user_language
@@ -272,6 +272,9 @@ def _kit_problems(
     ]
 
 
+FUZZY_NAMES_UP_TO = 150  # partners compared pairwise for near-same names (150: about 0.2 s)
+
+
 def config_warnings(
     partners: list[dict[str, Any]], people: tuple[str, ...], language: Language
 ) -> list[tuple[tuple[object, ...], str]]:
@@ -281,9 +284,11 @@ def config_warnings(
     def pair(i: int, j: int) -> str:
         return say("two_partners", language, a=i + 1, id_a=partners[i]["id"], b=j + 1, id_b=partners[j]["id"])
 
+    keys = [name_key(p["name"]) for p in partners]
+    fuzzy = len(partners) <= FUZZY_NAMES_UP_TO  # past that, only names equal but for case and accents
     for j, later in enumerate(partners):
         for i, earlier in enumerate(partners[:j]):
-            if same_name(earlier["name"], later["name"]):
+            if keys[i] == keys[j] or (fuzzy and same_key(keys[i], keys[j])):
                 message = say(
                     "same_organisation",
                     language,
