@@ -137,6 +137,12 @@ BASE = MINIMAL.format(pid="a")
             id="bad-email",
         ),
         pytest.param(
+            BASE + "time_zone: Montréal\n",
+            "initiative.yaml, ligne 8 : time_zone : fuseau horaire inconnu « Montréal »; "
+            "exemple : America/Toronto (heure du Québec)",
+            id="unknown-time-zone",
+        ),
+        pytest.param(
             BASE.replace("kit: collective_impact\n", ""),
             "initiative.yaml : réglage obligatoire manquant : « kit »",
             id="missing-kit",

@@ -84,6 +84,10 @@ MESSAGES: dict[str, Text] = {
         "kit : trousse « {value} » introuvable; trousses disponibles : {available}",
         "kit: no kit named '{value}'; available kits: {available}",
     ),
+    "time_zone": Text(
+        "{subject} : fuseau horaire inconnu « {value} »; exemple : America/Toronto (heure du Québec)",
+        "{subject}: unknown time zone '{value}'; example: America/Toronto (Eastern time)",
+    ),
     "broken_kit": Text("kit : la trousse « {value} » est invalide :\n{detail}", "kit: {detail}"),
     "no_partner": Text("aucun partenaire n'a l'id « {value} »", "no partner with id '{value}'"),
     "no_config": Text(

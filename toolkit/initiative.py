@@ -127,6 +127,7 @@ def load_initiative(path: Path | str, *, today: dt.date | None = None) -> Initia
         problems = [explain(e, data, language) for e in schema_errors("initiative", data)]
         if not problems:
             problems = _partner_problems(data["partners"], language) + _kit_problems(data, path, language)
+            problems += _time_zone_problems(data, language)
     if problems:
         problems.sort(key=lambda p: document.line(p[0]) or 0)
         error = ConfigError(
@@ -273,6 +274,19 @@ def _kit_problems(
 
 
 FUZZY_NAMES_UP_TO = 150  # partners compared pairwise for near-same names (150: about 0.2 s)
+
+
+def _time_zone_problems(data: dict[str, Any], language: Language) -> list[tuple[tuple[object, ...], str]]:
+    problems: list[tuple[tuple[object, ...], str]] = []
+    for where in (("time_zone",), ("google", "time_zone")):
+        value = data.get(where[0]) if len(where) == 1 else (data.get("google") or {}).get(where[1])
+        if value is None:
+            continue
+        try:
+            ZoneInfo(str(value))
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append((where, say("time_zone", language, subject=".".join(where), value=value)))
+    return problems
 
 
 def config_warnings(
