@@ -7,26 +7,23 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .clock import utc_now
-from .config_messages import close_person, explain, name_key, partner_label, same_key, say
+from .config_check import (
+    config_warnings,
+    kit_problems,
+    partner_problems,
+    time_zone_problems,
+)
+from .config_messages import explain, say
 from .errors import ConfigError, TemplateError
 from .i18n import long_date
 from .language import user_language
 from .schemas import schema_errors
-from .templates import KIT_SUFFIX, Kit, builtin_templates_dir, load_kit
+from .templates import Kit, load_kit
 from .text import LANGUAGES, Language
 from .yamlfile import YamlDocument, read_yaml_document
-
-SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-# Names Windows refuses as files, and the names generate gives the blank copy.
-RESERVED_IDS = frozenset(
-    ["con", "prn", "aux", "nul", "blank", "vierge"]
-    + [f"com{i}" for i in range(1, 10)]
-    + [f"lpt{i}" for i in range(1, 10)]
-)
 
 
 @dataclass(frozen=True)
@@ -126,8 +123,8 @@ def load_initiative(path: Path | str, *, today: dt.date | None = None) -> Initia
     else:
         problems = [explain(e, data, language) for e in schema_errors("initiative", data)]
         if not problems:
-            problems = _partner_problems(data["partners"], language) + _kit_problems(data, path, language)
-            problems += _time_zone_problems(data, language)
+            problems = partner_problems(data["partners"], language) + kit_problems(data, path, language)
+            problems += time_zone_problems(data, language)
     if problems:
         problems.sort(key=lambda p: document.line(p[0]) or 0)
         error = ConfigError(
@@ -239,91 +236,3 @@ def _smtp(data: dict[str, object]) -> SmtpSettings:
         password_env=str(data["password_env"]) if "password_env" in data else None,
         recipients=tuple(str(r) for r in data.get("recipients", [])),  # type: ignore[attr-defined]
     )
-
-
-def _partner_problems(
-    partners: list[dict[str, str]], language: Language
-) -> list[tuple[tuple[object, ...], str]]:
-    problems: list[tuple[tuple[object, ...], str]] = []
-    first: dict[str, int] = {}
-    for i, partner in enumerate(partners):
-        pid = partner["id"]
-        where = ("partners", i, "id")
-        label = partner_label(i + 1, partner, language, by_name=True)
-        if not SAFE_ID.match(pid):
-            problems.append((where, say("unsafe_id", language, subject=label, value=pid)))
-        elif pid in RESERVED_IDS:
-            problems.append((where, say("reserved_id", language, subject=label, value=pid)))
-        elif pid in first:
-            problems.append((where, say("duplicate_id", language, a=first[pid] + 1, b=i + 1, value=pid)))
-        first.setdefault(pid, i)
-    return problems
-
-
-def _kit_problems(
-    data: dict[str, Any], path: Path, language: Language
-) -> list[tuple[tuple[object, ...], str]]:
-    """A kit that does not exist, named with the ones that do."""
-    directory = (path.parent / data["templates"]) if "templates" in data else builtin_templates_dir()
-    if (directory / f"{data['kit']}{KIT_SUFFIX}").is_file():
-        return []
-    available = sorted(p.name.removesuffix(KIT_SUFFIX) for p in directory.glob(f"*{KIT_SUFFIX}"))
-    return [
-        (("kit",), say("unknown_kit", language, value=data["kit"], available=", ".join(available) or "—"))
-    ]
-
-
-FUZZY_NAMES_UP_TO = 150  # partners compared pairwise for near-same names (150: about 0.2 s)
-
-
-def _time_zone_problems(data: dict[str, Any], language: Language) -> list[tuple[tuple[object, ...], str]]:
-    problems: list[tuple[tuple[object, ...], str]] = []
-    for where in (("time_zone",), ("google", "time_zone")):
-        value = data.get(where[0]) if len(where) == 1 else (data.get("google") or {}).get(where[1])
-        if value is None:
-            continue
-        try:
-            ZoneInfo(str(value))
-        except (ZoneInfoNotFoundError, ValueError):
-            problems.append((where, say("time_zone", language, subject=".".join(where), value=value)))
-    return problems
-
-
-def config_warnings(
-    partners: list[dict[str, Any]], people: tuple[str, ...], language: Language
-) -> list[tuple[tuple[object, ...], str]]:
-    """Legal but likely mistakes: one organisation twice, a misspelt contact, one email for two partners."""
-    warnings: list[tuple[tuple[object, ...], str]] = []
-
-    def pair(i: int, j: int) -> str:
-        return say("two_partners", language, a=i + 1, id_a=partners[i]["id"], b=j + 1, id_b=partners[j]["id"])
-
-    keys = [name_key(p["name"]) for p in partners]
-    fuzzy = len(partners) <= FUZZY_NAMES_UP_TO  # past that, only names equal but for case and accents
-    for j, later in enumerate(partners):
-        for i, earlier in enumerate(partners[:j]):
-            if keys[i] == keys[j] or (fuzzy and same_key(keys[i], keys[j])):
-                message = say(
-                    "same_organisation",
-                    language,
-                    subject=pair(i, j),
-                    name_a=earlier["name"],
-                    name_b=later["name"],
-                )
-                warnings.append((("partners", j, "name"), message))
-    owners: dict[str, int] = {}
-    for j, partner in enumerate(partners):
-        emails = partner.get("emails") or ([partner["email"]] if "email" in partner else [])
-        for email in dict.fromkeys(e.strip().lower() for e in emails):
-            if email in owners and owners[email] != j:
-                key = "emails" if partner.get("emails") else "email"
-                message = say("shared_email", language, subject=pair(owners[email], j), email=email)
-                warnings.append((("partners", j, key), message))
-            owners.setdefault(email, j)
-        contact = partner.get("contact")
-        person = close_person(contact, people) if contact and people else None
-        if person:
-            subject = partner_label(j + 1, partner, language)
-            message = say("contact_not_in_people", language, subject=subject, contact=contact, person=person)
-            warnings.append((("partners", j, "contact"), message))
-    return warnings
