@@ -1,6 +1,11 @@
 """Benchmark pull, merge and gaps on N filled partner copies, against a naive pandas baseline.
 
     python3 scripts/bench.py [--copies N] [--workdir DIR] [--baseline-sample K] [--jobs J] [--seed S]
+    python3 scripts/bench.py --worst-only
+
+The "worst single file" section pulls each of a few worst-case files (far-apart values, style
+bloat, rows up to the limit, a large shared-string table) alone in a fresh process and shows its
+peak RSS and seconds against the target for any single file (500 MB, 5 s).
 
 Setup (generate N copies for a synthetic N-partner initiative based on examples/initiative.yaml,
 then fill them with openpyxl) is timed and reported but is not a benchmarked stage. The stages are
@@ -15,10 +20,12 @@ import argparse
 import dataclasses
 import datetime as dt
 import gc
+import json
 import os
 import random
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -46,6 +53,8 @@ EXAMPLE = ROOT / "examples" / "initiative.yaml"
 TARGET_SECONDS = 10.0  # pull + merge + gaps of 1,000 copies
 TARGET_COPIES = 1000
 TARGET_RATIO = 20.0  # pull at least this many times faster than the pandas baseline
+WORST_FILE_MB = 500  # peak RSS of pulling any single file
+WORST_FILE_SECONDS = 5.0
 FIXED_NOW = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
 EMPTY_SHARE = 0.12  # share of input cells a partner leaves empty
 
@@ -275,6 +284,77 @@ def print_table(stages: Sequence[Stage]) -> None:
             print(f"  {s.name}: {s.note}")
 
 
+# --- worst single file -------------------------------------------------------------------------------
+
+# Runs in a fresh process: ru_maxrss is a process's high-water mark, so each file needs its own.
+PULL_ONE = """
+import json, resource, sys, time
+
+
+def peak_kib():
+    # VmHWM is this process's own peak: ru_maxrss also counts the parent's RSS at fork (Linux)
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+from toolkit.pull import pull
+
+imported = peak_kib()
+start = time.perf_counter()
+result = pull(sys.argv[1])
+seconds = time.perf_counter() - start
+verdicts = [e.code for e in result.errors] + ["submission" for _ in result.submissions]
+print(json.dumps({"seconds": seconds, "peak_kib": peak_kib(), "imports_kib": imported, "verdicts": verdicts}))
+"""
+
+
+def worst_files(folder: Path) -> list[tuple[str, Path]]:
+    """The worst cases a single legitimate copy can be, written by the hostile-file generator."""
+    sys.path.insert(0, str(ROOT))  # tests/data/make_hostile.py writes them
+    from tests.data import make_hostile as hostile
+
+    folder.mkdir(parents=True, exist_ok=True)
+    return [
+        ("values at A1 and ALL100000 (.xlsx)", hostile.write_far_apart_xlsx(folder / "far_apart.xlsx")),
+        ("values at A1 and ALL100000 (.ods)", hostile.write_far_apart_ods(folder / "far_apart.ods")),
+        ("60,000 duplicate cell styles", hostile.write_styles_bloat(folder / "styles_bloat.xlsx")),
+        ("100,000 rows x 8 values", hostile.write_rows_near_limit(folder / "rows_near_limit.xlsx")),
+        (
+            "50,000 shared strings x 300 chars",
+            hostile.write_big_shared_strings(folder / "shared_strings.xlsx"),
+        ),
+    ]
+
+
+def run_worst_files(workdir: Path) -> bool:
+    target = f"< {WORST_FILE_MB} MB and < {WORST_FILE_SECONDS:.0f} s"
+    print(f"worst single file: pull alone in a fresh process (target {target})")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    met = True
+    print(f"  {'file':<36} {'on disk':>9} {'seconds':>8} {'peak RSS':>9} {'imports':>8}  verdict")
+    for label, path in worst_files(workdir / "worst"):
+        run = subprocess.run(
+            [sys.executable, "-c", PULL_ONE, str(path)], capture_output=True, text=True, env=env, check=True
+        )
+        got = json.loads(run.stdout.strip().splitlines()[-1])
+        peak_mb, imports_mb = got["peak_kib"] / 1024, got["imports_kib"] / 1024
+        ok = peak_mb < WORST_FILE_MB and got["seconds"] < WORST_FILE_SECONDS
+        met = met and ok
+        print(
+            f"  {label:<36} {path.stat().st_size / 1024:>6.0f} KB {got['seconds']:>7.2f}s {peak_mb:>6.0f} MB"
+            f" {imports_mb:>5.0f} MB  {','.join(got['verdicts'])} {'' if ok else ' MISSED'}"
+        )
+    print("  peak RSS: the process's high-water mark (VmHWM), imports included; 'imports': before pull.")
+    print(f"target any single file {target}: {'MET' if met else 'MISSED'}")
+    return met
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -288,6 +368,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--skip-master", action="store_true", help="time merge without writing the master workbook"
     )
+    parser.add_argument("--worst-only", action="store_true", help="only the worst-single-file section")
     args = parser.parse_args(argv)
     if args.copies < 1:
         parser.error("--copies must be at least 1")
@@ -298,10 +379,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     temporary = args.workdir is None
     workdir = Path(tempfile.mkdtemp(prefix="toolkit-bench-")) if temporary else args.workdir
     try:
-        return run(
-            args.copies, workdir, sample, max(1, args.jobs), args.seed,
-            trace=not args.no_tracemalloc, skip_master=args.skip_master,
-        )  # fmt: skip
+        if not args.worst_only:
+            run(
+                args.copies, workdir, sample, max(1, args.jobs), args.seed,
+                trace=not args.no_tracemalloc, skip_master=args.skip_master,
+            )  # fmt: skip
+            print()
+        run_worst_files(workdir)
+        return 0
     finally:
         if temporary:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -227,7 +227,7 @@ def test_a_new_report_format_is_one_registration(
     finally:
         formats.unregister("csv")
     assert written.read_text(encoding="utf-8").splitlines()[:2] == ["partner;completion", "cdc-hochelaga;0.0"]
-    with pytest.raises(ConfigError, match=r"supported: \.html, \.htm, \.txt, \.md, \.json, \.xlsx"):
+    with pytest.raises(ConfigError, match=r"supported: \.html, \.htm, \.txt, \.md, \.json, \.xlsx, \.pdf"):
         report.write(tmp_path / "partners.csv")
 
 
@@ -246,5 +246,7 @@ def test_unknown_report_format_and_master_target_are_errors(
         api.merge(pulled, initiative, out=tmp_path / "maitre.ods")
     assert not (tmp_path / "maitre.ods").exists()
     report = api.build_report(pulled, initiative, record=False, now=FIXED_NOW + dt.timedelta(days=1))
-    with pytest.raises(ConfigError, match="unknown report format 'pdf'"):
-        report.render("pdf")
+    with pytest.raises(
+        ConfigError, match="unknown report format 'docx'; supported: html, text, md, json, xlsx, pdf"
+    ):
+        report.render("docx")

@@ -220,3 +220,25 @@ def test_every_command_looks_for_initiative_yaml(
     result = run.invoke(main, args)
     assert result.exit_code == 1, result.output
     assert result.stderr.startswith("Erreur : aucun fichier initiative.yaml dans ce dossier")
+
+
+def test_pull_of_a_missing_or_empty_folder_is_an_error(run: CliRunner, tmp_path: Path) -> None:
+    missing = run.invoke(main, ["pull", str(tmp_path / "retours"), "--config", str(EXAMPLE)])
+    assert missing.exit_code == 1
+    assert missing.stderr.strip() == (
+        f"Erreur : aucune copie lisible — {tmp_path / 'retours'} : fichier introuvable"
+    )
+    (tmp_path / "vide").mkdir()
+    empty = run.invoke(main, ["pull", str(tmp_path / "vide"), "--config", str(EXAMPLE)])
+    assert empty.exit_code == 1 and empty.stderr.strip() == f"Erreur : aucun fichier dans {tmp_path / 'vide'}"
+
+
+def test_merge_with_no_copy_writes_no_master(run: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "retours").mkdir()
+    (tmp_path / "retours" / "notes.txt").write_text("pas un classeur", encoding="utf-8")
+    master = tmp_path / "maitre.xlsx"
+    result = run.invoke(
+        main, ["merge", str(tmp_path / "retours"), "--config", str(EXAMPLE), "--out", str(master)]
+    )
+    assert result.exit_code == 1 and "aucune copie lisible" in result.stderr
+    assert not master.exists()

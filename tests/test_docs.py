@@ -28,8 +28,11 @@ def test_cli_reference_and_codes_table_are_up_to_date() -> None:
     assert done.returncode == 0, "run: python3 scripts/update_docs.py (docs/cli.md or README codes are stale)"
 
 
-def _blocks() -> list[tuple[str, str]]:
-    return RUNNABLE.findall(README.read_text(encoding="utf-8"))
+GUIDES = [ROOT / "docs" / "fr" / "guide.md", ROOT / "docs" / "en" / "guide.md"]
+
+
+def _blocks(document: Path = README) -> list[tuple[str, str]]:
+    return RUNNABLE.findall(document.read_text(encoding="utf-8"))
 
 
 def test_readme_marks_its_runnable_blocks() -> None:
@@ -44,12 +47,30 @@ def workspace(tmp_path: Path) -> Path:
     made = api.generate(api.load_initiative(EXAMPLE), tmp_path / "returns", blank=False)
     for copy in made[:2]:
         fill(Path(copy.where), {("Infrastructure de soutien", "B5"): "Geneviève Lapointe"})
+    shutil.copytree(tmp_path / "returns", tmp_path / "retours")  # the French guide's folder
     return tmp_path
 
 
 @pytest.mark.parametrize("index", [0, 1], ids=["using-it", "pull-merge-gaps"])
 def test_readme_shell_block_runs(index: int, workspace: Path) -> None:
-    block = [b for kind, b in _blocks() if kind == "bash"][index]
+    _run_shell_block([b for kind, b in _blocks() if kind == "bash"][index], workspace)
+
+
+@pytest.mark.parametrize("guide", GUIDES, ids=["fr", "en"])
+def test_every_command_of_the_guide_runs(guide: Path, workspace: Path) -> None:
+    blocks = [b for kind, b in _blocks(guide) if kind == "bash"]
+    assert len(blocks) >= 6, "the guide's command blocks are marked <!-- test: runs -->"
+    for block in blocks:
+        _run_shell_block(block, workspace)
+    assert (workspace / ("rapport.pdf" if "/fr/" in str(guide) else "report.pdf")).is_file()
+
+
+def test_the_readme_points_to_both_guides() -> None:
+    readme = README.read_text(encoding="utf-8")
+    assert "docs/fr/guide.md" in readme and "docs/en/guide.md" in readme
+
+
+def _run_shell_block(block: str, workspace: Path) -> None:
     for line in block.strip().splitlines():
         command = line.split("  #", 1)[0].split(" # ", 1)[0].strip()
         words = shlex.split(command)

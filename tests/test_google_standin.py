@@ -720,3 +720,187 @@ def test_gspread_conveniences_behave_as_on_google(fake: FakeGoogle) -> None:
     frozen = fake.snapshot(sh.id)["sheets"][0]
     assert frozen["properties"]["gridProperties"]["frozenRowCount"] == 1
     assert frozen["data"][0]["rowData"][0]["values"][0]["userEnteredFormat"]["textFormat"]["bold"] is True
+
+
+# -- Google as it really behaves (issue 14) ----------------------------------------------------------------
+ROBOT = "robot@projet.iam.gserviceaccount.com"
+FILES = DRIVE_FILES_API_V3_URL
+
+
+def as_app(
+    fake: FakeGoogle, user: str, scopes: tuple[str, ...] = ("spreadsheets", "drive.file")
+) -> requests.Session:
+    return fake.session(user, fake.grant(user, scopes=scopes))
+
+
+def test_service_accounts_have_no_storage_outside_shared_drives(fake: FakeGoogle) -> None:
+    fake.add_identity(ROBOT, kind="service_account")
+    robot = as_app(fake, ROBOT, ("spreadsheets", "drive"))
+    refused = robot.post(SPREADSHEETS_API_V4_BASE_URL, json={"properties": {"title": "x"}})
+    assert refused.status_code == 403 and "do not have storage quota" in refused.json()["error"]["message"]
+    refused = robot.post(FILES, json={"name": "x", "mimeType": FOLDER})
+    assert refused.json()["error"]["errors"][0]["reason"] == "storageQuotaExceeded"
+    drive = fake.create_shared_drive("Équipe", {ROBOT: "fileOrganizer", ALICE: "organizer"})
+    params = {"supportsAllDrives": "true", "fields": "id,driveId,owners"}
+    made = robot.post(FILES, params=params, json={"name": "x", "mimeType": FOLDER, "parents": [drive.id]})
+    assert made.status_code == 200 and made.json() == {"id": made.json()["id"], "driveId": drive.id}
+    hidden = robot.get(f"{FILES}/{made.json()['id']}")  # without supportsAllDrives
+    assert hidden.status_code == 404
+    listed = robot.get(
+        FILES,
+        params={"q": "trashed = false", "supportsAllDrives": "true", "includeItemsFromAllDrives": "true"},
+    )
+    assert listed.json()["files"] == []  # corpora=user: reached through the drive, not shared directly
+    listed = robot.get(
+        FILES,
+        params={
+            "corpora": "drive",
+            "driveId": drive.id,
+            "supportsAllDrives": "true",
+            "includeItemsFromAllDrives": "true",
+        },
+    )
+    assert [f["id"] for f in listed.json()["files"]] == [made.json()["id"]]
+
+
+def test_addresses_without_a_google_account_must_be_notified(fake: FakeGoogle) -> None:
+    fake.add_identity("info@organisme.example", google_account=False)
+    sid = create_via_gspread(fake.gspread_client(ALICE), {"properties": {"title": "Copie"}})
+    session = fake.session(ALICE)
+    body = {"type": "user", "role": "writer", "emailAddress": "info@organisme.example"}
+    silent = session.post(f"{FILES}/{sid}/permissions", params={"sendNotificationEmail": "false"}, json=body)
+    assert (
+        silent.status_code == 400 and silent.json()["error"]["errors"][0]["reason"] == "invalidSharingRequest"
+    )
+    assert "Notify people" in silent.json()["error"]["message"]
+    invited = session.post(f"{FILES}/{sid}/permissions", params={"sendNotificationEmail": "true"}, json=body)
+    assert invited.status_code == 200 and [n.to for n in fake.drive.notifications] == [
+        "info@organisme.example"
+    ]
+
+
+def test_drive_file_sees_only_what_the_app_made(fake: FakeGoogle) -> None:
+    by_hand = fake.drive.create({"name": "Fait à la main", "mimeType": FOLDER}, ALICE)
+    app = as_app(fake, ALICE)
+    assert app.get(f"{FILES}/{by_hand.id}").status_code == 404
+    made = app.post(FILES, json={"name": "Fait par l'appli", "mimeType": FOLDER}).json()
+    assert app.get(f"{FILES}/{made['id']}").status_code == 200
+    assert [f["id"] for f in app.get(FILES, params={"q": "trashed = false"}).json()["files"]] == [made["id"]]
+    theirs = create_via_gspread(fake.gspread_client(BOB), {"properties": {"title": "Copie de Bob"}})
+    fake.gspread_client(BOB).open_by_key(theirs).share(ALICE, perm_type="user", role="reader", notify=False)
+    assert app.get(f"{SPREADSHEETS_API_V4_BASE_URL}/{theirs}").status_code == 200  # the spreadsheets scope
+    assert app.get(f"{FILES}/{theirs}").status_code == 404  # but Drive does not show it
+    sheets_only = as_app(fake, ALICE, ("spreadsheets",))
+    assert sheets_only.get(f"{FILES}/{made['id']}").status_code == 403
+    moved = app.patch(f"{FILES}/{made['id']}", params={"addParents": made["id"]})  # not a parent twice
+    assert moved.status_code in (400, 403)
+
+
+def test_app_properties_are_private_to_their_app(fake: FakeGoogle) -> None:
+    one, two = (as_app(fake, ALICE, ("drive",)) for _ in range(2))
+    fake.grants[2].app = "another-client"
+    made = one.post(FILES, json={"name": "x", "appProperties": {"k": "v"}, "properties": {"p": "q"}}).json()
+    fields = {"fields": "appProperties,properties"}
+    assert one.get(f"{FILES}/{made['id']}", params=fields).json() == {
+        "appProperties": {"k": "v"},
+        "properties": {"p": "q"},
+    }
+    assert two.get(f"{FILES}/{made['id']}", params=fields).json() == {"properties": {"p": "q"}}
+
+
+def test_search_lags_behind_creation(fake: FakeGoogle) -> None:
+    fake.drive.search_lag = 10
+    session = fake.session(ALICE)
+    session.post(FILES, json={"name": "neuf"})
+    assert session.get(FILES, params={"q": "name = 'neuf'"}).json()["files"] == []
+    fake.clock.advance(11)
+    assert len(session.get(FILES, params={"q": "name = 'neuf'"}).json()["files"]) == 1
+
+
+def test_sign_ins_expire_after_seven_days_in_testing_and_can_be_revoked(fake: FakeGoogle) -> None:
+    from google.auth.exceptions import RefreshError, TransportError
+
+    grant = fake.grant(ALICE, testing=True)
+    session = fake.session(ALICE, grant)
+    assert session.get(FILES).status_code == 200
+    fake.clock.advance(3600 * 2)  # the access token expired: refreshed transparently
+    assert session.get(FILES).status_code == 200 and grant.serial == 1
+    grant.transport_failures = 1
+    fake.clock.advance(3600 * 2)
+    with pytest.raises(TransportError):
+        session.get(FILES)
+    assert session.get(FILES).status_code == 200
+    fake.clock.advance(7 * 24 * 3600)
+    with pytest.raises(RefreshError, match="invalid_grant"):
+        session.get(FILES)
+    revoked = fake.grant(ALICE)
+    revoked_session = fake.session(ALICE, revoked)
+    revoked.revoked = True
+    with pytest.raises(RefreshError):
+        revoked_session.get(FILES)
+
+
+def test_quotas_per_user_and_per_project_answer_429_without_retry_after(fake: FakeGoogle) -> None:
+    sid = create_via_gspread(fake.gspread_client(ALICE), {"properties": {"title": "Quota"}})
+    users = [f"u{n}@example.org" for n in range(6)]
+    for user in users:
+        fake.gspread_client(ALICE).open_by_key(sid).share(user, perm_type="user", role="reader", notify=False)
+    fake.enable_quota(reads_per_minute=60, project_per_minute=300)
+    sessions = {u: fake.session(u, fake.grant(u, app="projet")) for u in users}
+    url = f"{SPREADSHEETS_API_V4_BASE_URL}/{sid}"
+    for user in users[:5]:
+        assert all(sessions[user].get(url).status_code == 200 for _ in range(60))
+    refused = sessions[users[0]].get(url)  # this user's minute is used up
+    assert refused.status_code == 429 and "Retry-After" not in refused.headers
+    refused = sessions[users[5]].get(url)  # a fresh user, but the project's 300 are used up
+    assert refused.status_code == 429 and "per minute'" in refused.json()["error"]["message"]
+    fake.clock.advance(61)
+    assert sessions[users[5]].get(url).status_code == 200
+
+
+def test_a_stalled_connection_hangs_a_client_without_timeout(fake: FakeGoogle) -> None:
+    from tests.google_standin.server import StalledForeverError
+
+    session = fake.session(ALICE)
+    fake.inject("drive.files.list", ["stall", "stall"])
+    with pytest.raises(StalledForeverError):
+        session.get(FILES, timeout=None)  # what gspread's HTTPClient sends by default
+    before = fake.clock.now()
+    with pytest.raises(requests.ReadTimeout):
+        session.get(FILES, timeout=(5, 30))
+    assert (fake.clock.now() - before).total_seconds() == 30
+
+
+def test_cells_hold_at_most_50000_characters(fake: FakeGoogle) -> None:
+    session = fake.session(ALICE)
+    too_long = {
+        "sheets": [
+            {"data": [{"rowData": [{"values": [{"userEnteredValue": {"stringValue": "x" * 50_001}}]}]}]}
+        ]
+    }
+    refused = session.post(SPREADSHEETS_API_V4_BASE_URL, json=too_long)
+    assert refused.status_code == 400 and "50000 characters" in refused.json()["error"]["message"]
+    sheet = create_via_gspread(fake.gspread_client(ALICE), {"properties": {"title": "x"}})
+    with pytest.raises(APIError, match="50000"):
+        fake.gspread_client(ALICE).open_by_key(sheet).sheet1.update(values=[["y" * 50_001]], range_name="A1")
+
+
+def test_make_a_copy_resets_protection_editors_and_domain_defaults_apply(fake: FakeGoogle) -> None:
+    fake.add_identity(ALICE, workspace_domain="backbone.example")
+    colleague = "collegue@backbone.example"
+    body = full_create_body()
+    sid = create_via_gspread(fake.gspread_client(ALICE), body)
+    sh = fake.gspread_client(ALICE).open_by_key(sid)
+    for who in (BOB, colleague):
+        sh.share(who, perm_type="user", role="writer", notify=False)
+    fake.gspread_client(colleague).open_by_key(sid).worksheet("Équipe d'O'Brien").update(
+        values=[["domaine"]], range_name="A1"
+    )  # domainUsersCanEdit left unsaid: the stand-in assumes the domain may edit
+    copy_of_bob = fake.gspread_client(BOB).copy(sid, title="Copie de Bob")
+    copy_of_bob.worksheet("Équipe d'O'Brien").update(values=[["à moi"]], range_name="A1")  # now the owner
+    protected = fake.snapshot(copy_of_bob.id)["sheets"][1]["protectedRanges"][0]
+    assert protected["editors"] == {"users": [BOB]}
+    fake.session(ALICE).patch(f"{FILES}/{sid}", json={"writersCanShare": False})
+    with pytest.raises(APIError) as refused:
+        fake.gspread_client(BOB).open_by_key(sid).share("autre@x.example", perm_type="user", role="reader")
+    assert refused.value.code == 403

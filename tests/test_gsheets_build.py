@@ -17,6 +17,7 @@ from tests.google_standin.schema import validate
 from toolkit import sources
 from toolkit.backends.gsheets.auth import (
     SCOPES,
+    SERVICE_ACCOUNT_SCOPES,
     GoogleAuth,
     authorize_google,
     load_credentials,
@@ -144,7 +145,10 @@ def test_whole_tabs_are_protected_except_the_input_cells(initiative: Initiative)
     for tab in body["sheets"]:
         (protected,) = tab["protectedRanges"]
         assert protected["range"] == {"sheetId": tab["properties"]["sheetId"]}
-        assert protected["warningOnly"] is False and protected["editors"] == {"users": ["coord@example.org"]}
+        assert protected["warningOnly"] is False and protected["editors"] == {
+            "users": ["coord@example.org"],
+            "domainUsersCanEdit": False,
+        }
     canvas = sheet(body, "Canevas des progrès")
     open_cells = canvas["protectedRanges"][0]["unprotectedRanges"]
     layout = workbook_layout(initiative.kit, "fr").sheets[0]
@@ -237,7 +241,7 @@ def test_a_read_answer_becomes_a_submission(initiative: Initiative) -> None:
     assert submission.partner_id == initiative.partners[0].id
     cells_table = submission.cells.set_index(["worksheet", "row", "column"])
     assert cells_table.loc[("progress_canvas", "overview", "activities"), "value"] == "Portrait du quartier"
-    assert not [n for n in submission.notes if n.kind != "metadata_missing"]
+    assert {n.code for n in submission.notes} == {"modified_unknown"}  # no Drive time in a bare answer
 
 
 # --- sources and manifest -------------------------------------------------------------------------
@@ -376,7 +380,8 @@ def test_service_account_key_from_the_environment(tmp_path: Path, initiative: In
     )
     settings = dataclasses.replace(initiative.google, auth="service_account", credentials=None)
     result = load_credentials(settings, environ={"GOOGLE_APPLICATION_CREDENTIALS": str(key)})
-    assert result.kind == "service_account" and tuple(result.credentials.scopes) == SCOPES  # type: ignore[attr-defined]
+    assert result.kind == "service_account"
+    assert tuple(result.credentials.scopes) == SERVICE_ACCOUNT_SCOPES  # type: ignore[attr-defined]
     assert "PRIVATE" not in repr(result)
     with pytest.raises(ConfigError, match="GOOGLE_APPLICATION_CREDENTIALS"):
         load_credentials(settings, environ={})

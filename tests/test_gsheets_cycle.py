@@ -73,9 +73,10 @@ def per_partner_budget(initiative: Initiative) -> Counter[str]:
     n = len(initiative.partners)
     return Counter(
         {
+            "drive.files.get": 1,  # the folder, checked once before anything is created
             "drive.files.list": n,
-            "sheets.spreadsheets.create": n,
-            "drive.files.update": n,
+            "drive.files.create": n,
+            "sheets.spreadsheets.batchUpdate": n,
             "drive.permissions.create": emails,
         }
     )
@@ -95,10 +96,11 @@ def test_generate_creates_places_and_shares_within_budget(
     for copy, partner in zip(copies, google_initiative.partners, strict=True):
         found = fake.file(copy.spreadsheet_id)
         assert found.parents == [folder] and found.owner == COORDINATOR
-        assert found.app_properties == {
+        assert found.properties == {
             "toolkit_initiative": google_initiative.id,
             "toolkit_partner": partner.id,
         }
+        assert found.writers_can_share is False
         writers = sorted(p["emailAddress"] for p in found.permissions if p["role"] == "writer")
         assert writers == sorted(partner.emails)
         state = fake.sheets[copy.spreadsheet_id]
@@ -137,6 +139,9 @@ def test_a_lost_manifest_adopts_the_tagged_copies(
 
 
 @pytest.mark.parametrize(
+    ("method", "via_drive"), [("drive.files.create", True), ("sheets.spreadsheets.create", False)]
+)
+@pytest.mark.parametrize(
     "faults",
     [
         [Fault(429, retry_after=5)],
@@ -150,10 +155,17 @@ def test_a_lost_manifest_adopts_the_tagged_copies(
     ids=["429-retry-after", "500", "503", "reset", "500-after-apply", "reset-after-apply", "mixed"],
 )
 def test_create_faults_leave_exactly_one_spreadsheet_per_partner(
-    fake: FakeGoogle, coordinator: Client, google_initiative: Initiative, faults: list[Any]
+    fake: FakeGoogle,
+    coordinator: Client,
+    google_initiative: Initiative,
+    faults: list[Any],
+    method: str,
+    via_drive: bool,
 ) -> None:
-    fake.inject("sheets.spreadsheets.create", faults)
-    copies = generate(google_initiative, coordinator, partners=["cdc-hochelaga", "cpe-les-lucioles"])
+    fake.inject(method, faults)
+    copies = generate(
+        google_initiative, coordinator, partners=["cdc-hochelaga", "cpe-les-lucioles"], via_drive=via_drive
+    )
     assert len(fake.sheets) == 2 == len({c.spreadsheet_id for c in copies})
     for copy in copies:
         assert fake.file(copy.spreadsheet_id).parents == [google_initiative.google.folder_id]
@@ -182,11 +194,7 @@ def test_an_interrupted_generate_resumes_and_creates_each_copy_once(
     manifest = read_manifest(google_initiative.google.manifest or Path())
     assert manifest.entries[partners[3].id].status == "placed"
     copies = generate(google_initiative, client)
-    assert (
-        fake.log.count(method_id="sheets.spreadsheets.create", status=200)
-        == len(partners)
-        == len(fake.sheets)
-    )
+    assert fake.log.count(method_id="drive.files.create", status=200) == len(partners) == len(fake.sheets)
     assert len({c.spreadsheet_id for c in copies}) == len(partners)
     assert {read_manifest(manifest.path).entries[p.id].status for p in partners} == {"shared"}
 
@@ -197,6 +205,7 @@ def test_service_account_path_creates_in_the_folder_then_fills_in_one_batch(
     copies = generate(google_initiative, coordinator, partners=["cdc-hochelaga"], via_drive=True)
     assert fake.log.by_method() == Counter(
         {
+            "drive.files.get": 1,
             "drive.files.list": 1,
             "drive.files.create": 1,
             "sheets.spreadsheets.batchUpdate": 1,
@@ -352,10 +361,12 @@ def test_whole_cycle_google_and_excel_copies_merge_and_gaps(
     assert any(g.kind == "invalid_value" and g.partner == "cpe-les-lucioles" for g in report.gaps)
     assert kinds["ownerless_role"] >= 1
 
-    # the master as a Google spreadsheet: one create, one Drive move; partner text stays text
+    # the master as a Google spreadsheet: folder check, Drive create, one write; partner text stays text
     fake.log.clear()
     master = write_master_google(merged, coordinator, now=FIXED_NOW)
-    assert fake.log.by_method() == Counter({"sheets.spreadsheets.create": 1, "drive.files.update": 1})
+    assert fake.log.by_method() == Counter(
+        {"drive.files.get": 1, "drive.files.create": 1, "sheets.spreadsheets.batchUpdate": 1}
+    )
     snapshot = fake.snapshot(master.spreadsheet_id)
     entered = [
         cell.get("userEnteredValue", {})

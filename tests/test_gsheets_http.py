@@ -12,6 +12,7 @@ from gspread.exceptions import APIError
 from requests.adapters import BaseAdapter
 
 from toolkit.backends.gsheets.http import (
+    DEFAULT_TIMEOUT,
     GoogleHTTPClient,
     RateLimiter,
     RetryPolicy,
@@ -50,9 +51,11 @@ class Scripted(BaseAdapter):
         self.script = script
         self.clock = clock
         self.sent: list[float] = []
+        self.timeouts: list[object] = []
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         self.sent.append(self.clock.now)
+        self.timeouts.append(kwargs.get("timeout"))
         answer = self.script.pop(0) if self.script else 200
         if isinstance(answer, type):
             raise answer("connection reset by peer")
@@ -194,3 +197,22 @@ def test_repr_never_shows_the_session_headers() -> None:
 def test_make_client_needs_credentials_or_a_session() -> None:
     with pytest.raises(BackendError, match="toolkit auth google"):
         make_client()
+
+
+def test_every_request_has_a_connect_and_read_timeout() -> None:
+    http, adapter, _ = client([200])
+    http.request("get", SHEET_URL)
+    assert adapter.timeouts == [DEFAULT_TIMEOUT] and all(t is not None for t in DEFAULT_TIMEOUT)
+
+
+def test_the_default_retries_outlast_a_quota_minute() -> None:
+    assert RetryPolicy().least_total_wait() > 60
+    http, adapter, clock = client([429] * 7 + [200])  # Google's 429s carry no Retry-After
+    assert http.request("get", SHEET_URL).json() == {"ok": True}
+    assert clock.now > 60 and len(adapter.sent) == 8
+
+
+def test_a_connect_timeout_on_a_create_is_retried_since_nothing_was_sent() -> None:
+    http, adapter, _ = client([requests.ConnectTimeout, 200])
+    http.request("post", CREATE_URL, json={})
+    assert len(adapter.sent) == 2

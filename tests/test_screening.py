@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import python_calamine
 
 from tests.data import make_hostile
+from toolkit.backends.files import read_file
 from toolkit.errors import SourceError
-from toolkit.screening import MAX_COLUMNS, MAX_ROWS, screen_file
+from toolkit.screening import MAX_COLUMNS, MAX_ROWS, screen, screen_file
 
 HOSTILE_DIR = Path(__file__).parent / "data" / "hostile"
 CORPUS = sorted({**make_hostile.SMALL_EXPECTED, **make_hostile.LARGE_EXPECTED}.items())
@@ -158,9 +162,11 @@ def test_far_cells_under_a_small_dimension(tmp_path: Path, body: str) -> None:
     assert code_of(xlsx_with_sheet(tmp_path / "book.xlsx", body)) == "too_large"
 
 
-def test_dimension_alone_too_large(tmp_path: Path) -> None:
-    path = xlsx_with_sheet(tmp_path / "book.xlsx", '<row r="1"><c r="A1"><v>1</v></c></row>', "A1:B200000")
-    assert code_of(path) == "too_large"
+@pytest.mark.parametrize("dimension", ["A1:B200000", "A1:XFD1048576"])
+def test_dimension_alone_is_no_problem(tmp_path: Path, dimension: str) -> None:
+    # Gnumeric writes A1:XFD1048576; readers size nothing from it
+    path = xlsx_with_sheet(tmp_path / "book.xlsx", '<row r="1"><c r="A1"><v>1</v></c></row>', dimension)
+    assert screen_file(path) == "xlsx"
 
 
 def test_limits_themselves_pass(tmp_path: Path) -> None:
@@ -222,3 +228,194 @@ def test_polyglot_xlsx_and_ods_is_corrupt(tmp_path: Path) -> None:
     }
     make_hostile.write_zip(tmp_path / "both.xlsx", parts)
     assert code_of(tmp_path / "both.xlsx") == "corrupt"
+
+
+# --- legitimate oddities of real producers: screened as harmless, then read ---------------------------
+
+
+def read_values(path: Path) -> dict[str, dict[tuple[int, int], object]]:
+    return {sheet.name: dict(sheet.cells) for sheet in read_file(path).sheets}
+
+
+def test_empty_member_of_openoffice_is_no_damage(tmp_path: Path) -> None:
+    # Apache OpenOffice 4 and LibreOffice 5 leave this 0-byte member in every .ods
+    path = make_hostile.write_ods(
+        tmp_path / "book.ods", extra={"Configurations2/accelerator/current.xml": ""}
+    )
+    assert screen_file(path) == "ods"
+    assert read_values(path)["Data"] == {(1, 1): "Organisation", (2, 1): 42.0}
+
+
+def test_empty_styled_cells_far_away_are_no_size(tmp_path: Path) -> None:
+    # a whole column and a whole row formatted: empty styled cells at XFD1 and row 1,048,576
+    path = tmp_path / "book.xlsx"
+    make_hostile.write_zip(path, make_hostile.minimal_xlsx_parts(sheet=make_hostile.styled_far_sheet()))
+    assert screen_file(path) == "xlsx"
+    assert read_values(path) == {"Data": {(1, 1): "hello"}}
+
+
+def test_backslash_member_names_are_read(tmp_path: Path) -> None:
+    parts = {name.replace("/", "\\"): data for name, data in make_hostile.minimal_xlsx_parts().items()}
+    make_hostile.write_zip(tmp_path / "book.xlsx", parts)
+    assert read_values(tmp_path / "book.xlsx") == {"Data": {(1, 1): "hello"}}
+
+
+def test_macos_resource_forks_are_ignored(tmp_path: Path) -> None:
+    apple_double = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        " + bytes(64)  # binary, named .xml
+    parts: dict[str, bytes | str] = dict(make_hostile.minimal_xlsx_parts())
+    parts["__MACOSX/xl/._workbook.xml"] = apple_double
+    parts["__MACOSX/xl/worksheets/._sheet1.xml"] = apple_double
+    make_hostile.write_zip(tmp_path / "book.xlsx", parts)
+    assert read_values(tmp_path / "book.xlsx") == {"Data": {(1, 1): "hello"}}
+
+
+def test_workbook_found_through_package_relationships(tmp_path: Path) -> None:
+    parts = make_hostile.relocate_workbook(make_hostile.minimal_xlsx_parts())
+    assert "book/workbook.xml" in parts and "xl/workbook.xml" not in parts
+    make_hostile.write_zip(tmp_path / "book.xlsx", parts)
+    assert read_values(tmp_path / "book.xlsx") == {"Data": {(1, 1): "hello"}}
+
+
+def test_style_bloat_is_not_a_bomb(tmp_path: Path) -> None:
+    path = make_hostile.write_styles_bloat(tmp_path / "book.xlsx", count=60_000)
+    assert screen_file(path) == "xlsx"
+    assert read_values(path) == {"Data": {(1, 1): "hello"}}
+
+
+def test_crc_mismatch_is_damage_not_a_bomb(tmp_path: Path) -> None:
+    path = make_hostile.write_normal_xlsx(tmp_path / "book.xlsx")
+    data = bytearray(path.read_bytes())
+    central = data.find(b"PK\x01\x02")  # the first member's central record: flip its CRC
+    data[central + 16] ^= 0xFF
+    local = data.find(b"PK\x03\x04")
+    data[local + 14] ^= 0xFF
+    path.write_bytes(bytes(data))
+    assert code_of(path) == "corrupt"
+
+
+def test_small_size_mismatch_is_damage_not_a_bomb(tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    make_hostile.write_zip(path, make_hostile.minimal_xlsx_parts())
+    data = bytearray(path.read_bytes())
+    name = b"xl/worksheets/sheet1.xml"
+    real = len(make_hostile.ONE_CELL_SHEET)
+    for signature, size_offset, name_offset in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        pos = data.find(signature)
+        while pos >= 0:
+            if data[pos + name_offset : pos + name_offset + len(name)] == name:
+                data[pos + size_offset : pos + size_offset + 4] = (real - 10).to_bytes(4, "little")
+            pos = data.find(signature, pos + 4)
+    path.write_bytes(bytes(data))
+    assert code_of(path) == "corrupt"
+
+
+def test_biff4_xls_is_a_legacy_format(tmp_path: Path) -> None:
+    path = tmp_path / "old.xls"
+    path.write_bytes(make_hostile.biff4_bytes())
+    assert code_of(path) == "unsupported_format"
+
+
+def test_macro_type_for_an_absent_extension_is_no_macro(tmp_path: Path) -> None:
+    # SheetJS declares a macro content type for ".bin" in every file it writes
+    default = (
+        '<Default Extension="bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/>'
+    )
+    parts: dict[str, bytes | str] = dict(make_hostile.minimal_xlsx_parts())
+    parts["[Content_Types].xml"] = str(parts["[Content_Types].xml"]).replace(
+        "<Default ", default + "<Default ", 1
+    )
+    make_hostile.write_zip(tmp_path / "book.xlsx", parts)
+    assert screen_file(tmp_path / "book.xlsx") == "xlsx"
+    parts["xl/vbaProject.bin"] = b"\x00" * 16  # the same declaration with a .bin member: macros
+    make_hostile.write_zip(tmp_path / "macro.xlsx", parts)
+    assert code_of(tmp_path / "macro.xlsx") == "macro"
+
+
+def test_text_between_cells_is_read_though_calamine_refuses(tmp_path: Path) -> None:
+    # KOffice indents its XML: calamine stops at the whitespace between cells, the XML reader does not
+    rows = (
+        '<table:table-row>\n  <table:table-cell office:value-type="float" office:value="3">'
+        "<text:p>3</text:p></table:table-cell>\n  </table:table-row>"
+    )
+    path = make_hostile.write_ods(tmp_path / "kspread.ods", rows)
+    assert read_values(path) == {"Data": {(1, 1): 3.0}}
+
+
+def test_values_beyond_the_limits_stay_too_large(tmp_path: Path) -> None:
+    body = '<row r="1"><c r="A1"><v>1</v></c><c r="AMA1"><v>2</v></c></row>'  # column 1,001
+    assert code_of(xlsx_with_sheet(tmp_path / "wide.xlsx", body)) == "too_large"
+    body = '<row r="100001"><c r="A100001"><v>1</v></c></row>'
+    assert code_of(xlsx_with_sheet(tmp_path / "long.xlsx", body)) == "too_large"
+
+
+# --- memory: bounded by the cells that hold a value, never by the grid's area ------------------------
+
+
+@pytest.mark.parametrize("writer", ["xlsx", "ods"])
+def test_far_apart_values_are_read_sparsely(tmp_path: Path, writer: str) -> None:
+    if writer == "xlsx":
+        path = make_hostile.write_far_apart_xlsx(tmp_path / "far.xlsx")
+    else:
+        path = make_hostile.write_far_apart_ods(tmp_path / "far.ods")
+    assert screen(path).grid_cells == MAX_ROWS * MAX_COLUMNS  # what calamine would allocate
+    assert read_values(path) == {"Data": {(1, 1): "hello", (MAX_ROWS, MAX_COLUMNS): 42.0}}
+
+
+PEAK_RSS_SCRIPT = """
+import resource, sys
+from toolkit.pull import pull
+result = pull(sys.argv[1])
+assert not result.submissions and [e.code for e in result.errors] == ["foreign_template"], result.errors
+try:  # this process's own peak: ru_maxrss also counts the parent's RSS at fork on Linux
+    with open("/proc/self/status") as status:
+        print(next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")))
+except OSError:
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "ods"])
+def test_far_apart_values_stay_under_the_memory_bound(tmp_path: Path, kind: str) -> None:
+    """Pull of A1 + ALL100000 in a fresh process: about 4 GB before, a few MB over the imports now."""
+    if kind == "xlsx":
+        path = make_hostile.write_far_apart_xlsx(tmp_path / "far.xlsx")
+    else:
+        path = make_hostile.write_far_apart_ods(tmp_path / "far.ods")
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    run = subprocess.run(
+        [sys.executable, "-c", PEAK_RSS_SCRIPT, str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    peak_kib = int(run.stdout.split()[-1])  # KiB
+    assert peak_kib < 500 * 1024
+
+
+def test_a_value_hidden_behind_an_attribute_still_sizes_the_grid(tmp_path: Path) -> None:
+    # "/>" inside an attribute value must not make a far value cell look empty to the byte scan
+    body = '<row r="1"><c r="A1"><v>1</v></c></row><row r="99999"><c r="ZZ99999" x="/>"><v>2</v></c></row>'
+    path = xlsx_with_sheet(tmp_path / "book.xlsx", body)
+    assert screen(path).grid_cells >= 99_999 * 702
+    assert read_values(path) == {"Data": {(1, 1): 1.0, (99_999, 702): 2.0}}
+
+
+def test_empty_basic_library_lists_are_no_macro(tmp_path: Path) -> None:
+    # LibreOffice writes these once the Basic editor was opened, even with no module in them
+    container = (
+        '<?xml version="1.0" encoding="UTF-8"?><library:libraries '
+        'xmlns:library="http://openoffice.org/2000/library"><library:library library:name="Standard" '
+        'library:link="false"/></library:libraries>'
+    )
+    library = (
+        '<?xml version="1.0" encoding="UTF-8"?><library:library '
+        'xmlns:library="http://openoffice.org/2000/library" library:name="Standard" '
+        'library:readonly="false"/>'
+    )
+    extra: dict[str, bytes | str] = {
+        "Basic/script-lc.xml": container,
+        "Basic/Standard/script-lb.xml": library,
+    }
+    assert screen_file(make_hostile.write_ods(tmp_path / "book.ods", extra=extra)) == "ods"

@@ -482,3 +482,25 @@ def test_libreoffice_document_properties(libreoffice_copies: dict[str, Path], fm
     # LibreOffice stores the integer as a float (vt:r8 / value-type="float"): its text may become "1.0".
     assert toolkit.pop("toolkit.version") in {"1", "1.0"}
     assert toolkit == {"toolkit.partner": "cdc", "toolkit.copy": "copy-0042"}
+
+
+def test_backslash_member_names_and_odd_letter_case(tmp_path: Path) -> None:
+    src = build_workbook(tmp_path / "book.xlsx")
+    dst = tmp_path / "backslash.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            name = info.filename.replace("/", "\\")
+            zout.writestr(name.replace("custom.xml", "Custom.xml"), zin.read(info.filename))
+    assert formula_cells(dst, "xlsx") == OPENPYXL_FORMULAS
+    assert document_properties(dst, "xlsx") == PROPERTIES
+
+
+def test_workbook_found_through_package_relationships(tmp_path: Path) -> None:
+    src = build_workbook(tmp_path / "book.xlsx")
+    dst = tmp_path / "moved.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename).replace(b"xl/", b"book/")
+            zout.writestr(info.filename.replace("xl/", "book/"), data)
+    assert "book/workbook.xml" in zipfile.ZipFile(dst).namelist()
+    assert formula_cells(dst, "xlsx") == OPENPYXL_FORMULAS

@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING
 from . import writers
 from .backends.xlsx import GeneratedCopy
 from .clock import utc_now
-from .errors import ConfigError
+from .design import load_initiative  # the core loader, plus design workbooks under `worksheets:`
+from .errors import ConfigError, InputError
 from .gaps import Gap, GapReport
 from .gaps import find_gaps as _find_gaps
 from .generate import CopyPlan, Prefill, choose_partners, prefill_from
 from .history import History
 from .init import init
-from .initiative import Initiative, Partner, load_initiative
+from .initiative import Initiative, Partner
 from .master import master_spec
 from .merge import Merged
 from .merge import merge as _merge
@@ -57,13 +58,14 @@ def generate(
     prefill: Path | str | None = None,
     progress: bool = True,
     clients: Mapping[str, object] | None = None,
+    settings: Mapping[str, object] | None = None,
 ) -> Sequence[WrittenCopy]:
     """Write one workbook per partner (all, or those named) with the writer `backend`; say where each went.
 
     `xlsx` writes files into the folder `out`, plus a blank copy; `gsheets` creates one shared Google
-    spreadsheet per partner. With `prefill` (a master workbook), copies start from the last round's
-    merged state; what was pre-filled is recorded in each copy, so an unchanged value is never
-    attributed to the partner.
+    spreadsheet per partner (`settings={"create_folder": True}`: in a Drive folder it makes itself).
+    With `prefill` (a master workbook), copies start from the last round's merged state; what was
+    pre-filled is recorded in each copy, so an unchanged value is never attributed to the partner.
     """
     if not isinstance(initiative, Initiative):
         initiative = load_initiative(initiative)
@@ -77,7 +79,7 @@ def generate(
         now or utc_now(),
         read_prefill(prefill, initiative) if prefill else Prefill(),
     )
-    options = WriteOptions(progress=progress, clients=clients or {})
+    options = WriteOptions(progress=progress, clients=clients or {}, settings=settings or {})
     return writers.writer(backend).write_copies(plan, str(out) if out is not None else None, options)
 
 
@@ -118,6 +120,8 @@ def write_master(
     """Build the master fresh (never from a partner's file) and write it; return where it went."""
     target = str(out)
     chosen = writers.writer_for_target(target)
+    if not merged.accepted:
+        raise InputError(f"{target}: no partner copy to merge; nothing written")
     spec = master_spec(merged, now or utc_now())
     return chosen.write_master(merged.initiative, spec, target, WriteOptions(clients=clients or {}))
 
@@ -213,4 +217,26 @@ __all__ = [
     "send_report",
     "write_master",
     "write_master_google",
+]
+
+
+# --- Design workbooks: `toolkit template new|export|import|preview` (toolkit/design/) ----------------
+from .design import (  # noqa: E402  (one block, kept apart from the core verbs above)
+    DesignError,
+    ImportedTemplate,
+    load_design,
+    template_export,
+    template_import,
+    template_new,
+    template_preview,
+)
+
+__all__ += [
+    "DesignError",
+    "ImportedTemplate",
+    "load_design",
+    "template_export",
+    "template_import",
+    "template_new",
+    "template_preview",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def column_letter(index: int) -> str:
+    """1 -> 'A', 27 -> 'AA'."""
     letters = ""
     while index:
         index, rest = divmod(index - 1, 26)
@@ -12,6 +13,7 @@ def column_letter(index: int) -> str:
 
 
 def a1(row: int, column: int) -> str:
+    """(7, 2) -> 'B7'."""
     return f"{column_letter(column)}{row}"
 
 

@@ -11,7 +11,7 @@ import click
 
 from . import api, writers
 from .config_messages import say
-from .errors import ConfigError, ToolkitError
+from .errors import ConfigError, InputError, ToolkitError
 from .french import plural
 from .gaps import KINDS
 from .initiative import find_initiative_file
@@ -20,6 +20,7 @@ from .render import UNREADABLE, render_gaps, render_pull
 from .reports import formats as report_formats
 from .reports.gap_summary import filter_gaps, summarise_gaps
 from .reports.render_text import render_runs
+from .text import Language
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -114,6 +115,11 @@ def init(directory: Path) -> None:
 )
 @click.option("--no-progress", is_flag=True, help="No progress bar (gsheets).")
 @click.option(
+    "--create-folder",
+    is_flag=True,
+    help="gsheets: create the Drive folder (named after the initiative) and record it in the manifest.",
+)
+@click.option(
     "--lang",
     "language",
     type=click.Choice(["fr", "en"]),
@@ -141,6 +147,7 @@ def generate(
     language: str | None,
     prefill: Path | None,
     partners: tuple[str, ...],
+    create_folder: bool,
 ) -> None:
     """Write one workbook per partner: Excel files (and a blank copy) into OUT, or Google spreadsheets."""
     initiative = _load(config)
@@ -155,10 +162,13 @@ def generate(
         partners=partners,
         prefill=prefill,
         progress=not no_progress,
+        settings={"create_folder": True} if create_folder else None,
     )
     if backend == "gsheets":
         for shared in made:
             click.echo(f"{shared.partner_id}\t{shared.where}")
+            for notice in getattr(shared, "notices", lambda _: [])(initiative.language):
+                click.echo(f"  ! {notice}", err=True)
         manifest = initiative.google.manifest
         click.echo(
             f"{len(made)} classeurs Google partagés; manifeste : {manifest}"
@@ -173,6 +183,32 @@ def generate(
     )
 
 
+def _require_copies(pulled: api.PullResult, sources: tuple[str, ...]) -> None:
+    """No usable copy at all is a mistake (a mistyped or empty folder): say why and exit 1."""
+    if pulled.submissions:
+        return
+    fr = pulled.language == "fr"
+    if not pulled.errors:
+        given = ", ".join(sources)
+        raise _in(pulled.language, InputError(f"aucun fichier dans {given}" if fr else f"no file in {given}"))
+    reasons = "; ".join(
+        f"{e.source} : {e.message}" if fr else f"{e.source}: {e.message}" for e in pulled.errors[:5]
+    )
+    more = len(pulled.errors) - 5
+    if more > 0:
+        reasons += f" (+ {more})"
+    raise _in(
+        pulled.language,
+        InputError(f"aucune copie lisible — {reasons}" if fr else f"no readable copy — {reasons}"),
+    )
+
+
+def _in(language: Language, error: ToolkitError) -> ToolkitError:
+    """The error, marked with its message's language (the CLI words "Erreur :" / "Error:" alike)."""
+    error.language = language
+    return error
+
+
 @main.command()
 @SOURCES
 @_config_option(required=False)
@@ -181,6 +217,7 @@ def pull(sources: tuple[str, ...], config: Path | None, fmt: str) -> None:
     """Read filled copies (files and folders) back: completion and problems per copy."""
     initiative = _load(config) if config or _has_initiative_file() else None
     result = api.pull(sources, initiative)
+    _require_copies(result, sources)
     click.echo(render_pull(result, fmt, initiative).rstrip("\n"))
 
 
@@ -197,6 +234,7 @@ def merge(sources: tuple[str, ...], config: Path | None, out: str) -> None:
     """Merge partner copies into one master workbook with a Contributions tab."""
     initiative = _load(config)
     pulled = api.pull(sources, initiative)
+    _require_copies(pulled, sources)
     merged = api.merge(pulled, initiative)
     where = api.write_master(merged, out)
     fr = initiative.language == "fr"
@@ -386,3 +424,86 @@ def auth_google(config: Path | None) -> None:
         click.echo(f"{'Compte de service, clé :' if fr else 'Service account, key:'} {result.source}")
     else:
         click.echo(f"{'Jeton Google enregistré dans' if fr else 'Google token saved to'} {result.source}")
+
+
+# --- Design workbooks: worksheets designed in a spreadsheet (toolkit/design/) ----------------------
+
+LANG_OPTION = click.option(
+    "--lang",
+    "language",
+    type=click.Choice(["fr", "en"]),
+    default=None,
+    help="Language of tab names, columns and messages (default: the design's or initiative's, else French).",
+)
+
+
+@main.group()
+def template() -> None:
+    """Design worksheets in a spreadsheet: new, export, import, preview."""
+
+
+@template.command("new")
+@click.argument("name")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@LANG_OPTION
+def template_new(name: str, out: Path, language: str | None) -> None:
+    """Write a design workbook for a new worksheet NAME (an example line on every tab)."""
+    path = api.template_new(name, out, language=language or "fr")  # type: ignore[arg-type]
+    click.echo(str(path))
+
+
+@template.command("export")
+@click.argument("worksheet_id", metavar="ID")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@_config_option(required=False)
+@LANG_OPTION
+def template_export(worksheet_id: str, out: Path, config: Path | None, language: str | None) -> None:
+    """Write worksheet ID (built in, or the initiative's with --config) as a design workbook."""
+    path = api.template_export(worksheet_id, out, language=language, initiative=config)  # type: ignore[arg-type]
+    click.echo(str(path))
+
+
+@template.command("import")
+@click.argument("design", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A folder, or a file named ID.yaml (default: workbook_templates/).",
+)
+@LANG_OPTION
+def template_import(design: Path, out: Path | None, language: str | None) -> None:
+    """Check a design workbook (.xlsx, .ods) and write the worksheet template; nothing on any problem."""
+    result = api.template_import(design, out, language=language)  # type: ignore[arg-type]
+    fr = result.language == "fr"
+    w = result.worksheet
+    if not result.changed:
+        click.echo(
+            f"{result.path} : inchangé (version {w.version})"
+            if fr
+            else f"{result.path}: unchanged (version {w.version})"
+        )
+    elif result.previous_version is not None and result.previous_version != w.version:
+        click.echo(
+            f"{result.path} : version {result.previous_version} → {w.version}"
+            if fr
+            else f"{result.path}: version {result.previous_version} → {w.version}"
+        )
+    else:
+        click.echo(f"{result.path} (version {w.version})")
+
+
+@template.command("preview")
+@click.argument("design", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help=".pdf or .png (through LibreOffice), or .xlsx: the blank copy a partner would receive.",
+)
+@LANG_OPTION
+def template_preview(design: Path, out: Path, language: str | None) -> None:
+    """Show a designed worksheet as partners will see it, before anyone receives it."""
+    click.echo(str(api.template_preview(design, out, language=language)))  # type: ignore[arg-type]

@@ -6,4 +6,5 @@ import datetime as dt
 
 
 def utc_now() -> dt.datetime:
+    """Now, in UTC, without microseconds."""
     return dt.datetime.now(dt.UTC).replace(microsecond=0)

@@ -15,11 +15,15 @@ Style = Literal["title", "heading", "subheading", "field", "text", "bullet"]
 
 @dataclass(frozen=True)
 class Line:
+    """One line of a cover tab, with the role (title, heading, field, bullet, text) that styles it."""
+
     style: Style
     text: str
 
 
 def cover_lines(initiative: Initiative, kit: Kit, partner: Partner | None, language: Language) -> list[Line]:
+    """A copy's cover tab (partner or blank): who, what to do, by when, each worksheet's background."""
+
     def w(key: str) -> str:
         return word(key, language)
 

@@ -41,6 +41,8 @@ class Gap:
 
 @dataclass(frozen=True)
 class SubmissionSummary:
+    """One copy used by find_gaps: partner, source, time and completion (part of the JSON contract)."""
+
     partner: str | None
     source: str
     modified: str | None

@@ -91,4 +91,5 @@ def prefill_from(master: Submission, source: str) -> Prefill:
 
 
 def copy_filename(initiative: Initiative, partner: Partner | None, language: Language, suffix: str) -> str:
+    """`<initiative>_<partner><suffix>`; the blank copy is named `vierge` or `blank`."""
     return f"{initiative.id}_{partner.id if partner else BLANK_NAME[language]}{suffix}"

@@ -95,6 +95,8 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class RunSummary:
+    """One past run as `toolkit history` lists it."""
+
     id: int
     initiative: str
     generated_at: str
@@ -108,6 +110,8 @@ class RunSummary:
 
 @dataclass(frozen=True)
 class Run:
+    """One past run read back from the history, with its snapshot."""
+
     id: int
     snapshot: Snapshot
 

@@ -113,4 +113,5 @@ WORDS: dict[str, Text] = {
 
 
 def word(key: str, language: Language) -> str:
+    """A word or sentence of the toolkit's own, in `language`."""
     return WORDS[key](language)

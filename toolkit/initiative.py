@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -21,7 +22,7 @@ from .errors import ConfigError, TemplateError
 from .i18n import long_date
 from .language import user_language
 from .schemas import schema_errors
-from .templates import Kit, load_kit
+from .templates import Kit, Worksheet, load_kit, load_worksheet, with_worksheets
 from .text import LANGUAGES, Language
 from .yamlfile import YamlDocument, read_yaml_document
 
@@ -107,7 +108,14 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40] or "initiative"
 
 
-def load_initiative(path: Path | str, *, today: dt.date | None = None) -> Initiative:
+# Reads a worksheet file named under `worksheets:`; api.load_initiative passes one that reads design
+# workbooks (toolkit/design), which the core cannot open itself.
+WorksheetReader = Callable[[Path, Language], Worksheet]
+
+
+def load_initiative(
+    path: Path | str, *, read_worksheet: WorksheetReader | None = None, today: dt.date | None = None
+) -> Initiative:
     """Load and check an initiative file.
 
     ConfigError lists every problem, each with the file, the line and what to write instead, in the
@@ -140,6 +148,9 @@ def load_initiative(path: Path | str, *, today: dt.date | None = None) -> Initia
         error = ConfigError(_at(path, document, ("kit",), detail, language))
         error.language = language
         raise error from None
+    if data.get("worksheets"):
+        paths = [path.parent / w for w in data["worksheets"]]
+        kit = _with_worksheets(kit, paths, data["language"], path, read_worksheet or _template_file)
     coordinator = data.get("coordinator")
     time_zone = str(data.get("time_zone", DEFAULT_TIME_ZONE))
     deadline = dt.date.fromisoformat(data["deadline"]) if "deadline" in data else None
@@ -208,6 +219,33 @@ def _today(time_zone: str) -> dt.date:
     except (ZoneInfoNotFoundError, ValueError):
         zone = dt.UTC
     return utc_now().astimezone(zone).date()
+
+
+def _with_worksheets(
+    kit: Kit, paths: list[Path], language: Language, path: Path, read: WorksheetReader
+) -> Kit:
+    """Worksheets from template files (or design workbooks), next to or in place of the kit's.
+
+    Every file is read before any problem is raised, so all of them are reported at once."""
+    problems: list[str] = []
+    loaded: list[tuple[str, Worksheet]] = []
+    for worksheet_path in paths:
+        try:
+            loaded.append((worksheet_path.name, read(worksheet_path, language)))
+        except TemplateError as exc:
+            problems.append(str(exc))
+    if not problems:
+        try:
+            return with_worksheets(kit, loaded)
+        except TemplateError as exc:
+            problems.append(str(exc))
+    raise ConfigError("\n".join(f"{path.name}: worksheets: {p}" for p in problems))
+
+
+def _template_file(path: Path, language: Language) -> Worksheet:
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise TemplateError(f"{path.name}: design workbooks are read by toolkit.api.load_initiative")
+    return load_worksheet(path)
 
 
 def _google(data: dict[str, object], language: str, base: Path, time_zone: str) -> GoogleSettings:

@@ -27,6 +27,8 @@ def entry_row_id(number: int) -> str:
 
 @dataclass(frozen=True)
 class SheetLayout:
+    """Where one worksheet's title, header, row labels, input cells and debrief questions sit on its tab."""
+
     worksheet: Worksheet
     tab: str
     columns: tuple[tuple[str, int], ...]  # column id -> 1-based column index, in template order
@@ -66,12 +68,15 @@ class SheetLayout:
 
 @dataclass(frozen=True)
 class WorkbookLayout:
+    """Every worksheet's layout in one language: what writers draw and readers expect."""
+
     kit: Kit
     language: Language
     sheets: tuple[SheetLayout, ...]
 
 
 def sheet_layout(worksheet: Worksheet, language: Language) -> SheetLayout:
+    """The layout of one worksheet in `language`."""
     columns = tuple((c.id, FIRST_COLUMN + i) for i, c in enumerate(worksheet.columns))
     first = HEADER_ROW + 1
     if worksheet.is_open:
@@ -88,4 +93,5 @@ def sheet_layout(worksheet: Worksheet, language: Language) -> SheetLayout:
 
 
 def workbook_layout(kit: Kit, language: Language) -> WorkbookLayout:
+    """The layout of every worksheet of `kit` in `language`."""
     return WorkbookLayout(kit, language, tuple(sheet_layout(w, language) for w in kit.worksheets))

@@ -53,8 +53,10 @@ def header_score(sheet: RawSheet, worksheet: Worksheet) -> tuple[int, int]:
     """(best number of headers matched in one row, that row) over the top of the sheet."""
     wanted = [keys(c.header(lang) for lang in LANGUAGES) for c in worksheet.columns]
     best = (0, 0)
-    for index, cells in enumerate(sheet.rows[:HEADER_SEARCH_ROWS], start=1):
-        found = {_text_key(v) for v in cells} - {""}
+    for index in sheet.row_numbers():
+        if index > HEADER_SEARCH_ROWS:
+            break
+        found = {_text_key(v) for v in sheet.row(index).values()} - {""}
         score = sum(1 for k in wanted if k & found)
         if score > best[0]:
             best = (score, index)
@@ -90,10 +92,10 @@ def _columns(
     match: SheetMatch,
 ) -> dict[str, int]:
     columns: dict[str, int] = {}
-    header = [_text_key(v) for v in sheet.rows[header_row - 1]] if header_row else []
+    header = {c: _text_key(v) for c, v in sheet.row(header_row).items()} if header_row else {}
     for column in worksheet.columns:
         wanted = keys(column.header(lang) for lang in LANGUAGES)
-        found = next((i for i, k in enumerate(header, start=1) if k in wanted), None)
+        found = next((i for i, k in header.items() if k in wanted), None)
         if found is None:
             found = next((c for (_, col_id), (_, c) in recorded.items() if col_id == column.id), None)
             if found is None:
@@ -115,7 +117,7 @@ def _fixed_rows(
 ) -> dict[str, int]:
     label_column = columns.get(worksheet.columns[0].id, 1)
     by_label: dict[str, int] = {}
-    for index in range(header_row + 1, len(sheet.rows) + 1):
+    for index in sheet.row_numbers(header_row + 1):
         key = _text_key(sheet.value(index, label_column))
         if key:
             by_label.setdefault(key, index)
@@ -143,7 +145,7 @@ def _entry_rows(
         ["Débreffage", "Debrief"]
     )
     rows: dict[str, int] = {}
-    for index in range(header_row + 1, len(sheet.rows) + 1):
+    for index in sheet.row_numbers(header_row + 1):  # rows without a value add nothing
         values = [sheet.value(index, c) for c in columns.values()]
         if any(_text_key(v) in stop for v in values if isinstance(v, str)):
             break
@@ -159,10 +161,9 @@ def _debrief(
     wanted_by_question = {q.id: keys(q.text(lang) for lang in LANGUAGES) for q in worksheet.debrief}
     every = set().union(*wanted_by_question.values()) if wanted_by_question else set()
     found: dict[str, tuple[int, int]] = {}
-    for r, cells in enumerate(sheet.rows, start=1):  # one pass, short texts only: questions are short
-        for c, v in enumerate(cells, start=1):
-            if (key := _text_key(v)) in every:
-                found.setdefault(key, (r, c))
+    for r, c, v in sheet.items():  # one pass, short texts only: questions are short
+        if (key := _text_key(v)) in every:
+            found.setdefault(key, (r, c))
     for question in worksheet.debrief:
         where = next((found[k] for k in wanted_by_question[question.id] if k in found), None)
         if where is None:
@@ -171,10 +172,7 @@ def _debrief(
                 match.notes.append(Note("found_by_position", worksheet.id, row=question.id))
             continue
         row, column = where
-        width = len(sheet.rows[row - 1])
-        answer = next(
-            (c for c in range(column + 1, width + 1) if sheet.value(row, c) not in ("", None)), column + 1
-        )
+        answer = next((c for c in sheet.row(row) if c > column), column + 1)
         match.cells[(question.id, DEBRIEF_COLUMN)] = (row, answer)
 
 
@@ -202,13 +200,12 @@ def _unmapped(
     )
     mapped = set(match.cells.values())
     first = (header_row or HEADER_ROW) + 1
-    for r in range(first, len(sheet.rows) + 1):
-        for c, value in enumerate(sheet.rows[r - 1], start=1):
-            if value in ("", None) or (r, c) in mapped:
-                continue
-            if isinstance(value, str) and (normalise_key(value) in known or _is_toolkit_word(value)):
-                continue
-            match.unmapped.append((f"{sheet.name}!{a1(r, c)}", str(value)))
+    for r, c, value in sheet.items(first):
+        if (r, c) in mapped:
+            continue
+        if isinstance(value, str) and (normalise_key(value) in known or _is_toolkit_word(value)):
+            continue
+        match.unmapped.append((f"{sheet.name}!{a1(r, c)}", str(value)))
 
 
 @cache

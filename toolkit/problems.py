@@ -49,6 +49,7 @@ NoteCode = Literal[
     "unknown_partner",
     "partner_not_in_initiative",
     "template_version",
+    "modified_unknown",
 ]
 SourceCode = Literal[
     "not_found",
@@ -72,6 +73,8 @@ CellProblem = Literal[
 
 @dataclass(frozen=True)
 class ProblemKind:
+    """One problem code: family, usual severity, message template and description in both languages."""
+
     code: str
     family: Family
     message: Text  # a str.format template
@@ -289,6 +292,20 @@ NOTES: dict[str, ProblemKind] = _declare(
             Text(
                 "Du texte saisi hors des cellules du gabarit (conservé, jamais perdu).",
                 "Text typed outside the template's cells (kept, never lost).",
+            ),
+        ),
+        ProblemKind(
+            "modified_unknown",
+            "note",
+            Text(
+                "date de modification inconnue (Google Drive ne la montre pas pour une copie que le "
+                "partenaire a faite lui-même); cette copie passe après ses autres copies datées",
+                "modification time unknown (Google Drive does not show it for a copy the partner made "
+                "themselves); this copy ranks after their other, dated copies",
+            ),
+            Text(
+                "Aucune date de modification n'est connue (copie Google faite par le partenaire).",
+                "No modification time is known (a Google copy the partner made).",
             ),
         ),
         ProblemKind(
@@ -550,6 +567,7 @@ def gap_label(kind: str, language: Language) -> str:
 
 
 def cell_reason(code: CellProblem | str, language: Language) -> str:
+    """Why a value does not fit its column, in `language`."""
     return CELLS[code].message(language)
 
 

@@ -26,13 +26,14 @@ from .text import LANGUAGES, Language
 from .values import FORMULA, format_value, parse_cell
 
 DEFAULT_KIT = "collective_impact"
+METADATA_WIDTH = 16  # columns of the metadata tab read back (records use the first five)
 
 
 def copy_info(raw: RawWorkbook) -> CopyInfo | None:
     """The copy's own account of itself: the metadata tab, else the document properties."""
     for sheet in raw.sheets:
-        if sheet.name == METADATA_TAB or (sheet.rows and sheet.rows[0][:2] == ["toolkit", "format"]):
-            info = parse_records(sheet.rows)
+        if sheet.name == METADATA_TAB or (sheet.value(1, 1), sheet.value(1, 2)) == ("toolkit", "format"):
+            info = parse_records(sheet.lines(METADATA_WIDTH))
             if info is not None:
                 return info
     return parse_properties(raw.properties)
@@ -69,6 +70,8 @@ def read_submission(raw: RawWorkbook, initiative: Initiative | None) -> Submissi
     if not used:
         raise SourceError(raw.source, "foreign_template", f"no worksheet of kit '{kit.id}' found")
     _check_template_versions(kit, info, notes)
+    if raw.modified is None:  # e.g. a partner's own Google copy Drive will not date: say it, rank it last
+        notes.append(Note("modified_unknown"))
     partner_id = _partner(raw, info, initiative, notes)
     return Submission(
         source=raw.source,

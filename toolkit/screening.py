@@ -8,6 +8,11 @@ by byte scans; anything unusual goes through expat, which stops at the first
 DOCTYPE and counts rows and cells as it goes. Each problem raises `SourceError`
 with a stable code. Callers should then open the file by content (the returned
 format), not by its extension.
+
+Only what a reader uses is judged: cells holding a value (an empty styled cell at
+XFD1048576 and a `<dimension>` header are harmless), the parts a reader opens (an
+empty or malformed part nobody reads, a `__MACOSX/` entry, are not damage). Real
+producers write such packages; refusing them would refuse partners' genuine copies.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 from xml.parsers import expat
@@ -28,10 +34,14 @@ from .problems import SourceCode
 
 MAX_TOTAL_UNCOMPRESSED = 100 * 1024 * 1024  # bytes, sum over all members
 MAX_RATIO = 200  # uncompressed / compressed, per member ...
-RATIO_MIN_SIZE = 1024 * 1024  # ... once the member is larger than this
+# ... once the member is larger than this. The total bound is what protects memory; below this
+# size a high ratio is ordinary repetition (Excel's known bloat of thousands of duplicate styles).
+RATIO_MIN_SIZE = 16 * 1024 * 1024
+LIAR_MIN_SIZE = 1024 * 1024  # a member expanding past its declared size: a bomb from this size
 MAX_MEMBERS = 10_000
-MAX_ROWS = 100_000  # rows holding cells, per worksheet
-MAX_COLUMNS = 1_000
+MAX_ROWS = 100_000  # last row holding a value, per worksheet
+MAX_COLUMNS = 1_000  # last column holding a value
+MAX_VALUE_CELLS = 2_000_000  # cells holding a value, per file
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -51,22 +61,41 @@ _UTF8_START = re.compile(
     rb"(?:\xef\xbb\xbf)?(?:<\?xml(?:(?!\?>)[^>])*?encoding=[\"'](?i:utf-?8|us-ascii|ascii)[\"']"
     rb"|<\?xml(?:(?!encoding=)[^>])*\?>|<[^?\x00])"
 )
-# Sheets up to this size are read whole and byte-scanned first (the fast path).
+# Sheets up to this size are read whole and byte-scanned first (the fast path); larger ones are
+# byte-scanned in pieces of about this size, each cut just before a "<" so no tag is split.
 _FAST_SHEET_MAX = 4 * 1024 * 1024
 _WS_TO_SPACE = bytes.maketrans(b"\t\n\r", b"   ")
-# After whitespace is folded to spaces: an r= or ref= attribute not spelled r="ZZ99999"
-# (within the limits for sure), a cell not starting with r=, or a prefixed cell, sends
-# the sheet to expat. Each pattern starts with a literal, which re searches fast.
-_ODD_R = re.compile(rb' r(?=[ =])(?!="[A-Z]{0,2}[0-9]{1,5}")')
-_ODD_REF = re.compile(rb' ref(?=[ =])(?!="[A-Z]{0,2}[0-9]{1,5}(?::[A-Z]{0,2}[0-9]{1,5})?")')
+# After whitespace is folded to spaces: an r= attribute not spelled r="ZZ999999" (small enough
+# to compare), a cell not starting with r=, or a prefixed cell, sends the sheet to expat.
+# Each pattern starts with a literal, which re searches fast. ref= attributes (<dimension>,
+# merged cells) size nothing a reader builds: they are not checked.
+_ODD_R = re.compile(rb' r(?=[ =])(?!="[A-Z]{0,2}[0-9]{1,6}")')
 _CELL_WITHOUT_R = re.compile(rb'<c(?=[ />])(?! r=")')
 _PREFIXED_CELL = re.compile(rb":c[ />]")
-# References within the limits for sure (<= ZZ, <= 99999), skipping the slower exact check.
-_SMALL_REF = re.compile(r"[A-Z]{1,2}[0-9]{1,5}\Z")
+# Once those pass, every cell starts exactly like this. The extent is taken over every cell,
+# empty or not: telling them apart by bytes could be fooled by a "/>" inside an attribute value,
+# and an extent too small would let calamine build a huge grid. One pattern for the row, one for
+# the column: findall then gives plain lists, cheap to reduce.
+_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,2}([0-9]{1,6})"')
+_CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,2})[0-9]')
+
+
+@dataclass(frozen=True)
+class Screened:
+    """A file found safe to read, and what its reader needs to know."""
+
+    format: str  # "xlsx" or "ods"
+    grid_cells: int  # largest rows x columns rectangle, from A1, holding a tab's values
+    standard_parts: bool = True  # parts at the paths python-calamine looks for
 
 
 def screen_file(path: Path) -> str:
-    """Return "xlsx" or "ods" if `path` is safe to give to python-calamine, else raise SourceError."""
+    """Return "xlsx" or "ods" if `path` is safe to read, else raise SourceError."""
+    return screen(path).format
+
+
+def screen(path: Path) -> Screened:
+    """Screen `path` (see the module's docstring); raise SourceError with a stable code if unsafe."""
     source = str(path)
     try:
         with open(path, "rb") as fh:
@@ -79,7 +108,11 @@ def screen_file(path: Path) -> str:
         raise SourceError(source, "not_found", f"cannot be read: {exc.strerror}") from None
 
 
-def _screen(fh: BinaryIO, source: str) -> str:
+# BIFF2-4 worksheets (Excel 2.x-4.0) are bare record streams, not OLE files: a BOF record first.
+_BIFF_BOF = {b"\x09\x00": "BIFF2", b"\x09\x02": "BIFF3", b"\x09\x04": "BIFF4"}
+
+
+def _screen(fh: BinaryIO, source: str) -> Screened:
     magic = fh.read(8)
     if not magic:
         raise SourceError(source, "not_spreadsheet", "file is empty (0 bytes)")
@@ -89,13 +122,19 @@ def _screen(fh: BinaryIO, source: str) -> str:
         return _Zip(fh, source).screen()
     if magic.startswith(EMPTY_ZIP_MAGIC):
         raise SourceError(source, "corrupt", "empty zip archive, no workbook parts")
+    if magic[:2] in _BIFF_BOF and len(magic) >= 4 and 4 <= magic[2] <= 16 and magic[3] == 0:
+        raise SourceError(
+            source,
+            "unsupported_format",
+            f"Excel 2-4 worksheet (.xls, {_BIFF_BOF[magic[:2]]}); re-save it as .xlsx",
+        )
     raise SourceError(source, "not_spreadsheet", f"content is not .xlsx or .ods (starts with {magic[:4]!r})")
 
 
 # --- OLE compound files: encrypted OOXML or legacy .xls ------------------------------------------
 
 
-def _screen_ole(fh: BinaryIO, source: str) -> str:
+def _screen_ole(fh: BinaryIO, source: str) -> Screened:
     try:
         names = _ole_stream_names(fh)
     except (ValueError, struct.error) as exc:
@@ -167,7 +206,7 @@ class _Zip:
     def fail(self, code: SourceCode, detail: str) -> SourceError:
         return SourceError(self.source, code, detail)
 
-    def screen(self) -> str:
+    def screen(self) -> Screened:
         self._check_member_count()
         try:
             self.fh.seek(0)
@@ -182,9 +221,17 @@ class _Zip:
             NotImplementedError,
         ) as exc:
             raise self.fail("corrupt", f"damaged zip archive: {exc}") from None
-        self.by_name = {info.filename: info for info in self.infos}
-        if len(self.by_name) != len(self.infos):  # readers disagree on which copy wins
-            raise self.fail("corrupt", "zip archive with duplicate member names")
+        # Some writers use backslashes in member names (readers take them as slashes); macOS
+        # archivers add __MACOSX/ resource forks no reader opens. Both still count for sizes.
+        self.by_name = {
+            info.filename.replace("\\", "/"): info for info in self.infos if not _is_macos_fork(info.filename)
+        }
+        if len(self.by_name) != sum(1 for i in self.infos if not _is_macos_fork(i.filename)):
+            raise self.fail(
+                "corrupt", "zip archive with duplicate member names"
+            )  # readers disagree which wins
+        self.grid_cells = 0
+        self.value_cells = 0
         self._check_sizes()
         is_ods, is_xlsx = "mimetype" in self.by_name, "[Content_Types].xml" in self.by_name
         if is_ods and is_xlsx:  # a polyglot: we would screen one reading, calamine might use the other
@@ -256,20 +303,25 @@ class _Zip:
             raise self.fail(
                 "unsupported_format", f"member {name} uses compression method {info.compress_type}"
             )
-        left_in, left_out, crc = info.compress_size, info.file_size, 0
+        # A stream may expand past its declared size (a damaged directory) but never past this:
+        # beyond, at a bomb's ratio, it is a bomb hiding behind a small declared size.
+        limit = max(info.file_size, LIAR_MIN_SIZE, MAX_RATIO * info.compress_size)
+        limit = min(limit, max(info.file_size, MAX_TOTAL_UNCOMPRESSED))
+        left_in, left_out, crc = info.compress_size, limit, 0
         try:
             while left_in > 0:
                 raw = fh.read(min(_CHUNK, left_in))
                 if not raw:
                     raise self.fail("corrupt", f"member {name} is truncated")
                 left_in -= len(raw)
-                # max_length bounds the output: a stream that expands past its header is a bomb
+                # max_length bounds the output
                 data = raw if info.compress_type == 0 else inflate.decompress(raw, left_out + 1)
                 while True:
                     left_out -= len(data)
                     if left_out < 0:
                         raise self.fail(
-                            "zip_bomb", f"member {name} expands beyond its declared {_size(info.file_size)}"
+                            "zip_bomb",
+                            f"member {name} expands far beyond its declared {_size(info.file_size)}",
                         )
                     crc = zlib.crc32(data, crc)
                     yield data
@@ -280,8 +332,10 @@ class _Zip:
             raise self.fail("corrupt", f"member {name}: {exc}") from None
         if info.compress_type == 8 and not inflate.eof:
             raise self.fail("corrupt", f"member {name}: compressed stream is incomplete")
-        if left_out != 0 or crc != info.CRC:
-            raise self.fail("corrupt", f"member {name}: size or CRC does not match the zip directory")
+        if limit - left_out != info.file_size or crc != info.CRC:
+            raise self.fail(
+                "corrupt", f"member {name} is damaged: size or CRC does not match the zip directory"
+            )
 
     def _parse(
         self,
@@ -289,8 +343,11 @@ class _Zip:
         start: Handler | None = None,
         end: Callable[[str], None] | None = None,
         data: bytes | None = None,
+        lenient: bool = False,
     ) -> None:
-        """Stream one XML member through expat; any DOCTYPE (hence any ENTITY) is an xml_bomb."""
+        """Stream one XML member through expat; any DOCTYPE (hence any ENTITY) is an xml_bomb.
+
+        `lenient`: malformed XML is no problem of ours (a part no reader opens); a DOCTYPE still is."""
         parser = expat.ParserCreate()
         parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
 
@@ -308,20 +365,23 @@ class _Zip:
                 parser.Parse(chunk, False)
             parser.Parse(b"", True)
         except expat.ExpatError as exc:
-            raise self.fail("corrupt", f"member {name} is not well-formed XML: {exc}") from None
+            if not lenient:
+                raise self.fail("corrupt", f"member {name} is not well-formed XML: {exc}") from None
 
     def _parse_other_xml(
         self, done: set[str], start: Handler | None = None, needles: tuple[bytes, ...] = (b"<!",)
     ) -> None:
-        """calamine may read any XML part: screen every one not parsed yet.
+        """A reader may open any XML part: screen every one not parsed yet for a DOCTYPE.
 
         Most parts hold no "<!" at all (no DOCTYPE, comment or CDATA), which a byte scan
-        proves faster than expat; anything else goes through expat.
+        proves faster than expat; anything else goes through expat. Malformed XML there is
+        the reader's to report if it reads the part (calamine does), not damage of ours:
+        OpenOffice leaves empty members such as Configurations2/accelerator/current.xml.
         """
-        for name in self.by_name:
+        for name, info in self.by_name.items():
             is_xml = name.lower().endswith((".xml", ".rels"))
-            if is_xml and name not in done and not self._quick_scan(name, needles):
-                self._parse(name, start)
+            if is_xml and info.file_size and name not in done and not self._quick_scan(name, needles):
+                self._parse(name, start, lenient=True)
 
     def _quick_scan(self, name: str, needles: tuple[bytes, ...]) -> bool:
         """True if the part is ASCII-compatible and holds none of `needles` (a bounded read)."""
@@ -338,52 +398,88 @@ class _Zip:
 
     # .xlsx
 
-    def _screen_xlsx(self) -> str:
+    def _screen_xlsx(self) -> Screened:
         names = self.by_name
-        if "xl/workbook.xml" not in names:
-            if "xl/workbook.bin" in names:
-                raise self.fail("unsupported_format", "binary workbook (.xlsb); re-save it as .xlsx")
-            if "word/document.xml" in names or "ppt/presentation.xml" in names:
-                raise self.fail("not_spreadsheet", "an Office document that is not a workbook")
-            raise self.fail("corrupt", "xlsx without xl/workbook.xml")
         for name in names:
             if name.lower() == "xl/vbaproject.bin" or name.lower().startswith("xl/macrosheets/"):
                 raise self.fail("macro", f"contains {name} (macros)")
-
         sheets = {n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")}
         self._parse("[Content_Types].xml", self._content_types_handler(sheets))
         done = {"[Content_Types].xml"}
-        if "xl/_rels/workbook.xml.rels" in names:
-            self._parse("xl/_rels/workbook.xml.rels", _workbook_rels_handler(sheets))
-            done.add("xl/_rels/workbook.xml.rels")
+        workbook = self._workbook_part(done)
+        rels = _part_rels(workbook)
+        if rels in names:
+            self._parse(rels, _workbook_rels_handler(sheets, posixpath.dirname(workbook)))
+            done.add(rels)
         for sheet in sorted(sheets & names.keys()):
             self._screen_sheet(sheet)
             done.add(sheet)
         self._parse_other_xml(done)
-        return "xlsx"
+        standard = workbook == "xl/workbook.xml" and rels in names
+        return Screened("xlsx", self.grid_cells, standard)
+
+    def _workbook_part(self, done: set[str]) -> str:
+        """xl/workbook.xml, or the part the package relationships name (some writers put it elsewhere)."""
+        names = self.by_name
+        if "xl/workbook.xml" in names:
+            return "xl/workbook.xml"
+        found: list[str] = []
+        if "_rels/.rels" in names:
+            self._parse("_rels/.rels", _office_document_handler(found))
+            done.add("_rels/.rels")
+        if found and found[0] in names:
+            return found[0]
+        if "xl/workbook.bin" in names or any(n.endswith(".bin") for n in found):
+            raise self.fail("unsupported_format", "binary workbook (.xlsb); re-save it as .xlsx")
+        if "word/document.xml" in names or "ppt/presentation.xml" in names:
+            raise self.fail("not_spreadsheet", "an Office document that is not a workbook")
+        raise self.fail(
+            "corrupt", "xlsx without a workbook part (xl/workbook.xml or one named in _rels/.rels)"
+        )
 
     def _screen_sheet(self, name: str) -> None:
         """A byte scan settles most sheets; expat (one callback per element) decides the rest."""
         if self.by_name[name].file_size > _FAST_SHEET_MAX:
-            self._parse(name, _XlsxSheet(name, self.fail).start)
+            fast = _fast_sheet_extent(_whole_tags(self._read(name)))
+            self._count(fast if fast is not None else self._sheet_by_expat(name))
             return
         data = b"".join(self._read(name))
-        if not _fast_sheet_ok(data):
-            self._parse(name, _XlsxSheet(name, self.fail).start, data=data)
+        fast = _fast_sheet_extent([data])
+        self._count(fast if fast is not None else self._sheet_by_expat(name, data))
+
+    def _sheet_by_expat(self, name: str, data: bytes | None = None) -> tuple[int, int, int]:
+        sheet = _XlsxSheet(name, self.fail)
+        self._parse(name, sheet.start, sheet.end, data=data)
+        return sheet.max_row, sheet.max_column, sheet.values
+
+    def _count(self, extent: tuple[int, int, int]) -> None:
+        rows, columns, values = extent
+        self.grid_cells = max(self.grid_cells, rows * columns)
+        self.value_cells += values
+        if self.value_cells > MAX_VALUE_CELLS:
+            raise self.fail("too_large", f"more than {MAX_VALUE_CELLS:,} cells hold a value")
 
     def _content_types_handler(self, sheets: set[str]) -> Handler:
         def start(tag: str, attrs: dict[str, str]) -> None:
             content_type = attrs.get("ContentType", "").lower()
-            if any(marker in content_type for marker in _MACRO_TYPE_MARKERS):
+            if any(marker in content_type for marker in _MACRO_TYPE_MARKERS) and self._names_a_part(attrs):
                 raise self.fail("macro", f"content type {attrs['ContentType']} (macros)")
             if _WORKSHEET_TYPE in content_type and "PartName" in attrs:
                 sheets.add(attrs["PartName"].lstrip("/"))
 
         return start
 
+    def _names_a_part(self, attrs: dict[str, str]) -> bool:
+        """Whether a content type applies to a member that exists: SheetJS declares a macro type
+        for the extension .bin in every file it writes, with no .bin member at all."""
+        if "PartName" in attrs:
+            return _resolve("", attrs["PartName"]).lower() in {n.lower() for n in self.by_name}
+        extension = "." + attrs.get("Extension", "").lower()
+        return any(name.lower().endswith(extension) for name in self.by_name)
+
     # .ods
 
-    def _screen_ods(self) -> str:
+    def _screen_ods(self) -> Screened:
         if self.by_name["mimetype"].file_size > 100:
             raise self.fail("corrupt", "mimetype member longer than 100 bytes")
         mimetype = b"".join(self._read("mimetype")).decode("ascii", "replace").strip()
@@ -393,9 +489,9 @@ class _Zip:
             raise self.fail("corrupt", f"unexpected mimetype {mimetype[:80]!r}")
         if "content.xml" not in self.by_name:
             raise self.fail("corrupt", "ods without content.xml")
-        for info in self.infos:
-            if info.filename.startswith(("Basic/", "Scripts/")) and info.file_size > 0:
-                raise self.fail("macro", f"contains {info.filename} (macros)")
+        for name, info in self.by_name.items():
+            if name.startswith(("Basic/", "Scripts/")) and info.file_size > 0 and not _is_library_index(name):
+                raise self.fail("macro", f"contains {name} (macros)")
         done = {"mimetype"}
         if "META-INF/manifest.xml" in self.by_name:
             self._parse("META-INF/manifest.xml", self._manifest_handler())
@@ -405,7 +501,7 @@ class _Zip:
         done.add("content.xml")
         # styles.xml can hold event listeners too
         self._parse_other_xml(done, _ods_script_handler(self.fail), (b"<!", b"event-listener"))
-        return "ods"
+        return Screened("ods", sheet.grid_cells)
 
     def _manifest_handler(self) -> Handler:
         def start(tag: str, attrs: dict[str, str]) -> None:
@@ -417,32 +513,98 @@ class _Zip:
         return start
 
 
-def _workbook_rels_handler(sheets: set[str]) -> Handler:
-    """calamine finds sheets through these relationships, wherever the parts live."""
+# Library lists LibreOffice writes once the Basic editor has been opened: no code in them.
+_LIBRARY_INDEXES = frozenset(("script-lc.xml", "script-lb.xml", "dialog-lc.xml", "dialog-lb.xml"))
 
+
+def _is_library_index(name: str) -> bool:
+    return posixpath.basename(name) in _LIBRARY_INDEXES
+
+
+def _is_macos_fork(name: str) -> bool:
+    return name.startswith("__MACOSX/")
+
+
+def _part_rels(part: str) -> str:
+    """xl/workbook.xml -> xl/_rels/workbook.xml.rels"""
+    folder, base = posixpath.split(part)
+    return posixpath.join(folder, "_rels", base + ".rels")
+
+
+def _resolve(folder: str, target: str) -> str:
+    target = target.replace("\\", "/")
+    if target.startswith("/"):
+        return posixpath.normpath(target[1:])
+    return posixpath.normpath(posixpath.join(folder, target))
+
+
+def _office_document_handler(found: list[str]) -> Handler:
     def start(tag: str, attrs: dict[str, str]) -> None:
-        target = attrs.get("Target", "")
-        if attrs.get("Type", "").endswith(_WORKSHEET_REL) and attrs.get("TargetMode") != "External":
-            part = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-            sheets.add(part)
+        if attrs.get("Type", "").endswith("/officeDocument") and attrs.get("TargetMode") != "External":
+            found.append(_resolve("", attrs.get("Target", "")))
 
     return start
 
 
-def _fast_sheet_ok(data: bytes) -> bool:
-    """True when bytes alone prove the sheet within limits; False means "ask expat", not "hostile".
+def _workbook_rels_handler(sheets: set[str], folder: str) -> Handler:
+    """Readers find sheets through these relationships, wherever the parts live."""
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        if attrs.get("Type", "").endswith(_WORKSHEET_REL) and attrs.get("TargetMode") != "External":
+            sheets.add(_resolve(folder, attrs.get("Target", "")))
+
+    return start
+
+
+def _whole_tags(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The stream re-cut into pieces of about _FAST_SHEET_MAX bytes, each ending before a "<"."""
+    pending: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= _FAST_SHEET_MAX:
+            data = b"".join(pending)
+            cut = data.rfind(b"<")
+            if cut <= 0:
+                cut = len(data)
+            yield data[:cut]
+            pending, size = [data[cut:]], len(data) - cut
+    if size:
+        yield b"".join(pending)
+
+
+def _fast_sheet_extent(pieces: Iterable[bytes]) -> tuple[int, int, int] | None:
+    """(last row, last column, count) of the cells, when bytes alone prove them; None means
+    "ask expat", not "hostile". The count is of cells with content (closed by "</c>").
 
     Only plain spellings pass: UTF-8, no "<!" (hence no DOCTYPE, comment or CDATA to hide
-    markup), every <c> starting with r="...", every r= and ref= value small. Every row that
-    counts starts a <c> element, so at most MAX_ROWS "<" means at most MAX_ROWS such rows.
+    markup), every <c> starting with r="...", every r= value small (<= ZZ999999). Empty
+    styled cells count in the extent here: a sheet where they reach far is read sparsely.
     """
-    if not _UTF8_START.match(data) or b"<!" in data:
-        return False
-    if len(data) > 2 * MAX_ROWS and data.count(b"<") > MAX_ROWS:
-        return False
-    text = data.translate(_WS_TO_SPACE)
-    odd = (_ODD_R, _ODD_REF, _CELL_WITHOUT_R, _PREFIXED_CELL)
-    return not any(pattern.search(text) for pattern in odd)
+    last_row = last_column = values = 0
+    for index, data in enumerate(pieces):
+        if (index == 0 and not _UTF8_START.match(data)) or b"<!" in data:
+            return None
+        text = data.translate(_WS_TO_SPACE)
+        if any(pattern.search(text) for pattern in (_ODD_R, _CELL_WITHOUT_R, _PREFIXED_CELL)):
+            return None
+        rows = _CELL_ROW.findall(text)
+        if rows:
+            values += text.count(b"</c>")
+            last_row = max(last_row, *map(int, rows))
+            letters = {letters.decode() for letters in set(_CELL_COLUMN.findall(text))}
+            last_column = max(last_column, *map(_column_number, letters))
+    if last_row > MAX_ROWS or last_column > MAX_COLUMNS:
+        return None  # expat tells empty cells from values, and names a value too far
+    return last_row, last_column, values
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for char in letters:
+        number = number * 26 + ord(char) - 64
+    return number
 
 
 def _ods_script_handler(fail: Callable[[SourceCode, str], SourceError]) -> Handler:
@@ -454,58 +616,74 @@ def _ods_script_handler(fail: Callable[[SourceCode, str], SourceError]) -> Handl
 
 
 class _XlsxSheet:
-    """Counts rows holding cells, and checks every reference, against MAX_ROWS x MAX_COLUMNS.
+    """Checks the cells holding a value against MAX_ROWS x MAX_COLUMNS, and measures them.
 
-    The <dimension> header is checked but not trusted: calamine sizes its grid from the
-    cells it meets, so a forged small header proves nothing.
+    A cell holds a value when it has a child (<v>, <is>, <f>); empty styled cells
+    (a whole column formatted) are skipped, as every reader skips them. Neither
+    <dimension> nor row numbers alone size anything a reader builds.
     """
 
     def __init__(self, name: str, fail: Callable[[SourceCode, str], SourceError]) -> None:
         self.name = name
         self.fail = fail
-        self.rows = 0
-        self.row_open = False  # a <row> seen, its first <c> not yet
-        self.unreferenced = 0  # cells without r= in this row: calamine places them by position
+        self.row = 0  # the current row's number
+        self.column = 0  # the current cell's column
+        self.cell_ref = ""  # the open cell's r=, "" when it has none
+        self.cell_open = False  # a <c> whose first child is not seen yet
+        self.max_row = 0
+        self.max_column = 0
+        self.values = 0
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         local = tag.rpartition(":")[2]  # some writers prefix the main namespace (x:row)
         if local == "c":
-            if self.row_open:
-                self.row_open = False
-                self.rows += 1
-                if self.rows > MAX_ROWS:
-                    raise self.fail("too_large", f"{self.name} has more than {MAX_ROWS:,} rows")
-            ref = attrs.get("r")
-            if ref:
-                self._check_ref(ref)
-            else:  # at most MAX_COLUMNS referenced columns + these: bounded
-                self.unreferenced += 1
-                if self.unreferenced > MAX_COLUMNS:
-                    raise self.fail("too_large", f"{self.name} has a row of more than {MAX_COLUMNS:,} cells")
+            self.cell_ref = attrs.get("r", "")
+            self.cell_open = True
+            if not self.cell_ref:  # calamine places it after the previous cell of its row
+                self.column += 1
+        elif self.cell_open:  # the cell's first child: it holds a value
+            self.cell_open = False
+            self._value_cell()
         elif local == "row":
-            self.row_open = True
-            self.unreferenced = 0
             number = attrs.get("r", "")
-            if len(number) > 5 and number.isdigit() and _big(number, MAX_ROWS):
-                raise self.fail(
-                    "too_large", f"{self.name} has a row numbered {number[:20]} (limit {MAX_ROWS:,})"
-                )
-        elif local == "dimension":
-            for ref in attrs.get("ref", "").split(":"):
-                self._check_ref(ref, "dimension ")
+            self.row = self._row_number(number) if number else self.row + 1
+            self.column = 0
 
-    def _check_ref(self, ref: str, what: str = "") -> None:
-        if _SMALL_REF.match(ref):
-            return
+    def end(self, tag: str) -> None:
+        if self.cell_open and tag.rpartition(":")[2] == "c":
+            self.cell_open = False  # an empty cell: placed, not counted
+            if self.cell_ref:
+                self._place(self.cell_ref)
+
+    def _value_cell(self) -> None:
+        if self.cell_ref:
+            self._place(self.cell_ref)
+        if self.column > MAX_COLUMNS:
+            where = self.cell_ref[:20] or "a cell without r="
+            raise self.fail("too_large", f"{self.name} has a value beyond column {_MAX_COLUMN} ({where})")
+        if self.row > MAX_ROWS:
+            raise self.fail("too_large", f"{self.name} has a value in row {self.row:,} (limit {MAX_ROWS:,})")
+        self.values += 1
+        self.max_row = max(self.max_row, self.row)
+        self.max_column = max(self.max_column, self.column)
+
+    def _place(self, ref: str) -> None:
+        """Take the position from r= (a cell far away is fine unless it holds a value)."""
         ref = ref.replace("$", "")
         letters = ref.rstrip("0123456789").upper()
         digits = ref[len(letters) :]
+        if not (letters.isascii() and letters.isalpha()) or not digits:
+            raise self.fail("corrupt", f"{self.name} has a bad cell reference {ref[:20]!r}")
         if len(letters) > len(_MAX_COLUMN) or (len(letters) == len(_MAX_COLUMN) and letters > _MAX_COLUMN):
-            raise self.fail(
-                "too_large", f"{self.name} {what}reaches column {letters[:10]} (limit {_MAX_COLUMN})"
-            )
-        if len(digits) > 5 and _big(digits, MAX_ROWS):
-            raise self.fail("too_large", f"{self.name} {what}reaches row {digits[:20]} (limit {MAX_ROWS:,})")
+            self.column = MAX_COLUMNS + 1
+        else:
+            self.column = _column_number(letters)
+        self.row = self._row_number(digits)
+
+    def _row_number(self, digits: str) -> int:
+        if not digits.isascii() or not digits.isdigit():
+            raise self.fail("corrupt", f"{self.name} has a bad row number {digits[:20]!r}")
+        return MAX_ROWS + 1 if _big(digits, MAX_ROWS) else int(digits)
 
 
 class _OdsContent:
@@ -522,22 +700,30 @@ class _OdsContent:
         self.row_repeat = 1
         self.row_has_content = False
         self.column = 0  # columns up to and including the current cell
+        self.cell_repeat = 1
         self.in_cell = False
         self.cell_has_content = False
+        self.row_values = 0  # cells with content in the current row, repeats included
+        self.row_last_column = 0
+        self.table_last_column = 0
+        self.values = 0  # cells with content in the file, repeats included
+        self.grid_cells = 0  # largest rows x columns rectangle holding a table's content
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         if self.in_cell:
             self.cell_has_content = True  # <text:p>, <office:annotation>...
         if tag in ("table:table-cell", "table:covered-table-cell"):
-            self.column += self._repeat(attrs, "table:number-columns-repeated")
+            self.cell_repeat = self._repeat(attrs, "table:number-columns-repeated")
+            self.column += self.cell_repeat
             self.in_cell = True
             self.cell_has_content = "office:value-type" in attrs or "table:formula" in attrs
         elif tag == "table:table-row":
             self.row_repeat = self._repeat(attrs, "table:number-rows-repeated")
             self.row_has_content = False
+            self.row_values = self.row_last_column = 0
             self.column = 0
         elif tag == "table:table":
-            self.row = 0
+            self.row = self.table_last_column = 0
         elif tag == "script:event-listener":
             raise self.fail("macro", "event listener calling a script (macros)")
 
@@ -546,6 +732,8 @@ class _OdsContent:
             self.in_cell = False
             if self.cell_has_content:
                 self.row_has_content = True
+                self.row_values += self.cell_repeat
+                self.row_last_column = self.column
                 if self.column > MAX_COLUMNS:
                     raise self.fail(
                         "too_large",
@@ -558,6 +746,12 @@ class _OdsContent:
                     f"content.xml has content in row {self.row + self.row_repeat:,} (limit {MAX_ROWS:,})",
                 )
             self.row += self.row_repeat
+            if self.row_has_content:
+                self.table_last_column = max(self.table_last_column, self.row_last_column)
+                self.grid_cells = max(self.grid_cells, self.row * self.table_last_column)
+                self.values += self.row_values * self.row_repeat
+                if self.values > MAX_VALUE_CELLS:
+                    raise self.fail("too_large", f"more than {MAX_VALUE_CELLS:,} cells hold a value")
 
     def _repeat(self, attrs: dict[str, str], key: str) -> int:
         value = attrs.get(key)

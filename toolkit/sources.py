@@ -33,6 +33,8 @@ class ReadOptions:
 
 @dataclass(frozen=True)
 class SourceKind:
+    """One kind of source: how it is recognised, expanded into single sources, and read."""
+
     name: str
     claims: Callable[[str], bool]
     expand: Callable[[str], list[str]]  # one source -> the single sources it stands for
@@ -55,6 +57,7 @@ def register(target: str) -> None:
 
 
 def unregister(target: str) -> None:
+    """Remove a source kind added with `register` (tests)."""
     if target in _REGISTERED:
         _REGISTERED.remove(target)
     _loaded.pop(target, None)
@@ -71,6 +74,7 @@ def _load(target: str) -> SourceKind:
 
 
 def kind_of(source: str) -> SourceKind:
+    """The first registered kind that claims `source` (local files claim everything else)."""
     for target in _REGISTERED:
         kind = _load(target)
         if kind.claims(source):

@@ -35,6 +35,8 @@ DATE_FORMAT = "yyyy-mm-dd"
 
 @dataclass(frozen=True)
 class FontStyle:
+    """A font as every writer understands it: bold, italic, size in points, RRGGBB colour."""
+
     bold: bool = False
     italic: bool = False
     size: float | None = None

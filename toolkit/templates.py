@@ -7,7 +7,8 @@ A folder of templates holds one `<worksheet_id>.yaml` per worksheet and one
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -24,6 +25,8 @@ DEBRIEF_COLUMN = "answer"  # the column id under which debrief answers are recor
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a worksheet: id, type, header in both languages, and its rules."""
+
     id: str
     type: ColumnType
     header: Text
@@ -36,6 +39,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Row:
+    """One fixed row of a worksheet: id, label and note in both languages, required or not."""
+
     id: str
     label: Text
     required: bool = True
@@ -44,6 +49,8 @@ class Row:
 
 @dataclass(frozen=True)
 class Question:
+    """One debrief question below a worksheet's table, in both languages."""
+
     id: str
     text: Text
 
@@ -126,16 +133,18 @@ def load_kit(kit_id: str, directory: Path | None = None) -> Kit:
 
 
 def load_worksheet(path: Path) -> Worksheet:
+    """One worksheet template from its YAML file, checked; TemplateError lists every problem."""
     data = read_yaml(path, TemplateError)
     problems = schema_problems("template", data)
     if not problems:
-        problems = _worksheet_problems(data, expected_id=path.name.removesuffix(".yaml"))
+        problems = worksheet_problems(data, expected_id=path.name.removesuffix(".yaml"))
     if problems:
         raise TemplateError("\n".join(f"{path.name}: {p}" for p in problems))
-    return _worksheet(data)
+    return worksheet_from_data(data)
 
 
-def _worksheet(data: dict[str, Any]) -> Worksheet:
+def worksheet_from_data(data: dict[str, Any]) -> Worksheet:
+    """A Worksheet from template data already checked (schema and `worksheet_problems`)."""
     return Worksheet(
         id=data["id"],
         version=data["version"],
@@ -180,7 +189,7 @@ def _duplicates(ids: list[str]) -> list[str]:
     return [i for i, n in Counter(ids).items() if n > 1]
 
 
-def _worksheet_problems(data: dict[str, Any], expected_id: str) -> list[str]:
+def worksheet_problems(data: dict[str, Any], expected_id: str) -> list[str]:
     """What the schema cannot say: ids, references and the shape of a fixed or open worksheet."""
     problems = []
     if data["id"] != expected_id:
@@ -234,3 +243,27 @@ def _kit_problems(data: dict[str, Any], worksheets: list[Worksheet]) -> list[str
             f"worksheets: two worksheets share the {language} tab name '{d}'" for d in _duplicates(tabs)
         ]
     return problems
+
+
+def with_worksheets(kit: Kit, worksheets: Sequence[tuple[str, Worksheet]]) -> Kit:
+    """The kit with these (source name, worksheet) pairs: one with a kit worksheet's id takes its place,
+    the others follow in order. Raise TemplateError listing every clash."""
+    ordered = list(kit.worksheets)
+    ids = [w.id for w in ordered]
+    given: dict[str, str] = {}
+    problems = []
+    for source, worksheet in worksheets:
+        if worksheet.id in given:
+            problems.append(f"{source}: '{worksheet.id}' is also given by {given[worksheet.id]}")
+            continue
+        given[worksheet.id] = source
+        if worksheet.id in ids:
+            ordered[ids.index(worksheet.id)] = worksheet
+        else:
+            ordered.append(worksheet)
+    for language in LANGUAGES:
+        tabs = [w.tab(language).casefold() for w in ordered]
+        problems += [f"two worksheets share the {language} tab name '{d}'" for d in _duplicates(tabs)]
+    if problems:
+        raise TemplateError("\n".join(problems))
+    return replace(kit, worksheets=tuple(ordered))

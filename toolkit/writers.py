@@ -32,12 +32,17 @@ class WrittenCopy(Protocol):
 
 @dataclass(frozen=True)
 class WriteOptions:
+    """What writers may need from the caller: a progress bar or not, clients for remote services."""
+
     progress: bool = True  # a progress bar on a terminal, for slow writers
     clients: Mapping[str, object] = field(default_factory=dict)  # writer name -> client (tests, scripts)
+    settings: Mapping[str, object] = field(default_factory=dict)  # writer-specific (gsheets: create_folder)
 
 
 @dataclass(frozen=True)
 class Writer:
+    """One writer: its name, the master targets it claims, and how it writes copies and masters."""
+
     name: str
     description: str  # one line for --help
     targets: str  # how a master target names this writer, for error messages ('.xlsx', 'gsheets:')
@@ -59,15 +64,18 @@ def register(name: str, target: str) -> None:
 
 
 def unregister(name: str) -> None:
+    """Remove a writer (tests)."""
     _REGISTERED.pop(name, None)
     _loaded.pop(name, None)
 
 
 def names() -> list[str]:
+    """The registered writers' names, for `generate --backend`."""
     return list(_REGISTERED)
 
 
 def writer(name: str) -> Writer:
+    """The writer called `name`, loaded on first use; an unknown name lists the available ones."""
     if name not in _REGISTERED:
         raise ConfigError(f"unknown backend {name!r}; available: {', '.join(_REGISTERED)}")
     if name not in _loaded:

@@ -25,14 +25,21 @@ Large files (--large, or build_large() from the tests; small on disk):
   rows_without_refs.xlsx   100,001 rows without r= attributes or <dimension>
                            (only the row counter can see them)          -> too_large
   total_size_bomb.xlsx     120 extra members of 1 MB each (no ratio
-                           check below 1 MB, but 120 MB in total)       -> zip_bomb
+                           check below 16 MB, but 120 MB in total)      -> zip_bomb
   too_many_members.xlsx    10,001 empty members                         -> zip_bomb
+
+Legitimate oddities and worst cases (written by tests/test_screening.py and scripts/bench.py, never
+committed): values far apart (write_far_apart_xlsx/_ods), empty styled cells far away
+(styled_far_sheet), style bloat (write_styles_bloat), a workbook placed elsewhere
+(relocate_workbook), an Excel 4 worksheet (biff4_bytes), rows up to the limit
+(write_rows_near_limit), a large shared-string table (write_big_shared_strings).
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import random
 import struct
 import sys
 import zipfile
@@ -490,6 +497,125 @@ def _write_member(
         + struct.pack("<HHHHHII", len(raw_name), 0, 0, 0, 0, 0, offset)
         + raw_name
     )
+
+
+# --- legitimate oddities: real producers write these; none may be refused ---------------------------
+
+STYLES_HEAD = f'<?xml version="1.0" encoding="UTF-8"?>\n<styleSheet xmlns="{MAIN_NS}">'
+
+
+def far_apart_sheet(far: str = "ALL100000") -> str:
+    """Two values, at A1 and at `far`: a 100-million-cell grid for a dense reader."""
+    row = far.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return (
+        f'{SHEET_HEAD}<dimension ref="A1:{far}"/><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+        f'<row r="{row}"><c r="{far}"><v>42</v></c></row></sheetData></worksheet>'
+    )
+
+
+def write_far_apart_xlsx(path: Path, far: str = "ALL100000") -> Path:
+    write_zip(path, minimal_xlsx_parts(sheet=far_apart_sheet(far)))
+    return path
+
+
+def write_far_apart_ods(path: Path, rows: int = 99_999, columns: int = 999) -> Path:
+    """ "hello" at A1 and 42 at row rows+1, column columns+1, with LibreOffice's repeats between."""
+    cell = (
+        '<table:table-cell office:value-type="float" office:value="42"><text:p>42</text:p></table:table-cell>'
+    )
+    content = (
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>hello</text:p>'
+        "</table:table-cell></table:table-row>"
+        f'<table:table-row table:number-rows-repeated="{rows - 1}"><table:table-cell/></table:table-row>'
+        f'<table:table-row><table:table-cell table:number-columns-repeated="{columns}"/>{cell}'
+        "</table:table-row>"
+    )
+    return write_ods(path, content)
+
+
+def styled_far_sheet() -> str:
+    """One value, and the empty styled cells and rows a formatted whole column and row leave."""
+    return (
+        f'{SHEET_HEAD}<dimension ref="A1:XFD1048576"/><sheetData>'
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="XFD1" s="1"/></row>'
+        '<row r="500000" s="1" customFormat="1"><c r="B500000" s="1"/></row>'
+        '<row r="1048576" s="1" customFormat="1"/></sheetData></worksheet>'
+    )
+
+
+def bloated_styles(count: int) -> str:
+    """`count` identical cell formats: Excel's known style bloat (copying between workbooks)."""
+    xf = '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    return (
+        f'{STYLES_HEAD}<fonts count="1"><font><sz val="11"/></font></fonts>'
+        '<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+        '<borders count="1"><border/></borders>'
+        f'<cellStyleXfs count="1">{xf}</cellStyleXfs><cellXfs count="{count}">{xf * count}</cellXfs>'
+        f'<cellStyles count="{count // 100}">'
+        + "".join(f'<cellStyle name="Normal {i}" xfId="0"/>' for i in range(count // 100))
+        + "</cellStyles></styleSheet>"
+    )
+
+
+def write_styles_bloat(path: Path, count: int = 60_000) -> Path:
+    parts: dict[str, bytes | str] = dict(minimal_xlsx_parts())
+    parts["xl/styles.xml"] = bloated_styles(count)
+    write_zip(path, parts)
+    return path
+
+
+def write_big_shared_strings(path: Path, strings: int = 50_000, length: int = 300) -> Path:
+    """Many long distinct strings (text that compresses like prose, not like padding), all used."""
+    rng = random.Random(8)
+    words = [
+        "".join(rng.choice("abcdefghijklmnopqrstuvwxyzéèà") for _ in range(rng.randint(2, 9)))
+        for _ in range(3000)
+    ]
+    items = []
+    for _ in range(strings):
+        text = ""
+        while len(text) < length:
+            text += rng.choice(words) + " "
+        items.append(f"<si><t>{text.strip()}</t></si>")
+    shared = f'<?xml version="1.0" encoding="UTF-8"?>\n<sst xmlns="{MAIN_NS}">' + "".join(items) + "</sst>"
+    rows = "".join(f'<row r="{i}"><c r="A{i}" t="s"><v>{i - 1}</v></c></row>' for i in range(1, strings + 1))
+    write_zip(
+        path,
+        minimal_xlsx_parts(
+            sheet=f"{SHEET_HEAD}<sheetData>{rows}</sheetData></worksheet>", shared_strings=shared
+        ),
+    )
+    return path
+
+
+def write_rows_near_limit(path: Path, rows: int = 100_000, columns: int = 8) -> Path:
+    """`rows` rows of `columns` numbers each: as large as a copy may be."""
+    letters = [chr(65 + i) for i in range(columns)]
+    body = "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{r}</v></c>' for c in letters) + "</row>"
+        for r in range(1, rows + 1)
+    )
+    write_zip(path, minimal_xlsx_parts(sheet=f"{SHEET_HEAD}<sheetData>{body}</sheetData></worksheet>"))
+    return path
+
+
+def relocate_workbook(parts: Mapping[str, bytes | str], folder: str = "book") -> dict[str, bytes | str]:
+    """The same package with the workbook under `folder`/, found only through _rels/.rels."""
+    moved: dict[str, bytes | str] = {}
+    for name, data in parts.items():
+        text = data.decode() if isinstance(data, bytes) else data
+        if name.startswith("xl/"):
+            name = folder + name[2:]
+        moved[name] = text.replace("/xl/", f"/{folder}/").replace('Target="xl/', f'Target="{folder}/')
+    return moved
+
+
+def biff4_bytes() -> bytes:
+    """An Excel 4.0 worksheet: a bare BIFF4 record stream (BOF, one number, EOF), not an OLE file."""
+    bof = struct.pack("<HHHHH", 0x0409, 6, 0x0400, 0x0010, 0)
+    number = struct.pack("<HHHHHd", 0x0203, 14, 0, 0, 0, 42.0)
+    eof = struct.pack("<HH", 0x000A, 0)
+    return bof + number + eof
 
 
 def main(argv: list[str] | None = None) -> int:

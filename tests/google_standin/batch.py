@@ -15,6 +15,7 @@ from .sheets import (
     COL_PX,
     DEFAULT_COLS,
     DEFAULT_ROWS,
+    DOMAIN_DEFAULT,
     SheetState,
     SpreadsheetState,
     check_edit,
@@ -39,6 +40,7 @@ class Context:
     owner: str
     rng: random.Random
     where: str = ""  # "Invalid requests[3].addSheet: "
+    domain: str | None = None  # the document's Workspace domain, if any
 
     def fail(self, message: str, code: int = 400) -> ApiError:
         return ApiError(code, f"{self.where}{message}")
@@ -207,6 +209,10 @@ def _add_protected(state: SpreadsheetState, protected: dict[str, Any], ctx: Cont
         for person in (ctx.owner, ctx.user):
             if person and person not in users:
                 users.append(person)
+        if "domainUsersCanEdit" not in editors and ctx.domain:
+            # Left unsaid, the domain's sharing default applies; the API does not document it, so the
+            # stand-in assumes the worst: everyone in the document's Workspace domain may edit.
+            editors[DOMAIN_DEFAULT] = ctx.domain
     if "protectedRangeId" in protected:
         if any(
             p.get("protectedRangeId") == protected["protectedRangeId"]

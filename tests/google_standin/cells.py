@@ -79,10 +79,18 @@ def _parse_number(text: str, locale: str) -> float | None:
     return None
 
 
+SHORT_DATE_YEAR = 2026  # the stand-in's "this year" (its clock starts in 2026)
+
+
 def _parse_date(text: str, locale: str) -> dt.date | None:
     iso = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", text)
     slash = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", text)
+    short = re.match(r"^(\d{1,2})[-/](\d{1,2})$", text)  # "1-2": Sheets makes a date of this year
     try:
+        if short:
+            a, b = int(short.group(1)), int(short.group(2))
+            month, day = (a, b) if locale == "en_US" else (b, a)
+            return dt.date(SHORT_DATE_YEAR, month, day)
         if iso:
             return dt.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
         if slash:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import random
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .identity import SA_NO_STORAGE, WEB_APP, Identity, View
 from .instrument import ApiError, FakeClock
+from .query import parse_query
 
 FOLDER = "application/vnd.google-apps.folder"
 SPREADSHEET = "application/vnd.google-apps.spreadsheet"
@@ -46,7 +48,8 @@ class DriveFile:
     created: str
     modified: str
     permissions: list[dict[str, Any]] = field(default_factory=list)
-    app_properties: dict[str, str] = field(default_factory=dict)
+    # appProperties are private to the app (OAuth client) that wrote them: app -> properties
+    app_properties_by_app: dict[str, dict[str, str]] = field(default_factory=dict)
     properties: dict[str, str] = field(default_factory=dict)
     description: str | None = None
     trashed: bool = False
@@ -54,6 +57,17 @@ class DriveFile:
     version: int = 1
     last_modifying: str | None = None
     is_root: bool = False
+    is_shared_drive: bool = False  # the root folder of a shared drive (its id is the driveId)
+    apps: set[str] = field(default_factory=lambda: {WEB_APP})  # apps that created or opened it
+    writers_can_share: bool = True
+
+    @property
+    def app_properties(self) -> dict[str, str]:
+        """Every app's appProperties merged (for tests that look at the file from outside)."""
+        merged: dict[str, str] = {}
+        for values in self.app_properties_by_app.values():
+            merged.update(values)
+        return merged
 
 
 @dataclass
@@ -75,6 +89,9 @@ class DriveStore:
         self.roots: dict[str, str] = {}
         self.notifications: list[Notification] = []
         self._permission_ids: dict[str, str] = {}
+        self.view: View | None = None  # set by the fake for the request being served; None: no limit
+        self.identity: Callable[[str], Identity] = lambda email: Identity(email)
+        self.search_lag = 0.0  # seconds during which a new file is missing from files.list results
         # Hooks set by the fake so Drive and Sheets share one set of spreadsheets.
         self.on_spreadsheet_created: Callable[[DriveFile], None] = lambda f: None
         self.on_spreadsheet_copied: Callable[[str, DriveFile], None] = lambda src, f: None
@@ -138,11 +155,45 @@ class DriveStore:
         """The file if ``user`` has at least role ``need``; 404 when invisible, 403 when insufficient."""
         found = self.files.get(file_id)
         role = self.role(file_id, user) if found else None
-        if found is None or role is None or (found.is_root and found.owner != user):
+        if (
+            found is None
+            or role is None
+            or (found.is_root and found.owner != user)
+            or not self.visible(found)
+        ):
             raise ApiError(404, f"File not found: {file_id}.", reason="notFound")
         if RANK[role] < RANK[need]:
             raise ApiError(403, INSUFFICIENT, reason="insufficientFilePermissions")
         return found
+
+    def drive_id(self, f: DriveFile) -> str | None:
+        """The shared drive holding a file (None: in someone's My Drive)."""
+        seen: set[str] = set()
+        current: DriveFile | None = f
+        while current is not None and current.id not in seen:
+            if current.is_shared_drive:
+                return current.id
+            seen.add(current.id)
+            current = self.files.get(current.parents[0]) if current.parents else None
+        return None
+
+    def visible(self, f: DriveFile) -> bool:
+        """drive.file: only files this app created or opened; shared drives need supportsAllDrives."""
+        view = self.view
+        if view is None or f.is_root:  # every app may put files in My Drive
+            return True
+        if view.drive_file_only and view.app not in f.apps:
+            return False
+        return view.all_drives or self.drive_id(f) is None
+
+    def _app(self) -> str:
+        return self.view.app if self.view is not None else WEB_APP
+
+    def _check_storage(self, user: str, parents: list[str]) -> None:
+        """A file outside shared drives counts against its owner's storage; service accounts have none."""
+        in_shared = bool(parents) and self.drive_id(self.files[parents[0]]) is not None
+        if not in_shared and not self.identity(user).has_storage:
+            raise ApiError(403, SA_NO_STORAGE, reason="storageQuotaExceeded", domain="usageLimits")
 
     def touch(self, file_id: str, user: str | None) -> None:
         found = self.files.get(file_id)
@@ -196,8 +247,14 @@ class DriveStore:
         }
         if RANK[role] >= RANK["writer"]:
             out["permissions"] = copy.deepcopy(f.permissions)
-        if f.app_properties:
-            out["appProperties"] = dict(f.app_properties)
+        mine = f.app_properties_by_app.get(self._app())
+        if mine:
+            out["appProperties"] = dict(mine)
+        drive_id = self.drive_id(f)
+        if drive_id is not None:
+            out["driveId"] = drive_id
+            out.pop("owners")
+        out["writersCanShare"] = f.writers_can_share
         if f.properties:
             out["properties"] = dict(f.properties)
         if f.description is not None:
@@ -208,6 +265,8 @@ class DriveStore:
                 "emailAddress": f.last_modifying,
                 "me": f.last_modifying == user,
             }
+        if self.view is not None and self.view.drive_file_only and self.view.app not in f.apps:
+            out.pop("modifiedTime")  # never reached through the API (404 first); for helpers only
         return out
 
     # -- files ----------------------------------------------------------------------------------
@@ -215,12 +274,25 @@ class DriveStore:
         self, file_id: str, name: str, mime_type: str, owner: str, parents: list[str] | None = None
     ) -> DriveFile:
         now = self.clock.rfc3339()
+        parents = parents or [self.root(owner)]
+        in_shared = self.drive_id(self.files[parents[0]]) is not None if parents[0] in self.files else False
         created = DriveFile(
-            file_id, name, mime_type, owner, parents or [self.root(owner)], now, now, last_modifying=owner
+            file_id, name, mime_type, "" if in_shared else owner, parents, now, now, last_modifying=owner
         )
-        created.permissions.append(self._user_permission(owner, "owner"))
+        created.apps = {self._app()}
+        if not in_shared:  # files in a shared drive belong to the drive, not to their creator
+            created.permissions.append(self._user_permission(owner, "owner"))
         self.files[file_id] = created
         return created
+
+    def create_shared_drive(self, name: str, members: dict[str, str]) -> DriveFile:
+        """A shared drive (Workspace): members by email -> organizer, fileOrganizer, writer…"""
+        now = self.clock.rfc3339()
+        drive = DriveFile(self.new_id(), name, FOLDER, "", [], now, now, is_shared_drive=True)
+        for email, role in members.items():
+            drive.permissions.append(self._user_permission(email, role))
+        self.files[drive.id] = drive
+        return drive
 
     def _check_writable(self, body: dict[str, Any], *, update: bool) -> None:
         bad = sorted(k for k, v in body.items() if k in _NOT_WRITABLE and v is not None)
@@ -257,6 +329,7 @@ class DriveStore:
     def create(self, body: dict[str, Any], user: str) -> DriveFile:
         self._check_writable(body, update=False)
         parents = self._parent_ids(body.get("parents") or ["root"], user)
+        self._check_storage(user, parents)
         file_id = body.get("id") or self.new_id()
         if file_id in self.files:
             raise ApiError(
@@ -280,17 +353,19 @@ class DriveStore:
             raise ApiError(403, "This file cannot be copied by the user.", reason="cannotCopyFile")
         self._check_writable(body, update=False)
         parents = self._parent_ids(body.get("parents") or ["root"], user)
+        self._check_storage(user, parents)
         copied = self.add_file(
             self.new_id(), body.get("name") or f"Copy of {source.name}", source.mime_type, user, parents
         )
-        copied.app_properties = dict(source.app_properties)
+        copied.app_properties_by_app = copy.deepcopy(source.app_properties_by_app)
         self._apply_metadata(copied, body)
         if copied.mime_type == SPREADSHEET:
             self.on_spreadsheet_copied(source.id, copied)
         return copied
 
     def _apply_metadata(self, f: DriveFile, body: dict[str, Any]) -> None:
-        for key, target in (("appProperties", f.app_properties), ("properties", f.properties)):
+        mine = f.app_properties_by_app.setdefault(self._app(), {})
+        for key, target in (("appProperties", mine), ("properties", f.properties)):
             for name, value in (body.get(key) or {}).items():
                 if value is None:
                     target.pop(name, None)
@@ -302,11 +377,13 @@ class DriveStore:
             f.starred = bool(body["starred"])
         if body.get("trashed") is not None:
             f.trashed = bool(body["trashed"])
+        if body.get("writersCanShare") is not None:
+            f.writers_can_share = bool(body["writersCanShare"])
 
     def update(self, file_id: str, body: dict[str, Any], params: dict[str, Any], user: str) -> DriveFile:
         found = self.require(file_id, user, "writer")
         self._check_writable(body, update=True)
-        if body.get("trashed") is not None and found.owner != user:
+        if body.get("trashed") is not None and not self._may_delete(found, user):
             raise ApiError(403, INSUFFICIENT, reason="insufficientFilePermissions")
         parents = list(found.parents)
         for removed in filter(None, str(params.get("removeParents", "")).split(",")):
@@ -315,6 +392,10 @@ class DriveStore:
                 parents.remove(removed)
         added = [p for p in str(params.get("addParents", "")).split(",") if p]
         for parent in self._parent_ids(added, user):
+            if parent in found.parents:
+                raise ApiError(
+                    400, f"The file already has the parent {parent}.", reason="invalidParent"
+                )  # Drive refuses to add a parent twice
             if parent not in parents:
                 parents.append(parent)
         if len(parents) > 1:
@@ -335,7 +416,7 @@ class DriveStore:
 
     def delete(self, file_id: str, user: str) -> None:
         found = self.require(file_id, user, "reader")
-        if found.owner != user:
+        if not self._may_delete(found, user):
             raise ApiError(403, INSUFFICIENT, reason="insufficientFilePermissions")
         for child in [f for f in self.files.values() if file_id in f.parents]:
             if child.owner == user:
@@ -345,10 +426,35 @@ class DriveStore:
         del self.files[file_id]
         self.on_deleted(file_id)
 
-    def search(self, query: str | None, user: str) -> list[DriveFile]:
+    def _may_delete(self, f: DriveFile, user: str) -> bool:
+        """Owners in My Drive; organizers and file organizers in a shared drive."""
+        if self.drive_id(f) is None:
+            return f.owner == user
+        return RANK[self.role(f.id, user) or "reader"] >= RANK["fileOrganizer"]
+
+    def search(
+        self, query: str | None, user: str, *, corpora: str = "user", drive_id: str | None = None
+    ) -> list[DriveFile]:
+        """files.list: what the user can see in the corpus, minus files too new for the index."""
         predicate = parse_query(query or "", self, user) if query else (lambda f: True)
-        visible = [f for f in self.files.values() if not f.is_root and self.role(f.id, user) is not None]
-        return sorted((f for f in visible if predicate(f)), key=lambda f: (f.created, f.id))
+        newest = self.clock.now() - dt.timedelta(seconds=self.search_lag)
+        out = []
+        for f in self.files.values():
+            if f.is_root or f.is_shared_drive or self.role(f.id, user) is None or not self.visible(f):
+                continue
+            if dt.datetime.fromisoformat(f.created.replace("Z", "+00:00")) > newest:
+                continue  # the search index lags behind writes
+            in_drive = self.drive_id(f)
+            if corpora == "drive" and in_drive != drive_id:
+                continue
+            if corpora == "user" and in_drive is not None and not self._direct(f, user):
+                continue  # "user": owned by or shared directly with the user, not reached via a drive
+            if predicate(f):
+                out.append(f)
+        return sorted(out, key=lambda f: (f.created, f.id))
+
+    def _direct(self, f: DriveFile, user: str) -> bool:
+        return any(p.get("emailAddress", "").lower() == user.lower() for p in f.permissions)
 
     # -- permissions ------------------------------------------------------------------------------
     def add_permission(
@@ -368,6 +474,18 @@ class DriveStore:
                 "sendNotificationEmail is only allowed for user and group permissions.",
                 reason="invalidSharingRequest",
             )
+        email_given = str(body.get("emailAddress", "")).lower()
+        no_account = kind == "user" and not self.identity(email_given).google_account
+        if no_account and not params.get("sendNotificationEmail", True):
+            raise ApiError(
+                400,
+                f'Bad Request. User message: "You are trying to invite {email_given}. Since there is '
+                "no Google account associated with this email address, you must check the "
+                '"Notify people" box to invite this recipient."',
+                reason="invalidSharingRequest",
+            )
+        if not found.writers_can_share and RANK[self.role(file_id, user) or "reader"] < RANK["fileOrganizer"]:
+            raise ApiError(403, INSUFFICIENT, reason="insufficientFilePermissions")
         if role == "owner":
             if not params.get("transferOwnership"):
                 raise ApiError(
@@ -431,164 +549,3 @@ class DriveStore:
         if permission["role"] == "owner":
             raise ApiError(403, "The owner of a file cannot be removed.", reason="cannotRemoveOwner")
         found.permissions.remove(permission)
-
-
-# -- the q language ------------------------------------------------------------------------------------
-_TOKEN = re.compile(
-    r"\s*(?:(?P<str>'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\")|(?P<op><=|>=|!=|=|<|>|\(|\)|\{|\}|,)"
-    r"|(?P<word>[A-Za-z_][A-Za-z0-9_.]*))"
-)
-Predicate = Callable[[DriveFile], bool]
-
-
-def _invalid(query: str) -> ApiError:
-    return ApiError(400, "Invalid Value", reason="invalid")
-
-
-def _tokens(query: str) -> list[tuple[str, str]]:
-    out, pos = [], 0
-    while pos < len(query.rstrip()):
-        match = _TOKEN.match(query, pos)
-        if not match or match.end() == pos:
-            raise _invalid(query)
-        kind = match.lastgroup or ""
-        text = match.group(kind)
-        if kind == "str":
-            text = re.sub(r"\\(.)", r"\1", text[1:-1])
-        out.append((kind, text))
-        pos = match.end()
-    return out
-
-
-def parse_query(query: str, store: DriveStore, user: str) -> Predicate:
-    """Compile a Drive ``q`` expression.
-
-    Supports and/or/not, parentheses, ``'x' in parents|owners|writers|readers``, ``name``/``mimeType``
-    = != contains, ``trashed``/``starred`` = bool, ``modifiedTime``/``createdTime`` comparisons,
-    ``appProperties``/``properties has { key='k' and value='v' }``.
-    """
-    tokens = _tokens(query)
-    pos = 0
-
-    def peek(offset: int = 0) -> tuple[str, str]:
-        return tokens[pos + offset] if pos + offset < len(tokens) else ("end", "")
-
-    def take(expected: str | None = None) -> tuple[str, str]:
-        nonlocal pos
-        token = peek()
-        if token[0] == "end" or (expected is not None and token[1].lower() != expected):
-            raise _invalid(query)
-        pos += 1
-        return token
-
-    def expr() -> Predicate:
-        left = term()
-        while peek()[1].lower() == "or":
-            take()
-            right = term()
-            left = (lambda a, b: lambda f: a(f) or b(f))(left, right)
-        return left
-
-    def term() -> Predicate:
-        left = factor()
-        while peek()[1].lower() == "and":
-            take()
-            right = factor()
-            left = (lambda a, b: lambda f: a(f) and b(f))(left, right)
-        return left
-
-    def factor() -> Predicate:
-        if peek()[1].lower() == "not":
-            take()
-            inner = factor()
-            return lambda f: not inner(f)
-        if peek()[1] == "(":
-            take()
-            inner = expr()
-            take(")")
-            return inner
-        return condition()
-
-    def people(f: DriveFile, field_name: str) -> list[str]:
-        if field_name == "owners":
-            return [f.owner]
-        roles = {"writers": ("writer", "owner"), "readers": ("reader", "commenter", "writer", "owner")}
-        return [p.get("emailAddress", "") for p in f.permissions if p["role"] in roles[field_name]]
-
-    def condition() -> Predicate:
-        first = take()
-        if first[0] == "str":  # 'value' in collection
-            take("in")
-            collection = take()[1]
-            value = first[1]
-            return membership(collection, value)
-        name = first[1]
-        op = take()[1].lower()
-        if op == "in":  # gspread 6.2.1 writes `parents in "folder"`
-            return membership(name, take()[1])
-        if op == "has":
-            return has(name)
-        kind, raw = take()
-        return compare(name, op, raw if kind == "str" else raw.lower())
-
-    def membership(collection: str, value: str) -> Predicate:
-        if collection == "parents":
-            target = store.root(user) if value == "root" else value
-            return lambda f: target in f.parents
-        if collection in ("owners", "writers", "readers"):
-            who = user.lower() if value == "me" else value.lower()
-            return lambda f: who in [p.lower() for p in people(f, collection)]
-        raise _invalid(query)
-
-    def has(name: str) -> Predicate:
-        if name not in ("appProperties", "properties"):
-            raise _invalid(query)
-        take("{")
-        take("key")
-        take("=")
-        key = take()[1]
-        take("and")
-        take("value")
-        take("=")
-        value = take()[1]
-        take("}")
-        return lambda f: (f.app_properties if name == "appProperties" else f.properties).get(key) == value
-
-    def compare(name: str, op: str, value: str) -> Predicate:
-        getters: dict[str, Callable[[DriveFile], Any]] = {
-            "name": lambda f: f.name,
-            "mimeType": lambda f: f.mime_type,
-            "trashed": lambda f: "true" if f.trashed else "false",
-            "starred": lambda f: "true" if f.starred else "false",
-            "modifiedTime": lambda f: f.modified,
-            "createdTime": lambda f: f.created,
-            "fullText": lambda f: f.name,
-        }
-        if name not in getters:
-            raise _invalid(query)
-        get = getters[name]
-        if name.endswith("Time"):
-            value = value[:19]
-            ops: dict[str, Callable[[str, str], bool]] = {
-                "=": lambda a, b: a[:19] == b,
-                "!=": lambda a, b: a[:19] != b,
-                "<": lambda a, b: a[:19] < b,
-                "<=": lambda a, b: a[:19] <= b,
-                ">": lambda a, b: a[:19] > b,
-                ">=": lambda a, b: a[:19] >= b,
-            }
-        else:
-            ops = {
-                "=": lambda a, b: a == b,
-                "!=": lambda a, b: a != b,
-                "contains": lambda a, b: b.lower() in a.lower(),
-            }
-        if op not in ops:
-            raise _invalid(query)
-        check = ops[op]
-        return lambda f: check(get(f), value)
-
-    predicate = expr()
-    if pos != len(tokens):
-        raise _invalid(query)
-    return predicate

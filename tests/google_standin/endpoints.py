@@ -58,6 +58,7 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
             _S + r"/developerMetadata/(?P<metadataId>[0-9]+)",
             "sheets.spreadsheets.developerMetadata.get",
         ),
+        ("GET", r"/drive/v3/about", "drive.about.get"),
         ("GET", r"/drive/v3/files", "drive.files.list"),
         ("POST", r"/drive/v3/files", "drive.files.create"),
         ("POST", r"/upload/drive/v3/files", "drive.files.create"),
@@ -95,9 +96,16 @@ def _sheet_state(fake: FakeGoogle, call: Call, need: str) -> sheets.SpreadsheetS
     if state is None or sid not in fake.drive.files:
         raise _not_found()
     role = fake.drive.role(sid, call.user)
+    view = fake.drive.view
+    if view is not None and not view.sheets_any() and not fake.drive.visible(fake.drive.files[sid]):
+        raise _not_found()  # drive.file alone: only the app's own spreadsheets
     if role is None or RANK[role] < RANK[need]:
         raise ApiError(403, "The caller does not have permission")
     return state
+
+
+def _context(fake: FakeGoogle, call: Call, sid: str) -> Context:
+    return Context(call.user, _owner(fake, sid), fake.rng, domain=fake.document_domain(sid))
 
 
 def _owner(fake: FakeGoogle, sid: str) -> str:
@@ -135,7 +143,9 @@ def sheets_create(fake: FakeGoogle, call: Call) -> Result:
     body = copy.deepcopy(call.clean or {})
     for key in ("spreadsheetId", "spreadsheetUrl"):
         body.pop(key, None)
-    state = create_spreadsheet(body, Context(call.user, call.user, fake.rng))
+    fake.drive._check_storage(call.user, [fake.drive.root(call.user)])  # lands in the caller's My Drive
+    domain = fake.identity(call.user).workspace_domain
+    state = create_spreadsheet(body, Context(call.user, call.user, fake.rng, domain=domain))
     fake.sheets[state.spreadsheet_id] = state
     fake.drive.add_file(state.spreadsheet_id, state.properties["title"], SPREADSHEET, call.user)
     out = sheets.render_spreadsheet(state, user=call.user, owner=call.user, include_grid=False)
@@ -164,7 +174,7 @@ def sheets_batch_update(fake: FakeGoogle, call: Call) -> Result:
         raise ApiError(400, "Must specify at least one request.")
     work = copy.deepcopy(state)
     owner = _owner(fake, state.spreadsheet_id)
-    replies = apply_batch(work, requests, Context(call.user, owner, fake.rng))
+    replies = apply_batch(work, requests, _context(fake, call, state.spreadsheet_id))
     _commit(fake, call, work)
     out: dict[str, Any] = {"spreadsheetId": work.spreadsheet_id, "replies": replies}
     if body.get("includeSpreadsheetInResponse"):
@@ -395,7 +405,19 @@ def files_delete(fake: FakeGoogle, call: Call) -> Result:
 
 
 def files_list(fake: FakeGoogle, call: Call) -> Result:
-    found = fake.drive.search(call.params.get("q"), call.user)
+    corpora = str(call.params.get("corpora") or "user")
+    drive_id = call.params.get("driveId")
+    if corpora == "drive" and not drive_id:
+        raise ApiError(400, "The driveId parameter must be specified if and only if corpora is set to drive.")
+    if (corpora in ("drive", "allDrives") or drive_id) and not (
+        call.params.get("includeItemsFromAllDrives") and call.params.get("supportsAllDrives")
+    ):
+        raise ApiError(
+            400,
+            "The includeItemsFromAllDrives parameter must be set to true when corpora is drive or allDrives.",
+            reason="invalid",
+        )
+    found = fake.drive.search(call.params.get("q"), call.user, corpora=corpora, drive_id=drive_id)
     order = str(call.params.get("orderBy", ""))
     for key in reversed([k.strip() for k in order.split(",") if k.strip()]):
         name, _, direction = key.partition(" ")
@@ -414,6 +436,19 @@ def files_list(fake: FakeGoogle, call: Call) -> Result:
     if start + size < len(found):
         out["nextPageToken"] = str(start + size)
     return 200, _select(call, out, "kind,incompleteSearch,nextPageToken,files(" + FILE_DEFAULT + ")")
+
+
+def about_get(fake: FakeGoogle, call: Call) -> Result:
+    """Who the caller is (Drive v3 requires ``fields`` here)."""
+    if not call.params.get("fields"):
+        raise ApiError(400, "The 'fields' parameter is required for this method.", reason="required")
+    user = {
+        "kind": "drive#user",
+        "emailAddress": call.user,
+        "displayName": call.user.split("@")[0],
+        "me": True,
+    }
+    return 200, _select(call, {"kind": "drive#about", "user": user})
 
 
 def files_export(fake: FakeGoogle, call: Call) -> Result:
@@ -462,6 +497,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "sheets.spreadsheets.values.batchClear": values_batch_clear,
     "sheets.spreadsheets.developerMetadata.search": metadata_search,
     "sheets.spreadsheets.developerMetadata.get": metadata_get,
+    "drive.about.get": about_get,
     "drive.files.create": files_create,
     "drive.files.copy": files_copy,
     "drive.files.get": files_get,

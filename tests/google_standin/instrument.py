@@ -166,12 +166,13 @@ class RequestLog:
         return Counter(r.resource_id for r in self.filter(**criteria))
 
 
-FaultKind = int | Literal["reset"]
+FaultKind = int | Literal["reset", "stall"]
 
 
 @dataclass
 class Fault:
-    """An injected failure. ``status`` is an HTTP code or "reset" (the connection drops, no answer).
+    """An injected failure. ``status`` is an HTTP code, "reset" (the connection drops, no answer) or
+    "stall" (the connection stays open and nothing comes back: a client without a timeout waits forever).
 
     ``after=True``: the request is applied first, then the client sees the failure (lost answer).
     """
@@ -202,7 +203,10 @@ class FaultPlan:
     def add(self, pattern: str, faults: Sequence[Fault | FaultKind], *, after: bool = False) -> None:
         items = [f if isinstance(f, Fault) else Fault(f, after=after) for f in faults]
         for item in items:
-            if not (item.status == "reset" or (isinstance(item.status, int) and 400 <= item.status <= 599)):
+            if not (
+                item.status in ("reset", "stall")
+                or (isinstance(item.status, int) and 400 <= item.status <= 599)
+            ):
                 raise ValueError(f"unsupported fault {item.status!r}")
         with self._lock:
             self._injections.append(_Injection(pattern, items))
@@ -251,29 +255,45 @@ def fault_error(fault: Fault, api: str) -> ApiError:
 
 
 class Quota:
-    """Optional per-user per-minute read/write quotas (Sheets: 60 each), measured on the fake clock."""
+    """Optional Sheets quotas per minute on the fake clock: per user (60 reads, 60 writes) and per
+    project (300 of each, every user of one app together). A refusal is a 429 with no Retry-After,
+    as Google's usually are."""
 
-    def __init__(self, clock: FakeClock, reads_per_minute: int = 60, writes_per_minute: int = 60) -> None:
+    def __init__(
+        self,
+        clock: FakeClock,
+        reads_per_minute: int = 60,
+        writes_per_minute: int = 60,
+        project_per_minute: int = 300,
+    ) -> None:
         self.clock = clock
         self.limits = {"read": reads_per_minute, "write": writes_per_minute}
-        self._seen: dict[tuple[str | None, str], list[dt.datetime]] = {}
+        self.project_limit = project_per_minute
+        self._seen: dict[tuple[str, str | None, str], list[dt.datetime]] = {}
         self._lock = threading.Lock()
 
-    def charge(self, user: str | None, kind: str) -> None:
+    def charge(self, user: str | None, kind: str, app: str = "") -> None:
         now = self.clock.now()
+        label = "Read requests" if kind == "read" else "Write requests"
+        buckets = [
+            (("user", user, kind), self.limits[kind], "per minute per user"),
+            (("project", app, kind), self.project_limit, "per minute"),
+        ]
         with self._lock:
-            window = [t for t in self._seen.get((user, kind), []) if (now - t).total_seconds() < 60]
-            if len(window) >= self.limits[kind]:
-                self._seen[(user, kind)] = window
-                label = "Read requests" if kind == "read" else "Write requests"
-                raise ApiError(
-                    429,
-                    f"Quota exceeded for quota metric '{label}' and limit '{label} per minute per user' "
-                    "of service 'sheets.googleapis.com'.",
-                    domain="usageLimits",
-                )
-            window.append(now)
-            self._seen[(user, kind)] = window
+            windows = []
+            for key, limit, scope in buckets:
+                window = [t for t in self._seen.get(key, []) if (now - t).total_seconds() < 60]
+                self._seen[key] = window
+                if len(window) >= limit:
+                    raise ApiError(
+                        429,
+                        f"Quota exceeded for quota metric '{label}' and limit '{label} {scope}' "
+                        "of service 'sheets.googleapis.com'.",
+                        domain="usageLimits",
+                    )
+                windows.append(window)
+            for window in windows:
+                window.append(now)
 
 
 def iter_faults(values: Iterable[Fault | FaultKind]) -> list[Fault]:

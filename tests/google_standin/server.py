@@ -28,6 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 import gspread
 import requests
 from google.auth import credentials as google_credentials
+from google.auth import exceptions as auth_exceptions
 from google.auth.transport.requests import AuthorizedSession
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
@@ -36,6 +37,15 @@ from . import sheets
 from .batch import Context, create_spreadsheet
 from .drive import SPREADSHEET, DriveFile, DriveStore
 from .endpoints import ENDPOINTS, READ_METHODS, Call, route
+from .identity import (
+    ACCESS_LIFETIME,
+    TESTING_REFRESH_LIFETIME,
+    WEB_APP,
+    Grant,
+    Identity,
+    View,
+    short_scope,
+)
 from .instrument import (
     ApiError,
     FakeClock,
@@ -65,6 +75,17 @@ class ConnectionReset(Exception):
     """Internal: the injected fault drops the connection."""
 
 
+class Stalled(Exception):
+    """Internal: the injected fault leaves the connection open with no answer."""
+
+
+class StalledForeverError(RuntimeError):
+    """A request without a timeout met a stalled connection: on the real service it would hang forever.
+
+    Deliberately not a ``requests`` exception, so retry code cannot swallow it.
+    """
+
+
 @dataclass
 class Answer:
     status: int
@@ -73,16 +94,28 @@ class Answer:
 
 
 class FakeCredentials(google_credentials.Credentials):
-    """Credentials that act as ``email``: the token names the user, the fake reads it back."""
+    """Credentials that act as ``email``: the token names the user, the fake reads it back.
 
-    def __init__(self, email: str) -> None:
+    With a ``grant``, refreshing asks the fake, which refuses a revoked or expired refresh token
+    with google-auth's own ``RefreshError`` (and can fail with ``TransportError``).
+    """
+
+    def __init__(self, email: str, fake: FakeGoogle | None = None, grant: Grant | None = None) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self.email = email
-        self.token = TOKEN_PREFIX + email
+        self.fake = fake
+        self.grant = grant
+        self.token = TOKEN_PREFIX + (grant.token() if grant else email)
         self.expiry = None
+        if grant is not None and fake is not None:
+            self.service_account_email = email if fake.identity(email).kind == "service_account" else None
 
     def refresh(self, request: Any) -> None:
-        self.token = TOKEN_PREFIX + self.email
+        if self.grant is None or self.fake is None:
+            self.token = TOKEN_PREFIX + self.email
+            return
+        self.fake.refresh_grant(self.grant)
+        self.token = TOKEN_PREFIX + self.grant.token()
 
 
 class FakeGoogle:
@@ -94,24 +127,75 @@ class FakeGoogle:
         self.log = RequestLog()
         self.faults = FaultPlan()
         self.quota: Quota | None = None
+        self.identities: dict[str, Identity] = {}
+        self.grants: dict[int, Grant] = {}
         self.sheets: dict[str, sheets.SpreadsheetState] = {}
         self.drive = DriveStore(self.clock, self.rng)
         self.drive.on_spreadsheet_created = self._drive_created_spreadsheet
         self.drive.on_spreadsheet_copied = self._drive_copied_spreadsheet
         self.drive.on_deleted = self._drive_deleted
         self.drive.on_renamed = self._drive_renamed
+        self.drive.identity = self.identity
         self.lock = threading.RLock()
         self.adapter = FakeGoogleAdapter(self)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
-    # -- public helpers for tests ------------------------------------------------------------
-    def credentials(self, user: str) -> FakeCredentials:
-        return FakeCredentials(user)
+    # -- identities and grants -------------------------------------------------------------------
+    def identity(self, email: str) -> Identity:
+        return self.identities.get(email.lower()) or Identity(email.lower())
 
-    def session(self, user: str) -> requests.Session:
-        """An ``AuthorizedSession`` acting as ``user`` whose every URL goes to the adapter."""
-        session = AuthorizedSession(self.credentials(user))  # type: ignore[no-untyped-call]
+    def add_identity(self, email: str, **details: Any) -> Identity:
+        """Register an account: kind="service_account", google_account=False, workspace_domain."""
+        found = Identity(email.lower(), **details)
+        self.identities[found.email] = found
+        return found
+
+    def grant(
+        self,
+        user: str,
+        *,
+        scopes: Sequence[str] = ("spreadsheets", "drive.file"),
+        app: str = "toolkit",
+        testing: bool = False,
+    ) -> Grant:
+        """A consent given to ``app`` (or a service-account key); ``testing``: an External app in
+        "Testing" status, whose refresh token expires after 7 days."""
+        now = self.clock.now()
+        found = Grant(
+            id=len(self.grants) + 1,
+            user=user.lower(),
+            app=app,
+            scopes=frozenset(short_scope(s) for s in scopes),
+            issued=now,
+            refresh_lifetime=TESTING_REFRESH_LIFETIME if testing else None,
+            access_issued=now,
+        )
+        self.grants[found.id] = found
+        return found
+
+    def refresh_grant(self, grant: Grant) -> None:
+        """What Google's token endpoint does with a refresh token."""
+        if grant.transport_failures > 0:
+            grant.transport_failures -= 1
+            raise auth_exceptions.TransportError("stand-in: oauth2.googleapis.com unreachable")
+        now = self.clock.now()
+        expired = grant.refresh_lifetime is not None and now > grant.issued + grant.refresh_lifetime
+        if grant.revoked or expired:
+            raise auth_exceptions.RefreshError(
+                "invalid_grant: Token has been expired or revoked.",
+                {"error": "invalid_grant", "error_description": "Token has been expired or revoked."},
+            )
+        grant.serial += 1
+        grant.access_issued = now
+
+    # -- public helpers for tests ------------------------------------------------------------
+    def credentials(self, user: str, grant: Grant | None = None) -> FakeCredentials:
+        return FakeCredentials(user, self, grant)
+
+    def session(self, user: str, grant: Grant | None = None) -> requests.Session:
+        """An ``AuthorizedSession`` acting as ``user`` (through ``grant``); every URL goes to the adapter."""
+        session = AuthorizedSession(self.credentials(user, grant))  # type: ignore[no-untyped-call]
         session.mount("https://", self.adapter)
         session.mount("http://", self.adapter)
         return session
@@ -138,9 +222,11 @@ class FakeGoogle:
         """
         self.faults.add(pattern, faults, after=after)
 
-    def enable_quota(self, reads_per_minute: int = 60, writes_per_minute: int = 60) -> None:
-        """Sheets per-user per-minute quotas on the fake clock (429 when exceeded)."""
-        self.quota = Quota(self.clock, reads_per_minute, writes_per_minute)
+    def enable_quota(
+        self, reads_per_minute: int = 60, writes_per_minute: int = 60, project_per_minute: int = 300
+    ) -> None:
+        """Sheets per-user and per-project per-minute quotas on the fake clock (429, no Retry-After)."""
+        self.quota = Quota(self.clock, reads_per_minute, writes_per_minute, project_per_minute)
 
     def create_spreadsheet(self, user: str, body: Mapping[str, Any] | None = None) -> str:
         """Seed a spreadsheet owned by ``user`` without going through HTTP (not logged). Returns its id."""
@@ -179,6 +265,21 @@ class FakeGoogle:
         return self.drive.files[file_id]
 
     # -- Drive <-> Sheets ------------------------------------------------------------------------
+    def document_domain(self, file_id: str) -> str | None:
+        """The Workspace domain a spreadsheet belongs to (its shared drive's, else its owner's)."""
+        found = self.drive.files.get(file_id)
+        if found is None:
+            return None
+        drive_id = self.drive.drive_id(found)
+        if drive_id is not None:
+            return self.drive.files[drive_id].description  # create_shared_drive(domain=…) keeps it here
+        return self.identity(found.owner).workspace_domain if found.owner else None
+
+    def create_shared_drive(self, name: str, members: dict[str, str], domain: str | None = None) -> DriveFile:
+        drive = self.drive.create_shared_drive(name, members)
+        drive.description = domain
+        return drive
+
     def _drive_created_spreadsheet(self, created: DriveFile) -> None:
         state = create_spreadsheet(
             {"properties": {"title": created.name}}, Context(created.owner, created.owner, self.rng)
@@ -187,9 +288,15 @@ class FakeGoogle:
         self.sheets[created.id] = state
 
     def _drive_copied_spreadsheet(self, source_id: str, copied: DriveFile) -> None:
+        """ "Make a copy": content, protections and metadata come along; protections' editors are
+        reset to the copy's new owner, who can edit everything."""
         state = copy.deepcopy(self.sheets[source_id])
         state.spreadsheet_id = copied.id
         state.properties["title"] = copied.name
+        for sheet in state.sheets:
+            for protected in sheet.protected_ranges:
+                if not protected.get("warningOnly"):
+                    protected["editors"] = {"users": [copied.owner or copied.last_modifying or ""]}
         self.sheets[copied.id] = state
 
     def _drive_deleted(self, file_id: str) -> None:
@@ -221,7 +328,7 @@ class FakeGoogle:
         api = "sheets" if path.startswith("/v4/") else "drive" if "/drive/v3/" in path else "unknown"
         found = route(http_method.upper(), path)
         method_id, args = found if found else ("", {})
-        user = _user_from(headers)
+        user, grant_id = _token_from(headers)
         record = RequestRecord(
             http_method=http_method.upper(),
             path=path,
@@ -236,15 +343,21 @@ class FakeGoogle:
         )
         self.log.add(record)
         try:
-            answer = self._serve(record, args, query, body, api)
-        except ConnectionReset:
+            answer = self._serve(record, args, query, body, api, grant_id)
+        except (ConnectionReset, Stalled):
             record.status = 0
             raise
         record.status = answer.status
         return answer
 
     def _serve(
-        self, record: RequestRecord, args: dict[str, str], query: dict[str, list[str]], body: bytes, api: str
+        self,
+        record: RequestRecord,
+        args: dict[str, str],
+        query: dict[str, list[str]],
+        body: bytes,
+        api: str,
+        grant_id: str | None,
     ) -> Answer:
         error_api = api if api != "unknown" else "sheets"
         try:
@@ -256,15 +369,21 @@ class FakeGoogle:
                     "Request is missing required authentication credential. Expected OAuth 2 "
                     "access token, login cookie or other valid authentication credential.",
                 )
+            app, scopes = self._authorize(record.user, grant_id, api)
             fault = self.faults.take(record.method_id, record.path)
             if fault is not None and not fault.after:
                 record.fault = fault.label
                 return self._fault(fault, api)
             if self.quota is not None and api == "sheets":
-                self.quota.charge(record.user, record.kind)
+                self.quota.charge(record.user, record.kind, app)
             call = self._prepare(record, args, query, body, api)
+            all_drives = api == "sheets" or bool(call.params.get("supportsAllDrives"))
             with self.lock:
-                status, payload = ENDPOINTS[record.method_id](self, call)
+                self.drive.view = View(record.user, app, scopes, all_drives)
+                try:
+                    status, payload = ENDPOINTS[record.method_id](self, call)
+                finally:
+                    self.drive.view = None
             if fault is not None:
                 record.fault = fault.label
                 return self._fault(fault, api)
@@ -276,9 +395,37 @@ class FakeGoogle:
                 error.code, {"Content-Type": "application/json; charset=UTF-8", **error.headers}, data
             )
 
+    def _authorize(self, user: str, grant_id: str | None, api: str) -> tuple[str, frozenset[str]]:
+        """(app, scopes) of a valid access token; 401 for an expired or revoked one, 403 for a scope."""
+        if grant_id is None:
+            return WEB_APP, frozenset({"drive", "spreadsheets"})
+        number, _, serial = grant_id.partition(".")
+        grant = self.grants.get(int(number)) if number.isdigit() else None
+        stale = (
+            grant is None
+            or grant.revoked
+            or str(grant.serial) != serial
+            or self.clock.now() > grant.access_issued + ACCESS_LIFETIME
+        )
+        if stale or grant is None:
+            raise ApiError(
+                401,
+                "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
+                "cookie or other valid authentication credential.",
+                reason="authError",
+            )
+        needed = {"drive", "drive.file"} if api == "drive" else {"spreadsheets", "drive", "drive.file"}
+        if not needed & grant.scopes:
+            raise ApiError(
+                403, "Request had insufficient authentication scopes.", reason="insufficientPermissions"
+            )
+        return grant.app, grant.scopes
+
     def _fault(self, fault: Fault, api: str) -> Answer:
         if fault.status == "reset":
             raise ConnectionReset()
+        if fault.status == "stall":
+            raise Stalled()
         error = fault_error(fault, api)
         data = json.dumps(error.body(api)).encode("utf-8")
         return Answer(error.code, {"Content-Type": "application/json; charset=UTF-8", **error.headers}, data)
@@ -336,10 +483,13 @@ class FakeGoogle:
         self.stop_server()
 
 
-def _user_from(headers: Mapping[str, str]) -> str | None:
+def _token_from(headers: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """(user, grant id) named by the bearer token."""
     for key, value in headers.items():
         if key.lower() == "authorization" and value.startswith("Bearer " + TOKEN_PREFIX):
-            return value[len("Bearer " + TOKEN_PREFIX) :]
+            user, _, grant = value[len("Bearer " + TOKEN_PREFIX) :].partition("#")
+            return user, grant or None
+    return None, None
     return None
 
 
@@ -376,6 +526,17 @@ class FakeGoogleAdapter(BaseAdapter):
                 "('Connection aborted.', ConnectionResetError(104, 'Connection reset by peer'))",
                 request=request,
             ) from None
+        except Stalled:
+            read = timeout[1] if isinstance(timeout, tuple) else timeout
+            if read is None:
+                raise StalledForeverError(
+                    f"{request.method} {url} was sent without a timeout to a stalled connection: "
+                    "it would wait forever"
+                ) from None
+            self.fake.clock.advance(float(read))
+            raise requests.exceptions.ReadTimeout(
+                f"HTTPSConnectionPool: Read timed out. (read timeout={read})", request=request
+            ) from None
         response = requests.Response()
         response.status_code = answer.status
         response.headers = CaseInsensitiveDict(answer.headers)
@@ -404,7 +565,7 @@ class _Handler(BaseHTTPRequestHandler):
         url = f"http://127.0.0.1{self.path}"
         try:
             answer = self.fake.handle(self.command, url, dict(self.headers.items()), body)
-        except ConnectionReset:
+        except (ConnectionReset, Stalled):
             self.close_connection = True
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.connection.close()

@@ -18,6 +18,16 @@ PROTECTED_MESSAGE = (
     "protection if you need to edit."
 )
 _WRITABLE_CELL_FIELDS = ("userEnteredValue", "userEnteredFormat", "note", "textFormatRuns", "dataValidation")
+CELL_LIMIT = 50_000
+TOO_LONG = f"Your input contains more than the maximum of {CELL_LIMIT} characters in a single cell."
+DOMAIN_DEFAULT = "_domainDefault"  # internal: a protection that left domainUsersCanEdit unsaid
+
+
+def check_length(entered: dict[str, Any] | None, where: str = "") -> None:
+    """Sheets refuses a cell holding more than 50,000 characters (the whole request fails)."""
+    for key in ("stringValue", "formulaValue"):
+        if entered and len(str(entered.get(key, ""))) > CELL_LIMIT:
+            raise ApiError(400, f"{where}{TOO_LONG}")
 
 
 @dataclass
@@ -136,6 +146,7 @@ def clean_cell(cell: dict[str, Any], where: str = "") -> dict[str, Any]:
         raise ApiError(
             400, f"{where}Invalid value: only one of {sorted(entered)} may be set in userEnteredValue"
         )
+    check_length(entered, where)
     out = {
         k: copy.deepcopy(cell[k]) for k in _WRITABLE_CELL_FIELDS if k in cell and cell[k] not in (None, {})
     }
@@ -181,7 +192,9 @@ def can_edit_range(protected: dict[str, Any], user: str | None, owner: str) -> b
     if protected.get("warningOnly") or user == owner:
         return True
     editors = protected.get("editors", {})
-    return user in editors.get("users", []) or bool(editors.get("domainUsersCanEdit"))
+    domain = editors.get(DOMAIN_DEFAULT)
+    in_domain = bool(domain and user and user.lower().endswith("@" + str(domain).lower()))
+    return user in editors.get("users", []) or bool(editors.get("domainUsersCanEdit")) or in_domain
 
 
 def check_edit(
@@ -358,8 +371,8 @@ def grid_data(state: SpreadsheetState, sheet: SheetState, span: a1.Span | None) 
 
 def render_protected(protected: dict[str, Any], user: str | None, owner: str) -> dict[str, Any]:
     out = copy.deepcopy(protected)
-    editors = protected.get("editors", {})
-    editor = user == owner or user in editors.get("users", []) or bool(editors.get("domainUsersCanEdit"))
+    out.get("editors", {}).pop(DOMAIN_DEFAULT, None)
+    editor = can_edit_range({**protected, "warningOnly": False}, user, owner)
     out["requestingUserCanEdit"] = editor or bool(protected.get("warningOnly"))
     if not editor:
         out.pop("editors", None)
@@ -495,11 +508,15 @@ def write_values(
             if value is None:
                 continue
             key = (r0 + i, c0 + j)
+            cell = sheet.cells.setdefault(key, {})
+            plain_text = cell.get("userEnteredFormat", {}).get("numberFormat", {}).get("type") == "TEXT"
             if input_option == "RAW":
                 entered, number_format = cells.raw_value(value), None
+            elif plain_text and value != "":  # "Plain text" format: what is typed stays text
+                entered, number_format = {"stringValue": str(value)}, None
             else:
                 entered, number_format = cells.user_entered_value(value, state.locale)
-            cell = sheet.cells.setdefault(key, {})
+            check_length(entered)
             if entered is None:
                 cell.pop("userEnteredValue", None)
             else:

@@ -1,4 +1,9 @@
-"""Reading local spreadsheet files (.xlsx, .ods) into RawWorkbooks: screened first, values via calamine."""
+"""Reading local spreadsheet files (.xlsx, .ods) into RawWorkbooks: screened first, values via calamine.
+
+python-calamine is fast but builds a dense grid per tab, so a tab whose values lie far apart
+(A1 and ALL100000: 100 million cells) or a package whose parts are not where calamine looks
+is read by the sparse XML reader instead. Either way a tab keeps only its non-empty cells.
+"""
 
 from __future__ import annotations
 
@@ -9,31 +14,53 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, Shee
 
 from ..errors import SourceError
 from ..rawbook import RawSheet, RawWorkbook
-from ..screening import screen_file
+from ..screening import screen
+from .xml_cells import read_cells
 from .xml_parts import formulas_and_properties
+
+# Largest grid handed to calamine: ~32 bytes a cell in calamine, 8 in the Python lists.
+MAX_DENSE_CELLS = 2_000_000
 
 
 def read_file(path: Path) -> RawWorkbook:
     """Screen `path`, then read every tab's values, its formula cells and the document properties."""
     source = str(path)
-    fmt = screen_file(path)
-    try:
-        with path.open("rb") as handle:  # by content: calamine picks a reader from the name given a path
-            workbook = CalamineWorkbook.from_filelike(handle)
-            formulas, properties = formulas_and_properties(path, fmt)
-            sheets = tuple(
-                RawSheet(
-                    name=meta.name,
-                    visible=meta.visible == SheetVisibleEnum.Visible,
-                    rows=list(workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)),
-                    formulas=formulas.get(meta.name, frozenset()),
-                )
-                for meta in workbook.sheets_metadata
-                if meta.typ == SheetTypeEnum.WorkSheet  # chart and macro sheets hold no cells of ours
-            )
-    except CalamineError as exc:
-        raise SourceError(source, "corrupt", str(exc)) from None
-    except (ValueError, KeyError, OSError) as exc:  # calamine reports some damage as plain errors
-        raise SourceError(source, "corrupt", f"{type(exc).__name__}: {exc}") from None
+    screened = screen(path)
+    formulas, properties = formulas_and_properties(path, screened.format)
+    if screened.grid_cells > MAX_DENSE_CELLS or not screened.standard_parts:
+        sheets = _read_sparse(path, screened.format, formulas)
+    else:
+        try:
+            sheets = _read_dense(path, formulas)
+        except (CalamineError, ValueError, KeyError, OSError) as exc:  # some damage comes as plain errors
+            # calamine is strict where producers are not (KOffice puts text between cells):
+            # read what can be read; the file is damaged only if the XML reader fails too
+            try:
+                sheets = _read_sparse(path, screened.format, formulas)
+            except SourceError as again:
+                raise SourceError(source, again.code, f"{again.detail}; calamine: {exc}") from None
     modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
     return RawWorkbook(source, sheets, properties, modified)
+
+
+def _read_sparse(
+    path: Path, fmt: str, formulas: dict[str, frozenset[tuple[int, int]]]
+) -> tuple[RawSheet, ...]:
+    return tuple(
+        RawSheet(s.name, s.visible, s.cells, formulas.get(s.name, frozenset())) for s in read_cells(path, fmt)
+    )
+
+
+def _read_dense(path: Path, formulas: dict[str, frozenset[tuple[int, int]]]) -> tuple[RawSheet, ...]:
+    with path.open("rb") as handle:  # by content: calamine picks a reader from the name given a path
+        workbook = CalamineWorkbook.from_filelike(handle)
+        return tuple(
+            RawSheet.from_rows(
+                meta.name,
+                meta.visible == SheetVisibleEnum.Visible,
+                workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False),
+                formulas.get(meta.name, frozenset()),
+            )
+            for meta in workbook.sheets_metadata
+            if meta.typ == SheetTypeEnum.WorkSheet  # chart and macro sheets hold no cells of ours
+        )

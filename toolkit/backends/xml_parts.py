@@ -129,7 +129,14 @@ class _Package:
             raise SourceError(self.source, "not_found", f"cannot be read: {exc.strerror}") from None
         except (zipfile.BadZipFile, EOFError, ValueError) as exc:
             raise SourceError(self.source, "corrupt", f"damaged zip archive: {exc}") from None
-        self.names = set(self.zf.namelist())
+        # Some writers use backslashes in member names; calamine reads them as slashes.
+        self.members = {n.replace("\\", "/"): n for n in self.zf.namelist()}
+        self.names = set(self.members)
+        self.folded = {n.lower(): n for n in self.members}  # calamine finds parts whatever their case
+
+    def find(self, name: str) -> str | None:
+        """The member called `name`, in any letter case; None when there is none."""
+        return name if name in self.names else self.folded.get(name.lower())
 
     def __enter__(self) -> _Package:
         return self
@@ -139,10 +146,11 @@ class _Package:
 
     def read(self, name: str) -> bytes | None:
         """The member's bytes, or None when there is no such member."""
-        if name not in self.names:
+        found = self.find(name)
+        if found is None:
             return None
         try:
-            with self.zf.open(name) as fh:
+            with self.zf.open(self.members[found]) as fh:
                 data = fh.read(MAX_PART_BYTES + 1)
         except (
             zipfile.BadZipFile,
@@ -210,9 +218,10 @@ def _package_part(pkg: _Package, default: str, rel_type_suffix: str) -> str | No
     if default in pkg.names:
         return default
     for _, rel_type, name in _relationships(pkg, ""):
-        if rel_type.endswith(rel_type_suffix) and name in pkg.names:
-            return name
-    return None
+        found = pkg.find(name)
+        if rel_type.endswith(rel_type_suffix) and found is not None:
+            return found
+    return pkg.find(default)
 
 
 # --- xlsx ------------------------------------------------------------------------------------------

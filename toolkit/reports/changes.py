@@ -16,6 +16,7 @@ GapKey = tuple[str, str | None, str | None, str | None, str | None]
 
 
 def gap_key(gap: Gap) -> GapKey:
+    """What identifies a gap from one run to the next (kind, place, partner), whatever its wording."""
     return (gap.kind, gap.worksheet, gap.row, gap.column, gap.partner)
 
 
@@ -30,6 +31,8 @@ class Role:
 
 @dataclass(frozen=True)
 class Changes:
+    """What changed since the previous run: new and closed gaps, new copies, roles newly taken."""
+
     previous_run: int | None  # the earlier run's id in the history
     previous_at: str | None  # None: no earlier report to compare with
     new_gaps: tuple[Gap, ...] = ()

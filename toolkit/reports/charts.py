@@ -98,6 +98,7 @@ def trend_png(moments: Sequence[str], shares: Sequence[float], language: Languag
 
 
 def report_images(report: Report) -> tuple[InlineImage, ...]:
+    """The report's charts (completion heatmap, trend) as PNG images."""
     lang = report.language
     worksheets = report.initiative.kit.worksheets
     rows = report.partners

@@ -59,6 +59,8 @@ class EmailError(BackendError):
 
 @dataclass(frozen=True)
 class Attachment:
+    """A file attached to a message."""
+
     filename: str
     content: bytes
     mime: str  # "type/subtype"
@@ -79,6 +81,8 @@ class InlinePart(Protocol):
 
 @dataclass(frozen=True)
 class Inline:
+    """An image shown inside the HTML body, referenced by its Content-ID."""
+
     cid: str
     data: bytes
     filename: str = "chart.png"
@@ -103,10 +107,12 @@ REPORT_FILE = Text("rapport", "report")
 
 
 def xlsx_attachment(filename: str, content: bytes) -> Attachment:
+    """The report's workbook, to attach."""
     return Attachment(filename, content, XLSX_MIME)
 
 
 def json_attachment(filename: str, content: bytes | str) -> Attachment:
+    """The report's JSON, to attach."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     return Attachment(filename, data, JSON_MIME)
 

@@ -22,6 +22,8 @@ Renderer = Callable[["Report", "ImageMode"], bytes]
 
 @dataclass(frozen=True)
 class ReportFormat:
+    """One report format: its name, file suffixes and renderer."""
+
     name: str
     suffixes: tuple[str, ...]
     renderer: str  # "package.module:function", imported on first use (matplotlib, openpyxl are heavy)
@@ -37,24 +39,29 @@ _FORMATS: dict[str, ReportFormat] = {}
 
 
 def register(fmt: ReportFormat) -> None:
+    """Add (or replace) a report format."""
     _FORMATS[fmt.name] = fmt
 
 
 def unregister(name: str) -> None:
+    """Remove a report format (tests)."""
     _FORMATS.pop(name, None)
 
 
 def names() -> list[str]:
+    """The registered formats' names, for `report --format`."""
     return list(_FORMATS)
 
 
 def report_format(name: str) -> ReportFormat:
+    """The format called `name`; an unknown one is an error listing the supported ones."""
     if name not in _FORMATS:
         raise ConfigError(f"unknown report format {name!r}; supported: {', '.join(_FORMATS)}")
     return _FORMATS[name]
 
 
 def format_for_path(path: Path | str) -> ReportFormat:
+    """The format a file name asks for by its suffix; an unknown suffix lists the supported ones."""
     suffix = Path(path).suffix.lower()
     for fmt in _FORMATS.values():
         if suffix in fmt.suffixes:
@@ -68,3 +75,4 @@ register(ReportFormat("text", (".txt",), "toolkit.reports.render_text:text_bytes
 register(ReportFormat("md", (".md",), "toolkit.reports.render_text:markdown_bytes"))
 register(ReportFormat("json", (".json",), "toolkit.reports.model:json_bytes"))
 register(ReportFormat("xlsx", (".xlsx",), "toolkit.reports.render_xlsx:xlsx_bytes", printable=False))
+register(ReportFormat("pdf", (".pdf",), "toolkit.reports.render_pdf:pdf_bytes", printable=False))

@@ -21,6 +21,8 @@ ImageMode = Literal["data", "cid"]
 
 @dataclass(frozen=True)
 class Headline:
+    """The figures at the top of the report."""
+
     expected: int  # partners in the initiative
     received: int  # of them, with a copy
     on_time: int | None  # copies received by the deadline; None without a deadline
@@ -37,6 +39,8 @@ class Headline:
 
 @dataclass(frozen=True)
 class PartnerRow:
+    """One partner's line in the report: copy received, on time, completion, what is left."""
+
     partner: str | None  # None: a copy nobody could attribute
     name: str
     received: bool
@@ -51,6 +55,8 @@ class PartnerRow:
 
 @dataclass(frozen=True)
 class TrendPoint:
+    """Overall completion at one past run, for the trend chart."""
+
     run_id: int | None
     generated_at: str
     completion: float
@@ -150,4 +156,5 @@ class Report:
 
 
 def json_bytes(report: Report, images: ImageMode) -> bytes:
+    """The report as the JSON contract (gaps plus headline, changes, partners, trend)."""
     return report.json().encode("utf-8")

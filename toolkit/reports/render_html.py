@@ -46,6 +46,7 @@ NUMERIC_COLUMNS = (3, 4, 5)  # completion, empty cells, problems in the partner 
 
 
 def render_html(report: Report, *, images: ImageMode = "data") -> str:
+    """The report as one self-contained HTML page (charts as data: URIs, or cid: references for email)."""
     view = build_view(report)
     charts = {image.name: image for image in report.images()}
     parts = [
@@ -125,4 +126,5 @@ def _chart(image: InlineImage, mode: ImageMode) -> str:
 
 
 def html_bytes(report: Report, images: ImageMode) -> bytes:
+    """Renderer for the `html` report format."""
     return render_html(report, images=images).encode("utf-8")

@@ -15,6 +15,7 @@ from .words import rw
 
 
 def render_text(report: Report) -> str:
+    """The report as plain text for a terminal or an email body."""
     view = build_view(report)
     lines = [view.title, "=" * len(view.title), view.subtitle, ""]
     lines += [
@@ -35,6 +36,7 @@ def render_text(report: Report) -> str:
 
 
 def render_markdown(report: Report) -> str:
+    """The report as Markdown."""
     view = build_view(report)
     lines = [f"# {_md(view.title)}", "", f"_{_md(view.subtitle)}_", ""]
     lines += [f"- **{_md(f.value)}** {_md(f.label)}" for f in view.figures]
@@ -96,8 +98,10 @@ def _md(text: str) -> str:
 
 
 def text_bytes(report: Report, images: ImageMode) -> bytes:
+    """Renderer for the `text` report format."""
     return render_text(report).encode("utf-8")
 
 
 def markdown_bytes(report: Report, images: ImageMode) -> bytes:
+    """Renderer for the `md` report format."""
     return render_markdown(report).encode("utf-8")

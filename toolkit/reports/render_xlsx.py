@@ -26,6 +26,7 @@ TREND_ROW = 3  # where the trend table starts on the summary sheet, column E
 
 
 def render_xlsx(report: Report) -> bytes:
+    """The report as a workbook: summary, partners, gaps, and a native completion chart."""
     wb = Workbook()
     summary = wb.active
     assert summary is not None
@@ -178,4 +179,5 @@ def _finish(ws: Sheet, columns: int, rows: int, widths: Sequence[float]) -> None
 
 
 def xlsx_bytes(report: Report, images: ImageMode) -> bytes:
+    """Renderer for the `xlsx` report format."""
     return render_xlsx(report)

@@ -27,6 +27,8 @@ Tone = Literal["good", "bad", "neutral"]
 
 @dataclass(frozen=True)
 class Figure:
+    """One headline figure: its value, label and tone (good, bad, neutral)."""
+
     label: str
     value: str
     tone: Tone = "neutral"
@@ -34,12 +36,16 @@ class Figure:
 
 @dataclass(frozen=True)
 class Table:
+    """A table of text cells with its header."""
+
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
 
 
 @dataclass(frozen=True)
 class Block:
+    """A titled group of lines or a table inside a section."""
+
     title: str | None = None
     lines: tuple[str, ...] = ()
     table: Table | None = None
@@ -47,6 +53,8 @@ class Block:
 
 @dataclass(frozen=True)
 class Section:
+    """One section of the report (changes, partners, ownerless roles, …)."""
+
     key: str
     title: str
     blocks: tuple[Block, ...] = ()
@@ -55,6 +63,8 @@ class Section:
 
 @dataclass(frozen=True)
 class View:
+    """The whole report as words in its language, for every text renderer."""
+
     language: Language
     title: str
     subtitle: str
@@ -103,6 +113,7 @@ class Labels:
 
 
 def build_view(report: Report) -> View:
+    """The report's sections in its language, in the order every renderer shows them."""
     lang = report.language
     labels = Labels(report)
     return View(

@@ -1,7 +1,12 @@
 """Google credentials: the coordinator's own account (OAuth desktop flow) or a service account.
 
-Least scopes: Sheets, and Drive limited to the files this toolkit creates or opens
-(`drive.file`). The OAuth token is cached in the user's configuration directory
+The narrowest scopes that work:
+- the coordinator's account: `spreadsheets` (read and edit the Google Sheets the account can open:
+  needed to read a copy a partner made with "Make a copy" and shared back) and `drive.file` (in
+  Drive, only the files and folders the toolkit created or opened: placing, sharing, tagging);
+- a service account: `spreadsheets` and `drive`. It sees only what was shared with it (its shared
+  drive), and `drive.file` would hide the shared-drive folder a person made.
+The OAuth token is cached in the user's configuration directory
 (`$XDG_CONFIG_HOME/toolkit/google-token.json`, else `~/.config/toolkit/…`), written
 atomically with mode 0600. Tokens and keys are never printed or logged: errors name the
 file, never its content, and the objects here show no secret in their repr.
@@ -25,10 +30,15 @@ from google.oauth2 import service_account
 
 from ...errors import BackendError, ConfigError
 from ...initiative import GoogleSettings
+from .messages import NOT_SIGNED_IN, TOKEN_UNREADABLE, language_of
 
 SCOPES = (
     "https://www.googleapis.com/auth/spreadsheets",
     "https://www.googleapis.com/auth/drive.file",
+)
+SERVICE_ACCOUNT_SCOPES = (
+    "https://www.googleapis.com/auth/spreadsheets",
+    "https://www.googleapis.com/auth/drive",
 )
 TOKEN_NAME = "google-token.json"
 KEY_ENV = "GOOGLE_APPLICATION_CREDENTIALS"
@@ -78,7 +88,7 @@ def save_token(credentials: Credentials, path: Path) -> Path:
     return path
 
 
-def load_token(path: Path) -> Credentials | None:
+def load_token(path: Path, locale: str = "fr_CA") -> Credentials | None:
     """The cached OAuth credentials, or None when there are none usable."""
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
@@ -87,9 +97,7 @@ def load_token(path: Path) -> Credentials | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError, GoogleAuthError):
-        raise BackendError(
-            f"{path}: the cached Google token is unreadable; run `toolkit auth google` again"
-        ) from None
+        raise BackendError(TOKEN_UNREADABLE(language_of(locale)).format(path=path)) from None
     if not getattr(creds, "refresh_token", None) and not creds.valid:
         return None
     return creds
@@ -106,7 +114,7 @@ def service_account_credentials(
         )
     try:
         from_file: Callable[..., Credentials] = service_account.Credentials.from_service_account_file
-        creds = from_file(str(key), scopes=list(SCOPES))
+        creds = from_file(str(key), scopes=list(SERVICE_ACCOUNT_SCOPES))
     except FileNotFoundError:
         raise ConfigError(f"{key}: service-account key file not found") from None
     except (OSError, ValueError, KeyError, GoogleAuthError):
@@ -145,9 +153,9 @@ def load_credentials(
     if settings.auth != "oauth":
         raise ConfigError(f"google.auth: {settings.auth!r} is not 'oauth' or 'service_account'")
     path = token_file or token_path(environ)
-    creds = load_token(path)
+    creds = load_token(path, settings.locale)
     if creds is None:
-        raise BackendError("Google: not signed in yet; run `toolkit auth google --config initiative.yaml`")
+        raise BackendError(NOT_SIGNED_IN(language_of(settings.locale)))
     return GoogleAuth(creds, "oauth", path)
 
 

@@ -11,9 +11,15 @@ Differences from the .xlsx copy, forced by Google Sheets:
 - the label column is not frozen: Sheets refuses to freeze part of a merged cell, and the title,
   description and hint rows are merged across the table (the header rows are frozen);
 - protection is one protected range per tab (the whole tab) with the input cells as
-  `unprotectedRanges`; only the coordinator (and the owner) may edit the rest. Partners, who are
-  writers of their copy, can still type in the input cells but cannot insert rows in open
-  worksheets (Excel allows that);
+  `unprotectedRanges`; the editors are named explicitly (the identity that builds the copy and the
+  coordinator) with `domainUsersCanEdit: false`, so nobody else, not even someone in the
+  coordinator's Workspace domain, may edit the rest. Partners, who are writers of their copy, can
+  still type in the input cells but cannot insert rows in open worksheets (Excel allows that);
+- text input cells have the plain-text number format, so Sheets keeps "1-2" as typed instead of
+  making a date of it;
+- a cell holds at most 50,000 characters (Google refuses the whole request otherwise): a longer
+  text is cut with a mark naming where the rest is, and kept whole, in parts, on a "Texte
+  intégral" / "Full text" tab;
 - the metadata tab is `hidden` (Sheets has no "very hidden") and protected;
 - people, choice and yes/no lists follow the Excel rule (inline up to 255 characters, else a
   range on the hidden lists tab), so a copy downloaded as .xlsx keeps working in Excel.
@@ -46,6 +52,7 @@ from ...style import (
 from ...style import BORDER as BORDER_COLOUR
 from ...templates import Column
 from ...text import Language
+from .messages import LONG_TEXT_HEADER, LONG_TEXT_MARK, LONG_TEXT_TAB
 
 JSON = dict[str, Any]
 
@@ -64,6 +71,9 @@ FIRST_WORKSHEET_ID = 1
 LISTS_ID = 900
 METADATA_ID = 999
 FIRST_EXTRA_ID = 500
+LONG_TEXT_ID = 950
+CELL_LIMIT = 50_000  # characters Google accepts in one cell
+PART_SIZE = 45_000  # characters per part on the full-text tab
 
 
 def spreadsheet_body(
@@ -84,6 +94,9 @@ def spreadsheet_body(
         sheets.append(_extra_sheet(tab, FIRST_EXTRA_ID + index))
     if lists.columns:
         sheets.append(lists.sheet(editors))
+    long_texts = _spill_long_texts(sheets, language)
+    if long_texts is not None:
+        sheets.append(long_texts)
     sheets.append(_metadata_sheet(records(spec.info, spec.layout), editors))
     for index, sheet_body in enumerate(sheets):
         sheet_body["properties"]["index"] = index
@@ -151,6 +164,7 @@ def _format(
     vertical: str = "TOP",
     border: bool = False,
     date: bool = False,
+    plain_text: bool = False,
 ) -> JSON:
     text: JSON = {}
     if bold:
@@ -172,6 +186,8 @@ def _format(
         fmt["borders"] = _border()
     if date:
         fmt["numberFormat"] = {"type": "DATE", "pattern": DATE_PATTERN}
+    elif plain_text:  # what a partner types stays text ("1-2" is not a date)
+        fmt["numberFormat"] = {"type": "TEXT"}
     return fmt
 
 
@@ -223,9 +239,9 @@ def _protection(
         "range": {"sheetId": sheet_id},
         "description": description,
         "warningOnly": False,
+        # explicit: left unsaid, the domain's default could let anyone in the domain edit
+        "editors": {"users": list(editors), "domainUsersCanEdit": False},
     }
-    if editors:
-        protected["editors"] = {"users": list(editors)}
     ranges = list(unprotected)
     if ranges:
         protected["unprotectedRanges"] = ranges
@@ -363,12 +379,16 @@ def _worksheet_sheet(
 
     validations = {c.id: _validation(c, spec.people, language, lists) for c in worksheet.input_columns}
     table_rows = {row for _, row in sheet.rows}
+    types = {c.id: c.type for c in worksheet.columns}
     for row_id, column_id, row, col in sheet.input_cells():
-        is_date = column_id in {c.id for c in worksheet.columns if c.type == "date"}
+        kind = types.get(column_id, "text") if row in table_rows else "long_text"  # debrief answers: text
         rule = validations.get(column_id) if row in table_rows else None
         extra: JSON = {"dataValidation": rule} if rule is not None else {}
         value = spec.values.get((worksheet.id, row_id, column_id))
-        grid.put(row, col, _cell(value, _format(fill=INPUT_FILL, border=True, date=is_date), **extra))
+        fmt = _format(
+            fill=INPUT_FILL, border=True, date=kind == "date", plain_text=kind not in ("date", "number")
+        )
+        grid.put(row, col, _cell(value, fmt, **extra))
 
     first, last = sheet.rows[0][1], sheet.rows[-1][1]
     for column in worksheet.input_columns:
@@ -424,6 +444,30 @@ def _extra_sheet(tab: ExtraTab, sheet_id: int) -> JSON:
     body = _sheet(sheet_id, tab.title, grid, tab.widths, frozen_rows=1, columns=len(tab.header))
     body["basicFilter"] = {"range": grid_range(sheet_id, 1, 1, max(1, len(tab.rows) + 1), len(tab.header))}
     return body
+
+
+def _spill_long_texts(sheets: Sequence[JSON], language: Language) -> JSON | None:
+    """Cut every text over Google's cell limit, with a mark; the full texts, in parts, on a new tab."""
+    rows: list[tuple[str, ...]] = []
+    for sheet in sheets:
+        title = sheet["properties"]["title"]
+        for data in sheet.get("data", []):
+            for r, row in enumerate(data.get("rowData", []), start=data.get("startRow", 0) + 1):
+                for c, cell in enumerate(row.get("values", []), start=data.get("startColumn", 0) + 1):
+                    text = cell.get("userEnteredValue", {}).get("stringValue")
+                    if text is None or len(text) <= CELL_LIMIT:
+                        continue
+                    ref = f"{column_letter(c)}{r}"
+                    mark = LONG_TEXT_MARK(language).format(cell=f"{title}!{ref}")
+                    cell["userEnteredValue"] = {"stringValue": text[: CELL_LIMIT - len(mark)] + mark}
+                    parts = [text[i : i + PART_SIZE] for i in range(0, len(text), PART_SIZE)]
+                    rows += [(title, ref, f"{n}/{len(parts)}", part) for n, part in enumerate(parts, 1)]
+    if not rows:
+        return None
+    header = [h(language) for h in LONG_TEXT_HEADER]
+    return _extra_sheet(
+        ExtraTab(LONG_TEXT_TAB(language), tuple(header), tuple(rows), (24, 10, 8, 100)), LONG_TEXT_ID
+    )
 
 
 def _metadata_sheet(rows: Sequence[Sequence[str]], editors: Sequence[str]) -> JSON:

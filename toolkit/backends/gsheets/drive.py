@@ -1,7 +1,14 @@
 """Drive v3 calls: place and tag a new spreadsheet, share it with one partner, find what exists.
 
-Every call is one request. The coordinator's account keeps ownership: partners are added as
-`writer` on their own copy only.
+Every call is one request (a refused invitation or a repeated move costs one more). The
+coordinator's account (or the shared drive) keeps ownership: partners are added as `writer` on
+their own copy only, and may not share it further (`writersCanShare: false`, outside shared drives
+where the drive's own sharing setting applies).
+
+Copies are tagged with public `properties` (toolkit_initiative, toolkit_partner): `appProperties`
+are private to the OAuth client that wrote them, so a copy made through the coordinator's OAuth
+client would be invisible to a service account or a new client. Older copies tagged with
+`appProperties` are still recognised.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from typing import Any
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
+from ...errors import BackendError
 from ...french import de
 from ...i18n import long_date
 from ...initiative import Initiative, Partner
@@ -23,7 +31,9 @@ FILES = "https://www.googleapis.com/drive/v3/files"
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 INITIATIVE_KEY = "toolkit_initiative"
 PARTNER_KEY = "toolkit_partner"
-FILE_FIELDS = "id,name,parents,appProperties,createdTime,modifiedTime"
+FOLDER_MIME = "application/vnd.google-apps.folder"
+FILE_FIELDS = "id,name,parents,appProperties,properties,createdTime,modifiedTime,driveId"
+CREATED_FIELDS = FILE_FIELDS + ",lastModifyingUser(emailAddress)"
 
 SHARE_MESSAGE = Text(
     "Bonjour, voici la copie {de_partner} pour « {initiative} ». "
@@ -34,8 +44,11 @@ SHARE_MESSAGE = Text(
 DEADLINE = Text(" d'ici le {date}", " by {date}")
 
 
-def app_properties(initiative_id: str, partner_id: str) -> dict[str, str]:
+def tags(initiative_id: str, partner_id: str) -> dict[str, str]:
     return {INITIATIVE_KEY: initiative_id, PARTNER_KEY: partner_id}
+
+
+app_properties = tags  # the former name
 
 
 def share_message(initiative: Initiative, partner: Partner, language: Language) -> str:
@@ -50,33 +63,107 @@ def share_message(initiative: Initiative, partner: Partner, language: Language) 
 
 
 def place(
-    http: HTTPClient, file_id: str, folder_id: str | None, properties: Mapping[str, str]
+    http: HTTPClient,
+    file_id: str,
+    folder_id: str | None,
+    properties: Mapping[str, str],
+    *,
+    private: bool = True,
 ) -> dict[str, Any]:
-    """One files.update: tag the file with appProperties and move it from My Drive into the folder."""
+    """One files.update: tag the file and move it from My Drive into the folder.
+
+    Drive refuses (400) to add a parent the file already has: when a move whose answer was lost is
+    repeated, the file is looked at and the move counts as done if the folder is already its parent.
+    """
     params: dict[str, Any] = {"supportsAllDrives": "true", "fields": FILE_FIELDS}
+    body = _tag_body(properties, private=private)
     if folder_id:
         params["addParents"] = folder_id
         params["removeParents"] = "root"
-    return drive_call(
-        http, "patch", f"{FILES}/{file_id}", params=params, json={"appProperties": dict(properties)}
-    )
+    try:
+        answer: dict[str, Any] = http.request("patch", f"{FILES}/{file_id}", params=params, json=body).json()
+        return answer
+    except APIError as exc:
+        if not folder_id or exc.code != 400:
+            raise _refused("PATCH", file_id, exc) from None
+        current = drive_call(
+            http, "get", f"{FILES}/{file_id}", params={"fields": "parents", "supportsAllDrives": "true"}
+        )
+        if folder_id not in current.get("parents", []):
+            raise _refused("PATCH", file_id, exc) from None
+    params = {"supportsAllDrives": "true", "fields": FILE_FIELDS}
+    return drive_call(http, "patch", f"{FILES}/{file_id}", params=params, json=body)
+
+
+def _tag_body(properties: Mapping[str, str], *, private: bool) -> dict[str, Any]:
+    """Public tags (every credential sees them); `private`: partners may not share the file further."""
+    body: dict[str, Any] = {"properties": dict(properties)}
+    if private:
+        body["writersCanShare"] = False
+    return body
 
 
 def create_file(
-    http: HTTPClient, name: str, folder_id: str | None, properties: Mapping[str, str]
+    http: HTTPClient,
+    name: str,
+    folder_id: str | None,
+    properties: Mapping[str, str],
+    *,
+    in_shared_drive: bool = False,
 ) -> dict[str, Any]:
-    """One files.create: an empty spreadsheet, already in the folder (a shared drive's) and tagged."""
-    body: dict[str, Any] = {"name": name, "mimeType": SPREADSHEET_MIME, "appProperties": dict(properties)}
+    """One files.create: an empty spreadsheet, already in the folder and tagged."""
+    body: dict[str, Any] = {
+        "name": name,
+        "mimeType": SPREADSHEET_MIME,
+        **_tag_body(properties, private=not in_shared_drive),
+    }
     if folder_id:
         body["parents"] = [folder_id]
-    params = {"supportsAllDrives": "true", "fields": FILE_FIELDS}
+    params = {"supportsAllDrives": "true", "fields": CREATED_FIELDS}
     return drive_call(http, "post", FILES, params=params, json=body)
 
 
-def share(
-    http: HTTPClient, file_id: str, email: str, *, notify: bool, message: str | None = None
-) -> dict[str, Any]:
-    """One permissions.create: `email` becomes a writer of this file only."""
+def create_folder(http: HTTPClient, name: str) -> dict[str, Any]:
+    """One files.create: a folder in the coordinator's My Drive, made (and so visible) by the toolkit."""
+    body = {"name": name, "mimeType": FOLDER_MIME}
+    return drive_call(
+        http, "post", FILES, params={"fields": "id,name,driveId", "supportsAllDrives": "true"}, json=body
+    )
+
+
+def folder_info(http: HTTPClient, folder_id: str) -> dict[str, Any] | None:
+    """One files.get: the folder as this credential sees it, or None when it cannot see it."""
+    params: dict[str, Any] = {
+        "fields": "id,name,mimeType,driveId,capabilities(canAddChildren)",
+        "supportsAllDrives": "true",
+    }
+    try:
+        found: dict[str, Any] = http.request("get", f"{FILES}/{folder_id}", params=params).json()
+    except APIError as exc:
+        if exc.code in (403, 404):
+            return None
+        raise _refused("GET", folder_id, exc) from None
+    return found
+
+
+def share(http: HTTPClient, file_id: str, email: str, *, notify: bool, message: str | None = None) -> bool:
+    """One permissions.create: `email` becomes a writer of this file only.
+
+    Google refuses to share silently with an address that has no Google account (400
+    invalidSharingRequest): such an address is invited by email instead. Returns True then.
+    """
+    try:
+        _permission(http, file_id, email, notify=notify, message=message)
+    except APIError as exc:
+        reasons = {e.get("reason") for e in exc.error.get("errors", []) if isinstance(e, dict)}
+        if notify or exc.code != 400 or "invalidSharingRequest" not in reasons:
+            raise _refused("POST", f"{file_id}/permissions", exc) from None
+        _permission(http, file_id, email, notify=True, message=message)
+        return True
+    return False
+
+
+def _permission(http: HTTPClient, file_id: str, email: str, *, notify: bool, message: str | None) -> None:
     params: dict[str, Any] = {
         "supportsAllDrives": "true",
         "sendNotificationEmail": "true" if notify else "false",
@@ -85,31 +172,50 @@ def share(
     if notify and message:
         params["emailMessage"] = message
     body = {"type": "user", "role": "writer", "emailAddress": email}
-    return drive_call(http, "post", f"{FILES}/{file_id}/permissions", params=params, json=body)
+    http.request("post", f"{FILES}/{file_id}/permissions", params=params, json=body)
 
 
-def find_copies(http: HTTPClient, initiative_id: str, partner_id: str, title: str) -> list[dict[str, Any]]:
+def trash(http: HTTPClient, file_id: str) -> None:
+    """One files.update: to the trash (recoverable for 30 days), never deleted outright."""
+    drive_call(
+        http,
+        "patch",
+        f"{FILES}/{file_id}",
+        params={"supportsAllDrives": "true", "fields": "id"},
+        json={"trashed": True},
+    )
+
+
+def find_copies(
+    http: HTTPClient, initiative_id: str, partner_id: str, title: str, drive_id: str | None = None
+) -> list[dict[str, Any]]:
     """One files.list: spreadsheets tagged for this partner, or titled as its copy, oldest first.
 
     The title catches a `spreadsheets.create` whose answer was lost: Sheets made the file but the
     run never tagged it. The caller checks such an untagged file's developer metadata before use.
+    In a shared drive the search must name it (`corpora=drive`): the default corpus holds only
+    files shared with the account directly, not those it reaches as a member of the drive.
     """
-    query = (
-        f"mimeType = '{SPREADSHEET_MIME}' and trashed = false and ("
-        f"(appProperties has {{ key='{INITIATIVE_KEY}' and value='{_quote(initiative_id)}' }}"
-        f" and appProperties has {{ key='{PARTNER_KEY}' and value='{_quote(partner_id)}' }})"
-        f" or name = '{_quote(title)}')"
+    tagged = " or ".join(
+        f"({kind} has {{ key='{INITIATIVE_KEY}' and value='{_quote(initiative_id)}' }}"
+        f" and {kind} has {{ key='{PARTNER_KEY}' and value='{_quote(partner_id)}' }})"
+        for kind in ("properties", "appProperties")
     )
-    return _list(http, query)
+    query = f"mimeType = '{SPREADSHEET_MIME}' and trashed = false and ({tagged} or name = '{_quote(title)}')"
+    return _list(http, query, drive_id)
+
+
+def _tags_of(found: Mapping[str, Any]) -> Mapping[str, str]:
+    return found.get("properties") or found.get("appProperties") or {}
 
 
 def is_tagged(found: Mapping[str, Any], initiative_id: str, partner_id: str) -> bool:
-    tags = found.get("appProperties") or {}
+    tags = _tags_of(found)
     return bool(tags.get(INITIATIVE_KEY) == initiative_id and tags.get(PARTNER_KEY) == partner_id)
 
 
 def is_untagged(found: Mapping[str, Any]) -> bool:
-    return INITIATIVE_KEY not in (found.get("appProperties") or {})
+    return INITIATIVE_KEY not in _tags_of(found)
 
 
 def modified_time(http: HTTPClient, file_id: str) -> dt.datetime | None:
@@ -123,7 +229,7 @@ def modified_time(http: HTTPClient, file_id: str) -> dt.datetime | None:
         return None
 
 
-def _list(http: HTTPClient, query: str) -> list[dict[str, Any]]:
+def _list(http: HTTPClient, query: str, drive_id: str | None = None) -> list[dict[str, Any]]:
     params = {
         "q": query,
         "fields": f"files({FILE_FIELDS})",
@@ -133,9 +239,16 @@ def _list(http: HTTPClient, query: str) -> list[dict[str, Any]]:
         "includeItemsFromAllDrives": "true",
         "spaces": "drive",
     }
+    if drive_id:
+        params.update(corpora="drive", driveId=drive_id)
     data = drive_call(http, "get", FILES, params=params)
     files: Sequence[dict[str, Any]] = data.get("files", [])
     return list(files)
+
+
+def _refused(method: str, where: str, exc: APIError) -> BackendError:
+    reason = f"{exc.code} {exc.error.get('message', '')}".rstrip()
+    return BackendError(f"Google Drive refused {method} files/{where}: {reason}")
 
 
 def _quote(value: str) -> str:

@@ -12,7 +12,14 @@ this client replaces it:
 - a write that is not idempotent (`spreadsheets.create`, `spreadsheets.batchUpdate`, Drive
   `files.create`) is retried only on 429 (Google rejected it before doing anything); on a 5xx or a
   dropped connection it may have been applied, so `UncertainWrite` is raised and the caller looks
-  for what was created before trying again (see `generate.py`).
+  for what was created before trying again (see `generate.py`);
+- the retry budget outlasts a quota minute: Sheets quotas refill per minute and Google's 429s
+  usually carry no Retry-After, so the default policy waits at least 79 s in all before giving up;
+- every request has a connect and a read timeout (gspread leaves it at None, and a stalled
+  connection would hang forever); a read timeout counts as a dropped connection;
+- an expired or revoked sign-in (google-auth `RefreshError`) becomes a `BackendError` saying to run
+  `toolkit auth google` again, in the initiative's language; a token endpoint out of reach
+  (`TransportError`, raised before the request is sent) is retried.
 
 Clock, sleep and randomness are injectable so tests run on a fake clock.
 """
@@ -29,11 +36,14 @@ from typing import Any, cast
 
 import requests
 from google.auth.credentials import Credentials
+from google.auth.exceptions import RefreshError, TransportError
 from gspread import Client
 from gspread.exceptions import APIError
 from gspread.http_client import FileType, HTTPClient, ParamsType
 
 from ...errors import BackendError
+from ...text import Language
+from .messages import KEY_REFUSED, SIGN_IN_AGAIN
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Drive reports some quota errors as 403 with one of these reasons.
@@ -41,6 +51,7 @@ RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 SHEETS_CREATE = re.compile(r"^https://sheets\.googleapis\.com/v4/spreadsheets/?$")
 SHEETS_BATCH_UPDATE = re.compile(r"^https://sheets\.googleapis\.com/v4/spreadsheets/[^/]+:batchUpdate$")
 DRIVE_FILES_CREATE = re.compile(r"^https://www\.googleapis\.com/drive/v3/files/?$")
+DEFAULT_TIMEOUT = (10.0, 120.0)  # seconds to connect, seconds between bytes of the answer
 
 
 class UncertainWrite(BackendError):
@@ -94,15 +105,21 @@ class RateLimiter:
 class RetryPolicy:
     """Bounded exponential backoff with jitter; Retry-After wins when Google sends it."""
 
-    max_attempts: int = 6
+    max_attempts: int = 10
     base_seconds: float = 1.0
     cap_seconds: float = 32.0
-    max_total_seconds: float = 120.0
+    max_total_seconds: float = 240.0
 
     def backoff(self, attempt: int, rng: random.Random) -> float:
         """Delay before retry number `attempt` (1-based): half fixed, half random ("equal jitter")."""
         ceiling = min(self.cap_seconds, self.base_seconds * 2.0 ** (attempt - 1))
         return ceiling / 2 + rng.uniform(0, ceiling / 2)
+
+    def least_total_wait(self) -> float:
+        """The shortest time all retries can take (every jitter at its minimum)."""
+        return sum(
+            min(self.cap_seconds, self.base_seconds * 2.0 ** (n - 1)) / 2 for n in range(1, self.max_attempts)
+        )
 
 
 class GoogleHTTPClient(HTTPClient):
@@ -118,8 +135,12 @@ class GoogleHTTPClient(HTTPClient):
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
+        language: Language = "fr",
+        timeout: float | tuple[float, float] = DEFAULT_TIMEOUT,
     ) -> None:
         super().__init__(cast(Credentials, auth), session)
+        self.timeout = timeout
+        self.language: Language = language  # of the messages a coordinator may see
         self.clock = clock
         self.sleep = sleep
         self.limiter = limiter or RateLimiter(clock=clock, sleep=sleep)
@@ -159,6 +180,11 @@ class GoogleHTTPClient(HTTPClient):
                     headers=headers,
                     timeout=self.timeout,
                 )
+            except RefreshError:
+                raise BackendError(self._sign_in_message()) from None
+            except (TransportError, requests.ConnectTimeout) as exc:  # nothing reached the API
+                detail = f"no connection: {type(exc).__name__}"
+                wait = self.retry.backoff(attempt, self.rng)
             except (requests.ConnectionError, requests.Timeout) as exc:
                 detail = f"connection lost: {type(exc).__name__}"
                 if uncertain:
@@ -180,6 +206,11 @@ class GoogleHTTPClient(HTTPClient):
                     f"(last answer: {detail}); try again later"
                 )
             self.sleep(wait)
+
+    def _sign_in_message(self) -> str:
+        credentials = getattr(self.session, "credentials", None) or self.auth
+        robot = getattr(credentials, "service_account_email", None)
+        return (KEY_REFUSED if robot else SIGN_IN_AGAIN)(self.language)
 
 
 def _retryable(response: requests.Response) -> bool:
@@ -233,15 +264,29 @@ def make_client(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
     rng: random.Random | None = None,
+    language: Language = "fr",
 ) -> Client:
     """A gspread Client talking through `GoogleHTTPClient` (credentials, or a ready session)."""
     if credentials is None and session is None:
         raise BackendError("Google: no credentials given (run `toolkit auth google` first)")
     client = Client(cast(Credentials, credentials), session=session or requests.Session())
     client.http_client = GoogleHTTPClient(
-        credentials, session, limiter=limiter, retry=retry, clock=clock, sleep=sleep, rng=rng
+        credentials,
+        session,
+        limiter=limiter,
+        retry=retry,
+        clock=clock,
+        sleep=sleep,
+        rng=rng,
+        language=language,
     )
     return client
+
+
+def speak(http: HTTPClient, language: Language) -> None:
+    """Let the client word its errors in the initiative's language."""
+    if isinstance(http, GoogleHTTPClient):
+        http.language = language
 
 
 def http_of(client: Client | HTTPClient) -> HTTPClient:

@@ -5,9 +5,16 @@ is `shared` is skipped, one whose copy is `created` or `placed` is finished, and
 created twice.
 
     {"format": 1, "kind": "toolkit-google-manifest", "initiative": "hochelaga-ensemble",
+     "folder": {"id": "1FoL…", "drive_id": null},
      "spreadsheets": [{"partner": "cdc-hochelaga", "spreadsheet_id": "1AbC…", "url": "https://…",
                        "title": "…", "created_at": "2026-11-02T09:30:00+00:00", "status": "shared",
-                       "shared_with": ["m@example.org"]}]}
+                       "shared_with": ["m@example.org"], "invited_by_email": [],
+                       "orphan_checks": 0}]}
+
+`folder` is the Drive folder the toolkit created itself (`--create-folder`) or checked, and the
+shared drive holding it; `invited_by_email` lists addresses without a Google account, invited by
+email; `orphan_checks` counts the later runs still to look for a duplicate left by a create whose
+answer was lost while Drive's search had not caught up.
 """
 
 from __future__ import annotations
@@ -36,6 +43,8 @@ class ManifestEntry:
     created_at: str
     status: str = "created"
     shared_with: tuple[str, ...] = ()
+    invited_by_email: tuple[str, ...] = ()
+    orphan_checks: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -46,6 +55,8 @@ class ManifestEntry:
             "created_at": self.created_at,
             "status": self.status,
             "shared_with": list(self.shared_with),
+            "invited_by_email": list(self.invited_by_email),
+            "orphan_checks": self.orphan_checks,
         }
 
 
@@ -54,6 +65,12 @@ class Manifest:
     path: Path
     initiative: str
     entries: dict[str, ManifestEntry] = field(default_factory=dict)
+    folder_id: str | None = None
+    drive_id: str | None = None  # the shared drive holding the folder, if any
+
+    def record_folder(self, folder_id: str, drive_id: str | None) -> None:
+        self.folder_id, self.drive_id = folder_id, drive_id
+        self.save()
 
     def record(self, entry: ManifestEntry) -> ManifestEntry:
         """Add or update a partner's entry and rewrite the file atomically."""
@@ -69,6 +86,7 @@ class Manifest:
             "format": FORMAT,
             "kind": KIND,
             "initiative": self.initiative,
+            "folder": {"id": self.folder_id, "drive_id": self.drive_id} if self.folder_id else None,
             "spreadsheets": [e.to_json() for e in self.entries.values()],
         }
         atomic_write(self.path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
@@ -105,15 +123,20 @@ def read_manifest(path: Path, initiative: str | None = None) -> Manifest:
                 created_at=str(e.get("created_at", "")),
                 status=str(e.get("status", "created")),
                 shared_with=tuple(str(s) for s in e.get("shared_with", [])),
+                invited_by_email=tuple(str(s) for s in e.get("invited_by_email", [])),
+                orphan_checks=int(e.get("orphan_checks", 0)),
             )
             for e in data["spreadsheets"]
         }
+        folder = data.get("folder") or {}
+        folder_id = str(folder["id"]) if folder.get("id") else None
+        drive_id = str(folder["drive_id"]) if folder.get("drive_id") else None
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ConfigError(f"{path}: unreadable Google manifest ({exc})") from None
     found = str(data.get("initiative", ""))
     if initiative is not None and found != initiative:
         raise ConfigError(f"{path}: manifest of initiative '{found}', not '{initiative}'")
-    return Manifest(path, found, entries)
+    return Manifest(path, found, entries, folder_id, drive_id)
 
 
 def shared_links(path: Path | None) -> dict[str, str]:

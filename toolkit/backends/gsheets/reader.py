@@ -107,13 +107,10 @@ def _sheet(source: str, sheet: Mapping[str, Any]) -> RawSheet:
                     formulas.add((r, c))
                 if value != "":
                     rows.setdefault(r, {})[c] = value
-    last_row = max(rows, default=0)
-    last_col = max((c for cells in rows.values() for c in cells), default=0)
-    grid_rows = [[rows.get(r, {}).get(c, "") for c in range(1, last_col + 1)] for r in range(1, last_row + 1)]
     return RawSheet(
         name=str(props.get("title", "")),
         visible=not props.get("hidden", False),
-        rows=grid_rows,
+        cells={(r, c): value for r, cells in rows.items() for c, value in cells.items()},
         formulas=frozenset(formulas),
     )
 

@@ -24,6 +24,7 @@ def write_copies(plan: CopyPlan, target: str | None, options: WriteOptions) -> l
         now=plan.now,
         progress=options.progress,
         prefill=plan.prefill,
+        create_folder=bool(options.settings.get("create_folder")),
     )
 
 

@@ -1,0 +1,139 @@
+"""The weekly report as a PDF for a board meeting: the same view as HTML and text, on A4 pages.
+
+fpdf2 is pure Python (no browser, no system library), so this works the same on Windows, macOS and
+Linux. Text is set in DejaVu Sans, which matplotlib (already a dependency) ships: every character of
+French text and partner names prints, not only Latin-1. The charts are the report's own PNGs.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
+
+from .. import style
+from .model import ImageMode, Report
+from .view import Block, Section, Table, build_view
+
+FONT = "DejaVu"
+FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+MARGIN = 15  # mm
+BODY = 10  # pt
+NUMERIC_COLUMNS = (3, 4, 5)  # as in the HTML partner table
+PARTNER_WIDTHS = (3.0, 1.7, 3.2, 1.7, 1.3, 1.3)  # partner, copy, file, completion, empty cells, problems
+
+
+def _rgb(hex_rgb: str) -> tuple[int, int, int]:
+    return int(hex_rgb[0:2], 16), int(hex_rgb[2:4], 16), int(hex_rgb[4:6], 16)
+
+
+class _Document(FPDF):
+    def __init__(self, footer_text: str) -> None:
+        super().__init__(orientation="portrait", unit="mm", format="A4")
+        self.footer_text = footer_text
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(auto=True, margin=MARGIN)
+        self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
+        self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        self.add_font(FONT, "I", str(FONT_DIR / "DejaVuSans-Oblique.ttf"))
+
+    def footer(self) -> None:
+        self.set_y(-10)
+        self.set_font(FONT, "I", 7)
+        self.set_text_color(*_rgb(style.GREY))
+        self.cell(0, 4, f"{self.footer_text} — {self.page_no()}", align="C")
+
+
+def render_pdf(report: Report) -> bytes:
+    """The report as an A4 PDF, from the same view as the HTML page."""
+    view = build_view(report)
+    doc = _Document(view.footer)
+    doc.set_title(view.title)
+    doc.set_creator("toolkit")
+    doc.set_lang(view.language)
+    doc.add_page()
+    doc.set_font(FONT, "B", 18)
+    doc.set_text_color(*_rgb(style.ACCENT))
+    doc.multi_cell(0, 8, view.title, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    doc.set_font(FONT, "", BODY)
+    doc.set_text_color(*_rgb(style.GREY))
+    doc.multi_cell(0, 5, view.subtitle, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    doc.ln(3)
+    _figures(doc, view.figures)
+    charts = {image.name: image for image in report.images()}
+    for section in view.sections:
+        if section.key == "other" and not section.blocks:
+            continue
+        _section(doc, section)
+        chart = {"changes": "trend", "partners": "heatmap"}.get(section.key)
+        if chart in charts:
+            width = doc.w - 2 * MARGIN
+            doc.image(io.BytesIO(charts[chart].data), w=width, alt_text=charts[chart].alt)
+            doc.ln(2)
+    return bytes(doc.output())
+
+
+def _figures(doc: _Document, figures: tuple[object, ...]) -> None:
+    for figure in figures:
+        value, label = getattr(figure, "value", ""), getattr(figure, "label", "")
+        doc.set_font(FONT, "B", 12)
+        doc.set_text_color(*_rgb(style.ACCENT))
+        doc.cell(40, 7, str(value))
+        doc.set_font(FONT, "", BODY)
+        doc.set_text_color(0, 0, 0)
+        doc.multi_cell(0, 7, str(label), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    doc.ln(2)
+
+
+def _section(doc: _Document, section: Section) -> None:
+    doc.ln(2)
+    doc.set_font(FONT, "B", 13)
+    doc.set_text_color(*_rgb(style.ACCENT))
+    doc.multi_cell(0, 7, section.title, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    doc.set_text_color(0, 0, 0)
+    doc.set_font(FONT, "", BODY)
+    if not section.blocks and section.empty:
+        doc.set_font(FONT, "I", BODY)
+        doc.multi_cell(0, 5, section.empty, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for block in section.blocks:
+        _block(doc, block, section.key)
+
+
+def _block(doc: _Document, block: Block, key: str) -> None:
+    if block.title:
+        doc.set_font(FONT, "B", 11)
+        doc.multi_cell(0, 6, block.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    doc.set_font(FONT, "", BODY)
+    for line in block.lines:
+        doc.multi_cell(0, 5, f"• {line}", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if block.table is not None:
+        _table(doc, block.table, NUMERIC_COLUMNS if key == "partners" else ())
+    doc.ln(1)
+
+
+def _table(doc: _Document, table: Table, numeric: tuple[int, ...]) -> None:
+    doc.set_font(FONT, "", 8)
+    headings = FontFace(emphasis="BOLD", color=_rgb(style.WHITE), fill_color=_rgb(style.HEADER_FILL))
+    widths = PARTNER_WIDTHS if numeric and len(table.header) == len(PARTNER_WIDTHS) else None
+    with doc.table(
+        col_widths=widths,
+        text_align=tuple("RIGHT" if i in numeric else "LEFT" for i in range(len(table.header))),
+        headings_style=headings,
+        line_height=4.5,
+    ) as grid:
+        header = grid.row()
+        for title in table.header:
+            header.cell(title)
+        for values in table.rows:
+            row = grid.row()
+            for value in values:
+                row.cell(value)
+
+
+def pdf_bytes(report: Report, images: ImageMode) -> bytes:
+    """Renderer for the `pdf` report format."""
+    return render_pdf(report)
