@@ -12,9 +12,8 @@ from toolkit.cli import main
 
 
 @pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("TOOLKIT_LANG", "fr")  # before a config is read, the user's language
-    return CliRunner()
+def run() -> CliRunner:
+    return CliRunner()  # the user's language is French (conftest.french_user)
 
 
 def test_help_lists_every_verb(run: CliRunner) -> None:

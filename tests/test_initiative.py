@@ -42,12 +42,6 @@ def test_id_defaults_to_slug_of_name(write: Callable[[str, str], Path]) -> None:
     assert load_initiative(path).id == "table-de-cote-des-neiges"
 
 
-@pytest.fixture(autouse=True)
-def french_user(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Files without a readable `language:` speak the user's language: French here unless a test says."""
-    monkeypatch.setenv("TOOLKIT_LANG", "fr")
-
-
 def problem(path: Path) -> str:
     with pytest.raises(ConfigError) as error:
         load_initiative(path)
