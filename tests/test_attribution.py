@@ -254,7 +254,7 @@ def test_pull_table_merge_line_and_report_show_the_dispute(
     )
     assert merged.exit_code == 0, merged.output
     assert merged.stdout.endswith(
-        "(1 copies retenues, 0 remplacées, 0 en double, 0 ignorées), 1 mises à part\n"
+        "(1 copie retenue, 0 remplacée, 0 en double, 0 ignorée), 1 mise à part\n"
     )
     assert merged.stderr == f"⚠ {copies[BARIL]}: attribution contestée, mise à part\n"
     contributions = openpyxl.load_workbook(out)["Contributions"]

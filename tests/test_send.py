@@ -310,7 +310,7 @@ def test_reminders_reattach_the_workbook_to_those_who_sent_nothing(
     assert isinstance(cpe, EmailMessage) and isinstance(baril, EmailMessage)
     assert attachments(cpe) == []  # a copy came back: say what is missing, no new workbook
     assert [name for name, _ in attachments(baril)] == ["hochelaga-ensemble_ecole-baril.xlsx"]
-    assert "Nous n'avons pas encore reçu la copie de École primaire Baril" in body(baril)
+    assert "Nous n'avons pas encore reçu la copie de l'École primaire Baril" in body(baril)
 
 
 def test_reminders_are_not_repeated_within_six_days(report: api.Report, smtp: Server) -> None:

@@ -54,7 +54,11 @@ def cover_lines(initiative: Initiative, kit: Kit, partner: Partner | None, langu
     for number, key in enumerate(("step_fill", "step_dropdowns", "step_debrief", "step_return"), start=1):
         lines.append(Line("text", f"{number}. {w(key)}"))
     for worksheet in kit.worksheets:
-        lines.append(Line("heading", f"{worksheet.tab(language)} — {worksheet.title(language)}"))
+        tab, title = worksheet.tab(language), worksheet.title(language)
+        # "Canevas des progrès accomplis", not "Canevas des progrès — Canevas des progrès accomplis"
+        lines.append(
+            Line("heading", title if title.casefold().startswith(tab.casefold()) else f"{tab} — {title}")
+        )
         if worksheet.context(language):
             lines.append(Line("subheading", w("context")))
             lines += [Line("text", p) for p in worksheet.context(language)]

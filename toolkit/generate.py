@@ -55,7 +55,7 @@ def choose_partners(initiative: Initiative, wanted: Sequence[str]) -> list[Partn
     known = {p.id for p in initiative.partners}
     unknown = [p for p in wanted if p not in known]
     if unknown:
-        raise ConfigError(f"{initiative.source}: no partner with id {', '.join(map(repr, unknown))}")
+        initiative.partner(unknown[0])  # ConfigError naming it in the initiative's language
     return [p for p in initiative.partners if not wanted or p.id in wanted]
 
 

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
+from .french import de
 from .text import Language, Text
 
 Family = Literal["gap", "note", "source", "cell", "output"]
@@ -75,7 +76,7 @@ SourceCode = Literal[
     "foreign_initiative",
 ]
 CellProblem = Literal[
-    "not_a_date", "ambiguous_date", "not_a_number", "not_yes_no", "not_in_choices", "formula"
+    "not_a_date", "ambiguous_date", "missing_year", "not_a_number", "not_yes_no", "not_in_choices", "formula"
 ]
 # Fields: path, plus backup for copy_replaced. Refusals stop the command; kept copies are reported.
 OutputCode = Literal[
@@ -99,9 +100,13 @@ class ProblemKind:
     description: Text  # one line for the documentation's table of codes
     severity: Severity | None = None  # gaps only: the usual severity
     variants: Mapping[str, Text] = field(default_factory=dict)  # other wordings of the same kind
+    label: Text | None = None  # gaps: what a list of this kind is called ("Valeurs non valides")
 
     def format(self, language: Language, variant: str | None = None, **fields: str) -> str:
+        """The message; `{de_partner}` is « de » + the partner's name with its article (« du CIUSSS »)."""
         template = self.variants[variant] if variant else self.message
+        if "partner" in fields:
+            fields.setdefault("de_partner", de(fields["partner"]))
         return template(language).format(**fields)
 
 
@@ -120,9 +125,10 @@ GAPS: dict[str, ProblemKind] = _declare(
         ProblemKind(
             "missing_submission",
             "gap",
-            Text("Aucune copie reçue de {partner}.", "No copy received from {partner}."),
+            Text("Aucune copie reçue {de_partner}.", "No copy received from {partner}."),
             Text("Un partenaire n'a renvoyé aucune copie.", "A partner has not returned any copy."),
             "error",
+            label=Text("Copies non reçues", "Copies not received"),
         ),
         ProblemKind(
             "missing_cell",
@@ -142,6 +148,7 @@ GAPS: dict[str, ProblemKind] = _declare(
                     "Nobody filled in “{column}” for “{row}” ({worksheet}).",
                 )
             },
+            label=Text("Cellules vides", "Empty cells"),
         ),
         ProblemKind(
             "ownerless_role",
@@ -155,6 +162,7 @@ GAPS: dict[str, ProblemKind] = _declare(
                 "A row's owner column is still empty after merging.",
             ),
             "error",
+            label=Text("Rôles sans responsable", "Roles with no owner"),
         ),
         ProblemKind(
             "unknown_person",
@@ -168,6 +176,7 @@ GAPS: dict[str, ProblemKind] = _declare(
                 "A name typed is not on the initiative's list of people.",
             ),
             "warning",
+            label=Text("Personnes hors de la liste", "People not on the list"),
         ),
         ProblemKind(
             "invalid_value",
@@ -182,6 +191,7 @@ GAPS: dict[str, ProblemKind] = _declare(
                 "A value breaks its column's type (date, number, list, formula…).",
             ),
             "error",
+            label=Text("Valeurs non valides", "Invalid values"),
         ),
         ProblemKind(
             "structure_changed",
@@ -192,6 +202,7 @@ GAPS: dict[str, ProblemKind] = _declare(
                 "Reading noticed a change of structure or text outside the template.",
             ),
             "warning",
+            label=Text("Changements de structure", "Structure changes"),
         ),
         ProblemKind(
             "attribution_disputed",
@@ -617,6 +628,18 @@ CELLS: dict[str, ProblemKind] = _declare(
             ),
         ),
         ProblemKind(
+            "missing_year",
+            "cell",
+            Text(
+                "année manquante; écrivez la date au complet (AAAA-MM-JJ)",
+                "year missing; write the full date (YYYY-MM-DD)",
+            ),
+            Text(
+                "Une date sans année (« le 3 décembre », 3/12) : l'année n'est jamais devinée.",
+                "A date without a year ('December 3', 12/3): the year is never guessed.",
+            ),
+        ),
+        ProblemKind(
             "not_a_number",
             "cell",
             Text("ce n'est pas un nombre", "not a number"),
@@ -765,6 +788,12 @@ def source_message(code: SourceCode, language: Language) -> str:
 def output_message(code: OutputCode, language: Language, **fields: str) -> str:
     """Why an output was refused or a file kept, in the user's language."""
     return OUTPUTS[code].format(language, **fields)
+
+
+def gap_label(kind: str, language: Language) -> str:
+    """What a list of gaps of `kind` is called, in the user's language (the code itself stays in JSON)."""
+    label = GAPS[kind].label
+    return label(language) if label else kind
 
 
 def cell_reason(code: CellProblem | str, language: Language) -> str:

@@ -145,6 +145,7 @@ class SourceProblem:
     source: str
     code: SourceCode
     message: str
+    detail: str = ""  # a technical English fact for logs and JSON, never shown to a French reader
 
 
 @dataclass(frozen=True)
