@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import ssl
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,11 +16,20 @@ from . import writers
 from .attribution import IssuedCopy
 from .backends.xlsx import GeneratedCopy
 from .clock import utc_now
-from .design import load_initiative  # the core loader, plus design workbooks under `worksheets:`
-from .errors import ConfigError, InputError, OutputRefused
+from .design import (  # the core loader, plus design workbooks under `worksheets:`
+    DesignError,
+    ImportedTemplate,
+    load_design,
+    load_initiative,
+    template_export,
+    template_import,
+    template_new,
+    template_preview,
+)
+from .errors import InputError, OutputRefused
 from .gaps import Gap, GapReport
 from .gaps import find_gaps as _find_gaps
-from .generate import CopyPlan, Prefill, choose_partners, prefill_from
+from .generate import CopyPlan, Prefill, choose_partners
 from .guard import check_output
 from .history import History
 from .init import init
@@ -29,15 +37,14 @@ from .initiative import Initiative, Partner
 from .issued import new_copy_id, record_issued
 from .mail.collect import CollectResult
 from .mail.imap import TokenSource
-from .mail.send import Outcome, Outgoing, Workbook, copy_message, deliver
-from .mail.templates import load_templates
+from .mail.outbox import remind, send_copies
 from .master import master_spec
 from .merge import Merged
 from .merge import merge as _merge
-from .pull import pull
+from .pull import pull, read_prefill
 from .reports import Report, build_report
-from .reports.email import EmailError, local_day, report_email, send_report, xlsx_attachment
-from .reports.reminders import Reminder, build_reminders, reminder_messages, send_reminders
+from .reports.email import EmailError, local_day, report_email, send_report
+from .reports.reminders import Reminder, build_reminders, send_reminders
 from .submission import PullResult, SourceProblem, Submission
 from .templates import Kit, Worksheet, load_kit
 from .text import Language
@@ -115,14 +122,6 @@ def generate(
     return made
 
 
-def read_prefill(master: Path | str, initiative: Initiative) -> Prefill:
-    """What next round's copies start from: the cells of a master made by `merge`."""
-    pulled = pull([master], initiative)
-    if pulled.errors:
-        raise ConfigError(f"{master}: {pulled.errors[0].message}")
-    return prefill_from(pulled.submissions[0], str(master))
-
-
 def merge(
     sources: PullResult | Sources,
     initiative: Initiative,
@@ -180,140 +179,6 @@ def find_gaps(
     """Gaps of the pulled copies (or pull `sources` first); pass `merged` to reuse a merge already made."""
     pulled = sources if isinstance(sources, PullResult) else pull(sources, initiative)
     return _find_gaps(pulled, initiative, merged=merged, now=now)
-
-
-def workbooks(
-    initiative: Initiative,
-    partners: Sequence[Partner],
-    *,
-    now: dt.datetime | None = None,
-    prefill: Path | str | None = None,
-) -> dict[str, Workbook]:
-    """Each partner's .xlsx copy, made fresh (as `generate` would) to be attached to a message."""
-    if not partners:
-        return {}
-    plan = CopyPlan(
-        initiative,
-        initiative.language,
-        tuple(partners),
-        now or utc_now(),
-        read_prefill(prefill, initiative) if prefill else Prefill(),
-    )
-    with tempfile.TemporaryDirectory(prefix="toolkit-send-") as folder:
-        made = writers.writer("xlsx").write_copies(plan, folder, WriteOptions(progress=False))
-        return {
-            copy.partner_id: Workbook(Path(copy.where).name, Path(copy.where).read_bytes())
-            for copy in made
-            if copy.partner_id is not None
-        }
-
-
-def send_copies(
-    initiative: Initiative,
-    *,
-    partners: Sequence[str] = (),
-    dry_run: Path | str | None = None,
-    force: bool = False,
-    prefill: Path | str | None = None,
-    env: Mapping[str, str] | None = None,
-    timeout: float = 30.0,
-    ssl_context: ssl.SSLContext | None = None,
-    now: dt.datetime | None = None,
-    history_path: Path | str | None = None,
-) -> list[Outcome]:
-    """`toolkit send`: email each partner (all, or those named) its workbook, or its Google link.
-
-    The templates are checked first; what was sent is recorded in the history (none with `dry_run`,
-    which writes one .eml per message into that folder instead)."""
-    from .backends.gsheets.manifest import shared_links
-
-    templates = load_templates(initiative)
-    chosen = choose_partners(initiative, partners)
-    when = now or utc_now()
-    links = shared_links(initiative.google.manifest)
-    attach = workbooks(
-        initiative, [p for p in chosen if p.emails and p.id not in links], now=when, prefill=prefill
-    )
-    outgoing = [
-        Outgoing(
-            partner,
-            copy_message(
-                initiative,
-                templates,
-                partner,
-                workbook=attach.get(partner.id),
-                link=links.get(partner.id),
-                date=when,
-            ),
-            attach.get(partner.id),
-            links.get(partner.id),
-        )
-        for partner in chosen
-    ]
-    path = history_path or initiative.history_path
-    return deliver(
-        initiative,
-        outgoing,
-        kind="copy",
-        history=History(path) if path else None,
-        dry_run=Path(dry_run) if dry_run is not None else None,
-        force=force,
-        env=env,
-        timeout=timeout,
-        ssl_context=ssl_context,
-        now=when,
-    )
-
-
-def remind(
-    report: Report,
-    *,
-    dry_run: Path | str | None = None,
-    force: bool = False,
-    env: Mapping[str, str] | None = None,
-    timeout: float = 30.0,
-    ssl_context: ssl.SSLContext | None = None,
-    now: dt.datetime | None = None,
-    history_path: Path | str | None = None,
-) -> list[Outcome]:
-    """`report --remind`: a reminder to each lagging partner, with their workbook attached again when
-    they have returned nothing (and have no Google spreadsheet); recorded like `send`, and not repeated
-    within six days unless `force`."""
-    initiative = report.initiative
-    when = now or utc_now()
-    reminders = build_reminders(report.gaps, initiative, today=local_day(report.generated, initiative))
-    again = [
-        initiative.partner(r.partner)
-        for r in reminders
-        if r.missing_submission and r.recipients and not r.link
-    ]
-    attach = workbooks(initiative, again, now=when)
-    files = {pid: xlsx_attachment(w.file_name, w.content) for pid, w in attach.items()}
-    sendable = [r for r in reminders if r.recipients]
-    messages = dict(
-        zip(
-            [r.partner for r in sendable],
-            reminder_messages(sendable, initiative, date=when, attachments=files) if sendable else [],
-            strict=True,
-        )
-    )
-    outgoing = [
-        Outgoing(initiative.partner(r.partner), messages.get(r.partner), attach.get(r.partner), r.link)
-        for r in reminders
-    ]
-    path = history_path or initiative.history_path
-    return deliver(
-        initiative,
-        outgoing,
-        kind="reminder",
-        history=History(path) if path else None,
-        dry_run=Path(dry_run) if dry_run is not None else None,
-        force=force,
-        env=env,
-        timeout=timeout,
-        ssl_context=ssl_context,
-        now=when,
-    )
 
 
 def collect(
@@ -392,11 +257,13 @@ def authorize_google(
 
 
 __all__ = [
+    "DesignError",
     "EmailError",
     "Gap",
     "GapReport",
     "GeneratedCopy",
     "History",
+    "ImportedTemplate",
     "Initiative",
     "Kit",
     "Merged",
@@ -417,6 +284,7 @@ __all__ = [
     "generate",
     "generate_google",
     "init",
+    "load_design",
     "load_initiative",
     "load_kit",
     "local_day",
@@ -428,28 +296,10 @@ __all__ = [
     "send_copies",
     "send_reminders",
     "send_report",
-    "write_master",
-    "write_master_google",
-]
-
-
-# --- Design workbooks: `toolkit template new|export|import|preview` (toolkit/design/) ----------------
-from .design import (  # noqa: E402  (one block, kept apart from the core verbs above)
-    DesignError,
-    ImportedTemplate,
-    load_design,
-    template_export,
-    template_import,
-    template_new,
-    template_preview,
-)
-
-__all__ += [
-    "DesignError",
-    "ImportedTemplate",
-    "load_design",
     "template_export",
     "template_import",
     "template_new",
     "template_preview",
+    "write_master",
+    "write_master_google",
 ]
