@@ -15,20 +15,25 @@ from . import writers
 from .backends.xlsx import GeneratedCopy
 from .clock import utc_now
 from .design import load_initiative  # the core loader, plus design workbooks under `worksheets:`
-from .errors import ConfigError, InputError
+from .errors import ConfigError, InputError, SourceError
 from .gaps import Gap, GapReport
 from .gaps import find_gaps as _find_gaps
-from .generate import CopyPlan, Prefill, choose_partners, prefill_from
+from .generate import CopyPlan, Prefill, choose_partners
 from .history import History
 from .init import init
 from .initiative import Initiative, Partner
 from .master import master_spec
 from .merge import Merged
 from .merge import merge as _merge
+from .problems import source_message
 from .pull import pull
+from .read_copy import read_submission
 from .reports import Report, build_report
 from .reports.email import EmailError, local_day, report_email, send_report
 from .reports.reminders import Reminder, build_reminders, send_reminders
+from .round_master import prefill_for_partners, previous_round, round_label, with_rounds
+from .rounds import PreviousRound, close_round
+from .sources import ReadOptions, kind_of
 from .submission import PullResult, SourceProblem, Submission
 from .templates import Kit, Worksheet, load_kit
 from .text import Language
@@ -77,18 +82,40 @@ def generate(
         language or initiative.language,
         tuple(chosen),
         now or utc_now(),
-        read_prefill(prefill, initiative) if prefill else Prefill(),
+        read_prefill(prefill, initiative, language) if prefill else Prefill(),
     )
     options = WriteOptions(progress=progress, clients=clients or {}, settings=settings or {})
     return writers.writer(backend).write_copies(plan, str(out) if out is not None else None, options)
 
 
-def read_prefill(master: Path | str, initiative: Initiative) -> Prefill:
-    """What next round's copies start from: the cells of a master made by `merge`."""
-    pulled = pull([master], initiative)
-    if pulled.errors:
-        raise ConfigError(f"{master}: {pulled.errors[0].message}")
-    return prefill_from(pulled.submissions[0], str(master))
+def read_prefill(master: Path | str, initiative: Initiative, language: Language | None = None) -> Prefill:
+    """What next round's copies start from: each partner's own answers in a master made by `merge`
+    (the others' answers only on a read-only tab, when the initiative shares them)."""
+    previous = read_previous(master, initiative)
+    return prefill_for_partners(previous, initiative, language or initiative.language)
+
+
+def read_previous(
+    master: Path | str, initiative: Initiative, clients: Mapping[str, object] | None = None
+) -> PreviousRound:
+    """The per-partner answers of a previous master (file or Google spreadsheet), any toolkit version."""
+    source = str(master)
+    options = ReadOptions(initiative, clients or {})
+    try:
+        raw = kind_of(source).reader(options)(source)
+    except SourceError as exc:
+        raise ConfigError(f"{source}: {source_message(exc.code, initiative.language)}") from None
+    read_submission(raw, initiative)  # the same checks as any copy: this initiative, this kit
+    return previous_round(raw, initiative)
+
+
+def last_master(initiative: Initiative, history: Path | str | None = None) -> str | None:
+    """The master the history says was written last for this initiative (None: none recorded)."""
+    path = history or initiative.history_path
+    if path is None:
+        return None
+    masters = History(path).masters(initiative.id)
+    return masters[-1].path if masters else None
 
 
 def merge(
@@ -98,15 +125,24 @@ def merge(
     out: Path | str | None = None,
     now: dt.datetime | None = None,
     clients: Mapping[str, object] | None = None,
+    previous: Path | str | None = None,
+    history: Path | str | None = None,
 ) -> Merged:
     """Merge pulled copies (or pull `sources` first); write the master to `out` if given.
 
     `out` names the writer by its form: a path ending in .xlsx, or `gsheets:` for a new Google
-    spreadsheet; any other form is refused with the supported ones."""
+    spreadsheet; any other form is refused with the supported ones. `previous` is the last round's
+    master: each partner keeps its answers there unless its copy changed or cleared them (rounds.py).
+    With `history` (a history file), the last master recorded there is the previous one when
+    `previous` is not given, and the master written to `out` is recorded."""
+    now = now or utc_now()
     pulled = sources if isinstance(sources, PullResult) else pull(sources, initiative)
-    merged = _merge(pulled, initiative)
+    if previous is None and history is not None:
+        previous = last_master(initiative, history)
+    before = read_previous(previous, initiative, clients) if previous is not None else None
+    merged = close_round(_merge(pulled, initiative), before, round_label(initiative, now))
     if out is not None:
-        write_master(merged, out, now=now, clients=clients)
+        write_master(merged, out, now=now, clients=clients, history=history)
     return merged
 
 
@@ -116,14 +152,24 @@ def write_master(
     *,
     now: dt.datetime | None = None,
     clients: Mapping[str, object] | None = None,
+    history: Path | str | None = None,
 ) -> str:
-    """Build the master fresh (never from a partner's file) and write it; return where it went."""
+    """Build the master fresh (never from a partner's file) and write it; return where it went.
+
+    With `history`, the master is recorded there (path, round, time): next round finds it."""
     target = str(out)
     chosen = writers.writer_for_target(target)
     if not merged.accepted:
         raise InputError(f"{target}: no partner copy to merge; nothing written")
-    spec = master_spec(merged, now or utc_now())
-    return chosen.write_master(merged.initiative, spec, target, WriteOptions(clients=clients or {}))
+    now = now or utc_now()
+    spec = with_rounds(master_spec(merged, now), merged)
+    where = chosen.write_master(merged.initiative, spec, target, WriteOptions(clients=clients or {}))
+    if history is not None:
+        local = Path(where)
+        History(history).record_master(
+            merged.initiative.id, str(local.resolve()) if local.exists() else where, merged.round, now
+        )
+    return where
 
 
 def find_gaps(
@@ -206,12 +252,14 @@ __all__ = [
     "generate",
     "generate_google",
     "init",
+    "last_master",
     "load_initiative",
     "load_kit",
     "local_day",
     "merge",
     "pull",
     "read_prefill",
+    "read_previous",
     "report_email",
     "send_reminders",
     "send_report",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -11,9 +11,11 @@ import click
 
 from . import api, writers
 from .errors import InputError, ToolkitError
-from .render import render_gaps, render_pull
+from .history import MasterRecord
+from .render import render_gaps, render_pull, table
 from .reports import formats as report_formats
 from .reports.render_text import render_runs
+from .text import Language
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -194,14 +196,25 @@ def pull(sources: tuple[str, ...], config: Path | None, fmt: str) -> None:
     required=True,
     help="The master workbook to write (.xlsx), or gsheets: for a new Google spreadsheet.",
 )
-def merge(sources: tuple[str, ...], config: Path, out: str) -> None:
+@click.option(
+    "--previous",
+    default=None,
+    help="Last round's master: each partner keeps its answers there unless it changed them "
+    "(default: the last master recorded in the history).",
+)
+@HISTORY_OPTION
+def merge(
+    sources: tuple[str, ...], config: Path, out: str, previous: str | None, history_file: Path | None
+) -> None:
     """Merge partner copies into one master workbook with a Contributions tab."""
     initiative = api.load_initiative(config)
     pulled = api.pull(sources, initiative)
     _require_copies(pulled, sources)
-    merged = api.merge(pulled, initiative)
-    where = api.write_master(merged, out)
+    history_path = history_file or initiative.history_path
+    merged = api.merge(pulled, initiative, previous=previous, history=history_path)
+    where = api.write_master(merged, out, history=history_path)
     fr = initiative.language == "fr"
+    click.echo(rounds_line(merged, fr))
     click.echo(
         f"{'Classeur maître écrit :' if fr else 'Master written:'} {where} "
         + (
@@ -322,6 +335,30 @@ def _send_report(result: api.Report, *, email: bool, remind: bool) -> None:
         sys.exit(EXIT_EMAIL)
 
 
+def rounds_line(merged: api.Merged, fr: bool) -> str:
+    """Which previous master this one continues (the coordinator checks it is the right one)."""
+    if merged.previous is None:
+        return (
+            f"Ronde {merged.round} : aucun classeur maître précédent (première ronde)"
+            if fr
+            else f"Round {merged.round}: no previous master (first round)"
+        )
+    source, before = merged.previous
+    return (
+        f"Ronde {merged.round} : suite du classeur maître {source} (ronde {before or '?'})"
+        if fr
+        else f"Round {merged.round}: continues the master {source} (round {before or '?'})"
+    )
+
+
+def render_rounds(masters: Sequence[MasterRecord], language: Language) -> str:
+    """`toolkit history`: the rounds closed, one master each."""
+    fr = language == "fr"
+    header = ["Ronde", "Classeur maître", "Écrit le (UTC)"] if fr else ["Round", "Master", "Written (UTC)"]
+    rows = [[m.round or "", m.path, m.written_utc[:16].replace("T", " ")] for m in masters]
+    return ("Rondes\n" if fr else "Rounds\n") + table(header, rows)
+
+
 @main.command()
 @_config_option(required=True)
 @HISTORY_OPTION
@@ -332,6 +369,9 @@ def history(config: Path, history_file: Path | None, fmt: str) -> None:
     path = history_file or initiative.history_path
     runs = api.History(path).list_runs(initiative.id) if path else []
     click.echo(render_runs(runs, fmt, initiative.language))
+    masters = api.History(path).masters(initiative.id) if path else []
+    if fmt == "table" and masters:
+        click.echo("\n" + render_rounds(masters, initiative.language))
 
 
 @main.group()

@@ -6,7 +6,7 @@ Writers (writers.py) turn a CopyPlan into files or spreadsheets; `api.generate` 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from .cover import cover_lines
@@ -14,7 +14,7 @@ from .errors import ConfigError
 from .initiative import Initiative, Partner
 from .layout import WorkbookLayout, workbook_layout
 from .metadata import identity
-from .spec import WorkbookSpec
+from .spec import ExtraTab, WorkbookSpec
 from .submission import Submission
 from .templates import DEBRIEF_COLUMN
 from .text import Language
@@ -24,10 +24,21 @@ BLANK_NAME = {"fr": "vierge", "en": "blank"}
 
 @dataclass(frozen=True)
 class Prefill:
-    """What copies start from: values to write, and the text each shows (recorded in the copy)."""
+    """What copies start from: values to write, and the text each shows (recorded in the copy).
+
+    With rounds (round_master.prefill_for_partners) each partner has its own pre-fill in `partners`,
+    and the blank copy starts empty."""
 
     values: dict[tuple[str, str, str], object] = field(default_factory=dict)
     texts: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    partners: Mapping[str, Prefill] = field(default_factory=dict)
+    extra_tabs: tuple[ExtraTab, ...] = ()  # e.g. the other partners' answers, read-only
+    round: str | None = None  # the round the pre-fill comes from
+
+    def for_partner(self, partner_id: str | None) -> Prefill:
+        if not self.partners:
+            return self
+        return self.partners.get(partner_id or "", Prefill()) if partner_id else Prefill()
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,7 @@ def partner_spec(
     """One partner's copy (or the blank one, partner None), for any writer."""
     role = "partner" if partner else "blank"
     info = identity(initiative, layout.language, now, partner.id if partner else None, role)
+    start = start.for_partner(partner.id if partner else None)
     return WorkbookSpec(
         layout=layout,
         info=replace(info, prefill=start.texts),
@@ -70,6 +82,7 @@ def partner_spec(
         people=initiative.people,
         password=initiative.protection_password,
         values=start.values,
+        extra_tabs=start.extra_tabs,
     )
 
 

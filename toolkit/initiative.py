@@ -86,6 +86,8 @@ class Initiative:
     google: GoogleSettings = GoogleSettings()
     smtp: SmtpSettings | None = None
     history_path: Path | None = None  # SQLite history of report runs
+    round: str | None = None  # the current round ("2026-automne", "2"): see rounds.py
+    share_previous_answers: str = "none"  # "none" or "others_tab": what a copy shows of other partners
     path: Path | None = None
 
     def partner(self, partner_id: str) -> Partner:
@@ -153,6 +155,8 @@ def load_initiative(path: Path | str, *, read_worksheet: WorksheetReader | None 
         google=_google(data.get("google", {}), data["language"], path.parent, time_zone),
         smtp=_smtp(data["smtp"]) if "smtp" in data else None,
         history_path=path.parent / data.get("history", "history.sqlite"),
+        round=str(data["round"]).strip() or None if "round" in data else None,
+        share_previous_answers=str(data.get("share_previous_answers", "none")),
         path=path,
     )
 

@@ -48,12 +48,16 @@ STATUS = {
         "superseded": "remplacée par une copie plus récente",
         "unmapped": "hors gabarit",
         "carried_over": "reprise, inchangée, du classeur maître précédent",
+        "withdrawn": "retirée par le partenaire",
+        "unconfirmed": "non confirmé cette ronde",
     },
     "en": {
         "used": "used",
         "superseded": "superseded by a newer copy",
         "unmapped": "outside the template",
         "carried_over": "carried over unchanged from the previous master",
+        "withdrawn": "withdrawn by the partner",
+        "unconfirmed": "not confirmed this round",
     },
 }
 

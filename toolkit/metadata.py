@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from .answers import CHANGES, Answer
 from .cells import a1, parse_a1
 from .initiative import Initiative
 from .layout import SheetLayout, WorkbookLayout
@@ -38,6 +39,9 @@ class CopyInfo:
     cells: dict[tuple[str, str, str], tuple[int, int]] = field(default_factory=dict, compare=False)
     # (worksheet id, row id, column id) -> text the copy was pre-filled with (next cycle from a master)
     prefill: dict[tuple[str, str, str], str] = field(default_factory=dict, compare=False)
+    round: str | None = None  # the initiative's round the copy (or master) belongs to
+    # a master's per-partner answers (rounds.py); None: not recorded (a copy, or a master made before rounds)
+    answers: tuple[Answer, ...] | None = field(default=None, compare=False)
 
 
 def identity(
@@ -53,6 +57,7 @@ def identity(
         generated_at=generated_at,
         partner_id=partner_id,
         role=role,
+        round=initiative.round,
     )
 
 
@@ -69,10 +74,18 @@ def records(info: CopyInfo, layout: WorkbookLayout) -> list[list[str]]:
         ["copy", "language", info.language],
         ["copy", "generated_at", info.generated_at.isoformat()],
     ]
+    if info.round:
+        rows.append(["copy", "round", info.round])
     for sheet in layout.sheets:
         rows.append(["worksheet", sheet.worksheet.id, str(sheet.worksheet.version), sheet.tab])
         rows += [["cell", sheet.worksheet.id, r, c, a1(row, col)] for r, c, row, col in sheet.input_cells()]
     rows += [["prefill", w, r, c, text] for (w, r, c), text in info.prefill.items()]
+    if info.answers is not None:
+        rows.append(["answers", str(len(info.answers))])
+        rows += [
+            ["answer", a.partner, a.worksheet, a.row, a.column, a.round, a.change, a.text]
+            for a in info.answers
+        ]
     return rows
 
 
@@ -88,6 +101,8 @@ def properties(info: CopyInfo, layout: WorkbookLayout) -> dict[str, str]:
         "generated_at": info.generated_at.isoformat(),
         "templates": ",".join(f"{s.worksheet.id}@{s.worksheet.version}" for s in layout.sheets),
     }
+    if info.round:
+        props["round"] = info.round
     for sheet in layout.sheets:
         compact = compact_layout(sheet)
         if len(compact) <= MAX_PROPERTY_LENGTH:
@@ -113,6 +128,7 @@ def parse_records(rows: Iterable[Sequence[object]]) -> CopyInfo | None:
     templates: list[tuple[str, int, str]] = []
     cells: dict[tuple[str, str, str], tuple[int, int]] = {}
     prefill: dict[tuple[str, str, str], str] = {}
+    answers: list[Answer] | None = None
     seen_format = False
     for raw in rows:
         row = [_text(v) for v in raw]
@@ -130,9 +146,16 @@ def parse_records(rows: Iterable[Sequence[object]]) -> CopyInfo | None:
                 continue
         elif kind == "prefill" and len(row) > 4:
             prefill[(row[1], row[2], row[3])] = row[4]
+        elif kind == "answers":
+            answers = answers or []
+        elif kind == "answer" and len(row) > 7 and row[6] in CHANGES:
+            answers = answers or []
+            text = raw[7] if isinstance(raw[7], str) else row[7]  # partner text exactly, spaces included
+            answers.append(Answer(row[2], row[3], row[4], row[1], text, row[5], row[6]))
     if not seen_format or "initiative" not in values:
         return None
-    return replace(_info(values, tuple(templates), cells), prefill=prefill)
+    info = _info(values, tuple(templates), cells)
+    return replace(info, prefill=prefill, answers=None if answers is None else tuple(answers))
 
 
 def parse_properties(props: dict[str, str]) -> CopyInfo | None:
@@ -183,6 +206,7 @@ def _info(
         generated_at=generated_at,
         partner_id=values.get("partner") or None,
         role=values.get("role", "partner"),
+        round=values.get("round") or None,
         templates=templates,
         cells=cells,
     )

@@ -86,6 +86,8 @@ def read_submission(raw: RawWorkbook, initiative: Initiative | None) -> Submissi
         unmapped=tuple(unmapped),
         kit=kit,
         sender=raw.sender,
+        round=info.round if info else None,
+        prefilled=frozenset(info.prefill) if info else frozenset(),
     )
 
 

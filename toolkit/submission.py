@@ -77,6 +77,9 @@ class Submission:
     unmapped: tuple[tuple[str, str], ...] = ()  # (location, text) found outside the template's cells
     kit: Kit | None = field(default=None, compare=False, repr=False)
     sender: str | None = None  # the email address the copy came from, when the source knows it
+    round: str | None = None  # the round the copy was generated for (None: before rounds, or not said)
+    # (worksheet, row, column) the copy was pre-filled at: clearing one of these is a withdrawal
+    prefilled: frozenset[tuple[str, str, str]] = field(default=frozenset(), compare=False, repr=False)
 
     @cached_property
     def rows(self) -> list[Cell]:
