@@ -71,7 +71,9 @@ def test_unchanged_values_stay_with_their_partner(
     assert merged.values[("backbone_infrastructure", "policy", "who")] == "Sophie Tremblay"
 
 
-def test_kept_invalid_value_is_not_the_partners_gap(initiative: Initiative, round_two: dict[str, Path]) -> None:
+def test_kept_invalid_value_is_not_the_partners_gap(
+    initiative: Initiative, round_two: dict[str, Path]
+) -> None:
     report = api.find_gaps([round_two[CPE]], initiative)
     assert [g for g in report.gaps if g.kind == "invalid_value"] == []
     pulled = api.pull([round_two[CPE]], initiative)
