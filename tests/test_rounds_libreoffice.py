@@ -30,7 +30,10 @@ WEAKNESS = (BI, "vision_strategy", "weaknesses")  # D5
 WHEN = (PC, "overview", "date")  # C5 of the progress tab
 
 R1 = {
-    CDC: [("set_string", BACKBONE, "C5", "CDC : vision portée par le CA"), ("set_date", PROGRESS, "C5", "2026-10-15")],
+    CDC: [
+        ("set_string", BACKBONE, "C5", "CDC : vision portée par le CA"),
+        ("set_date", PROGRESS, "C5", "2026-10-15"),
+    ],
     CPE: [("set_string", BACKBONE, "C5", "CPE : locaux partagés")],
     BARIL: [("set_string", BACKBONE, "C5", "Baril : parents mobilisés")],
     CIUSSS: [("set_string", BACKBONE, "D5", "CIUSSS : peu de données partagées")],
@@ -118,7 +121,8 @@ def test_round_two_master_holds_each_partners_answer_with_its_round(rounds: TwoR
     }
     assert (
         rounds.merged.values[STRENGTH]
-        == f"Corporation de développement communautaire Hochelaga : {CDC_NEW}\nCPE Les Lucioles : CPE : locaux partagés"
+        == f"Corporation de développement communautaire Hochelaga : {CDC_NEW}\n"
+        "CPE Les Lucioles : CPE : locaux partagés"
     )
     assert rounds.merged.values[WEAKNESS] == "CIUSSS : peu de données partagées"
     assert rounds.merged.values[WHEN] == dt.date(2026, 10, 15)
