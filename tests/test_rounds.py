@@ -1,0 +1,132 @@
+"""Rounds without LibreOffice: a master from before rounds, sharing choices, the command line, history."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import EXAMPLE, FIXED_NOW, fill
+from toolkit import api
+from toolkit.cli import main
+from toolkit.initiative import Initiative
+
+# Made by the toolkit before rounds existed (commit d7c3de4): CDC, CPE and Baril answered.
+BEFORE_ROUNDS = Path(__file__).resolve().parent / "data" / "master_before_rounds.xlsx"
+PROGRESS, BACKBONE = "Canevas des progrès", "Infrastructure de soutien"
+BI, PC = "backbone_infrastructure", "progress_canvas"
+CDC, CPE, BARIL = "cdc-hochelaga", "cpe-les-lucioles", "ecole-baril"
+
+
+def test_a_master_from_before_rounds_is_read_per_partner(initiative: Initiative) -> None:
+    previous = api.read_previous(BEFORE_ROUNDS, initiative)
+    assert previous.legacy and previous.round == "2026-11-02"  # its date stands for its round
+    assert {(a.worksheet, a.row, a.column, a.partner, a.text) for a in previous.answers} == {
+        (BI, "vision_strategy", "strengths", CDC, "Vision claire"),
+        (PC, "overview", "date", CDC, "2026-10-15"),
+        (BI, "strengths_weaknesses", "answer", CDC, "Réflexion de la CDC"),
+        (BI, "vision_strategy", "strengths", CPE, "Locaux partagés"),
+        (PC, "overview", "activities", CPE, "Table née en 2019"),
+        (BI, "vision_strategy", "weaknesses", BARIL, "=Peu de données"),
+    }
+
+
+def test_copies_from_a_master_before_rounds_hold_their_own_answers(
+    initiative: Initiative, tmp_path: Path
+) -> None:
+    made = api.generate(initiative, tmp_path, prefill=BEFORE_ROUNDS, blank=True, progress=False)
+    books = {c.partner_id: openpyxl.load_workbook(c.where) for c in made}
+    assert books[CDC][BACKBONE]["C5"].value == "Vision claire"
+    assert books[CDC][PROGRESS]["C5"].value == dt.datetime(2026, 10, 15)  # a date, not combined text
+    assert books[CPE][BACKBONE]["C5"].value == "Locaux partagés"
+    assert (
+        books[BARIL][BACKBONE]["D5"].value == "=Peu de données"
+        and books[BARIL][BACKBONE]["D5"].data_type == "s"
+    )
+    assert books[BARIL][BACKBONE]["C5"].value is None
+    assert books[None][BACKBONE]["C5"].value is None  # the blank copy starts empty
+    cover = [c.value for c in books[CDC]["Lisez-moi"]["A"] if c.value]
+    assert any("ne vous sont pas montrées" in str(line) for line in cover)
+
+
+def test_others_answers_on_a_read_only_tab_when_the_initiative_shares_them(
+    initiative: Initiative, tmp_path: Path
+) -> None:
+    sharing = dataclasses.replace(initiative, share_previous_answers="others_tab")
+    made = api.generate(
+        sharing, tmp_path, prefill=BEFORE_ROUNDS, partners=[BARIL], blank=False, progress=False
+    )
+    book = openpyxl.load_workbook(made[0].where)
+    tab = book["Réponses des autres (lecture)"]
+    assert tab.protection.sheet
+    rows = [tuple(c.value for c in row) for row in tab.iter_rows(min_row=2)]
+    assert ("Infrastructure de soutien", "Guider la vision et la stratégie d'ensemble", "Forces actuelles",
+            "CPE Les Lucioles",
+            "Locaux partagés", "2026-11-02") in rows  # fmt: skip
+    assert all(row[3] != "École primaire Baril" for row in rows)
+    assert book[BACKBONE]["C5"].value is None  # never in the input cells
+    cover = [c.value for c in book["Lisez-moi"]["A"] if c.value]
+    assert any("lecture seule" in str(line) for line in cover)
+
+
+def test_merge_continues_a_master_from_before_rounds(initiative: Initiative, tmp_path: Path) -> None:
+    made = {c.partner_id: c.where for c in api.generate(initiative, tmp_path / "r2", prefill=BEFORE_ROUNDS)}
+    fill(Path(made[CPE]), {(BACKBONE, "C5"): "Locaux partagés avec la bibliothèque"})
+    merged = api.merge([made[CPE]], initiative, previous=BEFORE_ROUNDS, now=FIXED_NOW)
+    changes = {(a.partner, a.text): a.change for a in merged.answers}
+    assert changes[(CPE, "Locaux partagés avec la bibliothèque")] == "changed"
+    assert changes[(CPE, "Table née en 2019")] == "unchanged"
+    assert changes[(CDC, "Vision claire")] == "unconfirmed"
+    assert changes[(BARIL, "=Peu de données")] == "unconfirmed"
+
+
+def test_cli_merge_names_the_previous_master_and_history_lists_rounds(
+    initiative: Initiative, tmp_path: Path
+) -> None:
+    copies = {c.partner_id: c.where for c in api.generate(initiative, tmp_path / "r2", prefill=BEFORE_ROUNDS)}
+    history = tmp_path / "history.sqlite"
+    base = ["--config", str(EXAMPLE), "--history", str(history)]
+    first = tmp_path / "maitre-2.xlsx"
+    run = CliRunner().invoke(
+        main, ["merge", copies[CDC], *base, "--out", str(first), "--previous", str(BEFORE_ROUNDS)]
+    )
+    assert run.exit_code == 0, run.output
+    line = run.stdout.splitlines()[0]  # the round is today's date: the initiative names none
+    assert line.startswith("Ronde ") and line.endswith(
+        f" : suite du classeur maître {BEFORE_ROUNDS} (ronde 2026-11-02)"
+    )
+    second = tmp_path / "maitre-3.xlsx"
+    run = CliRunner().invoke(main, ["merge", copies[CPE], *base, "--out", str(second)])
+    assert run.exit_code == 0, run.output
+    assert f"suite du classeur maître {first.resolve()}" in run.stdout.splitlines()[0]  # from the history
+    listed = CliRunner().invoke(main, ["history", *base])
+    assert (
+        "Rondes" in listed.stdout
+        and str(first.resolve()) in listed.stdout
+        and str(second.resolve()) in listed.stdout
+    )
+
+
+def test_round_recorded_in_copies(initiative: Initiative, tmp_path: Path) -> None:
+    autumn = dataclasses.replace(initiative, round="2026-automne")
+    made = api.generate(autumn, tmp_path, partners=[CDC], blank=False, progress=False)
+    pulled = api.pull([made[0].where], autumn)
+    assert pulled.submissions[0].round == "2026-automne"
+
+
+@pytest.mark.parametrize(
+    "value, expected", [("2026-automne", "2026-automne"), (3, "3")], ids=["text", "number"]
+)
+def test_round_in_the_initiative_file(tmp_path: Path, value: object, expected: str) -> None:
+    text = EXAMPLE.read_text("utf-8") + f"\nround: {value}\nshare_previous_answers: others_tab\n"
+    (tmp_path / "initiative.yaml").write_text(text, "utf-8")
+    for extra in ("templates",):
+        source = EXAMPLE.parent / extra
+        if source.exists():
+            (tmp_path / extra).symlink_to(source)
+    loaded = api.load_initiative(tmp_path / "initiative.yaml")
+    assert (loaded.round, loaded.share_previous_answers) == (expected, "others_tab")
