@@ -130,3 +130,15 @@ def test_round_in_the_initiative_file(tmp_path: Path, value: object, expected: s
             (tmp_path / extra).symlink_to(source)
     loaded = api.load_initiative(tmp_path / "initiative.yaml")
     assert (loaded.round, loaded.share_previous_answers) == (expected, "others_tab")
+
+
+def test_a_copy_of_another_round_is_noted(initiative: Initiative, tmp_path: Path) -> None:
+    spring = dataclasses.replace(initiative, round="2026-printemps")
+    made = api.generate(spring, tmp_path, partners=[CDC], blank=False, progress=False)
+    autumn = dataclasses.replace(initiative, round="2026-automne")
+    pulled = api.pull([made[0].where], autumn)
+    assert [n.code for n in pulled.submissions[0].notes] == ["other_round"]
+    messages = [g.message for g in api.find_gaps(pulled, autumn).gaps if g.kind == "structure_changed"]
+    assert any(
+        "copie de la ronde 2026-printemps, pas de la ronde en cours (2026-automne)" in m for m in messages
+    )

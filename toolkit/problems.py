@@ -49,6 +49,7 @@ NoteCode = Literal[
     "partner_not_in_initiative",
     "template_version",
     "modified_unknown",
+    "other_round",
 ]
 SourceCode = Literal[
     "not_found",
@@ -337,6 +338,18 @@ NOTES: dict[str, ProblemKind] = _declare(
             Text(
                 "La copie a été faite avec une autre version d'une feuille.",
                 "The copy was made with another version of a worksheet.",
+            ),
+        ),
+        ProblemKind(
+            "other_round",
+            "note",
+            Text(
+                "copie de la ronde {copy}, pas de la ronde en cours ({current})",
+                "copy of round {copy}, not of the current round ({current})",
+            ),
+            Text(
+                "La copie a été faite pour une autre ronde que celle de l'initiative.",
+                "The copy was made for another round than the initiative's current one.",
             ),
         ),
     ],

@@ -70,6 +70,13 @@ def read_submission(raw: RawWorkbook, initiative: Initiative | None) -> Submissi
     if not used:
         raise SourceError(raw.source, "foreign_template", f"no worksheet of kit '{kit.id}' found")
     _check_template_versions(kit, info, notes)
+    if (
+        info is not None
+        and info.round
+        and initiative is not None
+        and initiative.round not in (None, info.round)
+    ):
+        notes.append(Note("other_round", params=(("copy", info.round), ("current", str(initiative.round)))))
     if raw.modified is None:  # e.g. a partner's own Google copy Drive will not date: say it, rank it last
         notes.append(Note("modified_unknown"))
     partner_id = _partner(raw, info, initiative, notes)
