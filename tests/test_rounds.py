@@ -142,3 +142,23 @@ def test_a_copy_of_another_round_is_noted(initiative: Initiative, tmp_path: Path
     assert any(
         "copie de la ronde 2026-printemps, pas de la ronde en cours (2026-automne)" in m for m in messages
     )
+
+
+def test_weekly_report_says_what_changed_since_the_last_round(initiative: Initiative, tmp_path: Path) -> None:
+    history = tmp_path / "history.sqlite"
+    copies = {c.partner_id: c.where for c in api.generate(initiative, tmp_path / "r2", prefill=BEFORE_ROUNDS)}
+    fill(
+        Path(copies[CPE]),
+        {(BACKBONE, "C5"): "Locaux partagés avec la bibliothèque", (BACKBONE, "B9"): "Karim"},
+    )
+    fill(Path(copies[CDC]), {(BACKBONE, "C5"): None})  # the CDC clears its own answer
+    api.History(history).record_master(initiative.id, str(BEFORE_ROUNDS), None, FIXED_NOW)
+    pulled = api.pull([copies[CPE], copies[CDC]], initiative)
+    report = api.build_report(pulled, initiative, history_path=history, now=FIXED_NOW + dt.timedelta(days=90))
+    data = report.to_dict()["rounds"]
+    assert data["previous_master"] == str(BEFORE_ROUNDS) and data["previous_round"] == "2026-11-02"
+    assert data["counts"] == {"new": 1, "changed": 1, "withdrawn": 1, "unconfirmed": 2}
+    text = report.text()
+    assert "Depuis la ronde 2026-11-02 (classeur maître master_before_rounds.xlsx)" in text
+    assert "École primaire Baril — non confirmé cette ronde" in text
+    assert "Corporation de développement communautaire Hochelaga — retirée par le partenaire" in text

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from .text import Text
+
 # What happened to a (cell, partner) answer in the round a master closes:
 #   new          first answer from this partner in this cell
 #   changed      the partner replaced its own previous answer
@@ -36,3 +38,13 @@ class Answer:
     def active(self) -> bool:
         """Still part of the master's answers (a withdrawn answer is only listed)."""
         return self.change in ACTIVE
+
+
+# How each change is said to a coordinator (master tabs, weekly report).
+CHANGE_WORDS: dict[Change, Text] = {
+    "new": Text("nouvelle", "new"),
+    "changed": Text("modifiée", "changed"),
+    "unchanged": Text("inchangée", "unchanged"),
+    "withdrawn": Text("retirée par le partenaire", "withdrawn by the partner"),
+    "unconfirmed": Text("non confirmé cette ronde", "not confirmed this round"),
+}

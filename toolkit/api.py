@@ -15,7 +15,7 @@ from . import writers
 from .backends.xlsx import GeneratedCopy
 from .clock import utc_now
 from .design import load_initiative  # the core loader, plus design workbooks under `worksheets:`
-from .errors import ConfigError, InputError, SourceError
+from .errors import InputError
 from .gaps import Gap, GapReport
 from .gaps import find_gaps as _find_gaps
 from .generate import CopyPlan, Prefill, choose_partners
@@ -25,15 +25,13 @@ from .initiative import Initiative, Partner
 from .master import master_spec
 from .merge import Merged
 from .merge import merge as _merge
-from .problems import source_message
 from .pull import pull
-from .read_copy import read_submission
 from .reports import Report, build_report
 from .reports.email import EmailError, local_day, report_email, send_report
 from .reports.reminders import Reminder, build_reminders, send_reminders
-from .round_master import prefill_for_partners, previous_round, round_label, with_rounds
-from .rounds import PreviousRound, close_round
-from .sources import ReadOptions, kind_of
+from .round_files import last_master, read_previous
+from .round_master import prefill_for_partners, round_label, with_rounds
+from .rounds import close_round
 from .submission import PullResult, SourceProblem, Submission
 from .templates import Kit, Worksheet, load_kit
 from .text import Language
@@ -93,29 +91,6 @@ def read_prefill(master: Path | str, initiative: Initiative, language: Language 
     (the others' answers only on a read-only tab, when the initiative shares them)."""
     previous = read_previous(master, initiative)
     return prefill_for_partners(previous, initiative, language or initiative.language)
-
-
-def read_previous(
-    master: Path | str, initiative: Initiative, clients: Mapping[str, object] | None = None
-) -> PreviousRound:
-    """The per-partner answers of a previous master (file or Google spreadsheet), any toolkit version."""
-    source = str(master)
-    options = ReadOptions(initiative, clients or {})
-    try:
-        raw = kind_of(source).reader(options)(source)
-    except SourceError as exc:
-        raise ConfigError(f"{source}: {source_message(exc.code, initiative.language)}") from None
-    read_submission(raw, initiative)  # the same checks as any copy: this initiative, this kit
-    return previous_round(raw, initiative)
-
-
-def last_master(initiative: Initiative, history: Path | str | None = None) -> str | None:
-    """The master the history says was written last for this initiative (None: none recorded)."""
-    path = history or initiative.history_path
-    if path is None:
-        return None
-    masters = History(path).masters(initiative.id)
-    return masters[-1].path if masters else None
 
 
 def merge(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from .answers import Answer, Change
+from .answers import CHANGE_WORDS, Answer
 from .errors import ConfigError
 from .generate import Prefill
 from .i18n import word
@@ -25,13 +25,6 @@ from .spec import ExtraTab, WorkbookSpec
 from .templates import DEBRIEF_COLUMN, Kit
 from .text import LANGUAGES, Language, Text
 
-CHANGE_WORDS: dict[Change, Text] = {
-    "new": Text("nouvelle", "new"),
-    "changed": Text("modifiée", "changed"),
-    "unchanged": Text("inchangée", "unchanged"),
-    "withdrawn": Text("retirée par le partenaire", "withdrawn by the partner"),
-    "unconfirmed": Text("non confirmé cette ronde", "not confirmed this round"),
-}
 ANSWERS_TAB = Text("Réponses par ronde", "Answers by round")
 OTHERS_TAB = Text("Réponses des autres (lecture)", "Others' answers (read-only)")
 ROUND = Text("Ronde", "Round")

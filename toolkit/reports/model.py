@@ -14,7 +14,7 @@ from ..files import atomic_write
 from ..gaps import GapReport
 from ..initiative import Initiative
 from ..text import Language
-from .changes import Changes
+from .changes import Changes, RoundChanges
 
 ImageMode = Literal["data", "cid"]
 
@@ -86,6 +86,7 @@ class Report:
     trend: tuple[TrendPoint, ...]
     generated: dt.datetime
     run_id: int | None = None  # the run recorded in the history
+    rounds: RoundChanges | None = None  # since the previous round's master, when the history knows one
 
     @property
     def language(self) -> Language:
@@ -100,6 +101,7 @@ class Report:
             "changes": self.changes.to_dict(),
             "partners": [{**asdict(p), "worksheets": dict(p.worksheets)} for p in self.partners],
             "trend": [asdict(t) for t in self.trend],
+            "rounds": self.rounds.to_dict() if self.rounds else None,
         }
 
     def json(self) -> str:
