@@ -162,3 +162,50 @@ def test_weekly_report_says_what_changed_since_the_last_round(initiative: Initia
     assert "Depuis la ronde 2026-11-02 (classeur maître master_before_rounds.xlsx)" in text
     assert "École primaire Baril — non confirmé cette ronde" in text
     assert "Corporation de développement communautaire Hochelaga — retirée par le partenaire" in text
+
+
+def test_google_copies_are_prefilled_per_partner(initiative: Initiative) -> None:
+    from tests.google_standin.schema import validate
+    from toolkit.backends.gsheets.build import date_serial, spreadsheet_body
+    from toolkit.backends.gsheets.reader import parse_spreadsheet
+    from toolkit.generate import CopyPlan
+    from toolkit.read_copy import read_submission
+
+    sharing = dataclasses.replace(initiative, share_previous_answers="others_tab")
+    plan = CopyPlan(sharing, "fr", (), FIXED_NOW, api.read_prefill(BEFORE_ROUNDS, sharing))
+
+    def body(partner: str) -> dict[str, object]:
+        spec = plan.spec(sharing.partner(partner))
+        made = spreadsheet_body(
+            spec, title="Copie", locale="fr_CA", time_zone="America/Toronto", editors=["c@x.org"]
+        )
+        validate("sheets", "sheets.spreadsheets.create", made)
+        return made
+
+    def values(made: dict[str, object], title: str) -> list[object]:
+        sheet = next(s for s in made["sheets"] if s["properties"]["title"] == title)  # type: ignore[attr-defined]
+        return [
+            next(iter(cell["userEnteredValue"].values()))
+            for data in sheet.get("data", [])
+            for row in data.get("rowData", [])
+            for cell in row.get("values", [])
+            if cell.get("userEnteredValue")
+        ]
+
+    baril, cdc = body(BARIL), body(CDC)
+    assert "=Peu de données" in values(baril, BACKBONE) and "Locaux partagés" not in values(baril, BACKBONE)
+    assert "Vision claire" not in values(baril, BACKBONE)
+    others = next(s for s in baril["sheets"] if s["properties"]["title"] == "Réponses des autres (lecture)")  # type: ignore[attr-defined]
+    assert others["protectedRanges"][0]["editors"]["users"] == ["c@x.org"]
+    assert "Locaux partagés" in values(baril, "Réponses des autres (lecture)")
+    assert date_serial(dt.date(2026, 10, 15)) in values(cdc, PROGRESS)  # a date cell holds a date
+    for tab in cdc["sheets"]:  # echoed as a `get` answer: entered values as effective ones
+        for data in tab.get("data", []):  # type: ignore[attr-defined]
+            for row in data.get("rowData", []):
+                for cell in row.get("values", []):
+                    if "userEnteredValue" in cell:
+                        cell["effectiveValue"] = cell["userEnteredValue"]
+    copy = read_submission(parse_spreadsheet("https://docs.google.com/spreadsheets/d/x", cdc), sharing)
+    assert (BI, "vision_strategy", "strengths") in copy.prefilled
+    kept = copy.cells[copy.cells["text"] != ""]
+    assert set(zip(kept["text"], kept["origin"], strict=True)) >= {("Vision claire", "prefill")}
