@@ -15,8 +15,6 @@ from .initiative import Initiative, Partner
 from .layout import WorkbookLayout, workbook_layout
 from .metadata import identity
 from .spec import ExtraTab, WorkbookSpec
-from .submission import Submission
-from .templates import DEBRIEF_COLUMN
 from .text import Language
 
 BLANK_NAME = {"fr": "vierge", "en": "blank"}
@@ -84,23 +82,6 @@ def partner_spec(
         values=start.values,
         extra_tabs=start.extra_tabs,
     )
-
-
-def prefill_from(master: Submission, source: str) -> Prefill:
-    """A master's table cells: the values to write and the text each shows (debriefs start empty)."""
-    if master.role != "master":
-        raise ConfigError(
-            f"{source}: not a master workbook (made by 'toolkit merge'); cannot pre-fill from it"
-        )
-    values: dict[tuple[str, str, str], object] = {}
-    texts: dict[tuple[str, str, str], str] = {}
-    for cell in master.rows:
-        if cell.text and cell.column != DEBRIEF_COLUMN:
-            key = (cell.worksheet, cell.row, cell.column)
-            usable = cell.problem is None and cell.value is not None
-            values[key] = cell.value if usable else cell.text
-            texts[key] = str(cell.text)
-    return Prefill(values, texts)
 
 
 def copy_filename(initiative: Initiative, partner: Partner | None, language: Language, suffix: str) -> str:

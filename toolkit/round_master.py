@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import PurePath
 
 from .answers import CHANGE_WORDS, Answer
+from .cover import Line
 from .errors import ConfigError
 from .generate import Prefill
 from .i18n import word
@@ -159,7 +161,21 @@ def answers_tab(merged: Merged) -> ExtraTab:
 def with_rounds(spec: WorkbookSpec, merged: Merged) -> WorkbookSpec:
     """A master's spec carrying its round, its per-partner answers (read back next round) and their tab."""
     info = dataclasses.replace(spec.info, round=merged.round, answers=merged.answers)
-    return dataclasses.replace(spec, info=info, extra_tabs=[*spec.extra_tabs, answers_tab(merged)])
+    language = merged.initiative.language
+    colon = " : " if language == "fr" else ": "
+    lines = [Line("field", f"{ROUND(language)}{colon}{merged.round or ''}")]
+    if merged.previous is not None:
+        source, before = merged.previous
+        label = "Suite du classeur maître" if language == "fr" else "Continues the master"
+        lines.append(
+            Line(
+                "field", f"{label}{colon}{PurePath(source).name} ({ROUND(language).lower()} {before or '?'})"
+            )
+        )
+    cover = [*spec.cover[:2], *lines, *spec.cover[2:]]
+    return dataclasses.replace(
+        spec, info=info, cover=cover, extra_tabs=[*spec.extra_tabs, answers_tab(merged)]
+    )
 
 
 def round_label(initiative: Initiative, now: dt.datetime) -> str:
