@@ -209,3 +209,17 @@ def test_google_copies_are_prefilled_per_partner(initiative: Initiative) -> None
     assert (BI, "vision_strategy", "strengths") in copy.prefilled
     kept = copy.cells[copy.cells["text"] != ""]
     assert set(zip(kept["text"], kept["origin"], strict=True)) >= {("Vision claire", "prefill")}
+
+
+def test_without_the_previous_master_untouched_prefill_is_still_carried(
+    initiative: Initiative, tmp_path: Path
+) -> None:
+    copies = {c.partner_id: c.where for c in api.generate(initiative, tmp_path / "r2", prefill=BEFORE_ROUNDS)}
+    merged = api.merge([copies[CDC], copies[CPE]], initiative)  # no --previous, no history
+    assert merged.previous is None
+    assert merged.values[
+        (BI, "vision_strategy", "strengths")
+    ] == "Vision claire\nLocaux partagés" or "Vision claire" in str(
+        merged.values[(BI, "vision_strategy", "strengths")]
+    )
+    assert merged.values[(PC, "overview", "date")] == dt.date(2026, 10, 15)

@@ -24,7 +24,9 @@ from .text import LANGUAGES, Language
 from .values import parse_cell
 
 ROUND_COLUMNS = [*CONTRIBUTION_COLUMNS, "round", "change"]
-IN_MASTER = ("used", "unconfirmed")  # contribution statuses whose text is part of the master's cells
+# contribution statuses whose text is part of the master's cells ("carried_over": merge's, when no
+# previous master is given, for a pre-filled value nobody changed)
+IN_MASTER = ("used", "unconfirmed", "carried_over")
 
 
 @dataclass(frozen=True)
@@ -134,8 +136,9 @@ def _contributions(
     initiative = merged.initiative
     names = {p.id: p.name for p in initiative.partners}
     old = merged.contributions
-    replaced = old["status"].isin(["used", "carried_over"]) & old["partner"].notna()
-    replaced |= old["status"] == "carried_over"
+    replaced = (old["status"] == "used") & old["partner"].notna()
+    if previous is not None:  # pre-filled cells are the partners' own previous answers, above
+        replaced |= old["status"] == "carried_over"
     kept = old[~replaced].assign(round=None, change=None)
     rows = []
     for a in answers:
@@ -186,6 +189,8 @@ def _values(initiative: Initiative, contributions: pd.DataFrame) -> dict[tuple[s
     for (worksheet_id, row_id, column_id), group in active.groupby(
         ["worksheet", "row", "column"], sort=False
     ):
+        if (group["status"] != "carried_over").any():  # no previous master given: carried text is a fallback
+            group = group[group["status"] != "carried_over"]
         worksheet = kit.worksheet(str(worksheet_id))
         column = None if column_id == DEBRIEF_COLUMN else worksheet.column(str(column_id))
         values[(str(worksheet_id), str(row_id), str(column_id))] = combine_cell(
