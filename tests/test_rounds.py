@@ -221,3 +221,19 @@ def test_without_the_previous_master_untouched_prefill_is_still_carried(
         "Classeur maître précédent : Vision claire\nClasseur maître précédent : Locaux partagés"
     )
     assert merged.values[(PC, "overview", "date")] == dt.date(2026, 10, 15)
+
+
+def test_a_history_from_before_rounds_is_migrated(tmp_path: Path) -> None:
+    import sqlite3
+
+    from toolkit.history import MIGRATIONS, History
+
+    path = tmp_path / "history.sqlite"
+    with sqlite3.connect(path) as db:  # a file written by the toolkit before rounds (schema 1)
+        db.executescript(MIGRATIONS[1] + "PRAGMA user_version = 1;")
+    history = History(path)
+    assert history.masters("x") == []  # read before any write: no masters table yet, no error
+    history.record_master("x", "/tmp/maitre.xlsx", "2026-automne", FIXED_NOW)
+    assert [(m.path, m.round) for m in history.masters("x")] == [("/tmp/maitre.xlsx", "2026-automne")]
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
