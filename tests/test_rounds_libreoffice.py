@@ -90,7 +90,7 @@ def rounds(initiative: Initiative, tmp_path_factory: pytest.TempPathFactory) -> 
     second = root / "maitre-automne.xlsx"
     merged = api.merge(returned, autumn, now=later, history=history)  # previous: found in the history
     api.write_master(merged, second, now=later, history=history)
-    from toolkit.cli import rounds_line
+    from toolkit.round_text import rounds_line
 
     return TwoRounds(
         first, second, merged, api.read_previous(second, autumn), copies, rounds_line(merged, True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -11,11 +11,10 @@ import click
 
 from . import api, writers
 from .errors import InputError, ToolkitError
-from .history import MasterRecord
-from .render import render_gaps, render_pull, table
+from .render import render_gaps, render_pull
 from .reports import formats as report_formats
 from .reports.render_text import render_runs
-from .text import Language
+from .round_text import render_rounds, rounds_line
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -333,30 +332,6 @@ def _send_report(result: api.Report, *, email: bool, remind: bool) -> None:
     except ToolkitError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_EMAIL)
-
-
-def rounds_line(merged: api.Merged, fr: bool) -> str:
-    """Which previous master this one continues (the coordinator checks it is the right one)."""
-    if merged.previous is None:
-        return (
-            f"Ronde {merged.round} : aucun classeur maître précédent (première ronde)"
-            if fr
-            else f"Round {merged.round}: no previous master (first round)"
-        )
-    source, before = merged.previous
-    return (
-        f"Ronde {merged.round} : suite du classeur maître {source} (ronde {before or '?'})"
-        if fr
-        else f"Round {merged.round}: continues the master {source} (round {before or '?'})"
-    )
-
-
-def render_rounds(masters: Sequence[MasterRecord], language: Language) -> str:
-    """`toolkit history`: the rounds closed, one master each."""
-    fr = language == "fr"
-    header = ["Ronde", "Classeur maître", "Écrit le (UTC)"] if fr else ["Round", "Master", "Written (UTC)"]
-    rows = [[m.round or "", m.path, m.written_utc[:16].replace("T", " ")] for m in masters]
-    return ("Rondes\n" if fr else "Rounds\n") + table(header, rows)
 
 
 @main.command()

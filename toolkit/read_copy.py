@@ -70,13 +70,7 @@ def read_submission(raw: RawWorkbook, initiative: Initiative | None) -> Submissi
     if not used:
         raise SourceError(raw.source, "foreign_template", f"no worksheet of kit '{kit.id}' found")
     _check_template_versions(kit, info, notes)
-    if (
-        info is not None
-        and info.round
-        and initiative is not None
-        and initiative.round not in (None, info.round)
-    ):
-        notes.append(Note("other_round", params=(("copy", info.round), ("current", str(initiative.round)))))
+    notes += _other_round(info, initiative)
     if raw.modified is None:  # e.g. a partner's own Google copy Drive will not date: say it, rank it last
         notes.append(Note("modified_unknown"))
     partner_id = _partner(raw, info, initiative, notes)
@@ -249,3 +243,10 @@ def _partner(
 def _stem(source: str) -> str:
     """The file name without suffix, whether the source was written with / or \\ (a Windows path)."""
     return PurePath(source.replace("\\", "/")).stem.lower()
+
+
+def _other_round(info: CopyInfo | None, initiative: Initiative | None) -> list[Note]:
+    """A copy made for another round than the initiative's current one (e.g. last round's, sent again)."""
+    if info is None or not info.round or initiative is None or initiative.round in (None, info.round):
+        return []
+    return [Note("other_round", params=(("copy", info.round), ("current", str(initiative.round))))]
