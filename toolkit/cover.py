@@ -21,8 +21,12 @@ class Line:
     text: str
 
 
-def cover_lines(initiative: Initiative, kit: Kit, partner: Partner | None, language: Language) -> list[Line]:
-    """A copy's cover tab (partner or blank): who, what to do, by when, each worksheet's background."""
+def cover_lines(
+    initiative: Initiative, kit: Kit, partner: Partner | None, language: Language, prefilled: bool = False
+) -> list[Line]:
+    """A copy's cover tab (partner or blank): who, what to do, by when, each worksheet's background.
+
+    `prefilled`: the copy starts from last round's answers, so the cover says what it shows of whom."""
 
     def w(key: str) -> str:
         return word(key, language)
@@ -44,7 +48,7 @@ def cover_lines(initiative: Initiative, kit: Kit, partner: Partner | None, langu
         if initiative.coordinator.email:
             who += f" <{initiative.coordinator.email}>"
         lines.append(Line("field", f"{w('coordinator')}{colon}{who}"))
-    lines += _round_lines(initiative, partner, language)
+    lines += _round_lines(initiative, partner if prefilled else None, language)
     lines.append(Line("heading", w("what_to_do")))
     for number, key in enumerate(("step_fill", "step_dropdowns", "step_debrief", "step_return"), start=1):
         lines.append(Line("text", f"{number}. {w(key)}"))
@@ -66,7 +70,7 @@ def cover_lines(initiative: Initiative, kit: Kit, partner: Partner | None, langu
 
 
 def _round_lines(initiative: Initiative, partner: Partner | None, language: Language) -> list[Line]:
-    """The round, and what the copy shows of the other partners' answers (the coordinator's choice)."""
+    """The round, and what a pre-filled copy shows of the other partners (the coordinator's choice)."""
     colon = " : " if language == "fr" else ": "
     lines = []
     if initiative.round:

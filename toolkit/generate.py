@@ -72,11 +72,12 @@ def partner_spec(
     """One partner's copy (or the blank one, partner None), for any writer."""
     role = "partner" if partner else "blank"
     info = identity(initiative, layout.language, now, partner.id if partner else None, role)
+    shared = bool(start.partners)  # per-partner pre-fill from last round's master
     start = start.for_partner(partner.id if partner else None)
     return WorkbookSpec(
         layout=layout,
         info=replace(info, prefill=start.texts),
-        cover=cover_lines(initiative, initiative.kit, partner, layout.language),
+        cover=cover_lines(initiative, initiative.kit, partner, layout.language, prefilled=shared),
         people=initiative.people,
         password=initiative.protection_password,
         values=start.values,
