@@ -25,6 +25,7 @@ from toolkit.sources import Reader, ReadOptions, SourceKind
 
 PACKAGE = Path(__file__).resolve().parent.parent / "toolkit"
 CORE = {
+    "toolkit.answers",
     "toolkit.cells",
     "toolkit.clock",
     "toolkit.cover",
@@ -41,6 +42,8 @@ CORE = {
     "toolkit.problems",
     "toolkit.rawbook",
     "toolkit.read_copy",
+    "toolkit.round_master",
+    "toolkit.rounds",
     "toolkit.schemas",
     "toolkit.spec",
     "toolkit.style",
