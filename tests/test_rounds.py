@@ -237,3 +237,22 @@ def test_a_history_from_before_rounds_is_migrated(tmp_path: Path) -> None:
     assert [(m.path, m.round) for m in history.masters("x")] == [("/tmp/maitre.xlsx", "2026-automne")]
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+
+
+def test_round_and_answers_read_back_tolerantly() -> None:
+    from toolkit.metadata import parse_records
+
+    rows = [
+        ["toolkit", "format", 1.0],  # numbers as a spreadsheet re-saves them
+        ["copy", "initiative", "x"],
+        ["copy", "role", "master"],
+        ["copy", "round", 2.0],
+        ["answers", 2.0],
+        ["answer", CDC, BI, "vision_strategy", "strengths", 2.0, "changed", "  Vision claire  "],
+        ["answer", CPE, BI, "vision_strategy", "strengths", "1", "no-such-change", "ignored"],
+    ]
+    info = parse_records(rows)
+    assert info is not None and info.round == "2"
+    assert [(a.partner, a.round, a.change, a.text) for a in info.answers or ()] == [
+        (CDC, "2", "changed", "  Vision claire  ")
+    ]
