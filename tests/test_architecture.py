@@ -26,6 +26,7 @@ from toolkit.sources import Reader, ReadOptions, SourceKind
 PACKAGE = Path(__file__).resolve().parent.parent / "toolkit"
 CORE = {
     "toolkit.attribution",
+    "toolkit.answers",
     "toolkit.cells",
     "toolkit.clock",
     "toolkit.config_check",
@@ -47,6 +48,8 @@ CORE = {
     "toolkit.problems",
     "toolkit.rawbook",
     "toolkit.read_copy",
+    "toolkit.round_master",
+    "toolkit.rounds",
     "toolkit.schemas",
     "toolkit.spec",
     "toolkit.style",

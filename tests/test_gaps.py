@@ -179,9 +179,13 @@ def test_cli_pull_table_and_csv(copies: dict[str | None, Path]) -> None:
 def test_cli_merge(copies: dict[str | None, Path], tmp_path: Path) -> None:
     folder = copies[None].parent
     out = tmp_path / "maitre.xlsx"
-    result = CliRunner().invoke(main, ["merge", str(folder), "--config", str(EXAMPLE), "--out", str(out)])
-    assert result.exit_code == 0
-    assert result.stdout == (
-        f"Classeur maître écrit : {out} (8 copies retenues, 0 remplacée, 0 en double, 1 ignorée)\n"
+    history = ["--history", str(tmp_path / "history.sqlite")]  # never the one beside examples/
+    result = CliRunner().invoke(
+        main, ["merge", str(folder), "--config", str(EXAMPLE), "--out", str(out), *history]
     )
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[1:] == [
+        f"Classeur maître écrit : {out} (8 copies retenues, 0 remplacée, 0 en double, 1 ignorée)"
+    ]
+    assert result.stdout.splitlines()[0].endswith(" : aucun classeur maître précédent (première ronde)")
     assert out.is_file()

@@ -19,7 +19,7 @@ from tests.conftest import EXAMPLE, FIXED_NOW, fill
 from tests.test_email import FULL, Recorder, Server, free_port, start
 from toolkit import api
 from toolkit.errors import ConfigError
-from toolkit.history import History
+from toolkit.history import SCHEMA_VERSION, History
 from toolkit.initiative import CollectSettings, Initiative, SmtpSettings
 from toolkit.mail.templates import load_templates
 
@@ -373,7 +373,7 @@ def test_the_history_gains_the_messages_table_and_keeps_its_runs(tmp_path: Path)
     )
     assert len(history.list_runs()) == 1
     assert [m.partner for m in history.messages("hochelaga-ensemble")] == ["cdc"]
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 2
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
 
 
 def test_collect_mailbox_receives_the_replies(sample: Initiative, smtp: Server) -> None:

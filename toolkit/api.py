@@ -41,10 +41,13 @@ from .mail.outbox import remind, send_copies
 from .master import master_spec
 from .merge import Merged
 from .merge import merge as _merge
-from .pull import pull, read_prefill
+from .pull import pull
 from .reports import Report, build_report
 from .reports.email import EmailError, local_day, report_email, send_report
 from .reports.reminders import Reminder, build_reminders, send_reminders
+from .round_files import last_master, read_prefill, read_previous
+from .round_master import round_label, with_rounds
+from .rounds import close_round
 from .submission import PullResult, SourceProblem, Submission
 from .templates import Kit, Worksheet, load_kit
 from .text import Language
@@ -99,7 +102,7 @@ def generate(
         language or initiative.language,
         tuple(chosen),
         now or utc_now(),
-        read_prefill(prefill, initiative) if prefill else Prefill(),
+        read_prefill(prefill, initiative, language) if prefill else Prefill(),
         {p.id if p else "": new_copy_id() for p in chosen},
     )
     options = WriteOptions(progress=progress, clients=clients or {}, settings=settings or {}, force=force)
@@ -129,16 +132,25 @@ def merge(
     out: Path | str | None = None,
     now: dt.datetime | None = None,
     clients: Mapping[str, object] | None = None,
+    previous: Path | str | None = None,
+    history: Path | str | None = None,
 ) -> Merged:
     """Merge pulled copies (or pull `sources` first); write the master to `out` if given.
 
     `out` names the writer by its form: a path ending in .xlsx, or `gsheets:` for a new Google
-    spreadsheet; any other form is refused with the supported ones."""
+    spreadsheet; any other form is refused with the supported ones. `previous` is the last round's
+    master: each partner keeps its answers there unless its copy changed or cleared them (rounds.py).
+    With `history` (a history file), the last master recorded there is the previous one when
+    `previous` is not given, and the master written to `out` is recorded."""
+    now = now or utc_now()
     pulled = sources if isinstance(sources, PullResult) else pull(sources, initiative)
-    merged = _merge(pulled, initiative)
+    if previous is None and history is not None:
+        previous = last_master(initiative, history)
+    before = read_previous(previous, initiative, clients) if previous is not None else None
+    merged = close_round(_merge(pulled, initiative), before, round_label(initiative, now))
     if out is not None:
         read = [e.source for e in pulled.errors]
-        write_master(merged, out, now=now, clients=clients, sources=read)
+        write_master(merged, out, now=now, clients=clients, sources=read, history=history)
     return merged
 
 
@@ -149,11 +161,13 @@ def write_master(
     now: dt.datetime | None = None,
     clients: Mapping[str, object] | None = None,
     sources: Iterable[str] = (),
+    history: Path | str | None = None,
 ) -> str:
     """Build the master fresh (never from a partner's file) and write it; return where it went.
 
     A local target that is one of the merged copies (or of `sources`), a partner's copy, or a file
-    that may hold answers is refused (OutputRefused): only an earlier master is replaced."""
+    that may hold answers is refused (OutputRefused): only an earlier master is replaced. With
+    `history`, the master is recorded there (path, round, time): next round finds it."""
     target = str(out)
     chosen = writers.writer_for_target(target)
     if not merged.accepted:
@@ -161,8 +175,15 @@ def write_master(
     if chosen.name == "xlsx":  # a file on this disk: never over what was read or a partner's copy
         every = [s.source for s in _all_submissions(merged)] + list(sources)
         check_output(target, "master", sources=every, initiative=merged.initiative)
-    spec = master_spec(merged, now or utc_now())
-    return chosen.write_master(merged.initiative, spec, target, WriteOptions(clients=clients or {}))
+    now = now or utc_now()
+    spec = with_rounds(master_spec(merged, now), merged)
+    where = chosen.write_master(merged.initiative, spec, target, WriteOptions(clients=clients or {}))
+    if history is not None:
+        local = Path(where)
+        History(history).record_master(
+            merged.initiative.id, str(local.resolve()) if local.exists() else where, merged.round, now
+        )
+    return where
 
 
 def _all_submissions(merged: Merged) -> list[Submission]:
@@ -284,6 +305,7 @@ __all__ = [
     "generate",
     "generate_google",
     "init",
+    "last_master",
     "load_design",
     "load_initiative",
     "load_kit",
@@ -291,6 +313,7 @@ __all__ = [
     "merge",
     "pull",
     "read_prefill",
+    "read_previous",
     "remind",
     "report_email",
     "send_copies",

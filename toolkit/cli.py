@@ -23,6 +23,7 @@ from .render import UNREADABLE, render_gaps, render_pull
 from .reports import formats as report_formats
 from .reports.gap_summary import filter_gaps, summarise_gaps
 from .reports.render_text import render_runs
+from .round_text import render_rounds, rounds_line
 from .text import Language
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -248,16 +249,27 @@ def pull(sources: tuple[str, ...], config: Path | None, fmt: str) -> None:
     required=True,
     help="The master workbook to write (.xlsx), or gsheets: for a new Google spreadsheet.",
 )
-def merge(sources: tuple[str, ...], config: Path | None, out: str) -> None:
+@click.option(
+    "--previous",
+    default=None,
+    help="Last round's master: each partner keeps its answers there unless it changed them "
+    "(default: the last master recorded in the history).",
+)
+@HISTORY_OPTION
+def merge(
+    sources: tuple[str, ...], config: Path | None, out: str, previous: str | None, history_file: Path | None
+) -> None:
     """Merge partner copies into one master workbook with a Contributions tab."""
     initiative = _load(config)
     if not out.startswith("gsheets:"):  # refused before any work: never over a source or a copy
         api.check_output(out, "master", sources=sources, initiative=initiative)
     pulled = api.pull(sources, initiative)
     _require_copies(pulled, sources)
-    merged = api.merge(pulled, initiative)
-    where = api.write_master(merged, out, sources=[e.source for e in pulled.errors])
+    history_path = history_file or initiative.history_path
+    merged = api.merge(pulled, initiative, previous=previous, history=history_path)
+    where = api.write_master(merged, out, sources=[e.source for e in pulled.errors], history=history_path)
     fr = initiative.language == "fr"
+    click.echo(rounds_line(merged, fr))
     click.echo(
         f"{'Classeur maître écrit :' if fr else 'Master written:'} {where} "
         + (
@@ -515,6 +527,9 @@ def history(config: Path | None, history_file: Path | None, fmt: str) -> None:
     path = history_file or initiative.history_path
     runs = api.History(path).list_runs(initiative.id) if path else []
     click.echo(render_runs(runs, fmt, initiative.language))
+    masters = api.History(path).masters(initiative.id) if path else []
+    if fmt == "table" and masters:
+        click.echo("\n" + render_rounds(masters, initiative.language))
 
 
 @main.group()

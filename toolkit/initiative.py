@@ -109,6 +109,8 @@ class Initiative:
     messages_dir: Path | None = None  # the coordinator's own message templates (send), if any
     history_path: Path | None = None  # SQLite history of report runs
     issued_path: Path | None = None  # register of issued copies (issued.py)
+    round: str | None = None  # the current round ("2026-automne", "2"): see rounds.py
+    share_previous_answers: str = "none"  # "none" or "others_tab": what a copy shows of other partners
     path: Path | None = None
     warnings: tuple[str, ...] = field(default=(), compare=False)  # suspicious but legal settings
 
@@ -209,6 +211,8 @@ def load_initiative(
         messages_dir=path.parent / data["messages"] if "messages" in data else None,
         history_path=path.parent / data.get("history", "history.sqlite"),
         issued_path=path.parent / data.get("issued", "issued_copies.json"),
+        round=str(data["round"]).strip() or None if "round" in data else None,
+        share_previous_answers=str(data.get("share_previous_answers", "none")),
         path=path,
         warnings=tuple(warnings),
     )

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from .answers import CHANGES, Answer
 from .cells import a1, parse_a1
 from .initiative import Initiative
 from .layout import SheetLayout, WorkbookLayout
@@ -40,6 +41,9 @@ class CopyInfo:
     # (worksheet id, row id, column id) -> text the copy was pre-filled with (next cycle from a master)
     prefill: dict[tuple[str, str, str], str] = field(default_factory=dict, compare=False)
     copy_id: str | None = None  # random id of this issued copy (recorded in the register of issued copies)
+    round: str | None = None  # the initiative's round the copy (or master) belongs to
+    # a master's per-partner answers (rounds.py); None: not recorded (a copy, or a master made before rounds)
+    answers: tuple[Answer, ...] | None = field(default=None, compare=False)
 
 
 def identity(
@@ -55,6 +59,7 @@ def identity(
         generated_at=generated_at,
         partner_id=partner_id,
         role=role,
+        round=initiative.round,
     )
 
 
@@ -73,10 +78,18 @@ def records(info: CopyInfo, layout: WorkbookLayout) -> list[list[str]]:
     ]
     if info.copy_id:
         rows.append(["copy", "copy_id", info.copy_id])
+    if info.round:
+        rows.append(["copy", "round", info.round])
     for sheet in layout.sheets:
         rows.append(["worksheet", sheet.worksheet.id, str(sheet.worksheet.version), sheet.tab])
         rows += [["cell", sheet.worksheet.id, r, c, a1(row, col)] for r, c, row, col in sheet.input_cells()]
     rows += [["prefill", w, r, c, text] for (w, r, c), text in info.prefill.items()]
+    if info.answers is not None:
+        rows.append(["answers", str(len(info.answers))])
+        rows += [
+            ["answer", a.partner, a.worksheet, a.row, a.column, a.round, a.change, a.text]
+            for a in info.answers
+        ]
     return rows
 
 
@@ -94,6 +107,8 @@ def properties(info: CopyInfo, layout: WorkbookLayout) -> dict[str, str]:
     }
     if info.copy_id:
         props["copy_id"] = info.copy_id
+    if info.round:
+        props["round"] = info.round
     for sheet in layout.sheets:
         compact = compact_layout(sheet)
         if len(compact) <= MAX_PROPERTY_LENGTH:
@@ -119,6 +134,7 @@ def parse_records(rows: Iterable[Sequence[object]]) -> CopyInfo | None:
     templates: list[tuple[str, int, str]] = []
     cells: dict[tuple[str, str, str], tuple[int, int]] = {}
     prefill: dict[tuple[str, str, str], str] = {}
+    answers: list[Answer] | None = None
     seen_format = False
     for raw in rows:
         row = [_text(v) for v in raw]
@@ -136,9 +152,16 @@ def parse_records(rows: Iterable[Sequence[object]]) -> CopyInfo | None:
                 continue
         elif kind == "prefill" and len(row) > 4:
             prefill[(row[1], row[2], row[3])] = row[4]
+        elif kind == "answers":
+            answers = answers or []
+        elif kind == "answer" and len(row) > 7 and row[6] in CHANGES:
+            answers = answers or []
+            text = raw[7] if isinstance(raw[7], str) else row[7]  # partner text exactly, spaces included
+            answers.append(Answer(row[2], row[3], row[4], row[1], text, row[5], row[6]))
     if not seen_format or "initiative" not in values:
         return None
-    return replace(_info(values, tuple(templates), cells), prefill=prefill)
+    info = _info(values, tuple(templates), cells)
+    return replace(info, prefill=prefill, answers=None if answers is None else tuple(answers))
 
 
 def parse_properties(props: dict[str, str]) -> CopyInfo | None:
@@ -189,6 +212,7 @@ def _info(
         generated_at=generated_at,
         partner_id=values.get("partner") or None,
         role=values.get("role", "partner"),
+        round=values.get("round") or None,
         templates=templates,
         cells=cells,
         copy_id=values.get("copy_id", "").strip()[:MAX_COPY_ID] or None,  # partner-editable: bounded

@@ -59,6 +59,7 @@ NoteCode = Literal[
     "partner_from_sender",
     "sender_not_partner",
     "modified_before_issued",
+    "other_round",
 ]
 SourceCode = Literal[
     "not_found",
@@ -476,6 +477,18 @@ NOTES: dict[str, ProblemKind] = _declare(
             Text(
                 "La date de modification précède l'émission de la copie (fichier d'une autre copie?).",
                 "The modification time precedes the copy's issue (another copy's file?).",
+            ),
+        ),
+        ProblemKind(
+            "other_round",
+            "note",
+            Text(
+                "copie de la ronde {copy}, pas de la ronde en cours ({current})",
+                "copy of round {copy}, not of the current round ({current})",
+            ),
+            Text(
+                "La copie a été faite pour une autre ronde que celle de l'initiative.",
+                "The copy was made for another round than the initiative's current one.",
             ),
         ),
     ],

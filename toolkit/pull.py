@@ -13,8 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .attribution import IssuedCopy
-from .errors import ConfigError, SourceError
-from .generate import Prefill, prefill_from
+from .errors import SourceError
 from .initiative import Initiative
 from .issued import read_register
 from .language import user_language
@@ -109,11 +108,3 @@ def _pull_local(source: str) -> Submission | SourceProblem:
     kind = kind_of(source)
     reader = kind.reader(ReadOptions(_worker_initiative))
     return _pull_one(reader, source, _worker_initiative, _worker_issued)
-
-
-def read_prefill(master: Path | str, initiative: Initiative) -> Prefill:
-    """What next round's copies start from: the cells of a master made by `merge`."""
-    pulled = pull([master], initiative)
-    if pulled.errors:
-        raise ConfigError(f"{master}: {pulled.errors[0].message}")
-    return prefill_from(pulled.submissions[0], str(master))

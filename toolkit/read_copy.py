@@ -81,6 +81,7 @@ def read_submission(
     if info is None or info.role != "master":  # a master's other tabs (Contributions) are ours
         unmapped += outside_text(raw, kit, language, info, initiative, used)
     _check_template_versions(kit, info, notes)
+    notes += _other_round(info, initiative)
     if raw.modified is None:  # e.g. a partner's own Google copy Drive will not date: say it, rank it last
         notes.append(Note("modified_unknown"))
     found = attribute(
@@ -109,6 +110,8 @@ def read_submission(
         copy_id=found.copy_id,
         evidence=found.evidence,
         disputed=found.disputed,
+        round=info.round if info else None,
+        prefilled=frozenset(info.prefill) if info else frozenset(),
     )
 
 
@@ -242,3 +245,10 @@ def _check_template_versions(kit: Kit, info: CopyInfo | None, notes: list[Note])
                     params=(("copy", str(version)), ("current", str(versions[worksheet_id]))),
                 ),
             )
+
+
+def _other_round(info: CopyInfo | None, initiative: Initiative | None) -> list[Note]:
+    """A copy made for another round than the initiative's current one (e.g. last round's, sent again)."""
+    if info is None or not info.round or initiative is None or initiative.round in (None, info.round):
+        return []
+    return [Note("other_round", params=(("copy", info.round), ("current", str(initiative.round))))]

@@ -17,10 +17,10 @@ from ..clock import utc_now
 from ..generate import CopyPlan, Prefill, choose_partners
 from ..history import History
 from ..initiative import Initiative, Partner
-from ..pull import read_prefill
 from ..reports.email import local_day, xlsx_attachment
 from ..reports.model import Report
 from ..reports.reminders import build_reminders, reminder_messages
+from ..round_files import read_prefill
 from ..writers import WriteOptions
 from .send import Outcome, Outgoing, Workbook, copy_message, deliver
 from .templates import load_templates

@@ -22,6 +22,13 @@ REPORT_WORDS: dict[str, Text] = {
         "Premier rapport : rien à comparer pour l'instant.", "First report: nothing to compare yet."
     ),
     "no_change": Text("Aucun changement.", "No change."),
+    "rounds": Text(
+        "Depuis la ronde {previous} (classeur maître {master})", "Since round {previous} (master {master})"
+    ),
+    "rounds_counts": Text(
+        "{new} nouvelles, {changed} modifiées, {withdrawn} retirées, {unconfirmed} non confirmées",
+        "{new} new, {changed} changed, {withdrawn} withdrawn, {unconfirmed} not confirmed",
+    ),
     "new_submissions": Text("Nouvelles copies reçues", "New copies received"),
     "roles_taken": Text("Rôles maintenant pris en charge", "Roles now taken"),
     "new_gaps": Text("Nouveaux écarts", "New gaps"),
