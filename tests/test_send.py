@@ -381,3 +381,14 @@ def test_collect_mailbox_receives_the_replies(sample: Initiative, smtp: Server) 
     api.send_copies(replace(sample, collect=mailbox), partners=["ecole-baril"], now=FIXED_NOW)
     (got,) = smtp.handler.received
     assert got.message["Reply-To"] == "retours@hochelaga-ensemble.example"
+
+
+def test_a_new_round_lets_send_go_out_again(initiative: Initiative) -> None:
+    """Messages belong to the initiative's round when it names one, else to its deadline."""
+    from dataclasses import replace
+
+    from toolkit.mail.send import round_of
+
+    assert round_of(initiative) == "2026-12-11"
+    assert round_of(replace(initiative, round="2027-printemps")) == "2027-printemps"
+    assert round_of(replace(initiative, round=None, deadline=None)) == "-"
