@@ -20,6 +20,7 @@ FORMAT = 1
 METADATA_TAB = "_toolkit"
 PROPERTY_PREFIX = "toolkit."
 MAX_PROPERTY_LENGTH = 255  # Excel's limit for a custom string property
+TEXT_PART = 32_000  # characters of partner text per metadata cell (Excel holds 32,767, Google 50,000)
 MAX_COPY_ID = 64  # ours are 24 hex digits; a longer one was typed by someone
 
 
@@ -83,14 +84,25 @@ def records(info: CopyInfo, layout: WorkbookLayout) -> list[list[str]]:
     for sheet in layout.sheets:
         rows.append(["worksheet", sheet.worksheet.id, str(sheet.worksheet.version), sheet.tab])
         rows += [["cell", sheet.worksheet.id, r, c, a1(row, col)] for r, c, row, col in sheet.input_cells()]
-    rows += [["prefill", w, r, c, text] for (w, r, c), text in info.prefill.items()]
+    rows += [["prefill", w, r, c, *_parts(text)] for (w, r, c), text in info.prefill.items()]
     if info.answers is not None:
         rows.append(["answers", str(len(info.answers))])
         rows += [
-            ["answer", a.partner, a.worksheet, a.row, a.column, a.round, a.change, a.text]
+            ["answer", a.partner, a.worksheet, a.row, a.column, a.round, a.change, *_parts(a.text)]
             for a in info.answers
         ]
     return rows
+
+
+def _parts(text: str) -> list[str]:
+    """Partner text over as many cells as it needs: a cell holds at most 32,767 characters (Excel),
+    so a longer answer is never cut; readers join the cells back (`_joined`)."""
+    return [text[i : i + TEXT_PART] for i in range(0, len(text), TEXT_PART)] or [""]
+
+
+def _joined(raw: Sequence[object], row: Sequence[str], start: int) -> str:
+    """The text written by `_parts` from cell `start` on (partner text exactly, spaces included)."""
+    return "".join(v if isinstance(v, str) else t for v, t in zip(raw[start:], row[start:], strict=False))
 
 
 def properties(info: CopyInfo, layout: WorkbookLayout) -> dict[str, str]:
@@ -151,12 +163,12 @@ def parse_records(rows: Iterable[Sequence[object]]) -> CopyInfo | None:
             except ValueError:
                 continue
         elif kind == "prefill" and len(row) > 4:
-            prefill[(row[1], row[2], row[3])] = row[4]
+            prefill[(row[1], row[2], row[3])] = _joined(raw, row, 4)
         elif kind == "answers":
             answers = answers or []
         elif kind == "answer" and len(row) > 7 and row[6] in CHANGES:
             answers = answers or []
-            text = raw[7] if isinstance(raw[7], str) else row[7]  # partner text exactly, spaces included
+            text = _joined(raw, row, 7)
             answers.append(Answer(row[2], row[3], row[4], row[1], text, row[5], row[6]))
     if not seen_format or "initiative" not in values:
         return None

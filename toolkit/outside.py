@@ -23,7 +23,17 @@ from .values import normalise_key
 
 COMMENT = Text("commentaire", "comment")
 # Rows of the _toolkit tab the generator writes: kind -> number of cells (metadata.records).
-RECORD_WIDTHS = {"toolkit": 3, "copy": 3, "worksheet": 4, "cell": 5, "prefill": 5}
+# Records ending in partner text (prefill, a master's answers) take as many cells as the text needs
+# (metadata._parts), up to the width read back.
+RECORD_WIDTHS = {
+    "toolkit": 3,
+    "copy": 3,
+    "worksheet": 4,
+    "cell": 5,
+    "prefill": 16,
+    "answers": 2,
+    "answer": 16,
+}
 COPY_KEYS = frozenset(
     {
         "role",

@@ -27,7 +27,9 @@ from .text import LANGUAGES, Language
 from .values import FORMULA, format_value, parse_cell
 
 DEFAULT_KIT = "collective_impact"
-METADATA_WIDTH = 16  # columns of the metadata tab read back (records use the first five)
+METADATA_WIDTH = (
+    16  # columns of the metadata tab read back (long partner text spans several: metadata._parts)
+)
 
 
 def copy_info(raw: RawWorkbook) -> CopyInfo | None:
