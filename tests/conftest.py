@@ -17,6 +17,13 @@ TEMPLATES = ROOT / "workbook_templates"
 FIXED_NOW = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
 
 
+@pytest.fixture(autouse=True)
+def french_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before an initiative file says it, messages follow the user's language: French in the tests,
+    whatever the machine's locale (tests that need English set TOOLKIT_LANG themselves)."""
+    monkeypatch.setenv("TOOLKIT_LANG", "fr")
+
+
 @pytest.fixture(scope="session")
 def initiative() -> Initiative:
     return load_initiative(EXAMPLE)

@@ -13,7 +13,7 @@ from toolkit.cli import main
 
 @pytest.fixture
 def run() -> CliRunner:
-    return CliRunner()
+    return CliRunner()  # the user's language is French (conftest.french_user)
 
 
 def test_help_lists_every_verb(run: CliRunner) -> None:
@@ -51,17 +51,20 @@ def test_generate_in_english(run: CliRunner, tmp_path: Path) -> None:
     [
         (
             "name: x\nlanguage: fr\nkit: collective_impact\npartners:\n  - {id: '../x', name: A}\n",
-            "Error: initiative.yaml: partners[0].id: '../x' is not a safe file name",
+            "Erreur : initiative.yaml, ligne 5 : partenaire n° 1 (A) : l'id « ../x » ne peut pas servir "
+            "de nom de fichier",
         ),
         (
             "name: x\nlanguage: fr\nkit: collective_impact\npartners:\n  - {id: con, name: A}\n",
-            "Error: initiative.yaml: partners[0].id: 'con' is a reserved name; choose another id",
+            "Erreur : initiative.yaml, ligne 5 : partenaire n° 1 (A) : l'id « con » est un nom réservé "
+            "(Windows ou copie vierge); choisissez-en un autre",
         ),
         (
             "name: x\nlanguage: de\nkit: collective_impact\npartners:\n  - {id: a, name: A}\n",
-            "Error: initiative.yaml: language: 'de' is not one of ['fr', 'en']",
+            "Erreur : initiative.yaml, ligne 2 : language : « de » n'est pas une valeur permise; "
+            "choisissez parmi : fr, en",
         ),
-        ("name: [x\n", "Error: initiative.yaml: line 2: not valid YAML"),
+        ("name: [x\n", "Erreur : initiative.yaml, ligne 2 : le texte n'est pas écrit correctement"),
     ],
     ids=["unsafe-id", "reserved-id", "unknown-language", "malformed"],
 )
@@ -86,7 +89,8 @@ def test_broken_template_names_file_and_path(run: CliRunner, tmp_path: Path, tem
     result = run.invoke(main, ["generate", "--config", str(config), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert result.stderr.startswith(
-        "Error: initiative.yaml: kit: progress_canvas.yaml: columns[2].type: 'dat' is not one of"
+        "Erreur : initiative.yaml, ligne 6 : kit : la trousse « collective_impact » est invalide :\n"
+        "progress_canvas.yaml: columns[2].type: 'dat' is not one of"
     )
     assert not (tmp_path / "out").exists()
 
@@ -94,7 +98,7 @@ def test_broken_template_names_file_and_path(run: CliRunner, tmp_path: Path, tem
 def test_missing_config(run: CliRunner, tmp_path: Path) -> None:
     result = run.invoke(main, ["generate", "--config", str(tmp_path / "nope.yaml"), "--out", str(tmp_path)])
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {tmp_path / 'nope.yaml'}: file not found\n"
+    assert result.stderr == f"Erreur : {tmp_path / 'nope.yaml'} : fichier introuvable\n"
 
 
 def test_bad_flag_is_usage_error(run: CliRunner) -> None:
@@ -125,7 +129,9 @@ def test_report_and_history(run: CliRunner, tmp_path: Path) -> None:
     first = run.invoke(main, [*args, "--out", str(out)])
     assert first.exit_code == 0, first.output
     assert first.stdout == f"{out}\n"
-    assert "Copies reçues" in out.read_text(encoding="utf-8")
+    page = out.read_text(encoding="utf-8")
+    # the label before the value: "Copies reçues 1 sur 8" (not "1 sur 8 Copies reçues") as text
+    assert '<span class="label">Copies reçues</span><span class="value">1 sur 8</span>' in page
     text = run.invoke(main, [*args, "--format", "text", "--fail-on-gaps"])
     assert text.exit_code == 1  # seven partners have not answered
     assert "Copies reçues : 1 sur 8" in text.stdout
@@ -153,18 +159,77 @@ def test_report_email_failure_exits_3_and_keeps_the_report(run: CliRunner, tmp_p
     )
     assert result.exit_code == 3
     assert out.is_file()
-    assert result.stderr.startswith("Error: ") and f"127.0.0.1:{port}" in result.stderr
+    assert result.stderr.startswith("Erreur : ") and f"127.0.0.1:{port}" in result.stderr
+
+
+def test_config_found_in_a_parent_folder(run: CliRunner, tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "initiative.yaml").write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    inside = tmp_path / "retours" / "semaine-1"
+    inside.mkdir(parents=True)
+    monkeypatch.chdir(inside)
+    result = run.invoke(main, ["history"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == f"Fichier d'initiative : {tmp_path.resolve() / 'initiative.yaml'}"
+    assert result.stdout == "Aucun rapport enregistré.\n"
+
+
+def test_no_config_anywhere_is_a_clear_error(run: CliRunner, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run.invoke(main, ["gaps", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Erreur : aucun fichier initiative.yaml dans ce dossier ({tmp_path.resolve()}) ni au-dessus; "
+        "indiquez-le avec --config FICHIER ou créez-en un avec « toolkit init »\n"
+    )
+    monkeypatch.setenv("TOOLKIT_LANG", "en")
+    english = run.invoke(main, ["gaps", str(tmp_path)])
+    assert english.stderr.startswith("Error: no initiative.yaml in this folder (")
+
+
+def test_warnings_are_printed_and_the_command_goes_on(run: CliRunner, tmp_path: Path) -> None:
+    config = tmp_path / "initiative.yaml"
+    config.write_text(
+        EXAMPLE.read_text(encoding="utf-8").replace("deadline: 2026-12-11", "deadline: 2020-01-10"),
+        encoding="utf-8",
+    )
+    result = run.invoke(main, ["history", "--config", str(config)])
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "Attention : initiative.yaml, ligne 7 : date limite : le 10 janvier 2020 est déjà passé; "
+        "changez-la si vous préparez une nouvelle ronde\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["generate", "--out", "copies"],
+        ["merge", ".", "--out", "maitre.xlsx"],
+        ["gaps", "."],
+        ["report", "."],
+        ["history"],
+        ["auth", "google"],
+    ],
+    ids=lambda args: args[0] if args[0] != "auth" else "auth-google",
+)
+def test_every_command_looks_for_initiative_yaml(
+    run: CliRunner, tmp_path: Path, monkeypatch, args: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run.invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Erreur : aucun fichier initiative.yaml dans ce dossier")
 
 
 def test_pull_of_a_missing_or_empty_folder_is_an_error(run: CliRunner, tmp_path: Path) -> None:
     missing = run.invoke(main, ["pull", str(tmp_path / "retours"), "--config", str(EXAMPLE)])
     assert missing.exit_code == 1
     assert missing.stderr.strip() == (
-        f"Error: aucune copie lisible — {tmp_path / 'retours'} : fichier introuvable"
+        f"Erreur : aucune copie lisible — {tmp_path / 'retours'} : fichier introuvable"
     )
     (tmp_path / "vide").mkdir()
     empty = run.invoke(main, ["pull", str(tmp_path / "vide"), "--config", str(EXAMPLE)])
-    assert empty.exit_code == 1 and empty.stderr.strip() == f"Error: aucun fichier dans {tmp_path / 'vide'}"
+    assert empty.exit_code == 1 and empty.stderr.strip() == f"Erreur : aucun fichier dans {tmp_path / 'vide'}"
 
 
 def test_merge_with_no_copy_writes_no_master(run: CliRunner, tmp_path: Path) -> None:

@@ -558,7 +558,7 @@ def test_the_collect_command(
     failed = CliRunner().invoke(main, ["collect", "--config", str(config), "--out", str(out)])
     assert failed.exit_code == 1
     assert failed.output == (
-        "Error: le mot de passe de la boîte aux lettres se lit dans la variable d'environnement "
+        "Erreur : le mot de passe de la boîte aux lettres se lit dans la variable d'environnement "
         f"{PASSWORD_ENV}, qui n'est pas définie (ou est vide)\n"
     )
 

@@ -386,7 +386,7 @@ def test_merged_values(cycle: Cycle) -> None:
 def test_gaps_name_the_partners_who_sent_nothing(cycle: Cycle) -> None:
     assert [g[0] for g in gaps(cycle, "missing_submission")] == SILENT
     first = gaps(cycle, "missing_submission")[0][4]
-    assert first == "Aucune copie reçue de Cuisine collective Hochelaga-Maisonneuve."
+    assert first == "Aucune copie reçue de la Cuisine collective Hochelaga-Maisonneuve."
 
 
 def test_gaps_flag_invalid_values(cycle: Cycle) -> None:

@@ -114,7 +114,7 @@ def test_cli_import_reports_problems_and_exits_1(tmp_path: Path) -> None:
     design = broken_design(tmp_path)
     result = CliRunner().invoke(main, ["template", "import", str(design), "--out", str(tmp_path / "t")])
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: broken.xlsx : 7 problème(s), rien n'a été écrit :\n")
+    assert result.stderr.startswith("Erreur : broken.xlsx : 7 problème(s), rien n'a été écrit :\n")
     assert "  lignes : onglet absent" in result.stderr.splitlines()
     assert not (tmp_path / "t").exists()
 
@@ -281,7 +281,7 @@ def test_cli_new_export_import(tmp_path: Path) -> None:
     assert export.exit_code == 1
     assert (
         export.stderr
-        == "Error: nope: no such worksheet (available: backbone_infrastructure, progress_canvas)\n"
+        == "Erreur : nope: no such worksheet (available: backbone_infrastructure, progress_canvas)\n"
     )
 
 

@@ -43,7 +43,7 @@ SENDER = "rapport@hochelaga-ensemble.example"
 COORDINATOR = "coordination@hochelaga-ensemble.example"
 PASSWORD_ENV = "TOOLKIT_TEST_SMTP_PASSWORD"
 PASSWORD = "s3cret-Pa55"
-SUBJECT = "Hochelaga ensemble — Table de quartier — rapport des écarts du 2 novembre 2026"
+SUBJECT = "Hochelaga ensemble — Table de quartier — bilan des retours du 2 novembre 2026"
 TODAY = dt.date(2026, 11, 2)
 
 
@@ -284,7 +284,7 @@ def test_recipients_from_the_smtp_settings_replace_the_coordinator(
 def test_english_subject(initiative: Initiative, gap_report: GapReport) -> None:
     english = replace(with_smtp(initiative, 25), language="en")
     message = report_message(english, gap_report)
-    assert message["Subject"] == "Hochelaga ensemble — Table de quartier — gap report, November 2, 2026"
+    assert message["Subject"] == "Hochelaga ensemble — Table de quartier — returns report, November 2, 2026"
 
 
 def test_an_html_reference_to_a_missing_image_is_refused() -> None:
@@ -453,24 +453,26 @@ LAGGING = [
 CPE_TEXT = """\
 Bonjour Isabelle Côté,
 
-Merci pour la copie de CPE Les Lucioles pour « Hochelaga ensemble — Table de quartier ». Il y manque encore :
+Merci pour la copie du CPE Les Lucioles pour « Hochelaga ensemble — Table de quartier ». \
+Voici ce qu'il reste à faire :
+
+Valeurs à corriger :
+  - « 31/02/2026 » ne convient pas à « Date » pour « Vue d'ensemble de l'initiative et raisons pour \
+lesquelles elle a été mise en œuvre » (Canevas des progrès) : ce n'est pas une date.
+
+Il reste aussi à remplir :
 
 Onglet « Canevas des progrès »
-  - « Recherche et données qui alimentent l'initiative d'impact collectif » : Description des activités, Date
-  - « Implication des partenaires dans l'initiative et la mise en œuvre des décisions clés » : \
-Description des activités, Date
-  - « Réalisations importantes, contraintes ou améliorations possibles » : Description des activités, Date
-  - « Stratégies de mobilisation de la communauté » : Description des activités, Date
-  - « Plan d'action commun et stratégies de mise en œuvre » : Description des activités, Date
+  - « Recherche et données qui alimentent l'initiative d'impact collectif » : toute la ligne
+  - « Implication des partenaires dans l'initiative et la mise en œuvre des décisions clés » : toute la ligne
+  - « Réalisations importantes, contraintes ou améliorations possibles » : toute la ligne
+  - « Stratégies de mobilisation de la communauté » : toute la ligne
+  - « Plan d'action commun et stratégies de mise en œuvre » : toute la ligne
 
 Onglet « Infrastructure de soutien »
   - « Guider la vision et la stratégie d'ensemble » : Forces actuelles, Faiblesses actuelles, \
 Prochaines étapes
 {roles}
-Valeurs à corriger :
-  - « 31/02/2026 » ne convient pas à « Date » pour « Vue d'ensemble de l'initiative et raisons pour \
-lesquelles elle a été mise en œuvre » (Canevas des progrès) : ce n'est pas une date.
-
 Renvoyez le fichier à coordination@hochelaga-ensemble.example d'ici le 11 décembre 2026.
 
 Merci!
@@ -487,8 +489,7 @@ ROLES = [
 
 
 def expected_cpe_text() -> str:
-    columns = "Qui peut jouer ce rôle?, Forces actuelles, Faiblesses actuelles, Prochaines étapes"
-    roles = "".join(f"  - « {role} » : {columns}\n" for role in ROLES)
+    roles = "".join(f"  - « {role} » : toute la ligne\n" for role in ROLES)
     return CPE_TEXT.format(roles=roles)
 
 
@@ -517,10 +518,10 @@ def test_one_reminder_per_lagging_partner_none_to_complete_ones(
     cpe = by_recipients[("direction@cpe-lucioles.example",)]
     assert content(cpe.get_body(preferencelist=("plain",))) == expected_cpe_text()
     html = content(cpe.get_body(preferencelist=("html",)))
-    assert "<li>« Influencer les politiques » : Qui peut jouer ce rôle?, Forces actuelles" in html
+    assert "<li>« Influencer les politiques » : toute la ligne</li>" in html
 
     baril = by_recipients[("s.tremblay@ecole-baril.example",)].get_body(preferencelist=("plain",))
-    assert "Nous n'avons pas encore reçu la copie de École primaire Baril" in content(baril)
+    assert "Nous n'avons pas encore reçu la copie de l'École primaire Baril" in content(baril)
 
 
 def test_the_reminder_lists_exactly_the_missing_cells(initiative: Initiative, gap_report: GapReport) -> None:
@@ -679,7 +680,7 @@ def test_the_report_command_emails_and_reminds(
     assert done.exit_code == 0, done.output
     assert out.is_file()
     subjects = [r.message["Subject"] for r in smtp.handler.received]
-    assert subjects[0].startswith("Hochelaga ensemble — Table de quartier — rapport des écarts du ")
+    assert subjects[0].startswith("Hochelaga ensemble — Table de quartier — bilan des retours du ")
     assert len(subjects) == 1 + 7  # the coordinator, then everyone but the CDC
     assert all(s.startswith("Rappel — ") for s in subjects[1:])
 

@@ -49,7 +49,10 @@ def test_cover_tells_the_partner_what_to_do(workbook: openpyxl.Workbook) -> None
     assert "Date limite de retour : 11 décembre 2026" in text
     assert "Remplissez les cellules jaunes" in text
     assert "Cet outil propose un canevas" in text and "Étape 2." in text
-    assert "• Influencer les politiques. Au fur et à mesure que l’initiative se déploie" in text
+    assert "• Influencer les politiques. Au fur et à mesure que l'initiative se déploie" in text
+    headings = text.splitlines()
+    assert "Canevas des progrès accomplis" in headings  # not "Canevas des progrès — Canevas des progrès …"
+    assert "Infrastructure de soutien — Planifier votre infrastructure de soutien" in headings
 
 
 def test_table_headers_labels_and_debrief(workbook: openpyxl.Workbook) -> None:
@@ -161,6 +164,6 @@ def test_password_from_initiative(initiative: Initiative, tmp_path: Path) -> Non
 
 
 def test_unknown_partner_writes_nothing(initiative: Initiative, tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="no partner with id 'nope'"):
+    with pytest.raises(ConfigError, match=r"initiative\.yaml : aucun partenaire n'a l'id « nope »"):
         api.generate(initiative, tmp_path / "out", partners=["cdc-hochelaga", "nope"])
     assert not (tmp_path / "out").exists()

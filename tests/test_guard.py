@@ -37,7 +37,7 @@ def test_merge_out_a_source_is_refused_and_the_copy_untouched(filled: dict[str |
     )
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Error: « {target} » est une des sources lues : refusé, rien n'a été écrit; "
+        f"Erreur : « {target} » est une des sources lues : refusé, rien n'a été écrit; "
         "choisissez un autre fichier\n"
     )
     assert digest(target) == before
@@ -61,7 +61,7 @@ def test_merge_out_a_partner_copy_that_is_not_a_source_is_refused(
     )
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Error: « {target} » est une copie de partenaire : refusé, rien n'a été écrit; "
+        f"Erreur : « {target} » est une copie de partenaire : refusé, rien n'a été écrit; "
         "choisissez un autre fichier\n"
     )
     assert digest(target) == before
@@ -98,7 +98,7 @@ def test_merge_refuses_a_damaged_file_that_may_hold_answers(
     )
     assert result.exit_code == 1
     assert result.stderr.startswith(
-        f"Error: « {target} » existe et n'est pas un fichier que cette commande a écrit (fichier endommagé"
+        f"Erreur : « {target} » existe et n'est pas un fichier que cette commande a écrit (fichier endommagé"
     )
     assert digest(target) == before
 

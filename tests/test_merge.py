@@ -117,7 +117,8 @@ def test_master_workbook(initiative: Initiative, returned: dict[str, Path], tmp_
     assert sorted(p.name for p in master.parent.iterdir()) == ["maitre.xlsx"]  # no temporary file left
     assert hashes == {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in returned.values()}
     wb = openpyxl.load_workbook(master)
-    assert wb.sheetnames == ["Lisez-moi", PROGRESS, BACKBONE, "Contributions", "_toolkit"]
+    tabs = ["Lisez-moi", PROGRESS, BACKBONE, "Contributions", "Réponses par ronde", "_toolkit"]
+    assert wb.sheetnames == tabs
     ws = wb[BACKBONE]
     for ref, text in {
         "C6": "=cmd|' /C calc'!A0",

@@ -34,44 +34,49 @@ def round_two(initiative: Initiative, round_one: Path, tmp_path: Path) -> dict[s
     return {c.partner_id or "": c.path for c in made}
 
 
-def test_copies_start_from_the_merged_state(round_two: dict[str, Path]) -> None:
-    wb = openpyxl.load_workbook(round_two[BARIL])
-    assert wb[BACKBONE]["B5"].value == "Mamadou Diallo"
-    assert wb[BACKBONE]["C5"].value == "Vision claire"
-    assert wb[PROGRESS]["B5"].value == "Table née en 2019"
-    assert wb[PROGRESS]["C6"].value == "pas de date"  # kept as typed, to be corrected
-    assert wb[BACKBONE]["B13"].value is None  # debrief answers start empty each round
+def test_each_copy_starts_from_its_own_answers_only(round_two: dict[str, Path]) -> None:
+    cdc = openpyxl.load_workbook(round_two[CDC])
+    assert cdc[BACKBONE]["B5"].value == "Mamadou Diallo"
+    assert cdc[BACKBONE]["C5"].value == "Vision claire"
+    assert cdc[PROGRESS]["B5"].value is None  # the CPE's answer: not shown to the CDC
+    assert cdc[BACKBONE]["B13"].value is None  # debrief answers start empty each round
+    cpe = openpyxl.load_workbook(round_two[CPE])
+    assert cpe[PROGRESS]["B5"].value == "Table née en 2019"
+    assert cpe[PROGRESS]["C6"].value == "pas de date"  # kept as typed, to be corrected
+    assert cpe[BACKBONE]["B5"].value is None
+    baril = openpyxl.load_workbook(round_two[BARIL])
+    assert baril[BACKBONE]["B5"].value is None and baril[PROGRESS]["B5"].value is None
+    assert "Réponses des autres (lecture)" not in baril.sheetnames  # not shared by default
 
 
-def test_unchanged_values_are_not_attributed_to_the_partner(
-    initiative: Initiative, round_two: dict[str, Path]
+def test_unchanged_values_stay_with_their_partner(
+    initiative: Initiative, round_one: Path, round_two: dict[str, Path]
 ) -> None:
     fill(round_two[CDC], {(BACKBONE, "C5"): "Vision claire, partagée en assemblée"})  # CDC updates its text
     fill(round_two[BARIL], {(BACKBONE, "B9"): "Sophie Tremblay"})  # Baril answers for the first time
-    merged = api.merge([round_two[CDC], round_two[CPE], round_two[BARIL]], initiative)
-    by_partner = merged.contributions[merged.contributions["status"] == "used"]
-    assert sorted(zip(by_partner["partner"], by_partner["text"], strict=True)) == [
-        (CDC, "Vision claire, partagée en assemblée"),
-        (BARIL, "Sophie Tremblay"),
-    ]
-    carried = merged.contributions[merged.contributions["status"] == "carried_over"]
-    assert sorted(carried["text"]) == sorted(
-        ["Mamadou Diallo", "Vision claire", "Table née en 2019", "pas de date"]
-    )  # listed once each, though three copies carried them
-    assert set(carried["partner_name"]) == {"Classeur maître précédent"} and carried["partner"].isna().all()
+    merged = api.merge([round_two[CDC], round_two[CPE], round_two[BARIL]], initiative, previous=round_one)
+    answers = {(a.partner, a.text): a.change for a in merged.answers}
+    assert answers == {
+        (CDC, "Mamadou Diallo"): "unchanged",
+        (CDC, "Vision claire, partagée en assemblée"): "changed",
+        (CPE, "Table née en 2019"): "unchanged",
+        (CPE, "pas de date"): "unchanged",
+        (BARIL, "Sophie Tremblay"): "new",
+        (CDC, "Réflexion de la CDC"): "unconfirmed",  # debriefs start empty: kept, not confirmed
+    }
     assert merged.values[("backbone_infrastructure", "vision_strategy", "strengths")] == (
         "Vision claire, partagée en assemblée"
-    )  # the update replaces the carried-over text
+    )
     assert merged.values[("backbone_infrastructure", "vision_strategy", "who")] == "Mamadou Diallo"
     assert merged.values[("backbone_infrastructure", "policy", "who")] == "Sophie Tremblay"
 
 
-def test_carried_over_invalid_value_is_not_the_partners_gap(
+def test_kept_invalid_value_is_not_the_partners_gap(
     initiative: Initiative, round_two: dict[str, Path]
 ) -> None:
-    report = api.find_gaps([round_two[BARIL]], initiative)
+    report = api.find_gaps([round_two[CPE]], initiative)
     assert [g for g in report.gaps if g.kind == "invalid_value"] == []
-    pulled = api.pull([round_two[BARIL]], initiative)
+    pulled = api.pull([round_two[CPE]], initiative)
     cells = pulled.submissions[0].cells
     assert set(cells[cells["text"] != ""]["origin"]) == {"prefill"}
 
@@ -85,8 +90,8 @@ def test_prefill_needs_a_master(
 
 def test_cli_prefill(round_one: Path, tmp_path: Path) -> None:
     args = ["generate", "--config", str(EXAMPLE), "--out", str(tmp_path / "r2"), "--prefill", str(round_one)]
-    result = CliRunner().invoke(main, [*args, "--partner", BARIL])
+    result = CliRunner().invoke(main, [*args, "--partner", CDC])
     assert result.exit_code == 0, result.output
-    assert openpyxl.load_workbook(tmp_path / "r2" / "hochelaga-ensemble_ecole-baril.xlsx")[BACKBONE][
+    assert openpyxl.load_workbook(tmp_path / "r2" / "hochelaga-ensemble_cdc-hochelaga.xlsx")[BACKBONE][
         "B5"
     ].value == ("Mamadou Diallo")

@@ -189,11 +189,11 @@ def test_charts_are_pngs_of_the_expected_size_and_deterministic(runs: TwoRuns) -
 
 def test_text_and_markdown(runs: TwoRuns) -> None:
     text = runs.second.text()
-    assert text.splitlines()[0].startswith("Rapport des écarts — Hochelaga ensemble")
+    assert text.splitlines()[0].startswith("Bilan des retours — Hochelaga ensemble")
     assert "Nouvelles copies reçues\n- École primaire Baril" in text
     assert "Écarts réglés (2)" in text
     markdown = runs.second.markdown()
-    assert markdown.startswith("# Rapport des écarts") and "| Partenaire |" in markdown
+    assert markdown.startswith("# Bilan des retours") and "| Partenaire |" in markdown
 
 
 def test_xlsx_opens_with_sheets_and_a_native_chart(runs: TwoRuns, tmp_path: Path) -> None:

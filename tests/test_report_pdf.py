@@ -37,7 +37,7 @@ def test_report_pdf_reads_like_the_html(
     out = report.write(tmp_path / "rapport.pdf")
     assert out.read_bytes().startswith(b"%PDF-")
     text = _text(out)
-    assert "Rapport des écarts — Hochelaga ensemble" in text
+    assert "Bilan des retours — Hochelaga ensemble" in text
     assert "2 sur 8" in text and "Copies reçues" in text
     assert "l'Est-de-l'Île-de-Montréal" in text  # accents and apostrophes (the name wraps in its cell)
     assert "Rôles sans responsable" in text
@@ -55,7 +55,7 @@ def test_report_command_writes_pdf_and_refuses_unknown_suffixes(tmp_path: Path) 
     refused = run.invoke(main, [*base, "--out", str(tmp_path / "rapport.docx")])
     assert refused.exit_code == 1
     assert refused.stderr.strip() == (
-        f"Error: {tmp_path / 'rapport.docx'}: cannot write a report with this suffix; "
+        f"Erreur : {tmp_path / 'rapport.docx'}: cannot write a report with this suffix; "
         "supported: .html, .htm, .txt, .md, .json, .xlsx, .pdf"
     )
     assert not (tmp_path / "rapport.docx").exists()

@@ -19,7 +19,7 @@ from tests.conftest import EXAMPLE, FIXED_NOW, fill
 from tests.test_email import FULL, Recorder, Server, free_port, start
 from toolkit import api
 from toolkit.errors import ConfigError
-from toolkit.history import History
+from toolkit.history import SCHEMA_VERSION, History
 from toolkit.initiative import CollectSettings, Initiative, SmtpSettings
 from toolkit.mail.templates import load_templates
 
@@ -310,7 +310,7 @@ def test_reminders_reattach_the_workbook_to_those_who_sent_nothing(
     assert isinstance(cpe, EmailMessage) and isinstance(baril, EmailMessage)
     assert attachments(cpe) == []  # a copy came back: say what is missing, no new workbook
     assert [name for name, _ in attachments(baril)] == ["hochelaga-ensemble_ecole-baril.xlsx"]
-    assert "Nous n'avons pas encore reçu la copie de École primaire Baril" in body(baril)
+    assert "Nous n'avons pas encore reçu la copie de l'École primaire Baril" in body(baril)
 
 
 def test_reminders_are_not_repeated_within_six_days(report: api.Report, smtp: Server) -> None:
@@ -373,7 +373,7 @@ def test_the_history_gains_the_messages_table_and_keeps_its_runs(tmp_path: Path)
     )
     assert len(history.list_runs()) == 1
     assert [m.partner for m in history.messages("hochelaga-ensemble")] == ["cdc"]
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 2
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
 
 
 def test_collect_mailbox_receives_the_replies(sample: Initiative, smtp: Server) -> None:
@@ -381,3 +381,14 @@ def test_collect_mailbox_receives_the_replies(sample: Initiative, smtp: Server) 
     api.send_copies(replace(sample, collect=mailbox), partners=["ecole-baril"], now=FIXED_NOW)
     (got,) = smtp.handler.received
     assert got.message["Reply-To"] == "retours@hochelaga-ensemble.example"
+
+
+def test_a_new_round_lets_send_go_out_again(initiative: Initiative) -> None:
+    """Messages belong to the initiative's round when it names one, else to its deadline."""
+    from dataclasses import replace
+
+    from toolkit.mail.send import round_of
+
+    assert round_of(initiative) == "2026-12-11"
+    assert round_of(replace(initiative, round="2027-printemps")) == "2027-printemps"
+    assert round_of(replace(initiative, round=None, deadline=None)) == "-"

@@ -143,7 +143,7 @@ def test_missing_worksheet_and_bad_yaml(template_dir: Path) -> None:
         load_kit("collective_impact", template_dir)
     message = str(error.value)
     assert "progress_canvas.yaml: file not found" in message
-    assert "backbone_infrastructure.yaml: line 2: not valid YAML" in message
+    assert "backbone_infrastructure.yaml, line 2: not valid YAML" in message
 
 
 def test_unknown_kit_lists_available(template_dir: Path) -> None:

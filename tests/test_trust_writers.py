@@ -427,7 +427,7 @@ def test_master_on_a_full_disk_says_so(copies: dict[str | None, Path], full_disk
     assert run.exit_code == 1
     assert (
         run.stderr.strip()
-        == f"Error: {out} : écriture impossible (disque plein : libérez de la place ou écrivez ailleurs)"
+        == f"Erreur : {out} : écriture impossible (disque plein : libérez de la place ou écrivez ailleurs)"
     )
     assert sorted(p.name for p in full_disk.iterdir()) == ["filler"]
 
@@ -496,7 +496,7 @@ def test_a_reader_bug_names_the_copy_and_the_run_goes_on(
     pulled = api.pull([copies[CDC], copies[CPE]], initiative, reader=reader)  # type: ignore[arg-type]
     assert [s.partner_id for s in pulled.submissions] == [CDC]
     (problem,) = pulled.errors
-    assert problem.code == "read_failed" and "RecursionError" in problem.message
+    assert problem.code == "read_failed" and "RecursionError" in problem.detail
     assert problem.message.startswith("la trousse n'a pas su lire ce fichier")
 
 

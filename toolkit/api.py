@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import ssl
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,11 +16,20 @@ from . import writers
 from .attribution import IssuedCopy
 from .backends.xlsx import GeneratedCopy
 from .clock import utc_now
-from .design import load_initiative  # the core loader, plus design workbooks under `worksheets:`
-from .errors import ConfigError, InputError, OutputRefused
+from .design import (  # the core loader, plus design workbooks under `worksheets:`
+    DesignError,
+    ImportedTemplate,
+    load_design,
+    load_initiative,
+    template_export,
+    template_import,
+    template_new,
+    template_preview,
+)
+from .errors import InputError, OutputRefused
 from .gaps import Gap, GapReport
 from .gaps import find_gaps as _find_gaps
-from .generate import CopyPlan, Prefill, choose_partners, prefill_from
+from .generate import CopyPlan, Prefill, choose_partners
 from .guard import check_output
 from .history import History
 from .init import init
@@ -29,15 +37,17 @@ from .initiative import Initiative, Partner
 from .issued import new_copy_id, record_issued
 from .mail.collect import CollectResult
 from .mail.imap import TokenSource
-from .mail.send import Outcome, Outgoing, Workbook, copy_message, deliver
-from .mail.templates import load_templates
+from .mail.outbox import remind, send_copies
 from .master import master_spec
 from .merge import Merged
 from .merge import merge as _merge
 from .pull import pull
 from .reports import Report, build_report
-from .reports.email import EmailError, local_day, report_email, send_report, xlsx_attachment
-from .reports.reminders import Reminder, build_reminders, reminder_messages, send_reminders
+from .reports.email import EmailError, local_day, report_email, send_report
+from .reports.reminders import Reminder, build_reminders, send_reminders
+from .round_files import last_master, read_prefill, read_previous
+from .round_master import round_label, with_rounds
+from .rounds import close_round
 from .submission import PullResult, SourceProblem, Submission
 from .templates import Kit, Worksheet, load_kit
 from .text import Language
@@ -92,7 +102,7 @@ def generate(
         language or initiative.language,
         tuple(chosen),
         now or utc_now(),
-        read_prefill(prefill, initiative) if prefill else Prefill(),
+        read_prefill(prefill, initiative, language) if prefill else Prefill(),
         {p.id if p else "": new_copy_id() for p in chosen},
     )
     options = WriteOptions(progress=progress, clients=clients or {}, settings=settings or {}, force=force)
@@ -115,14 +125,6 @@ def generate(
     return made
 
 
-def read_prefill(master: Path | str, initiative: Initiative) -> Prefill:
-    """What next round's copies start from: the cells of a master made by `merge`."""
-    pulled = pull([master], initiative)
-    if pulled.errors:
-        raise ConfigError(f"{master}: {pulled.errors[0].message}")
-    return prefill_from(pulled.submissions[0], str(master))
-
-
 def merge(
     sources: PullResult | Sources,
     initiative: Initiative,
@@ -130,16 +132,25 @@ def merge(
     out: Path | str | None = None,
     now: dt.datetime | None = None,
     clients: Mapping[str, object] | None = None,
+    previous: Path | str | None = None,
+    history: Path | str | None = None,
 ) -> Merged:
     """Merge pulled copies (or pull `sources` first); write the master to `out` if given.
 
     `out` names the writer by its form: a path ending in .xlsx, or `gsheets:` for a new Google
-    spreadsheet; any other form is refused with the supported ones."""
+    spreadsheet; any other form is refused with the supported ones. `previous` is the last round's
+    master: each partner keeps its answers there unless its copy changed or cleared them (rounds.py).
+    With `history` (a history file), the last master recorded there is the previous one when
+    `previous` is not given, and the master written to `out` is recorded."""
+    now = now or utc_now()
     pulled = sources if isinstance(sources, PullResult) else pull(sources, initiative)
-    merged = _merge(pulled, initiative)
+    if previous is None and history is not None:
+        previous = last_master(initiative, history)
+    before = read_previous(previous, initiative, clients) if previous is not None else None
+    merged = close_round(_merge(pulled, initiative), before, round_label(initiative, now))
     if out is not None:
         read = [e.source for e in pulled.errors]
-        write_master(merged, out, now=now, clients=clients, sources=read)
+        write_master(merged, out, now=now, clients=clients, sources=read, history=history)
     return merged
 
 
@@ -150,11 +161,13 @@ def write_master(
     now: dt.datetime | None = None,
     clients: Mapping[str, object] | None = None,
     sources: Iterable[str] = (),
+    history: Path | str | None = None,
 ) -> str:
     """Build the master fresh (never from a partner's file) and write it; return where it went.
 
     A local target that is one of the merged copies (or of `sources`), a partner's copy, or a file
-    that may hold answers is refused (OutputRefused): only an earlier master is replaced."""
+    that may hold answers is refused (OutputRefused): only an earlier master is replaced. With
+    `history`, the master is recorded there (path, round, time): next round finds it."""
     target = str(out)
     chosen = writers.writer_for_target(target)
     if not merged.accepted:
@@ -162,8 +175,15 @@ def write_master(
     if chosen.name == "xlsx":  # a file on this disk: never over what was read or a partner's copy
         every = [s.source for s in _all_submissions(merged)] + list(sources)
         check_output(target, "master", sources=every, initiative=merged.initiative)
-    spec = master_spec(merged, now or utc_now(), cell_limit=chosen.cell_limit)
-    return chosen.write_master(merged.initiative, spec, target, WriteOptions(clients=clients or {}))
+    now = now or utc_now()
+    spec = with_rounds(master_spec(merged, now, cell_limit=chosen.cell_limit), merged)
+    where = chosen.write_master(merged.initiative, spec, target, WriteOptions(clients=clients or {}))
+    if history is not None:
+        local = Path(where)
+        History(history).record_master(
+            merged.initiative.id, str(local.resolve()) if local.exists() else where, merged.round, now
+        )
+    return where
 
 
 def _all_submissions(merged: Merged) -> list[Submission]:
@@ -180,140 +200,6 @@ def find_gaps(
     """Gaps of the pulled copies (or pull `sources` first); pass `merged` to reuse a merge already made."""
     pulled = sources if isinstance(sources, PullResult) else pull(sources, initiative)
     return _find_gaps(pulled, initiative, merged=merged, now=now)
-
-
-def workbooks(
-    initiative: Initiative,
-    partners: Sequence[Partner],
-    *,
-    now: dt.datetime | None = None,
-    prefill: Path | str | None = None,
-) -> dict[str, Workbook]:
-    """Each partner's .xlsx copy, made fresh (as `generate` would) to be attached to a message."""
-    if not partners:
-        return {}
-    plan = CopyPlan(
-        initiative,
-        initiative.language,
-        tuple(partners),
-        now or utc_now(),
-        read_prefill(prefill, initiative) if prefill else Prefill(),
-    )
-    with tempfile.TemporaryDirectory(prefix="toolkit-send-") as folder:
-        made = writers.writer("xlsx").write_copies(plan, folder, WriteOptions(progress=False))
-        return {
-            copy.partner_id: Workbook(Path(copy.where).name, Path(copy.where).read_bytes())
-            for copy in made
-            if copy.partner_id is not None
-        }
-
-
-def send_copies(
-    initiative: Initiative,
-    *,
-    partners: Sequence[str] = (),
-    dry_run: Path | str | None = None,
-    force: bool = False,
-    prefill: Path | str | None = None,
-    env: Mapping[str, str] | None = None,
-    timeout: float = 30.0,
-    ssl_context: ssl.SSLContext | None = None,
-    now: dt.datetime | None = None,
-    history_path: Path | str | None = None,
-) -> list[Outcome]:
-    """`toolkit send`: email each partner (all, or those named) its workbook, or its Google link.
-
-    The templates are checked first; what was sent is recorded in the history (none with `dry_run`,
-    which writes one .eml per message into that folder instead)."""
-    from .backends.gsheets.manifest import shared_links
-
-    templates = load_templates(initiative)
-    chosen = choose_partners(initiative, partners)
-    when = now or utc_now()
-    links = shared_links(initiative.google.manifest)
-    attach = workbooks(
-        initiative, [p for p in chosen if p.emails and p.id not in links], now=when, prefill=prefill
-    )
-    outgoing = [
-        Outgoing(
-            partner,
-            copy_message(
-                initiative,
-                templates,
-                partner,
-                workbook=attach.get(partner.id),
-                link=links.get(partner.id),
-                date=when,
-            ),
-            attach.get(partner.id),
-            links.get(partner.id),
-        )
-        for partner in chosen
-    ]
-    path = history_path or initiative.history_path
-    return deliver(
-        initiative,
-        outgoing,
-        kind="copy",
-        history=History(path) if path else None,
-        dry_run=Path(dry_run) if dry_run is not None else None,
-        force=force,
-        env=env,
-        timeout=timeout,
-        ssl_context=ssl_context,
-        now=when,
-    )
-
-
-def remind(
-    report: Report,
-    *,
-    dry_run: Path | str | None = None,
-    force: bool = False,
-    env: Mapping[str, str] | None = None,
-    timeout: float = 30.0,
-    ssl_context: ssl.SSLContext | None = None,
-    now: dt.datetime | None = None,
-    history_path: Path | str | None = None,
-) -> list[Outcome]:
-    """`report --remind`: a reminder to each lagging partner, with their workbook attached again when
-    they have returned nothing (and have no Google spreadsheet); recorded like `send`, and not repeated
-    within six days unless `force`."""
-    initiative = report.initiative
-    when = now or utc_now()
-    reminders = build_reminders(report.gaps, initiative, today=local_day(report.generated, initiative))
-    again = [
-        initiative.partner(r.partner)
-        for r in reminders
-        if r.missing_submission and r.recipients and not r.link
-    ]
-    attach = workbooks(initiative, again, now=when)
-    files = {pid: xlsx_attachment(w.file_name, w.content) for pid, w in attach.items()}
-    sendable = [r for r in reminders if r.recipients]
-    messages = dict(
-        zip(
-            [r.partner for r in sendable],
-            reminder_messages(sendable, initiative, date=when, attachments=files) if sendable else [],
-            strict=True,
-        )
-    )
-    outgoing = [
-        Outgoing(initiative.partner(r.partner), messages.get(r.partner), attach.get(r.partner), r.link)
-        for r in reminders
-    ]
-    path = history_path or initiative.history_path
-    return deliver(
-        initiative,
-        outgoing,
-        kind="reminder",
-        history=History(path) if path else None,
-        dry_run=Path(dry_run) if dry_run is not None else None,
-        force=force,
-        env=env,
-        timeout=timeout,
-        ssl_context=ssl_context,
-        now=when,
-    )
 
 
 def collect(
@@ -392,11 +278,13 @@ def authorize_google(
 
 
 __all__ = [
+    "DesignError",
     "EmailError",
     "Gap",
     "GapReport",
     "GeneratedCopy",
     "History",
+    "ImportedTemplate",
     "Initiative",
     "Kit",
     "Merged",
@@ -417,39 +305,24 @@ __all__ = [
     "generate",
     "generate_google",
     "init",
+    "last_master",
+    "load_design",
     "load_initiative",
     "load_kit",
     "local_day",
     "merge",
     "pull",
     "read_prefill",
+    "read_previous",
     "remind",
     "report_email",
     "send_copies",
     "send_reminders",
     "send_report",
-    "write_master",
-    "write_master_google",
-]
-
-
-# --- Design workbooks: `toolkit template new|export|import|preview` (toolkit/design/) ----------------
-from .design import (  # noqa: E402  (one block, kept apart from the core verbs above)
-    DesignError,
-    ImportedTemplate,
-    load_design,
-    template_export,
-    template_import,
-    template_new,
-    template_preview,
-)
-
-__all__ += [
-    "DesignError",
-    "ImportedTemplate",
-    "load_design",
     "template_export",
     "template_import",
     "template_new",
     "template_preview",
+    "write_master",
+    "write_master_google",
 ]

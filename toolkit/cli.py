@@ -10,13 +10,21 @@ from typing import Any, TypeVar
 import click
 
 from . import api, writers
-from .errors import InputError, ToolkitError
+from .config_messages import say
+from .errors import ConfigError, InputError, ToolkitError
 from .files import atomic_write
+from .french import plural
+from .gaps import KINDS
+from .initiative import find_initiative_file
+from .language import user_language
 from .mail.collect import summary_lines as collect_summary
 from .mail.send import summary as send_summary
-from .render import printable, render_gaps, render_pull
+from .render import UNREADABLE, printable, render_gaps, render_pull
 from .reports import formats as report_formats
+from .reports.gap_summary import filter_gaps, summarise_gaps
 from .reports.render_text import render_runs
+from .round_text import render_rounds, rounds_line
+from .text import Language
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,7 +38,7 @@ class ToolkitGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ToolkitError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(say("error", exc.language or user_language(), message=exc), err=True)
             sys.exit(1)
 
 
@@ -54,13 +62,33 @@ RAW_CSV = click.option(
 
 
 def _config_option(required: bool) -> Callable[[F], F]:
+    # `required` is kept for the commands' signatures: every command finds initiative.yaml by itself.
     return click.option(
         "--config",
         "config",
         type=click.Path(dir_okay=False, path_type=Path),
-        required=required,
+        required=False,
         help="The initiative file (initiative.yaml).",
     )
+
+
+def _load(config: Path | None) -> api.Initiative:
+    """The initiative from --config, else from initiative.yaml found upwards; warnings go to stderr."""
+    path = config or find_initiative_file(Path.cwd())
+    initiative = api.load_initiative(path)
+    if config is None:
+        click.echo(say("config_used", initiative.language, path=path), err=True)
+    for warning in initiative.warnings:
+        click.echo(say("warning", initiative.language, message=warning), err=True)
+    return initiative
+
+
+def _has_initiative_file() -> bool:
+    try:
+        find_initiative_file(Path.cwd())
+    except ConfigError:
+        return False
+    return True
 
 
 HISTORY_OPTION = click.option(
@@ -129,7 +157,7 @@ def init(directory: Path) -> None:
     "a copy holding answers is never replaced.",
 )
 def generate(
-    config: Path,
+    config: Path | None,
     out: Path | None,
     backend: str,
     no_progress: bool,
@@ -140,7 +168,7 @@ def generate(
     force: bool,
 ) -> None:
     """Write one workbook per partner: Excel files (and a blank copy) into OUT, or Google spreadsheets."""
-    initiative = api.load_initiative(config)
+    initiative = _load(config)
     fr = (language or initiative.language) == "fr"
     if backend == "xlsx" and out is None:
         raise click.UsageError("--out is required with --backend xlsx")
@@ -188,14 +216,23 @@ def _require_copies(pulled: api.PullResult, sources: tuple[str, ...]) -> None:
     fr = pulled.language == "fr"
     if not pulled.errors:
         given = ", ".join(sources)
-        raise InputError(f"aucun fichier dans {given}" if fr else f"no file in {given}")
+        raise _in(pulled.language, InputError(f"aucun fichier dans {given}" if fr else f"no file in {given}"))
     reasons = "; ".join(
         f"{e.source} : {e.message}" if fr else f"{e.source}: {e.message}" for e in pulled.errors[:5]
     )
     more = len(pulled.errors) - 5
     if more > 0:
         reasons += f" (+ {more})"
-    raise InputError(f"aucune copie lisible — {reasons}" if fr else f"no readable copy — {reasons}")
+    raise _in(
+        pulled.language,
+        InputError(f"aucune copie lisible — {reasons}" if fr else f"no readable copy — {reasons}"),
+    )
+
+
+def _in(language: Language, error: ToolkitError) -> ToolkitError:
+    """The error, marked with its message's language (the CLI words "Erreur :" / "Error:" alike)."""
+    error.language = language
+    return error
 
 
 @main.command()
@@ -205,7 +242,7 @@ def _require_copies(pulled: api.PullResult, sources: tuple[str, ...]) -> None:
 @RAW_CSV
 def pull(sources: tuple[str, ...], config: Path | None, fmt: str, raw_csv: bool) -> None:
     """Read filled copies (files and folders) back: completion and problems per copy."""
-    initiative = api.load_initiative(config) if config else None
+    initiative = _load(config) if config or _has_initiative_file() else None
     result = api.pull(sources, initiative)
     _require_copies(result, sources)
     click.echo(render_pull(result, fmt, initiative, raw_csv=raw_csv).rstrip("\n"))
@@ -220,27 +257,44 @@ def pull(sources: tuple[str, ...], config: Path | None, fmt: str, raw_csv: bool)
     required=True,
     help="The master workbook to write (.xlsx), or gsheets: for a new Google spreadsheet.",
 )
-def merge(sources: tuple[str, ...], config: Path, out: str) -> None:
+@click.option(
+    "--previous",
+    default=None,
+    help="Last round's master: each partner keeps its answers there unless it changed them "
+    "(default: the last master recorded in the history).",
+)
+@HISTORY_OPTION
+def merge(
+    sources: tuple[str, ...], config: Path | None, out: str, previous: str | None, history_file: Path | None
+) -> None:
     """Merge partner copies into one master workbook with a Contributions tab."""
-    initiative = api.load_initiative(config)
+    initiative = _load(config)
     if not out.startswith("gsheets:"):  # refused before any work: never over a source or a copy
         api.check_output(out, "master", sources=sources, initiative=initiative)
     pulled = api.pull(sources, initiative)
     _require_copies(pulled, sources)
-    merged = api.merge(pulled, initiative)
-    where = api.write_master(merged, out, sources=[e.source for e in pulled.errors])
+    history_path = history_file or initiative.history_path
+    merged = api.merge(pulled, initiative, previous=previous, history=history_path)
+    where = api.write_master(merged, out, sources=[e.source for e in pulled.errors], history=history_path)
     fr = initiative.language == "fr"
+    click.echo(rounds_line(merged, fr))
     click.echo(
         f"{'Classeur maître écrit :' if fr else 'Master written:'} {where} "
         + (
-            f"({len(merged.accepted)} copies retenues, {len(merged.superseded)} remplacées, "
-            f"{len(merged.duplicates)} en double, {len(merged.ignored)} ignorées)"
+            f"({plural(len(merged.accepted), 'copie retenue')}, "
+            f"{plural(len(merged.superseded), 'remplacée')}, "
+            f"{plural(len(merged.duplicates), 'en double', 'en double')}, "
+            f"{plural(len(merged.ignored), 'ignorée')})"
             if fr
             else f"({len(merged.accepted)} copies used, {len(merged.superseded)} superseded, "
             f"{len(merged.duplicates)} duplicates, {len(merged.ignored)} ignored)"
         )
         + (
-            (f", {len(merged.disputed)} mises à part" if fr else f", {len(merged.disputed)} kept apart")
+            (
+                f", {plural(len(merged.disputed), 'mise à part', 'mises à part')}"
+                if fr
+                else f", {len(merged.disputed)} kept apart"
+            )
             if merged.disputed
             else ""
         )
@@ -263,11 +317,41 @@ def merge(sources: tuple[str, ...], config: Path, out: str) -> None:
 @click.option(
     "--fail-on-gaps", is_flag=True, help="Exit with 1 when an error-severity gap or unreadable file exists."
 )
-def gaps(sources: tuple[str, ...], config: Path, fmt: str, raw_csv: bool, fail_on_gaps: bool) -> None:
+@click.option("--details", is_flag=True, help="Also list every empty cell and every structure note (table).")
+@click.option("--partner", "partners", multiple=True, metavar="ID", help="Only this partner (repeatable).")
+@click.option("--severity", "severities", multiple=True, type=click.Choice(["error", "warning"]))
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice([*KINDS, UNREADABLE]),
+    help="Only this kind (repeatable).",
+)
+def gaps(
+    sources: tuple[str, ...],
+    config: Path | None,
+    fmt: str,
+    raw_csv: bool,
+    fail_on_gaps: bool,
+    details: bool,
+    partners: tuple[str, ...],
+    severities: tuple[str, ...],
+    kinds: tuple[str, ...],
+) -> None:
     """List what is missing or wrong: unanswered partners, empty cells, ownerless roles, invalid values."""
-    initiative = api.load_initiative(config)
-    report = api.find_gaps(sources, initiative)
-    click.echo(render_gaps(report, fmt, initiative.language, raw_csv=raw_csv).rstrip("\n"))
+    initiative = _load(config)
+    for partner in partners:
+        initiative.partner(partner)  # an unknown id is an error, not an empty list
+    report = filter_gaps(
+        api.find_gaps(sources, initiative), partners=partners, severities=severities, kinds=kinds
+    )
+    if fmt == "table":
+        summary = summarise_gaps(
+            report, initiative, details=details, partners=partners, partner_table=not (kinds or severities)
+        )
+        click.echo(summary.rstrip("\n"))
+    else:
+        click.echo(render_gaps(report, fmt, initiative.language, raw_csv=raw_csv).rstrip("\n"))
     if fail_on_gaps and report.has_errors:
         sys.exit(1)
 
@@ -318,7 +402,7 @@ def gaps(sources: tuple[str, ...], config: Path, fmt: str, raw_csv: bool, fail_o
 )
 def report(
     sources: tuple[str, ...],
-    config: Path,
+    config: Path | None,
     fmt: str | None,
     out: Path | None,
     history_file: Path | None,
@@ -334,7 +418,7 @@ def report(
     chosen = fmt or (report_formats.format_for_path(out).name if out else "text")  # refused before any work
     if out is None and not report_formats.report_format(chosen).printable:
         raise click.UsageError(f"--format {chosen} needs --out FILE")
-    initiative = api.load_initiative(config)
+    initiative = _load(config)
     if out is not None:  # refused before any work (and before the history records a run)
         api.check_output(out, "report", sources=sources, initiative=initiative)
     result = api.build_report(
@@ -356,7 +440,7 @@ def report(
     else:
         click.echo(result.render(chosen).decode("utf-8").rstrip("\n"))
     for failure in failures:
-        click.echo(f"Error: {failure}", err=True)
+        click.echo(say("error", initiative.language, message=failure), err=True)
     if email or remind:
         _send_report(result, email=email, remind=remind, dry_run=dry_run, force=force)
     if failures or (fail_on_gaps and result.gaps.has_errors):
@@ -370,6 +454,7 @@ def _send_report(result: api.Report, *, email: bool, remind: bool, dry_run: Path
     """Send after writing: any failure here (settings, password variable, server) exits 3, not 1."""
     initiative = result.initiative
     failed = False
+    fr = initiative.language == "fr"
     try:
         if email and dry_run is not None:
             path = dry_run / "00-report.eml"
@@ -377,7 +462,8 @@ def _send_report(result: api.Report, *, email: bool, remind: bool, dry_run: Path
             click.echo(f"Email: {path}", err=True)
         elif email:
             accepted = api.send_report(result)
-            click.echo(f"Email: {', '.join(accepted)}", err=True)
+            addresses = ", ".join(accepted)
+            click.echo(f"Rapport envoyé à : {addresses}" if fr else f"Report sent to: {addresses}", err=True)
         if remind:
             outcomes = api.remind(result, dry_run=dry_run, force=force)
             for outcome in outcomes:
@@ -385,7 +471,7 @@ def _send_report(result: api.Report, *, email: bool, remind: bool, dry_run: Path
             click.echo(send_summary(outcomes, initiative.language, dry_run), err=True)
             failed = any(o.status == "failed" for o in outcomes)
     except ToolkitError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(say("error", initiative.language, message=exc), err=True)
         sys.exit(EXIT_EMAIL)
     if failed:
         sys.exit(EXIT_EMAIL)
@@ -415,12 +501,12 @@ def _send_report(result: api.Report, *, email: bool, remind: bool, dry_run: Path
     help="Start the copies from this master workbook (as generate --prefill).",
 )
 def send(
-    partners: tuple[str, ...], config: Path, dry_run: Path | None, force: bool, prefill: Path | None
+    partners: tuple[str, ...], config: Path | None, dry_run: Path | None, force: bool, prefill: Path | None
 ) -> None:
     """Email each partner its own workbook (Google partners: their link), in the initiative's language.
 
     Replies to these messages are what `toolkit collect` picks up. Exit code 3 when some failed."""
-    initiative = api.load_initiative(config)
+    initiative = _load(config)
     outcomes = api.send_copies(initiative, partners=partners, dry_run=dry_run, force=force, prefill=prefill)
     for outcome in outcomes:
         click.echo(outcome.line)
@@ -438,12 +524,12 @@ def send(
     required=True,
     help="The returns folder: each spreadsheet attachment is saved there, its provenance beside it.",
 )
-def collect(config: Path, out: Path) -> None:
+def collect(config: Path | None, out: Path) -> None:
     """Save the spreadsheets partners sent back by email (IMAP mailbox of the collect section) into OUT.
 
     Collected messages are flagged (or moved to collect.processed_folder), never deleted; running it
     again saves nothing twice. Then run `toolkit report OUT …`."""
-    initiative = api.load_initiative(config)
+    initiative = _load(config)
     result = api.collect(initiative, out)
     for line in collect_summary(result, initiative.language):
         click.echo(line)
@@ -453,12 +539,15 @@ def collect(config: Path, out: Path) -> None:
 @_config_option(required=True)
 @HISTORY_OPTION
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def history(config: Path, history_file: Path | None, fmt: str) -> None:
+def history(config: Path | None, history_file: Path | None, fmt: str) -> None:
     """List past report runs, oldest first."""
-    initiative = api.load_initiative(config)
+    initiative = _load(config)
     path = history_file or initiative.history_path
     runs = api.History(path).list_runs(initiative.id) if path else []
     click.echo(render_runs(runs, fmt, initiative.language))
+    masters = api.History(path).masters(initiative.id) if path else []
+    if fmt == "table" and masters:
+        click.echo("\n" + render_rounds(masters, initiative.language))
 
 
 @main.group()
@@ -468,9 +557,9 @@ def auth() -> None:
 
 @auth.command("google")
 @_config_option(required=True)
-def auth_google(config: Path) -> None:
+def auth_google(config: Path | None) -> None:
     """Open Google's consent page once; the token is cached (never printed) in your configuration folder."""
-    initiative = api.load_initiative(config)
+    initiative = _load(config)
     mail = initiative.collect is not None and initiative.collect.auth == "google"
     result = api.authorize_google(initiative.google, mail=mail)
     fr = initiative.language == "fr"

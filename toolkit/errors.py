@@ -10,10 +10,13 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .problems import OutputCode, SourceCode
+    from .text import Language
 
 
 class ToolkitError(Exception):
     """Base of every error the toolkit raises on purpose."""
+
+    language: Language | None = None  # the message's language when known (the CLI words "Error:" alike)
 
 
 class InputError(ToolkitError):

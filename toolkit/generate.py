@@ -10,13 +10,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from .cover import cover_lines
-from .errors import ConfigError
 from .initiative import Initiative, Partner
 from .layout import WorkbookLayout, workbook_layout
 from .metadata import identity
-from .spec import WorkbookSpec
-from .submission import Submission
-from .templates import DEBRIEF_COLUMN
+from .spec import ExtraTab, WorkbookSpec
 from .text import Language
 
 BLANK_NAME = {"fr": "vierge", "en": "blank"}
@@ -24,10 +21,21 @@ BLANK_NAME = {"fr": "vierge", "en": "blank"}
 
 @dataclass(frozen=True)
 class Prefill:
-    """What copies start from: values to write, and the text each shows (recorded in the copy)."""
+    """What copies start from: values to write, and the text each shows (recorded in the copy).
+
+    With rounds (round_master.prefill_for_partners) each partner has its own pre-fill in `partners`,
+    and the blank copy starts empty."""
 
     values: dict[tuple[str, str, str], object] = field(default_factory=dict)
     texts: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    partners: Mapping[str, Prefill] = field(default_factory=dict)
+    extra_tabs: tuple[ExtraTab, ...] = ()  # e.g. the other partners' answers, read-only
+    round: str | None = None  # the round the pre-fill comes from
+
+    def for_partner(self, partner_id: str | None) -> Prefill:
+        if not self.partners:
+            return self
+        return self.partners.get(partner_id or "", Prefill()) if partner_id else Prefill()
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,7 @@ def choose_partners(initiative: Initiative, wanted: Sequence[str]) -> list[Partn
     known = {p.id for p in initiative.partners}
     unknown = [p for p in wanted if p not in known]
     if unknown:
-        raise ConfigError(f"{initiative.source}: no partner with id {', '.join(map(repr, unknown))}")
+        initiative.partner(unknown[0])  # ConfigError naming it in the initiative's language
     return [p for p in initiative.partners if not wanted or p.id in wanted]
 
 
@@ -70,31 +78,17 @@ def partner_spec(
     """One partner's copy (or the blank one, partner None), for any writer."""
     role = "partner" if partner else "blank"
     info = identity(initiative, layout.language, now, partner.id if partner else None, role)
+    shared = bool(start.partners)  # per-partner pre-fill from last round's master
+    start = start.for_partner(partner.id if partner else None)
     return WorkbookSpec(
         layout=layout,
         info=replace(info, prefill=start.texts, copy_id=copy_id),
-        cover=cover_lines(initiative, initiative.kit, partner, layout.language),
+        cover=cover_lines(initiative, initiative.kit, partner, layout.language, prefilled=shared),
         people=initiative.people,
         password=initiative.protection_password,
         values=start.values,
+        extra_tabs=start.extra_tabs,
     )
-
-
-def prefill_from(master: Submission, source: str) -> Prefill:
-    """A master's table cells: the values to write and the text each shows (debriefs start empty)."""
-    if master.role != "master":
-        raise ConfigError(
-            f"{source}: not a master workbook (made by 'toolkit merge'); cannot pre-fill from it"
-        )
-    values: dict[tuple[str, str, str], object] = {}
-    texts: dict[tuple[str, str, str], str] = {}
-    for cell in master.rows:
-        if cell.text and cell.column != DEBRIEF_COLUMN:
-            key = (cell.worksheet, cell.row, cell.column)
-            usable = cell.problem is None and cell.value is not None
-            values[key] = cell.value if usable else cell.text
-            texts[key] = str(cell.text)
-    return Prefill(values, texts)
 
 
 def copy_filename(initiative: Initiative, partner: Partner | None, language: Language, suffix: str) -> str:

@@ -20,7 +20,7 @@ from .files import failure_reason
 from .gaps import Gap
 from .text import Language, Text, safe_text
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 CANNOT_WRITE = Text(
     "{path} : écriture de l'historique impossible ({reason})", "{path}: cannot write the history ({reason})"
 )
@@ -87,6 +87,16 @@ MIGRATIONS: dict[int, str] = {
     );
     CREATE INDEX messages_by_partner ON messages (initiative, partner, kind, sent_utc);
     """,
+    3: """
+    CREATE TABLE masters (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        initiative TEXT NOT NULL,
+        path TEXT NOT NULL,                -- where the master was written (file path or URL)
+        round TEXT,                        -- the round it closes
+        written_utc TEXT NOT NULL
+    );
+    CREATE INDEX masters_by_time ON masters (initiative, written_utc, id);
+    """,
 }
 
 
@@ -148,6 +158,15 @@ class SentMessage:
 
 
 @dataclass(frozen=True)
+class MasterRecord:
+    """A master written by merge: where, for which round, when (UTC)."""
+
+    path: str
+    round: str | None
+    written_utc: str
+
+
+@dataclass(frozen=True)
 class Run:
     """One past run read back from the history, with its snapshot."""
 
@@ -186,6 +205,28 @@ class History:
             _insert_submissions(db, run_id, snapshot.submissions)
             _insert_gaps(db, run_id, snapshot.gaps)
         return run_id
+
+    def record_master(self, initiative: str, path: str, round_label: str | None, when: dt.datetime) -> None:
+        """Remember a master written by merge, so next round finds it without being told."""
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO masters (initiative, path, round, written_utc) VALUES (?, ?, ?, ?)",
+                (initiative, path, round_label, utc_key(when)),
+            )
+
+    def masters(self, initiative: str) -> list[MasterRecord]:
+        """Masters written for `initiative`, oldest first: one line per round closed."""
+        if not self.path.exists():
+            return []
+        with self._read() as db:
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "masters" not in tables:  # a history from before rounds, not migrated yet (read-only)
+                return []
+            rows = db.execute(
+                "SELECT path, round, written_utc FROM masters WHERE initiative = ? ORDER BY written_utc, id",
+                (initiative,),
+            ).fetchall()
+        return [MasterRecord(*row) for row in rows]
 
     def list_runs(self, initiative: str | None = None) -> list[RunSummary]:
         """Past runs, oldest first (of one initiative when given)."""

@@ -5,24 +5,26 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import ConfigError, TemplateError
-from .schemas import schema_problems
-from .templates import Kit, Worksheet, load_kit, load_worksheet, with_worksheets
-from .text import Language
-from .yamlfile import read_yaml
-
-SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-# Names Windows refuses as files, and the names generate gives the blank copy.
-RESERVED_IDS = frozenset(
-    ["con", "prn", "aux", "nul", "blank", "vierge"]
-    + [f"com{i}" for i in range(1, 10)]
-    + [f"lpt{i}" for i in range(1, 10)]
+from .clock import utc_now
+from .config_check import (
+    config_warnings,
+    kit_problems,
+    partner_problems,
+    time_zone_problems,
 )
+from .config_messages import explain, say
+from .errors import ConfigError, TemplateError
+from .i18n import long_date
+from .language import user_language
+from .schemas import schema_errors
+from .templates import Kit, Worksheet, load_kit, load_worksheet, with_worksheets
+from .text import LANGUAGES, Language
+from .yamlfile import YamlDocument, read_yaml_document
 
 
 @dataclass(frozen=True)
@@ -107,13 +109,17 @@ class Initiative:
     messages_dir: Path | None = None  # the coordinator's own message templates (send), if any
     history_path: Path | None = None  # SQLite history of report runs
     issued_path: Path | None = None  # register of issued copies (issued.py)
+    round: str | None = None  # the current round ("2026-automne", "2"): see rounds.py
+    share_previous_answers: str = "none"  # "none" or "others_tab": what a copy shows of other partners
     path: Path | None = None
+    warnings: tuple[str, ...] = field(default=(), compare=False)  # suspicious but legal settings
 
     def partner(self, partner_id: str) -> Partner:
         for partner in self.partners:
             if partner.id == partner_id:
                 return partner
-        raise ConfigError(f"{self.source}: no partner with id '{partner_id}'")
+        message = say("no_partner", self.language, value=partner_id)
+        raise ConfigError(say("at_file", self.language, file=self.source, message=message))
 
     @property
     def source(self) -> str:
@@ -130,27 +136,55 @@ def slugify(text: str) -> str:
 WorksheetReader = Callable[[Path, Language], Worksheet]
 
 
-def load_initiative(path: Path | str, *, read_worksheet: WorksheetReader | None = None) -> Initiative:
-    """Load and check an initiative file; ConfigError lists every problem with its path."""
+def load_initiative(
+    path: Path | str, *, read_worksheet: WorksheetReader | None = None, today: dt.date | None = None
+) -> Initiative:
+    """Load and check an initiative file.
+
+    ConfigError lists every problem, each with the file, the line and what to write instead, in the
+    file's `language` (else the user's). Suspicious-but-legal settings become `warnings`."""
     path = Path(path)
-    data = read_yaml(path, ConfigError)
-    problems = (
-        schema_problems("initiative", data) if isinstance(data, dict) else ["(top level): not a mapping"]
+    document = read_yaml_document(path, ConfigError, user_language())
+    data = document.data
+    language: Language = (
+        data["language"] if isinstance(data, dict) and data.get("language") in LANGUAGES else user_language()
     )
-    if not problems:
-        problems = _partner_problems(data["partners"])
+    if not isinstance(data, dict):
+        problems: list[tuple[tuple[object, ...], str]] = [((), say("not_mapping", language))]
+    else:
+        problems = [explain(e, data, language) for e in schema_errors("initiative", data)]
+        if not problems:
+            problems = partner_problems(data["partners"], language) + kit_problems(data, path, language)
+            problems += time_zone_problems(data, language)
     if problems:
-        raise ConfigError("\n".join(f"{path.name}: {p}" for p in problems))
+        problems.sort(key=lambda p: document.line(p[0]) or 0)
+        error = ConfigError(
+            "\n".join(_at(path, document, where, message, language) for where, message in problems)
+        )
+        error.language = language
+        raise error
     templates_dir = (path.parent / data["templates"]) if "templates" in data else None
     try:
         kit = load_kit(data["kit"], templates_dir)
     except TemplateError as exc:
-        raise ConfigError(f"{path.name}: kit: {exc}") from None
+        detail = say("broken_kit", language, value=data["kit"], detail=exc)
+        error = ConfigError(_at(path, document, ("kit",), detail, language))
+        error.language = language
+        raise error from None
     if data.get("worksheets"):
         paths = [path.parent / w for w in data["worksheets"]]
         kit = _with_worksheets(kit, paths, data["language"], path, read_worksheet or _template_file)
     coordinator = data.get("coordinator")
     time_zone = str(data.get("time_zone", DEFAULT_TIME_ZONE))
+    deadline = dt.date.fromisoformat(data["deadline"]) if "deadline" in data else None
+    people = tuple(dict.fromkeys(name.strip() for name in data.get("people", [])))
+    warnings = [
+        _at(path, document, where, message, language)
+        for where, message in config_warnings(data["partners"], people, language)
+    ]
+    if deadline is not None and deadline < (today or _today(time_zone)):
+        message = say("deadline_past", language, date=long_date(deadline, language))
+        warnings.append(_at(path, document, ("deadline",), message, language))
     return Initiative(
         id=data.get("id") or slugify(data["name"]),
         name=data["name"],
@@ -165,8 +199,8 @@ def load_initiative(path: Path | str, *, read_worksheet: WorksheetReader | None 
             )
             for p in data["partners"]
         ),
-        people=tuple(dict.fromkeys(name.strip() for name in data.get("people", []))),
-        deadline=dt.date.fromisoformat(data["deadline"]) if "deadline" in data else None,
+        people=people,
+        deadline=deadline,
         time_zone=time_zone,
         coordinator=Coordinator(coordinator["name"], coordinator.get("email")) if coordinator else None,
         return_to=data.get("return_to"),
@@ -177,8 +211,42 @@ def load_initiative(path: Path | str, *, read_worksheet: WorksheetReader | None 
         messages_dir=path.parent / data["messages"] if "messages" in data else None,
         history_path=path.parent / data.get("history", "history.sqlite"),
         issued_path=path.parent / data.get("issued", "issued_copies.json"),
+        round=str(data["round"]).strip() or None if "round" in data else None,
+        share_previous_answers=str(data.get("share_previous_answers", "none")),
         path=path,
+        warnings=tuple(warnings),
     )
+
+
+CONFIG_NAME = "initiative.yaml"
+
+
+def find_initiative_file(start: Path) -> Path:
+    """initiative.yaml in `start` or the nearest folder above it (what --config defaults to)."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    raise ConfigError(say("no_config", user_language(), folder=start))
+
+
+def _at(
+    path: Path, document: YamlDocument, where: tuple[object, ...], message: str, language: Language
+) -> str:
+    """'initiative.yaml, ligne 12 : …' (no line for the file as a whole)."""
+    line = document.line(where) if where else None
+    if line is None:
+        return say("at_file", language, file=path.name, message=message)
+    return say("at_line", language, file=path.name, line=line, message=message)
+
+
+def _today(time_zone: str) -> dt.date:
+    try:
+        zone: dt.tzinfo = ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = dt.UTC
+    return utc_now().astimezone(zone).date()
 
 
 def _with_worksheets(
@@ -249,20 +317,3 @@ def _collect(data: dict[str, object]) -> CollectSettings:
         processed_folder=str(processed) if processed else None,
         auth=str(data.get("auth", "password")),
     )
-
-
-def _partner_problems(partners: list[dict[str, str]]) -> list[str]:
-    problems = []
-    for i, partner in enumerate(partners):
-        pid = partner["id"]
-        if not SAFE_ID.match(pid):
-            problems.append(
-                f"partners[{i}].id: {pid!r} is not a safe file name "
-                "(use 1 to 64 lowercase letters, digits, '-' and '_', starting with a letter or digit)"
-            )
-        elif pid in RESERVED_IDS:
-            problems.append(f"partners[{i}].id: {pid!r} is a reserved name; choose another id")
-    for pid, count in Counter(p["id"] for p in partners).items():
-        if count > 1:
-            problems.append(f"partners: duplicate id {pid!r}")
-    return problems

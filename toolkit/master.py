@@ -51,6 +51,8 @@ STATUS = {
         "unmapped": "hors gabarit",
         "carried_over": "reprise, inchangée, du classeur maître précédent",
         "disputed": "mise à part : attribution contestée, non fusionnée",
+        "withdrawn": "retirée par le partenaire",
+        "unconfirmed": "non confirmé cette ronde",
     },
     "en": {
         "used": "used",
@@ -58,6 +60,8 @@ STATUS = {
         "unmapped": "outside the template",
         "carried_over": "carried over unchanged from the previous master",
         "disputed": "kept apart: disputed attribution, not merged",
+        "withdrawn": "withdrawn by the partner",
+        "unconfirmed": "not confirmed this round",
     },
 }
 

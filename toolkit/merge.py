@@ -19,6 +19,7 @@ from pathlib import PurePath
 
 import pandas as pd
 
+from .answers import Answer
 from .clock import aware
 from .i18n import word
 from .initiative import Initiative
@@ -55,6 +56,11 @@ class Merged:
     duplicates: tuple[Submission, ...]  # the same content given again
     ignored: tuple[Submission, ...]  # masters given as sources, untouched blank copies
     disputed: tuple[Submission, ...] = ()  # attribution disputed: kept apart, never merged
+    # Rounds (rounds.py, once the previous master is known): each partner's answer per cell, the round
+    # this master closes, and the previous master it continues (source, round).
+    answers: tuple[Answer, ...] = ()
+    round: str | None = None
+    previous: tuple[str, str | None] | None = None
 
     def partner_ids(self) -> set[str]:
         return {s.partner_id for s in self.accepted if s.partner_id}

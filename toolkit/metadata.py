@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from .answers import CHANGES, Answer
 from .cells import a1, parse_a1
 from .initiative import Initiative
 from .layout import SheetLayout, WorkbookLayout
@@ -20,6 +21,7 @@ FORMAT = 1
 METADATA_TAB = "_toolkit"
 PROPERTY_PREFIX = "toolkit."
 MAX_PROPERTY_LENGTH = 255  # Excel's limit for a custom string property
+TEXT_PART = 32_000  # characters of partner text per metadata cell (Excel holds 32,767, Google 50,000)
 MAX_COPY_ID = 64  # ours are 24 hex digits; a longer one was typed by someone
 
 
@@ -43,6 +45,9 @@ class CopyInfo:
     # (field, value) of recorded facts that made no sense (inf, nan, a huge or negative number): ignored
     problems: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     copy_id: str | None = None  # random id of this issued copy (recorded in the register of issued copies)
+    round: str | None = None  # the initiative's round the copy (or master) belongs to
+    # a master's per-partner answers (rounds.py); None: not recorded (a copy, or a master made before rounds)
+    answers: tuple[Answer, ...] | None = field(default=None, compare=False)
 
 
 def identity(
@@ -58,6 +63,7 @@ def identity(
         generated_at=generated_at,
         partner_id=partner_id,
         role=role,
+        round=initiative.round,
     )
 
 
@@ -76,11 +82,30 @@ def records(info: CopyInfo, layout: WorkbookLayout) -> list[list[str]]:
     ]
     if info.copy_id:
         rows.append(["copy", "copy_id", info.copy_id])
+    if info.round:
+        rows.append(["copy", "round", info.round])
     for sheet in layout.sheets:
         rows.append(["worksheet", sheet.worksheet.id, str(sheet.worksheet.version), sheet.tab])
         rows += [["cell", sheet.worksheet.id, r, c, a1(row, col)] for r, c, row, col in sheet.input_cells()]
-    rows += [["prefill", w, r, c, text] for (w, r, c), text in info.prefill.items()]
+    rows += [["prefill", w, r, c, *_parts(text)] for (w, r, c), text in info.prefill.items()]
+    if info.answers is not None:
+        rows.append(["answers", str(len(info.answers))])
+        rows += [
+            ["answer", a.partner, a.worksheet, a.row, a.column, a.round, a.change, *_parts(a.text)]
+            for a in info.answers
+        ]
     return rows
+
+
+def _parts(text: str) -> list[str]:
+    """Partner text over as many cells as it needs: a cell holds at most 32,767 characters (Excel),
+    so a longer answer is never cut; readers join the cells back (`_joined`)."""
+    return [text[i : i + TEXT_PART] for i in range(0, len(text), TEXT_PART)] or [""]
+
+
+def _joined(raw: Sequence[object], row: Sequence[str], start: int) -> str:
+    """The text written by `_parts` from cell `start` on (partner text exactly, spaces included)."""
+    return "".join(v if isinstance(v, str) else t for v, t in zip(raw[start:], row[start:], strict=False))
 
 
 def properties(info: CopyInfo, layout: WorkbookLayout) -> dict[str, str]:
@@ -97,6 +122,8 @@ def properties(info: CopyInfo, layout: WorkbookLayout) -> dict[str, str]:
     }
     if info.copy_id:
         props["copy_id"] = info.copy_id
+    if info.round:
+        props["round"] = info.round
     for sheet in layout.sheets:
         compact = compact_layout(sheet)
         if len(compact) <= MAX_PROPERTY_LENGTH:
@@ -126,6 +153,7 @@ def parse_records(rows: Iterable[Sequence[object]]) -> CopyInfo | None:
     cells: dict[tuple[str, str, str], tuple[int, int]] = {}
     prefill: dict[tuple[str, str, str], str] = {}
     problems = _Problems()
+    answers: list[Answer] | None = None
     seen_format = False
     for raw in rows:
         row = [_text(v) for v in raw]
@@ -141,10 +169,17 @@ def parse_records(rows: Iterable[Sequence[object]]) -> CopyInfo | None:
             if position is not None:
                 cells[(row[1], row[2], row[3])] = position
         elif kind == "prefill" and len(row) > 4:
-            prefill[(row[1], row[2], row[3])] = row[4]
+            prefill[(row[1], row[2], row[3])] = _joined(raw, row, 4)
+        elif kind == "answers":
+            answers = answers or []
+        elif kind == "answer" and len(row) > 7 and row[6] in CHANGES:
+            answers = answers or []
+            text = _joined(raw, row, 7)
+            answers.append(Answer(row[2], row[3], row[4], row[1], text, row[5], row[6]))
     if not seen_format or "initiative" not in values:
         return None
-    return replace(_info(values, tuple(templates), cells, problems), prefill=prefill)
+    info = _info(values, tuple(templates), cells, problems)
+    return replace(info, prefill=prefill, answers=None if answers is None else tuple(answers))
 
 
 def parse_properties(props: dict[str, str]) -> CopyInfo | None:
@@ -201,6 +236,7 @@ def _info(
         generated_at=problems.moment("generated_at", values.get("generated_at", "")),
         partner_id=values.get("partner") or None,
         role=values.get("role", "partner"),
+        round=values.get("round") or None,
         templates=templates,
         cells=cells,
         problems=tuple(problems.found),

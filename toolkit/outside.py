@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from .answers import OTHERS_TAB
 from .cells import a1
-from .cover import cover_lines, partner_lines
+from .cover import SHARING, cover_lines, partner_lines
 from .i18n import word
 from .initiative import Initiative, Partner
 from .metadata import CopyInfo
@@ -22,7 +23,17 @@ from .values import normalise_key
 
 COMMENT = Text("commentaire", "comment")
 # Rows of the _toolkit tab the generator writes: kind -> number of cells (metadata.records).
-RECORD_WIDTHS = {"toolkit": 3, "copy": 3, "worksheet": 4, "cell": 5, "prefill": 5}
+# Records ending in partner text (prefill, a master's answers) take as many cells as the text needs
+# (metadata._parts), up to the width read back.
+RECORD_WIDTHS = {
+    "toolkit": 3,
+    "copy": 3,
+    "worksheet": 4,
+    "cell": 5,
+    "prefill": 16,
+    "answers": 2,
+    "answer": 16,
+}
 COPY_KEYS = frozenset(
     {
         "role",
@@ -55,9 +66,11 @@ def outside_text(
         if is_metadata_tab(sheet):
             found += _metadata_extras(sheet)
         elif sheet.name in _words("readme_tab"):
-            found += _not_known(sheet, _cover_texts(kit, info, initiative))
+            found += _not_known(sheet, _cover_texts(kit, info, initiative) | _round_texts(info))
         elif sheet.name in _words("lists_tab"):
             found += _not_known(sheet, _list_items(kit, initiative))
+        elif sheet.name in {OTHERS_TAB(lang) for lang in LANGUAGES}:
+            continue  # the others' previous answers the generator wrote, read-only (round_master.py)
         else:
             found += _not_known(sheet, frozenset())  # a tab the partner added: everything in it
     found += _comments(raw, kit, language)
@@ -122,7 +135,15 @@ def _cover_keys(initiative: Initiative) -> frozenset[str]:
     partners: list[Partner | None] = [None, *initiative.partners]
     lines = [line.text for lang in LANGUAGES for line in cover_lines(initiative, kit, None, lang)]
     lines += [line.text for p in partners for lang in LANGUAGES for line in partner_lines(p, lang)]
+    lines += [text(lang) for text in SHARING.values() for lang in LANGUAGES]  # a pre-filled copy's cover
     return frozenset(normalise_key(t) for t in lines)
+
+
+def _round_texts(info: CopyInfo | None) -> frozenset[str]:
+    """The round line of the copy's own round (it may be an earlier round than the initiative's)."""
+    if info is None or not info.round:
+        return frozenset()
+    return frozenset(normalise_key(t) for t in (f"Ronde : {info.round}", f"Round: {info.round}"))
 
 
 def _list_items(kit: Kit, initiative: Initiative | None) -> frozenset[str]:

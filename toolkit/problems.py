@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
+from .french import de
 from .text import Language, Text
 
 Family = Literal["gap", "note", "source", "cell", "output"]
@@ -61,6 +62,7 @@ NoteCode = Literal[
     "partner_from_sender",
     "sender_not_partner",
     "modified_before_issued",
+    "other_round",
 ]
 SourceCode = Literal[
     "not_found",
@@ -79,7 +81,7 @@ SourceCode = Literal[
     "read_failed",
 ]
 CellProblem = Literal[
-    "not_a_date", "ambiguous_date", "not_a_number", "not_yes_no", "not_in_choices", "formula"
+    "not_a_date", "ambiguous_date", "missing_year", "not_a_number", "not_yes_no", "not_in_choices", "formula"
 ]
 # Fields: path, plus backup for copy_replaced. Refusals stop the command; kept copies are reported.
 OutputCode = Literal[
@@ -103,9 +105,13 @@ class ProblemKind:
     description: Text  # one line for the documentation's table of codes
     severity: Severity | None = None  # gaps only: the usual severity
     variants: Mapping[str, Text] = field(default_factory=dict)  # other wordings of the same kind
+    label: Text | None = None  # gaps: what a list of this kind is called ("Valeurs non valides")
 
     def format(self, language: Language, variant: str | None = None, **fields: str) -> str:
+        """The message; `{de_partner}` is « de » + the partner's name with its article (« du CIUSSS »)."""
         template = self.variants[variant] if variant else self.message
+        if "partner" in fields:
+            fields.setdefault("de_partner", de(fields["partner"]))
         return template(language).format(**fields)
 
 
@@ -124,9 +130,10 @@ GAPS: dict[str, ProblemKind] = _declare(
         ProblemKind(
             "missing_submission",
             "gap",
-            Text("Aucune copie reçue de {partner}.", "No copy received from {partner}."),
+            Text("Aucune copie reçue {de_partner}.", "No copy received from {partner}."),
             Text("Un partenaire n'a renvoyé aucune copie.", "A partner has not returned any copy."),
             "error",
+            label=Text("Copies non reçues", "Copies not received"),
         ),
         ProblemKind(
             "missing_cell",
@@ -146,6 +153,7 @@ GAPS: dict[str, ProblemKind] = _declare(
                     "Nobody filled in “{column}” for “{row}” ({worksheet}).",
                 )
             },
+            label=Text("Cellules vides", "Empty cells"),
         ),
         ProblemKind(
             "text_split",
@@ -178,6 +186,7 @@ GAPS: dict[str, ProblemKind] = _declare(
                 "A row's owner column is still empty after merging.",
             ),
             "error",
+            label=Text("Rôles sans responsable", "Roles with no owner"),
         ),
         ProblemKind(
             "unknown_person",
@@ -191,6 +200,7 @@ GAPS: dict[str, ProblemKind] = _declare(
                 "A name typed is not on the initiative's list of people.",
             ),
             "warning",
+            label=Text("Personnes hors de la liste", "People not on the list"),
         ),
         ProblemKind(
             "invalid_value",
@@ -205,6 +215,7 @@ GAPS: dict[str, ProblemKind] = _declare(
                 "A value breaks its column's type (date, number, list, formula…).",
             ),
             "error",
+            label=Text("Valeurs non valides", "Invalid values"),
         ),
         ProblemKind(
             "structure_changed",
@@ -215,6 +226,7 @@ GAPS: dict[str, ProblemKind] = _declare(
                 "Reading noticed a change of structure or text outside the template.",
             ),
             "warning",
+            label=Text("Changements de structure", "Structure changes"),
         ),
         ProblemKind(
             "attribution_disputed",
@@ -519,6 +531,18 @@ NOTES: dict[str, ProblemKind] = _declare(
                 "The modification time precedes the copy's issue (another copy's file?).",
             ),
         ),
+        ProblemKind(
+            "other_round",
+            "note",
+            Text(
+                "copie de la ronde {copy}, pas de la ronde en cours ({current})",
+                "copy of round {copy}, not of the current round ({current})",
+            ),
+            Text(
+                "La copie a été faite pour une autre ronde que celle de l'initiative.",
+                "The copy was made for another round than the initiative's current one.",
+            ),
+        ),
     ],
 )
 
@@ -683,6 +707,18 @@ CELLS: dict[str, ProblemKind] = _declare(
             ),
         ),
         ProblemKind(
+            "missing_year",
+            "cell",
+            Text(
+                "année manquante; écrivez la date au complet (AAAA-MM-JJ)",
+                "year missing; write the full date (YYYY-MM-DD)",
+            ),
+            Text(
+                "Une date sans année (« le 3 décembre », 3/12) : l'année n'est jamais devinée.",
+                "A date without a year ('December 3', 12/3): the year is never guessed.",
+            ),
+        ),
+        ProblemKind(
             "not_a_number",
             "cell",
             Text("ce n'est pas un nombre", "not a number"),
@@ -831,6 +867,12 @@ def source_message(code: SourceCode, language: Language) -> str:
 def output_message(code: OutputCode, language: Language, **fields: str) -> str:
     """Why an output was refused or a file kept, in the user's language."""
     return OUTPUTS[code].format(language, **fields)
+
+
+def gap_label(kind: str, language: Language) -> str:
+    """What a list of gaps of `kind` is called, in the user's language (the code itself stays in JSON)."""
+    label = GAPS[kind].label
+    return label(language) if label else kind
 
 
 def cell_reason(code: CellProblem | str, language: Language) -> str:

@@ -16,6 +16,7 @@ from .attribution import IssuedCopy
 from .errors import SourceError
 from .initiative import Initiative
 from .issued import read_register
+from .language import user_language
 from .problems import source_message
 from .read_copy import read_submission
 from .sources import Reader, ReadOptions, SourceKind, expand
@@ -38,7 +39,7 @@ def pull(
     `reader` replaces every kind's reader (tests); `google_client` is used for Google spreadsheets
     instead of a client made from the initiative's settings (a local pull needs no credentials).
     `issued` is the register of issued copies (default: the initiative's, when it has one)."""
-    language: Language = initiative.language if initiative else "fr"
+    language: Language = initiative.language if initiative else user_language()
     if issued is None and initiative is not None:
         issued = read_register(initiative.issued_path, initiative.id)
     options = ReadOptions(initiative, {"google": google_client} if google_client is not None else {})
@@ -70,17 +71,23 @@ def _reader(made: dict[str, Reader], kind: SourceKind, options: ReadOptions) -> 
 def _pull_one(
     read: Reader, source: str, initiative: Initiative | None, issued: Mapping[str, IssuedCopy] | None = None
 ) -> Submission | SourceProblem:
-    language: Language = initiative.language if initiative else "fr"
+    language: Language = initiative.language if initiative else user_language()
     try:
         return read_submission(read(source), initiative, issued)
     except SourceError as exc:
         message = source_message(exc.code, language)
-        return SourceProblem(exc.source, exc.code, f"{message} ({exc.detail})" if exc.detail else message)
+        # The detail is a technical English fact: an English reader gets it, a French one only the sentence.
+        if exc.detail and language == "en":
+            message = f"{message} ({exc.detail})"
+        return SourceProblem(exc.source, exc.code, message, exc.detail)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # a reader's bug (a Rust panic is a BaseException): name the file, go on
         detail = f"{type(exc).__name__}: {exc}"[:300]
-        return SourceProblem(source, "read_failed", f"{source_message('read_failed', language)} ({detail})")
+        message = source_message("read_failed", language)
+        return SourceProblem(
+            source, "read_failed", f"{message} ({detail})" if language == "en" else message, detail
+        )
 
 
 def _pull_in_parallel(

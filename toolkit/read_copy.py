@@ -27,7 +27,9 @@ from .text import LANGUAGES, Language, forbidden_characters
 from .values import FORMULA, format_value, parse_cell
 
 DEFAULT_KIT = "collective_impact"
-METADATA_WIDTH = 16  # columns of the metadata tab read back (records use the first five)
+METADATA_WIDTH = (
+    16  # columns of the metadata tab read back (long partner text spans several: metadata._parts)
+)
 
 
 def copy_info(raw: RawWorkbook) -> CopyInfo | None:
@@ -87,6 +89,7 @@ def read_submission(
         unmapped += outside_text(raw, kit, language, info, initiative, used)
     notes += control_character_notes(rows, unmapped)
     _check_template_versions(kit, info, notes)
+    notes += _other_round(info, initiative)
     if raw.modified is None:  # e.g. a partner's own Google copy Drive will not date: say it, rank it last
         notes.append(Note("modified_unknown"))
     found = attribute(
@@ -115,6 +118,8 @@ def read_submission(
         copy_id=found.copy_id,
         evidence=found.evidence,
         disputed=found.disputed,
+        round=info.round if info else None,
+        prefilled=frozenset(info.prefill) if info else frozenset(),
     )
 
 
@@ -267,3 +272,10 @@ def control_character_notes(rows: list[dict[str, object]], unmapped: list[tuple[
                 Note("control_characters", params=(("chars", ", ".join(chars)), ("where", location)))
             )
     return notes
+
+
+def _other_round(info: CopyInfo | None, initiative: Initiative | None) -> list[Note]:
+    """A copy made for another round than the initiative's current one (e.g. last round's, sent again)."""
+    if info is None or not info.round or initiative is None or initiative.round in (None, info.round):
+        return []
+    return [Note("other_round", params=(("copy", info.round), ("current", str(initiative.round))))]

@@ -21,7 +21,7 @@ HEADINGS = {
     "fr": {
         "partner": "Partenaire",
         "file": "Fichier",
-        "completion": "Complétion",
+        "completion": "Taux de remplissage",
         "problems": "Problèmes",
         "severity": "Gravité",
         "kind": "Type",
@@ -95,7 +95,9 @@ def render_pull(
         }
         for s in result.submissions
     ]
-    errors = [{"source": e.source, "code": e.code, "message": e.message} for e in result.errors]
+    errors = [
+        {"source": e.source, "code": e.code, "message": e.message, "detail": e.detail} for e in result.errors
+    ]
     if fmt == "json":
         cells = result.cells().astype(object).where(result.cells().notna(), None)
         records = [{k: _jsonable(v) for k, v in row.items()} for row in cells.to_dict(orient="records")]

@@ -22,6 +22,7 @@ class ExtraTab:
     header: tuple[str, ...]
     rows: tuple[tuple[object, ...], ...]
     widths: tuple[float, ...] = ()
+    read_only: bool = False  # protected (e.g. the other partners' answers on a partner's copy)
 
 
 @dataclass(frozen=True)

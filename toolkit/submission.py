@@ -93,6 +93,9 @@ class Submission:
     copy_id: str | None = None  # the issued copy it came from, as the copy says
     evidence: tuple[Evidence, ...] = ()  # every hint of whose copy it is
     disputed: bool = False  # the evidence disagrees: merge keeps the copy apart (see attribution.py)
+    round: str | None = None  # the round the copy was generated for (None: before rounds, or not said)
+    # (worksheet, row, column) the copy was pre-filled at: clearing one of these is a withdrawal
+    prefilled: frozenset[tuple[str, str, str]] = field(default=frozenset(), compare=False, repr=False)
 
     @cached_property
     def rows(self) -> list[Cell]:
@@ -146,6 +149,7 @@ class SourceProblem:
     source: str
     code: SourceCode
     message: str
+    detail: str = ""  # a technical English fact for logs and JSON, never shown to a French reader
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ Problem codes (stable; used in JSON output and translations):
 ``not_a_date``      the text is not a date, or names an impossible one (31/02/2026)
 ``ambiguous_date``  the text could be two dates (03/04/2026 in English) or is
                     incomplete (``novembre 2026``); it is reported, never guessed
+``missing_year``    a day and a month without a year (``le 3 décembre``, ``3/12``): a round can
+                    straddle two years, so the year is asked for, never guessed
 ``not_a_number``    the text is not a number
 ``not_yes_no``      the text is not a yes/no answer
 ``not_in_choices``  the text matches none of the column's choices (the text is kept)
@@ -53,6 +55,7 @@ COLUMN_TYPES: tuple[ColumnType, ...] = get_args(ColumnType)
 
 NOT_A_DATE = "not_a_date"
 AMBIGUOUS_DATE = "ambiguous_date"
+MISSING_YEAR = "missing_year"
 NOT_A_NUMBER = "not_a_number"
 NOT_YES_NO = "not_yes_no"
 NOT_IN_CHOICES = "not_in_choices"
@@ -274,6 +277,7 @@ _TIME_SUFFIX = (
 )
 _ISO = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME_SUFFIX)
 _YEAR_MONTH = re.compile(r"(\d{4})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{4})")
+_DAY_MONTH = re.compile(r"(\d{1,2})/(\d{1,2})")
 _NUMERIC = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{2}|\d{4})" + _TIME_SUFFIX)
 _DAY = re.compile(r"(\d{1,2})(?:er|e|st|nd|rd|th)?")
 _YEAR = re.compile(r"\d{4}|\d{2}")
@@ -330,7 +334,10 @@ def _parse_worded_date(key: str) -> dt.date | str:
         day_text, year_text = after
     elif len(before) + len(after) <= 1:  # novembre 2026, 2 novembre, novembre
         rest = before + after
-        if not rest or _DAY.fullmatch(rest[0]) or re.fullmatch(r"\d{4}", rest[0]):
+        if rest and _DAY.fullmatch(rest[0]):
+            day = _DAY.fullmatch(rest[0])
+            return MISSING_YEAR if day and _make_date(2000, month, int(day.group(1))) else NOT_A_DATE
+        if not rest or re.fullmatch(r"\d{4}", rest[0]):
             return AMBIGUOUS_DATE
         return NOT_A_DATE
     else:
@@ -350,6 +357,10 @@ def _parse_date_text(text: str, language: str) -> dt.date | str:
         return found if found is not None else NOT_A_DATE
     if match := _NUMERIC.fullmatch(key):
         return _parse_numeric_date(int(match[1]), int(match[3]), _full_year(match[4]), language)
+    if match := _DAY_MONTH.fullmatch(key):  # 3/12: no year (2000 is a leap year: 29/02 is a date)
+        a, b = int(match[1]), int(match[2])
+        possible = _make_date(2000, b, a) or (language != "fr" and _make_date(2000, a, b))
+        return MISSING_YEAR if possible else NOT_A_DATE
     if match := _YEAR_MONTH.fullmatch(key):  # 2026-11, 11/2026: no day
         month = int(match[2] or match[3])
         return AMBIGUOUS_DATE if 1 <= month <= 12 else NOT_A_DATE

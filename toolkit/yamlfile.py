@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import InputError
+from .text import Language, Text
 
 
 class _Loader(yaml.SafeLoader):
@@ -19,18 +21,110 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+Path_ = tuple[object, ...]
+
+MESSAGES: dict[str, Text] = {
+    "not_found": Text("{file} : fichier introuvable", "{file}: file not found"),
+    "unreadable": Text(
+        "{file} : impossible de lire le fichier ({detail})", "{file}: cannot be read ({detail})"
+    ),
+    "encoding": Text(
+        "{file}, ligne {line} : le fichier n'est pas en UTF-8; enregistrez le fichier en UTF-8 "
+        "(Bloc-notes : Fichier > Enregistrer sous > Encodage : UTF-8).",
+        "{file}, line {line}: the file is not UTF-8; save the file as UTF-8 "
+        "(Notepad: File > Save as > Encoding: UTF-8).",
+    ),
+    "syntax": Text(
+        "{file}, ligne {line} : le texte n'est pas écrit correctement pour un fichier YAML "
+        "(vérifiez l'indentation et les deux-points).",
+        "{file}, line {line}: not valid YAML ({problem}); check the indentation and the colons.",
+    ),
+    "quoting": Text(
+        "{file}, ligne {line} : une valeur contient une apostrophe, un deux-points ou un guillemet; "
+        'mettez-la entre guillemets doubles, par exemple name: "L\'Atelier : jeunesse".',
+        "{file}, line {line}: a value holds an apostrophe, a colon or a quote; "
+        'put it between double quotes, for example name: "L\'Atelier: youth".',
+    ),
+}
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """A YAML file's data and the line where each value starts (to point the coordinator at it)."""
+
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line(self, path: Path_) -> int | None:
+        """The 1-based line of `path` (a key or list index path), or of its nearest parent."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.lines:
+                return self.lines[path[:end]]
+        return None
+
 
 def read_yaml(path: Path, error: type[InputError]) -> Any:
+    """Templates and kits: messages in English (kit authors), the data only."""
+    return read_yaml_document(path, error, "en").data
+
+
+def read_yaml_document(path: Path, error: type[InputError], language: Language) -> YamlDocument:
+    """The document with its line numbers; every reading problem is one sentence a coordinator can act on."""
+
+    def fail(key: str, **fields: object) -> InputError:
+        exc = error(MESSAGES[key](language).format(**fields))
+        exc.language = language
+        return exc
+
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
-        raise error(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"{path}: cannot be read ({exc})") from None
+        raise fail("not_found", file=path) from None
+    except OSError as exc:
+        raise fail("unreadable", file=path, detail=exc.strerror or exc) from None
     try:
-        return yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
+        text = raw.decode("utf-8-sig")  # Notepad may put a byte-order mark first
+    except UnicodeDecodeError as exc:
+        raise fail("encoding", file=path.name, line=raw[: exc.start].count(b"\n") + 1) from None
+    try:
+        data = yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
+        node = yaml.compose(text, Loader=_Loader) if data is not None else None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
+        quoting, line = _quoting_problem(text, exc)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise error(f"{path.name}: {where}not valid YAML ({problem})") from None
+        key = "quoting" if quoting else "syntax"
+        raise fail(key, file=path.name, line=line, problem=problem) from None
+    lines: dict[Path_, int] = {}
+    if node is not None:
+        _index(node, (), lines)
+    return YamlDocument(data, lines)
+
+
+def _quoting_problem(text: str, exc: yaml.YAMLError) -> tuple[bool, int]:
+    """(whether an apostrophe, a colon or a quote in a value is the likely cause, the line to show)."""
+    problem = str(getattr(exc, "problem", "") or "")
+    context = str(getattr(exc, "context", "") or "")
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    rows = text.splitlines()
+    if "quoted scalar" in context and context_mark is not None:  # a quote opened and never closed
+        return True, context_mark.line + 1
+    mark = problem_mark or context_mark
+    if mark is None:
+        return False, 1
+    row = rows[mark.line] if mark.line < len(rows) else ""
+    if "mapping values are not allowed" in problem:  # 'name: A: B' (but not a mis-indented key)
+        return row.count(":") >= 2, mark.line + 1
+    return ("'" in row or '"' in row), mark.line + 1
+
+
+def _index(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = (*path, key.value)
+            _index(value, child, lines)
+            lines[child] = key.start_mark.line + 1  # the key's line, even for a nested block
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _index(item, (*path, i), lines)

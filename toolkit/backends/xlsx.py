@@ -454,3 +454,5 @@ def _write_extra_tab(ws: Sheet, tab: ExtraTab) -> None:
         ws.column_dimensions[column_letter(col)].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{column_letter(len(tab.header))}{max(1, len(tab.rows) + 1)}"
+    if tab.read_only:
+        ws.protection.sheet, ws.protection.sort, ws.protection.autoFilter = True, False, False

@@ -1,7 +1,7 @@
 """send: one message per partner, with its workbook attached (or its Google link), never twice by accident.
 
 Every message sent is recorded in the history database at once (`messages` table). A partner who already
-got their copy in this round (the round is the initiative's deadline), or a reminder less than six days
+got their copy in this round (the initiative's `round`, else its deadline), or a reminder less than six days
 ago, is skipped and said so, unless `force`. Partners without an email are listed, not errors. Each
 partner's message is sent on its own, so one refusal does not stop the others. With `dry_run`, every
 message is written as an .eml file in that folder instead, and nothing is sent or recorded.
@@ -67,7 +67,10 @@ class Outcome:
 
 
 def round_of(initiative: Initiative) -> str:
-    """Messages belong to a round: the one that ends at the initiative's deadline."""
+    """Messages belong to a round: the initiative's `round` when it names one, else the one that ends at
+    its deadline (so a new deadline, or a new round, lets `send` go out again)."""
+    if initiative.round:
+        return initiative.round
     return initiative.deadline.isoformat() if initiative.deadline else "-"
 
 

@@ -55,7 +55,8 @@ WORDS: dict[str, Text] = {
         "run `toolkit auth google --config …` again and allow access to Gmail",
     ),
     "bad_security": Text(
-        "collect.security : {security!r} n'est ni ssl, ni starttls, ni none",
+        "collect.security : {security!r} n'est pas une des valeurs permises : "
+        "ssl, starttls, ou « aucune » (écrite `none`)",
         "collect.security: {security!r} is not one of ssl, starttls, none",
     ),
     "no_folder": Text(

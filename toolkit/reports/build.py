@@ -14,13 +14,16 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..clock import aware, utc_now
-from ..errors import BackendError
+from ..errors import BackendError, ToolkitError
 from ..gaps import GapReport, find_gaps
 from ..history import History, Snapshot, SubmissionRecord, utc_key
 from ..initiative import Initiative
 from ..merge import merge
+from ..round_files import last_master, read_previous
+from ..round_master import round_label
+from ..rounds import PreviousRound, close_round
 from ..submission import PullResult, Submission, completion, required_cells
-from .changes import compare
+from .changes import compare, round_changes
 from .model import Headline, PartnerRow, Report, TrendPoint
 
 TREND_RUNS = 26  # about six months of weekly reports
@@ -40,7 +43,11 @@ def build_report(
 
     `history_path` defaults to the initiative's (next to its file); with neither, no history is kept."""
     now = now or utc_now()
+    path = history_path or initiative.history_path
     merged = merge(pulled, initiative)
+    last_round = _previous_round(initiative, path)
+    if last_round is not None:  # the master as it would be now: each partner's answers since last round
+        merged = close_round(merged, last_round, round_label(initiative, now))
     report = find_gaps(pulled, initiative, merged=merged, now=now)
     accepted = merged.accepted
     partners = _partner_rows(initiative, report, accepted)
@@ -61,7 +68,6 @@ def build_report(
         label=label,
         notes=notes,
     )
-    path = history_path or initiative.history_path
     history = History(path, language=initiative.language) if path else None
     failures: list[str] = []  # the history cannot be read or written: the report is made all the same
     previous = _tolerant(
@@ -83,6 +89,7 @@ def build_report(
         ownerless_roles=sum(1 for g in report.gaps if g.kind == "ownerless_role"),
         unreadable=len(report.errors),
     )
+    rounds = round_changes(merged.answers, merged.round, merged.previous) if merged.previous else None
     return Report(
         initiative,
         report,
@@ -92,7 +99,8 @@ def build_report(
         tuple(trend),
         now,
         run_id,
-        tuple(dict.fromkeys(failures)),
+        rounds=rounds,
+        history_failures=tuple(dict.fromkeys(failures)),
     )
 
 
@@ -108,6 +116,17 @@ def _tolerant(failures: list[str], history: History | None, call: Callable[[Hist
     except BackendError as exc:
         failures.append(str(exc))
         return None
+
+
+def _previous_round(initiative: Initiative, history: Path | str | None) -> PreviousRound | None:
+    """Last round's master as the history records it; None when there is none (or it is gone)."""
+    try:  # a history that cannot be read (disk, damage) leaves the report without round changes
+        where = last_master(initiative, history) if history else None
+        if where is None:
+            return None
+        return read_previous(where, initiative)
+    except ToolkitError:
+        return None  # moved or deleted since: the report still runs, without round changes
 
 
 def worksheet_completion(submission: Submission, initiative: Initiative) -> dict[str, float | None]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ..answers import CHANGES, Answer
 from ..gaps import Gap
 from ..history import Snapshot
 
@@ -70,6 +71,36 @@ class Changes:
             "completion_now": self.completion_now,
             "completion_delta": self.completion_delta,
         }
+
+
+@dataclass(frozen=True)
+class RoundChanges:
+    """What changed since the previous round's master, per cell and per partner."""
+
+    round: str | None  # the round the current returns belong to
+    previous_master: str  # where the previous master was found (the history says which)
+    previous_round: str | None
+    answers: tuple[Answer, ...]  # new, changed, withdrawn and unconfirmed answers (unchanged left out)
+
+    def count(self, change: str) -> int:
+        return sum(1 for a in self.answers if a.change == change)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "round": self.round,
+            "previous_master": self.previous_master,
+            "previous_round": self.previous_round,
+            "counts": {c: self.count(c) for c in CHANGES if c != "unchanged"},
+            "answers": [asdict(a) for a in self.answers],
+        }
+
+
+def round_changes(
+    answers: tuple[Answer, ...], label: str | None, previous: tuple[str, str | None]
+) -> RoundChanges:
+    """The answers a coordinator should look at this round: all but the unchanged ones."""
+    moved = tuple(a for a in answers if a.change != "unchanged")
+    return RoundChanges(label, previous[0], previous[1], moved)
 
 
 def compare(previous: Snapshot | None, current: Snapshot, previous_id: int | None = None) -> Changes:

@@ -43,7 +43,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JSON_MIME = "application/json"
 DEFAULT_TIMEOUT = 30.0
 
-SUBJECT = Text("{name} — rapport des écarts du {date}", "{name} — gap report, {date}")
+SUBJECT = Text("{name} — bilan des retours du {date}", "{name} — returns report, {date}")
 NO_RECIPIENT = Text(
     "aucun destinataire pour le rapport : ajoutez smtp.recipients ou coordinator.email "
     "au fichier de l'initiative",
@@ -118,7 +118,7 @@ def json_attachment(filename: str, content: bytes | str) -> Attachment:
 
 
 def report_subject(initiative: Initiative, day: dt.date) -> str:
-    """'Hochelaga ensemble — rapport des écarts du 2 novembre 2026', in the initiative's language."""
+    """'Hochelaga ensemble — bilan des retours du 2 novembre 2026', in the initiative's language."""
     return SUBJECT(initiative.language).format(name=initiative.name, date=long_date(day, initiative.language))
 
 

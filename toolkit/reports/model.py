@@ -15,7 +15,7 @@ from ..gaps import GapReport
 from ..guard import check_output
 from ..initiative import Initiative
 from ..text import Language, safe_text
-from .changes import Changes
+from .changes import Changes, RoundChanges
 
 ImageMode = Literal["data", "cid"]
 
@@ -87,6 +87,7 @@ class Report:
     trend: tuple[TrendPoint, ...]
     generated: dt.datetime
     run_id: int | None = None  # the run recorded in the history
+    rounds: RoundChanges | None = None  # since the previous round's master, when the history knows one
     history_failures: tuple[str, ...] = ()  # why the history could not be read or written (disk full…)
 
     @property
@@ -102,6 +103,7 @@ class Report:
             "changes": self.changes.to_dict(),
             "partners": [{**asdict(p), "worksheets": dict(p.worksheets)} for p in self.partners],
             "trend": [asdict(t) for t in self.trend],
+            "rounds": self.rounds.to_dict() if self.rounds else None,
         }
 
     def json(self) -> str:

@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 
 from ..errors import ConfigError
+from ..french import de
 from ..gaps import Gap, GapReport
 from ..i18n import long_date, word
 from ..initiative import Initiative, Partner
+from ..submission import required_cells
 from ..templates import DEBRIEF_COLUMN
 from ..text import Language, Text
 from .email import DEFAULT_TIMEOUT, Attachment, compose, send, valid_address
@@ -31,16 +33,22 @@ WORDS: dict[str, Text] = {
     "hello": Text("Bonjour {name},", "Hello {name},"),
     "hello_anonymous": Text("Bonjour,", "Hello,"),
     "no_copy": Text(
-        "Nous n'avons pas encore reçu la copie de {partner} pour « {initiative} ».",
+        "Nous n'avons pas encore reçu la copie {de_partner} pour « {initiative} ».",
         "We have not received {partner}'s copy for “{initiative}” yet.",
     ),
     "missing_intro": Text(
-        "Merci pour la copie de {partner} pour « {initiative} ». Il y manque encore :",
-        "Thank you for {partner}'s copy for “{initiative}”. It still lacks:",
+        "Merci pour la copie {de_partner} pour « {initiative} ». Voici ce qu'il reste à faire :",
+        "Thank you for {partner}'s copy for “{initiative}”. Here is what is left to do:",
     ),
     "invalid_intro": Text("Valeurs à corriger :", "Values to correct:"),
+    "missing_after_invalid": Text("Il reste aussi à remplir :", "Still to fill in:"),
     "tab": Text("Onglet « {tab} »", "Tab “{tab}”"),
+    "whole_tab": Text(
+        "Onglet « {tab} » : tout est encore à remplir ({count} cellules)",
+        "Tab “{tab}”: everything is still to fill in ({count} cells)",
+    ),
     "cells": Text("« {row} » : {columns}", "“{row}”: {columns}"),
+    "whole_row": Text("« {row} » : toute la ligne", "“{row}”: the whole row"),
     "online": Text("Votre copie en ligne : {link}", "Your copy online: {link}"),
     "return_to": Text("Renvoyez le fichier à {address}", "Send the file back to {address}"),
     "deadline": Text(" d'ici le {date}.", " by {date}."),
@@ -60,6 +68,8 @@ WORDS: dict[str, Text] = {
 
 
 def _w(key: str, language: Language, **fields: str) -> str:
+    if "partner" in fields:
+        fields.setdefault("de_partner", de(fields["partner"]))
     return WORDS[key](language).format(**fields)
 
 
@@ -191,13 +201,13 @@ def _reminder(
     blocks: list[tuple[str, list[str]]] = []  # (heading or paragraph, list items)
     if missing_submission:
         blocks.append((_w("no_copy", lang, partner=partner.name, initiative=initiative.name), []))
-    if missing:
+    if missing or invalid:
         blocks.append((_w("missing_intro", lang, partner=partner.name, initiative=initiative.name), []))
-        for tab, rows in _group(missing).items():
-            items = [_w("cells", lang, row=row, columns=", ".join(columns)) for row, columns in rows.items()]
-            blocks.append((_w("tab", lang, tab=tab), items))
-    if invalid:
+    if invalid:  # what is wrong first: it is what the partner would otherwise not notice
         blocks.append((_w("invalid_intro", lang), list(invalid)))
+        if missing:
+            blocks.append((_w("missing_after_invalid", lang), []))
+    blocks += _missing_blocks(missing, initiative, lang)
     where_text, where_html = _where(initiative, link, today)
     signature = [initiative.coordinator.name] if initiative.coordinator else []
     signature.append(_w("coordination", lang, initiative=initiative.name))
@@ -265,11 +275,37 @@ def _where(initiative: Initiative, link: str | None, today: dt.date) -> tuple[li
     return [line], [e(WORDS["return_to"](lang)).format(address=shown) + e(tail)]
 
 
-def _group(cells: Iterable[MissingCell]) -> dict[str, dict[str, list[str]]]:
-    grouped: dict[str, dict[str, list[str]]] = {}
-    for cell in cells:
-        grouped.setdefault(cell.tab, {}).setdefault(cell.row_label, []).append(cell.column_header)
-    return grouped
+def _missing_blocks(
+    missing: Sequence[MissingCell], initiative: Initiative, lang: Language
+) -> list[tuple[str, list[str]]]:
+    """Per worksheet: one line when the whole tab is empty, else one line per row, "the whole row"
+    when none of its cells is filled (a partner reads a short list, not every empty cell)."""
+    required = required_cells(initiative.kit)
+    blocks: list[tuple[str, list[str]]] = []
+    by_sheet: dict[str, list[MissingCell]] = {}
+    for cell in missing:
+        by_sheet.setdefault(cell.worksheet, []).append(cell)
+    for worksheet, cells in by_sheet.items():
+        needed = {key for key in required if key[0] == worksheet}
+        keys = {(c.worksheet, c.row, c.column) for c in cells}
+        if needed and needed <= keys:
+            blocks.append((_w("whole_tab", lang, tab=cells[0].tab, count=str(len(keys))), []))
+            continue
+        rows: dict[str, list[MissingCell]] = {}
+        for cell in cells:
+            rows.setdefault(cell.row, []).append(cell)
+        items = []
+        for row, row_cells in rows.items():
+            row_needed = {key for key in needed if key[1] == row}
+            label = row_cells[0].row_label
+            if len(row_needed) > 1 and row_needed <= {(c.worksheet, c.row, c.column) for c in row_cells}:
+                items.append(_w("whole_row", lang, row=label))
+            else:
+                items.append(
+                    _w("cells", lang, row=label, columns=", ".join(c.column_header for c in row_cells))
+                )
+        blocks.append((_w("tab", lang, tab=cells[0].tab), items))
+    return blocks
 
 
 def _missing_cell(gap: Gap, initiative: Initiative) -> MissingCell:

@@ -67,8 +67,8 @@ def render_html(report: Report, *, images: ImageMode = "data") -> str:
     ]
     for figure in view.figures:
         parts.append(
-            f'<li class="figure {figure.tone}"><span class="value">{escape(figure.value)}</span>'
-            f'<span class="label">{escape(figure.label)}</span></li>'
+            f'<li class="figure {figure.tone}"><span class="label">{escape(figure.label)}</span>'
+            f'<span class="value">{escape(figure.value)}</span></li>'
         )
     parts.append("</ul>")
     for section in view.sections:

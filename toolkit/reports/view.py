@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from ..answers import CHANGE_WORDS
 from ..gaps import Gap
 from ..i18n import long_date, word
 from ..render import HEADINGS, percent
@@ -123,6 +124,7 @@ def build_view(report: Report) -> View:
         figures=_figures(report),
         sections=(
             _changes(report, labels),
+            *_rounds(report, labels),
             Section("partners", rw("partners", lang), (Block(table=_partners(report)),)),
             _lines_section("disputed", lang, [g.message for g in _kind(report, "attribution_disputed")], ""),
             _lines_section(
@@ -203,6 +205,26 @@ def _changes(report: Report, labels: Labels) -> Section:
         if gaps:
             blocks.append(Block(f"{rw(key, lang)} ({len(gaps)})", _capped([g.message for g in gaps], lang)))
     return Section("changes", rw("changes_since", lang, date=since), tuple(blocks), rw("no_change", lang))
+
+
+def _rounds(report: Report, labels: Labels) -> tuple[Section, ...]:
+    """Per cell and per partner, what changed since the previous round's master (when there is one)."""
+    rounds, lang = report.rounds, report.language
+    if rounds is None:
+        return ()
+    counts = {c: rounds.count(c) for c in ("new", "changed", "withdrawn", "unconfirmed")}
+    colon = " : " if lang == "fr" else ": "
+    lines = tuple(
+        f"{labels.tab(a.worksheet)} — {labels.row(a.worksheet, a.row)} / "
+        f"{labels.column(a.worksheet, a.column)}{colon}{labels.partner(a.partner)} — "
+        f"{CHANGE_WORDS[a.change](lang)}"
+        for a in rounds.answers
+    )
+    title = rw(
+        "rounds", lang, previous=rounds.previous_round or "?", master=Path(rounds.previous_master).name
+    )
+    blocks = (Block(rw("rounds_counts", lang, **counts), _capped(lines, lang)),)
+    return (Section("rounds", title, blocks if lines else (), rw("no_change", lang)),)
 
 
 def _partners(report: Report) -> Table:

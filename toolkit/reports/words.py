@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..text import Language, Text
 
 REPORT_WORDS: dict[str, Text] = {
-    "title": Text("Rapport des écarts", "Gap report"),
+    "title": Text("Bilan des retours", "Returns report"),
     "generated": Text("Produit le {date}", "Generated on {date}"),
     "headline": Text("En bref", "At a glance"),
     "received": Text("Copies reçues", "Copies received"),
@@ -13,7 +13,7 @@ REPORT_WORDS: dict[str, Text] = {
     "on_time": Text("À temps (date limite : {deadline})", "On time (deadline: {deadline})"),
     "on_time_value": Text("{on_time} sur {received}", "{on_time} of {received}"),
     "no_deadline": Text("aucune date limite", "no deadline"),
-    "completion": Text("Complétion globale", "Overall completion"),
+    "completion": Text("Taux de remplissage global", "Overall completion"),
     "ownerless": Text("Rôles sans responsable", "Roles with no owner"),
     "unreadable": Text("Fichiers illisibles", "Unreadable files"),
     "changes": Text("Depuis le rapport précédent", "Since the previous report"),
@@ -22,12 +22,19 @@ REPORT_WORDS: dict[str, Text] = {
         "Premier rapport : rien à comparer pour l'instant.", "First report: nothing to compare yet."
     ),
     "no_change": Text("Aucun changement.", "No change."),
+    "rounds": Text(
+        "Depuis la ronde {previous} (classeur maître {master})", "Since round {previous} (master {master})"
+    ),
+    "rounds_counts": Text(
+        "{new} nouvelles, {changed} modifiées, {withdrawn} retirées, {unconfirmed} non confirmées",
+        "{new} new, {changed} changed, {withdrawn} withdrawn, {unconfirmed} not confirmed",
+    ),
     "new_submissions": Text("Nouvelles copies reçues", "New copies received"),
     "roles_taken": Text("Rôles maintenant pris en charge", "Roles now taken"),
     "new_gaps": Text("Nouveaux écarts", "New gaps"),
     "closed_gaps": Text("Écarts réglés", "Gaps closed"),
     "completion_change": Text(
-        "Complétion globale : {before} → {now} ({delta} points)",
+        "Taux de remplissage global : {before} → {now} ({delta} points)",
         "Overall completion: {before} → {now} ({delta} points)",
     ),
     "partners": Text("Partenaires", "Partners"),
@@ -57,15 +64,17 @@ REPORT_WORDS: dict[str, Text] = {
     ),
     "unreadable_none": Text("Tous les fichiers ont pu être lus.", "Every file could be read."),
     "heatmap_title": Text(
-        "Complétion par partenaire et feuille de travail", "Completion by partner and worksheet"
+        "Taux de remplissage par partenaire et feuille de travail", "Completion by partner and worksheet"
     ),
     "heatmap_alt": Text(
-        "Carte de chaleur de la complétion par partenaire et par feuille de travail",
+        "Carte de chaleur du taux de remplissage par partenaire et par feuille de travail",
         "Heatmap of completion by partner and worksheet",
     ),
-    "trend_title": Text("Complétion globale au fil des rapports", "Overall completion over past reports"),
+    "trend_title": Text(
+        "Taux de remplissage global au fil des rapports", "Overall completion over past reports"
+    ),
     "trend_alt": Text(
-        "Courbe de la complétion globale au fil des rapports",
+        "Courbe du taux de remplissage global au fil des rapports",
         "Line chart of overall completion over past reports",
     ),
     "not_received_short": Text("non reçue", "not received"),
@@ -83,7 +92,7 @@ REPORT_WORDS: dict[str, Text] = {
     "label": Text("Libellé", "Label"),
     "more": Text("… et {n} autres", "… and {n} more"),
     "footer": Text(
-        "Rapport produit automatiquement par la trousse d'impact collectif.",
+        "Bilan produit automatiquement par la trousse d'impact collectif.",
         "Report generated automatically by the collective-impact toolkit.",
     ),
 }

@@ -8,7 +8,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
 
 @cache
@@ -34,3 +34,8 @@ def schema_problems(name: str, document: Any) -> list[str]:
             message = "give either 'rows' (a fixed worksheet) or 'entries' and 'key' (an open worksheet)"
         problems.append(f"{format_path(error.absolute_path)}: {message}")
     return problems
+
+
+def schema_errors(name: str, document: Any) -> list[ValidationError]:
+    """Every error of `document` against schema `name`, for callers that word the messages themselves."""
+    return list(_validator(name).iter_errors(document))

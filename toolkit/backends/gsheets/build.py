@@ -91,7 +91,7 @@ def spreadsheet_body(
     for index, sheet in enumerate(spec.layout.sheets):
         sheets.append(_worksheet_sheet(sheet, spec, FIRST_WORKSHEET_ID + index, lists, editors))
     for index, tab in enumerate(spec.extra_tabs):
-        sheets.append(_extra_sheet(tab, FIRST_EXTRA_ID + index))
+        sheets.append(_extra_sheet(tab, FIRST_EXTRA_ID + index, editors))
     if lists.columns:
         sheets.append(lists.sheet(editors))
     long_texts = _spill_long_texts(sheets, language)
@@ -432,7 +432,7 @@ def _debrief(
     return answers
 
 
-def _extra_sheet(tab: ExtraTab, sheet_id: int) -> JSON:
+def _extra_sheet(tab: ExtraTab, sheet_id: int, editors: Sequence[str] = ()) -> JSON:
     grid = _Grid()
     header = _format(bold=True, colour_hex=WHITE, fill=HEADER_FILL)
     for col, text in enumerate(tab.header, start=1):
@@ -443,6 +443,8 @@ def _extra_sheet(tab: ExtraTab, sheet_id: int) -> JSON:
                 grid.put(row, col, _cell(value, _format(date=isinstance(value, dt.date))))
     body = _sheet(sheet_id, tab.title, grid, tab.widths, frozen_rows=1, columns=len(tab.header))
     body["basicFilter"] = {"range": grid_range(sheet_id, 1, 1, max(1, len(tab.rows) + 1), len(tab.header))}
+    if tab.read_only:  # e.g. the other partners' answers: partners read them, only editors change them
+        body["protectedRanges"] = [_protection(sheet_id, f"toolkit: {tab.title}", editors)]
     return body
 
 

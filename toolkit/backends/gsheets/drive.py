@@ -21,6 +21,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
 from ...errors import BackendError
+from ...french import de
 from ...i18n import long_date
 from ...initiative import Initiative, Partner
 from ...text import Language, Text
@@ -35,7 +36,7 @@ FILE_FIELDS = "id,name,parents,appProperties,properties,createdTime,modifiedTime
 CREATED_FIELDS = FILE_FIELDS + ",lastModifyingUser(emailAddress)"
 
 SHARE_MESSAGE = Text(
-    "Bonjour, voici la copie de {partner} pour « {initiative} ». "
+    "Bonjour, voici la copie {de_partner} pour « {initiative} ». "
     "Remplissez les cellules jaunes de chaque onglet directement dans Google Sheets{deadline}. Merci!",
     "Hello, here is {partner}'s copy for “{initiative}”. "
     "Please fill in the yellow cells of each tab directly in Google Sheets{deadline}. Thank you!",
@@ -56,7 +57,9 @@ def share_message(initiative: Initiative, partner: Partner, language: Language) 
         if initiative.deadline
         else ""
     )
-    return SHARE_MESSAGE(language).format(partner=partner.name, initiative=initiative.name, deadline=deadline)
+    return SHARE_MESSAGE(language).format(
+        partner=partner.name, de_partner=de(partner.name), initiative=initiative.name, deadline=deadline
+    )
 
 
 def place(

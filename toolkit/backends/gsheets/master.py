@@ -23,6 +23,7 @@ from gspread.http_client import HTTPClient
 from ...clock import utc_now
 from ...initiative import Initiative
 from ...master import master_spec
+from ...round_master import with_rounds
 from ...spec import WorkbookSpec
 from . import drive
 from .batch import batch_requests
@@ -57,7 +58,7 @@ def write_master_google(
 ) -> GoogleMaster:
     """Create the master spreadsheet (fresh each time) in the initiative's Drive folder."""
     now = now or utc_now()
-    spec = master_spec(merged, now, cell_limit=None)  # long text is spilled by build.py
+    spec = with_rounds(master_spec(merged, now, cell_limit=None), merged)  # long text: build.py spills it
     return create_master(merged.initiative, spec, client, title=title, now=now, via_drive=via_drive)
 
 
