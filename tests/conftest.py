@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import shutil
-from collections.abc import Callable, Iterator
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,12 @@ import pytest
 from toolkit.initiative import Initiative, load_initiative
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "initiative.yaml"
+# The sample initiative, copied once per session: runs record their history and the register of
+# issued copies beside the initiative file, and the repository's examples/ must never be written.
+_EXAMPLES = Path(tempfile.mkdtemp(prefix="toolkit-tests-")) / "examples"
+shutil.copytree(ROOT / "examples", _EXAMPLES)
+atexit.register(shutil.rmtree, _EXAMPLES.parent, ignore_errors=True)
+EXAMPLE = _EXAMPLES / "initiative.yaml"
 TEMPLATES = ROOT / "workbook_templates"
 FIXED_NOW = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
 
@@ -29,15 +36,13 @@ def initiative() -> Initiative:
     return load_initiative(EXAMPLE)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _examples_left_as_found() -> Iterator[None]:
-    """generate records issued copies beside examples/initiative.yaml (one register for the whole
-    session, as a coordinator has one): removed at the end, unless it was there before."""
-    register = EXAMPLE.parent / "issued_copies.json"
-    existed = register.exists()
-    yield
-    if not existed:
-        register.unlink(missing_ok=True)
+@pytest.fixture(autouse=True)
+def _fresh_history() -> None:
+    """Each test starts with no history beside the sample initiative: a master or report recorded by
+    one test is never another's "previous round". (The register of issued copies stays for the whole
+    session, as a coordinator has one.)"""
+    for path in EXAMPLE.parent.glob("history.sqlite*"):
+        path.unlink(missing_ok=True)
 
 
 @pytest.fixture

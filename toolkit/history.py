@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -372,10 +373,7 @@ class History:
         """One write transaction: BEGIN IMMEDIATE takes the write lock up front, COMMIT or ROLLBACK."""
         db = self._connect()
         try:
-            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = FULL")
-            db.execute("BEGIN IMMEDIATE")
+            self._begin(db)
             try:
                 _migrate(db, self.path)
                 yield db
@@ -388,6 +386,22 @@ class History:
             raise BackendError(CANNOT_WRITE(self.language).format(path=self.path, reason=reason)) from None
         finally:
             db.close()
+
+    def _begin(self, db: sqlite3.Connection) -> None:
+        """WAL mode, then the write lock. SQLite does not always call its busy handler while another
+        connection switches a new file to WAL ("database is locked" at once): retry for `timeout`."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    db.execute("PRAGMA journal_mode = WAL")
+                db.execute("PRAGMA synchronous = FULL")
+                db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
