@@ -91,6 +91,13 @@ def _has_initiative_file() -> bool:
     return True
 
 
+PARTNERS_OPTION = click.option(
+    "--partner",
+    "partners",
+    multiple=True,
+    metavar="ID",
+    help="Only this partner (repeatable). Default: every partner.",
+)
 HISTORY_OPTION = click.option(
     "--history",
     "history_file",
@@ -143,13 +150,7 @@ def init(directory: Path) -> None:
     default=None,
     help="Start from this master workbook (next round): partners update rather than start over.",
 )
-@click.option(
-    "--partner",
-    "partners",
-    multiple=True,
-    metavar="ID",
-    help="Only this partner (repeatable). Default: every partner.",
-)
+@PARTNERS_OPTION
 @click.option(
     "--force",
     is_flag=True,
@@ -318,7 +319,7 @@ def merge(
     "--fail-on-gaps", is_flag=True, help="Exit with 1 when an error-severity gap or unreadable file exists."
 )
 @click.option("--details", is_flag=True, help="Also list every empty cell and every structure note (table).")
-@click.option("--partner", "partners", multiple=True, metavar="ID", help="Only this partner (repeatable).")
+@PARTNERS_OPTION
 @click.option("--severity", "severities", multiple=True, type=click.Choice(["error", "warning"]))
 @click.option(
     "--kind",
@@ -479,13 +480,7 @@ def _send_report(result: api.Report, *, email: bool, remind: bool, dry_run: Path
 
 @main.command()
 @_config_option(required=True)
-@click.option(
-    "--partner",
-    "partners",
-    multiple=True,
-    metavar="ID",
-    help="Only this partner (repeatable). Default: every partner.",
-)
+@PARTNERS_OPTION
 @click.option(
     "--dry-run",
     "dry_run",
