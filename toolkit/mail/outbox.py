@@ -15,7 +15,6 @@ from pathlib import Path
 from .. import writers
 from ..clock import utc_now
 from ..generate import CopyPlan, Prefill, choose_partners
-from ..history import History
 from ..initiative import Initiative, Partner
 from ..reports.email import local_day, xlsx_attachment
 from ..reports.model import Report
@@ -94,13 +93,12 @@ def send_copies(
         )
         for partner in chosen
     ]
-    path = history_path or initiative.history_path
     return deliver(
         initiative,
         outgoing,
         kind="copy",
-        history=History(path) if path else None,
-        dry_run=Path(dry_run) if dry_run is not None else None,
+        history_path=history_path,
+        dry_run=dry_run,
         force=force,
         env=env,
         timeout=timeout,
@@ -145,13 +143,12 @@ def remind(
         Outgoing(initiative.partner(r.partner), messages.get(r.partner), attach.get(r.partner), r.link)
         for r in reminders
     ]
-    path = history_path or initiative.history_path
     return deliver(
         initiative,
         outgoing,
         kind="reminder",
-        history=History(path) if path else None,
-        dry_run=Path(dry_run) if dry_run is not None else None,
+        history_path=history_path,
+        dry_run=dry_run,
         force=force,
         env=env,
         timeout=timeout,

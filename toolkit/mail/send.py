@@ -142,16 +142,20 @@ def deliver(
     outgoing: Sequence[Outgoing],
     *,
     kind: Kind,
-    history: History | None,
-    dry_run: Path | None = None,
+    history_path: Path | str | None = None,
+    dry_run: Path | str | None = None,
     force: bool = False,
     env: Mapping[str, str] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     ssl_context: ssl.SSLContext | None = None,
     now: dt.datetime,
 ) -> list[Outcome]:
-    """Send (or write) each partner's message; one Outcome per partner, in order."""
+    """Send (or write into the folder `dry_run`) each partner's message; one Outcome per partner, in
+    order. What was sent is recorded in the history (`history_path`, default the initiative's)."""
     lang = initiative.language
+    path = history_path or initiative.history_path
+    history = History(path) if path else None
+    dry_run = Path(dry_run) if dry_run is not None else None
     earlier = _earlier(history, initiative, kind) if not force else {}
     if dry_run is None and any(o.message for o in outgoing):
         _check_settings(initiative, env)
