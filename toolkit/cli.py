@@ -9,14 +9,15 @@ from typing import Any, TypeVar
 
 import click
 
-from . import api, writers
+from . import api, cli_click, writers
+from .cli_format import HelpGroup
+from .cli_language import cli_language
 from .config_messages import say
 from .errors import ConfigError, InputError, ToolkitError
 from .files import atomic_write
 from .french import plural
 from .gaps import KINDS
 from .initiative import find_initiative_file
-from .language import user_language
 from .mail.collect import summary_lines as collect_summary
 from .mail.send import summary as send_summary
 from .render import UNREADABLE, printable, render_gaps, render_pull
@@ -29,8 +30,13 @@ from .text import Language
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class ToolkitGroup(click.Group):
-    """Every command, in every sub-group: a ToolkitError becomes 'Error: …' on stderr and exit 1."""
+cli_click.install()  # click's own words ("Usage:", "No such option") follow the run's language
+
+
+class ToolkitGroup(HelpGroup):
+    """Every command, in every sub-group: a ToolkitError becomes 'Error: …' on stderr and exit 1.
+
+    Help texts, option help and examples are in toolkit/cli_help.py, in French and English."""
 
     group_class = type  # sub-groups are ToolkitGroups too
 
@@ -38,7 +44,7 @@ class ToolkitGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ToolkitError as exc:
-            click.echo(say("error", exc.language or user_language(), message=exc), err=True)
+            click.echo(say("error", exc.language or cli_language(), message=exc), err=True)
             sys.exit(1)
 
 
@@ -55,9 +61,6 @@ FORMATS = ["table", "json", "csv"]
 RAW_CSV = click.option(
     "--raw-csv",
     is_flag=True,
-    help="With --format csv: write text exactly as typed, for programs. By default a cell starting with "
-    "=, +, -, @, a tab or a carriage return gets a leading ' so Excel or LibreOffice cannot run it as a "
-    "formula (CSV injection).",
 )
 
 
@@ -68,7 +71,6 @@ def _config_option(required: bool) -> Callable[[F], F]:
         "config",
         type=click.Path(dir_okay=False, path_type=Path),
         required=False,
-        help="The initiative file (initiative.yaml).",
     )
 
 
@@ -96,14 +98,12 @@ PARTNERS_OPTION = click.option(
     "partners",
     multiple=True,
     metavar="ID",
-    help="Only this partner (repeatable). Default: every partner.",
 )
 HISTORY_OPTION = click.option(
     "--history",
     "history_file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="SQLite history file (default: history.sqlite next to the initiative file).",
 )
 
 
@@ -122,40 +122,33 @@ def init(directory: Path) -> None:
     "out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder to write the workbooks into (--backend xlsx).",
 )
 @click.option(
     "--backend",
     type=click.Choice(writers.names()),
     default="xlsx",
     show_default=True,
-    help="xlsx: workbooks in --out; gsheets: one Google spreadsheet per partner, shared with that partner.",
 )
-@click.option("--no-progress", is_flag=True, help="No progress bar (gsheets).")
+@click.option("--no-progress", is_flag=True)
 @click.option(
     "--create-folder",
     is_flag=True,
-    help="gsheets: create the Drive folder (named after the initiative) and record it in the manifest.",
 )
 @click.option(
     "--lang",
     "language",
     type=click.Choice(["fr", "en"]),
     default=None,
-    help="Language of the workbooks (default: the initiative's).",
 )
 @click.option(
     "--prefill",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="Start from this master workbook (next round): partners update rather than start over.",
 )
 @PARTNERS_OPTION
 @click.option(
     "--force",
     is_flag=True,
-    help="Replace copies already in OUT that hold no answers (a backup is kept in OUT/.backup); "
-    "a copy holding answers is never replaced.",
 )
 def generate(
     config: Path | None,
@@ -256,13 +249,12 @@ def pull(sources: tuple[str, ...], config: Path | None, fmt: str, raw_csv: bool)
     "--out",
     "out",
     required=True,
-    help="The master workbook to write (.xlsx), or gsheets: for a new Google spreadsheet.",
+    metavar="FILE",
 )
 @click.option(
     "--previous",
     default=None,
-    help="Last round's master: each partner keeps its answers there unless it changed them "
-    "(default: the last master recorded in the history).",
+    metavar="FILE",
 )
 @HISTORY_OPTION
 def merge(
@@ -315,10 +307,8 @@ def merge(
 @_config_option(required=True)
 @click.option("--format", "fmt", type=click.Choice([*FORMATS, "md"]), default="table", show_default=True)
 @RAW_CSV
-@click.option(
-    "--fail-on-gaps", is_flag=True, help="Exit with 1 when an error-severity gap or unreadable file exists."
-)
-@click.option("--details", is_flag=True, help="Also list every empty cell and every structure note (table).")
+@click.option("--fail-on-gaps", is_flag=True)
+@click.option("--details", is_flag=True)
 @PARTNERS_OPTION
 @click.option("--severity", "severities", multiple=True, type=click.Choice(["error", "warning"]))
 @click.option(
@@ -326,7 +316,6 @@ def merge(
     "kinds",
     multiple=True,
     type=click.Choice([*KINDS, UNREADABLE]),
-    help="Only this kind (repeatable).",
 )
 def gaps(
     sources: tuple[str, ...],
@@ -365,42 +354,33 @@ def gaps(
     "fmt",
     type=click.Choice(report_formats.names()),
     default=None,
-    help="html, text, md, json or xlsx (default: from --out's suffix, else text).",
 )
 @click.option(
     "--out",
     "out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write the report here (atomically) instead of printing it.",
 )
 @HISTORY_OPTION
-@click.option("--no-record", is_flag=True, help="Compare with the history without adding this run.")
-@click.option("--label", default=None, help="A label stored with this run in the history.")
-@click.option("--fail-on-gaps", is_flag=True, help="Exit with 1 when an error-severity gap remains.")
+@click.option("--no-record", is_flag=True)
+@click.option("--label", default=None)
+@click.option("--fail-on-gaps", is_flag=True)
 @click.option(
     "--email",
     "email",
     is_flag=True,
-    help="Email the report (HTML and text, charts inline, XLSX and JSON attached) to the coordinator "
-    "(smtp section of the initiative file). On failure the report is still written; exit code 3.",
 )
 @click.option(
     "--remind",
     is_flag=True,
-    help="Email each partner with gaps what is still missing in their copy, with the workbook again to "
-    "those who sent nothing; not twice within 6 days (exit code 3 if sending fails).",
 )
 @click.option(
     "--dry-run",
     "dry_run",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="With --email or --remind: write each message as an .eml file in this folder; send nothing.",
 )
-@click.option(
-    "--force", is_flag=True, help="With --remind: remind even partners reminded less than 6 days ago."
-)
+@click.option("--force", is_flag=True)
 def report(
     sources: tuple[str, ...],
     config: Path | None,
@@ -486,14 +466,12 @@ def _send_report(result: api.Report, *, email: bool, remind: bool, dry_run: Path
     "dry_run",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Write each message as an .eml file in this folder (open them in a mail client); send nothing.",
 )
-@click.option("--force", is_flag=True, help="Send even to partners who already got their copy this round.")
+@click.option("--force", is_flag=True)
 @click.option(
     "--prefill",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="Start the copies from this master workbook (as generate --prefill).",
 )
 def send(
     partners: tuple[str, ...], config: Path | None, dry_run: Path | None, force: bool, prefill: Path | None
@@ -517,7 +495,6 @@ def send(
     "out",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
-    help="The returns folder: each spreadsheet attachment is saved there, its provenance beside it.",
 )
 def collect(config: Path | None, out: Path) -> None:
     """Save the spreadsheets partners sent back by email (IMAP mailbox of the collect section) into OUT.
@@ -571,7 +548,6 @@ LANG_OPTION = click.option(
     "language",
     type=click.Choice(["fr", "en"]),
     default=None,
-    help="Language of tab names, columns and messages (default: the design's or initiative's, else French).",
 )
 
 
@@ -608,7 +584,6 @@ def template_export(worksheet_id: str, out: Path, config: Path | None, language:
     "out",
     type=click.Path(path_type=Path),
     default=None,
-    help="A folder, or a file named ID.yaml (default: workbook_templates/).",
 )
 @LANG_OPTION
 def template_import(design: Path, out: Path | None, language: str | None) -> None:
@@ -639,7 +614,6 @@ def template_import(design: Path, out: Path | None, language: str | None) -> Non
     "out",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help=".pdf or .png (through LibreOffice), or .xlsx: the blank copy a partner would receive.",
 )
 @LANG_OPTION
 def template_preview(design: Path, out: Path, language: str | None) -> None:
