@@ -25,7 +25,7 @@ def test_cli_reference_and_codes_table_are_up_to_date() -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "update_docs.py"), "--check"], capture_output=True, text=True
     )
-    assert done.returncode == 0, "run: python3 scripts/update_docs.py (docs/cli.md or README codes are stale)"
+    assert done.returncode == 0, "run: python3 scripts/update_docs.py (docs/*/cli.md or README codes are stale)"
 
 
 GUIDES = [ROOT / "docs" / "fr" / "guide.md", ROOT / "docs" / "en" / "guide.md"]
@@ -121,3 +121,10 @@ def test_every_public_name_is_documented_and_typed(name: str) -> None:
 def p_kind_ok(signature: inspect.Signature) -> bool:
     """No catch-all **options: every option has a name and a type."""
     return all(p.kind is not inspect.Parameter.VAR_KEYWORD for p in signature.parameters.values())
+
+
+@pytest.mark.parametrize(("guide", "language"), [(GUIDES[0], "fr"), (GUIDES[1], "en")], ids=["fr", "en"])
+def test_each_guide_links_the_command_reference_in_its_language(guide: Path, language: str) -> None:
+    assert "](cli.md)" in guide.read_text(encoding="utf-8")
+    reference = (ROOT / "docs" / language / "cli.md").read_text(encoding="utf-8")
+    assert ("Utilisation : toolkit" if language == "fr" else "Usage: toolkit") in reference
