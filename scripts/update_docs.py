@@ -23,7 +23,9 @@ from toolkit.cli_language import speaking  # noqa: E402
 from toolkit.problems import codes_table  # noqa: E402
 from toolkit.text import LANGUAGES, Language  # noqa: E402
 
-CLI_REFERENCES: dict[Language, Path] = {language: ROOT / "docs" / language / "cli.md" for language in LANGUAGES}
+CLI_REFERENCES: dict[Language, Path] = {
+    language: ROOT / "docs" / language / "cli.md" for language in LANGUAGES
+}
 INTRO: dict[Language, list[str]] = {
     "fr": [
         "# Référence de la ligne de commande",
@@ -79,7 +81,9 @@ if __name__ == "__main__":
     fresh = {path: reference(language) for language, path in CLI_REFERENCES.items()}
     fresh[README] = readme_with_codes(README.read_text(encoding="utf-8"))
     if "--check" in sys.argv:
-        stale = [path for path, text in fresh.items() if not path.is_file() or path.read_text("utf-8") != text]
+        stale = [
+            path for path, text in fresh.items() if not path.is_file() or path.read_text("utf-8") != text
+        ]
         sys.exit(1 if stale else 0)
     for path, text in fresh.items():
         path.write_text(text, encoding="utf-8")

@@ -25,7 +25,7 @@ def test_cli_reference_and_codes_table_are_up_to_date() -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "update_docs.py"), "--check"], capture_output=True, text=True
     )
-    assert done.returncode == 0, "run: python3 scripts/update_docs.py (docs/*/cli.md or README codes are stale)"
+    assert done.returncode == 0, "run: python3 scripts/update_docs.py (docs/*/cli.md or README codes stale)"
 
 
 GUIDES = [ROOT / "docs" / "fr" / "guide.md", ROOT / "docs" / "en" / "guide.md"]

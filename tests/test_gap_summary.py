@@ -169,3 +169,29 @@ def test_reminder_is_short_and_grouped_per_worksheet(round_folder: Path) -> None
     assert "Aucune copie" not in text and "Nous n'avons pas encore reçu la copie du Carrefour familial" in (
         reminders["carrefour-familial"].text
     )
+
+
+def _md_kinds(markdown: str) -> set[str]:
+    rows = [line.split(" | ") for line in markdown.splitlines() if line.startswith("| ") and " | " in line]
+    return {
+        row[1]
+        for row in rows
+        if len(row) == 3 and row[0] in ("| erreur", "| avertissement", "| error", "| warning")
+    }
+
+
+def test_markdown_names_gap_kinds_in_the_user_language(run: CliRunner, round_folder: Path) -> None:
+    french = _md_kinds(run.invoke(main, ["gaps", "retours", "--format", "md"]).stdout)
+    assert {"Copies non reçues", "Valeurs non valides", "Cellules vides", "Fichiers illisibles"} <= french
+    english_file = round_folder / "initiative-en.yaml"
+    english_file.write_text(
+        (round_folder / "initiative.yaml")
+        .read_text(encoding="utf-8")
+        .replace("language: fr", "language: en"),
+        encoding="utf-8",
+    )
+    english = _md_kinds(
+        run.invoke(main, ["gaps", "retours", "--format", "md", "--config", str(english_file)]).stdout
+    )
+    assert {"Copies not received", "Invalid values", "Empty cells", "Unreadable files"} <= english
+    assert not any("_" in kind for kind in french | english)  # never a raw code such as missing_cell

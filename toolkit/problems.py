@@ -173,6 +173,7 @@ GAPS: dict[str, ProblemKind] = _declare(
                 "rows of the Contributions tab (never cut without saying so).",
             ),
             "warning",
+            label=Text("Textes trop longs pour une cellule", "Texts too long for a cell"),
         ),
         ProblemKind(
             "ownerless_role",
@@ -245,6 +246,7 @@ GAPS: dict[str, ProblemKind] = _declare(
                 "partners; the copy is not merged.",
             ),
             "error",
+            label=Text("Copies à l'attribution contestée", "Copies with disputed attribution"),
         ),
     ],
 )

@@ -12,6 +12,7 @@ from typing import Any
 
 from .gaps import GapReport, structure_messages
 from .initiative import Initiative
+from .problems import gap_label
 from .submission import PullResult, completion
 from .text import Language, safe_text
 
@@ -183,15 +184,24 @@ def render_gaps(report: GapReport, fmt: str, language: Language, *, raw_csv: boo
         lines += ["", f"## {h['gaps']}", ""]
         if rows:
             lines += [f"| {h['severity']} | {h['kind']} | {h['message']} |", "|---|---|---|"]
-            lines += [f"| {h[r['severity']]} | {r['kind']} | {md_inline(r['message'])} |" for r in rows]
+            lines += [
+                f"| {h[r['severity']]} | {kind_label(r['kind'], language)} | {md_inline(r['message'])} |"
+                for r in rows
+            ]
         else:
             lines.append(h["none"])
         return "\n".join(lines) + "\n"
     if not rows:
         return h["none"]
     return table(
-        [h["severity"], h["kind"], h["message"]], [[h[r["severity"]], r["kind"], r["message"]] for r in rows]
+        [h["severity"], h["kind"], h["message"]],
+        [[h[r["severity"]], kind_label(r["kind"], language), r["message"]] for r in rows],
     )
+
+
+def kind_label(kind: str, language: Language) -> str:
+    """What people read for a gap kind ("Valeurs non valides"); JSON and CSV keep the code."""
+    return HEADINGS[language]["unreadable"] if kind == UNREADABLE else gap_label(kind, language)
 
 
 # A spreadsheet opening a CSV runs a cell starting with one of these as a formula (OWASP CSV injection).
