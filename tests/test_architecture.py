@@ -236,7 +236,7 @@ def test_a_new_report_format_is_one_registration(
     finally:
         formats.unregister("csv")
     assert written.read_text(encoding="utf-8").splitlines()[:2] == ["partner;completion", "cdc-hochelaga;0.0"]
-    with pytest.raises(ConfigError, match=r"supported: \.html, \.htm, \.txt, \.md, \.json, \.xlsx, \.pdf"):
+    with pytest.raises(ConfigError, match=r"parmi : \.html, \.htm, \.txt, \.md, \.json, \.xlsx, \.pdf"):
         report.write(tmp_path / "partners.csv")
 
 
@@ -250,7 +250,9 @@ def test_unknown_report_format_and_master_target_are_errors(
 ) -> None:
     pulled = api.pull([copies["cdc-hochelaga"]], initiative)
     with pytest.raises(
-        ConfigError, match=r"maitre\.ods: cannot write this kind of file; supported: \.xlsx, gsheets:"
+        ConfigError,
+        match=r"maitre\.ods : la trousse ne sait pas écrire ce type de fichier; "
+        r"choisissez parmi : \.xlsx, gsheets:",
     ):
         api.merge(pulled, initiative, out=tmp_path / "maitre.ods")
     assert not (tmp_path / "maitre.ods").exists()

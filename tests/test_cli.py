@@ -109,7 +109,11 @@ def test_bad_flag_is_usage_error(run: CliRunner) -> None:
 def test_init_then_refuses_to_overwrite(run: CliRunner, tmp_path: Path) -> None:
     assert run.invoke(main, ["init", str(tmp_path)]).stdout == f"{tmp_path / 'initiative.yaml'}\n"
     again = run.invoke(main, ["init", str(tmp_path)])
-    assert again.exit_code == 1 and "already exists; not overwritten" in again.stderr
+    assert again.exit_code == 1
+    assert (
+        again.stderr
+        == f"Erreur : {tmp_path / 'initiative.yaml'} : ce fichier existe déjà; il n'a pas été remplacé\n"
+    )
 
 
 def test_readme_documents_every_command() -> None:

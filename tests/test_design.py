@@ -87,7 +87,7 @@ def test_broken_design_lists_every_problem_with_its_cell_and_writes_nothing(tmp_
     with pytest.raises(DesignError) as caught:
         api.template_import(broken_design(tmp_path), out)
     assert str(caught.value).splitlines() == [
-        "broken.xlsx : 7 problème(s), rien n'a été écrit :",
+        "broken.xlsx : 7 problèmes, rien n'a été écrit :",
         "  colonnes!C5 : formule interdite — saisissez le texte lui-même",
         "  bilan!B2 : formule interdite — saisissez le texte lui-même",
         "  colonnes!B3 : en-tête trop long (120 caractères, 100 au plus)",
@@ -103,7 +103,7 @@ def test_broken_design_in_english(tmp_path: Path) -> None:
     with pytest.raises(DesignError) as caught:
         api.template_import(broken_design(tmp_path), tmp_path / "out", language="en")
     lines = str(caught.value).splitlines()
-    assert lines[0] == "broken.xlsx: 7 problem(s), nothing was written:"
+    assert lines[0] == "broken.xlsx: 7 problems, nothing was written:"
     assert (
         "  colonnes!D5: unknown type “dte” — expected: label, text, long text, date, number, yes/no, "
         "choice, person" in lines
@@ -114,7 +114,7 @@ def test_cli_import_reports_problems_and_exits_1(tmp_path: Path) -> None:
     design = broken_design(tmp_path)
     result = CliRunner().invoke(main, ["template", "import", str(design), "--out", str(tmp_path / "t")])
     assert result.exit_code == 1
-    assert result.stderr.startswith("Erreur : broken.xlsx : 7 problème(s), rien n'a été écrit :\n")
+    assert result.stderr.startswith("Erreur : broken.xlsx : 7 problèmes, rien n'a été écrit :\n")
     assert "  lignes : onglet absent" in result.stderr.splitlines()
     assert not (tmp_path / "t").exists()
 
@@ -236,7 +236,7 @@ def test_initiative_reports_a_broken_design(tmp_path: Path) -> None:
     broken_design(tmp_path)
     with pytest.raises(ConfigError) as caught:
         api.load_initiative(initiative_with(tmp_path, ["broken.xlsx"]))
-    assert "initiative.yaml: worksheets: broken.xlsx : 7 problème(s)" in str(caught.value)
+    assert "initiative.yaml: worksheets: broken.xlsx : 7 problèmes" in str(caught.value)
     assert "  lignes : onglet absent" in str(caught.value).splitlines()
 
 
@@ -281,7 +281,8 @@ def test_cli_new_export_import(tmp_path: Path) -> None:
     assert export.exit_code == 1
     assert (
         export.stderr
-        == "Erreur : nope: no such worksheet (available: backbone_infrastructure, progress_canvas)\n"
+        == "Erreur : nope : aucune feuille de travail de ce nom (disponibles : backbone_infrastructure, "
+        "progress_canvas)\n"
     )
 
 

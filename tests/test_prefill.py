@@ -84,7 +84,9 @@ def test_kept_invalid_value_is_not_the_partners_gap(
 def test_prefill_needs_a_master(
     initiative: Initiative, copies: dict[str | None, Path], tmp_path: Path
 ) -> None:
-    with pytest.raises(ConfigError, match="not a master workbook"):
+    with pytest.raises(
+        ConfigError, match=r"ce n'est pas un classeur maître \(produit par « toolkit merge »\)"
+    ):
         api.generate(initiative, tmp_path / "x", prefill=copies[CDC])
 
 

@@ -55,10 +55,14 @@ def test_report_command_writes_pdf_and_refuses_unknown_suffixes(tmp_path: Path) 
     refused = run.invoke(main, [*base, "--out", str(tmp_path / "rapport.docx")])
     assert refused.exit_code == 1
     assert refused.stderr.strip() == (
-        f"Erreur : {tmp_path / 'rapport.docx'}: cannot write a report with this suffix; "
-        "supported: .html, .htm, .txt, .md, .json, .xlsx, .pdf"
+        f"Erreur : {tmp_path / 'rapport.docx'} : la trousse ne sait pas écrire ce type de fichier; "
+        "choisissez parmi : .html, .htm, .txt, .md, .json, .xlsx, .pdf"
     )
     assert not (tmp_path / "rapport.docx").exists()
     assert not (tmp_path / "h.sqlite").exists() or len(api.History(tmp_path / "h.sqlite").list_runs()) == 1
     printed = run.invoke(main, [*base, "--format", "pdf"])
-    assert printed.exit_code == 2 and "--format pdf needs --out FILE" in printed.stderr
+    assert printed.exit_code == 2
+    assert (
+        printed.stderr.splitlines()[-1]
+        == "Erreur : --format pdf s'écrit dans un fichier : ajoutez --out FICHIER"
+    )

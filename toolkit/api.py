@@ -16,6 +16,7 @@ from . import writers
 from .attribution import IssuedCopy
 from .backends.xlsx import GeneratedCopy
 from .clock import utc_now
+from .config_messages import say
 from .design import (  # the core loader, plus design workbooks under `worksheets:`
     DesignError,
     ImportedTemplate,
@@ -169,9 +170,9 @@ def write_master(
     that may hold answers is refused (OutputRefused): only an earlier master is replaced. With
     `history`, the master is recorded there (path, round, time): next round finds it."""
     target = str(out)
-    chosen = writers.writer_for_target(target)
+    chosen = writers.writer_for_target(target, merged.initiative.language)
     if not merged.accepted:
-        raise InputError(f"{target}: no partner copy to merge; nothing written")
+        raise InputError(say("nothing_to_merge", merged.initiative.language, path=target))
     if chosen.name == "xlsx":  # a file on this disk: never over what was read or a partner's copy
         every = [s.source for s in _all_submissions(merged)] + list(sources)
         check_output(target, "master", sources=every, initiative=merged.initiative)

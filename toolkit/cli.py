@@ -165,7 +165,7 @@ def generate(
     initiative = _load(config)
     fr = (language or initiative.language) == "fr"
     if backend == "xlsx" and out is None:
-        raise click.UsageError("--out is required with --backend xlsx")
+        raise click.UsageError(say("out_required", cli_language()))
     made = api.generate(
         initiative,
         out,
@@ -396,9 +396,9 @@ def report(
     force: bool,
 ) -> None:
     """The weekly report: who answered, what is missing, ownerless roles, what changed since last time."""
-    chosen = fmt or (report_formats.format_for_path(out).name if out else "text")  # refused before any work
-    if out is None and not report_formats.report_format(chosen).printable:
-        raise click.UsageError(f"--format {chosen} needs --out FILE")
+    chosen = fmt or (report_formats.format_for_path(out, cli_language()).name if out else "text")
+    if out is None and not report_formats.report_format(chosen).printable:  # refused before any work
+        raise click.UsageError(say("format_needs_out", cli_language(), format=chosen))
     initiative = _load(config)
     if out is not None:  # refused before any work (and before the history records a run)
         api.check_output(out, "report", sources=sources, initiative=initiative)

@@ -97,6 +97,31 @@ MESSAGES: dict[str, Text] = {
         "give it with --config FILE or make one with 'toolkit init'",
     ),
     "config_used": Text("Fichier d'initiative : {path}", "Initiative file: {path}"),
+    # What a command refuses before doing anything (the CLI and the library say it alike).
+    "already_exists": Text(
+        "{path} : ce fichier existe déjà; il n'a pas été remplacé", "{path}: already exists; not overwritten"
+    ),
+    "not_a_master": Text(
+        "{path} : ce n'est pas un classeur maître (produit par « toolkit merge »); impossible de partir "
+        "de ce fichier",
+        "{path}: not a master workbook (made by 'toolkit merge'); cannot use it",
+    ),
+    "nothing_to_merge": Text(
+        "{path} : aucune copie de partenaire à fusionner; rien n'a été écrit",
+        "{path}: no partner copy to merge; nothing written",
+    ),
+    "out_required": Text(
+        "--out est obligatoire avec --backend xlsx : le dossier où écrire les classeurs",
+        "--out is required with --backend xlsx: the folder to write the workbooks into",
+    ),
+    "format_needs_out": Text(
+        "--format {format} s'écrit dans un fichier : ajoutez --out FICHIER",
+        "--format {format} needs --out FILE",
+    ),
+    "no_smtp": Text(
+        "{path} : pas de section smtp; ajoutez-en une pour envoyer des courriels",
+        "{path}: no smtp section: add one to send emails",
+    ),
     "error": Text("Erreur : {message}", "Error: {message}"),
     "warning": Text("Attention : {message}", "Warning: {message}"),
     # Warnings: legal, but probably not what the coordinator meant. The command goes on.

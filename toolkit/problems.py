@@ -83,7 +83,8 @@ SourceCode = Literal[
 CellProblem = Literal[
     "not_a_date", "ambiguous_date", "missing_year", "not_a_number", "not_yes_no", "not_in_choices", "formula"
 ]
-# Fields: path, plus backup for copy_replaced. Refusals stop the command; kept copies are reported.
+# Fields: path, plus backup for copy_replaced, supported for unsupported_output. Refusals stop the
+# command; kept copies are reported.
 OutputCode = Literal[
     "output_is_source",
     "output_holds_answers",
@@ -92,6 +93,7 @@ OutputCode = Literal[
     "copy_kept",
     "copy_kept_other",
     "copy_replaced",
+    "unsupported_output",
 ]
 
 
@@ -840,6 +842,18 @@ OUTPUTS: dict[str, ProblemKind] = _declare(
             Text(
                 "generate --force a remplacé une copie vierge et gardé une sauvegarde.",
                 "generate --force replaced an unfilled copy and kept a backup.",
+            ),
+        ),
+        ProblemKind(
+            "unsupported_output",
+            "output",
+            Text(
+                "{path} : la trousse ne sait pas écrire ce type de fichier; choisissez parmi : {supported}",
+                "{path}: cannot write this kind of file; supported: {supported}",
+            ),
+            Text(
+                "Le suffixe de la sortie demandée n'est pas un format que cette commande écrit.",
+                "The output's suffix is not a format this command writes.",
             ),
         ),
     ],

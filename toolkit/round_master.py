@@ -13,6 +13,7 @@ import datetime as dt
 from pathlib import PurePath
 
 from .answers import CHANGE_WORDS, OTHERS_TAB, Answer
+from .config_messages import say
 from .cover import Line
 from .errors import ConfigError
 from .generate import Prefill
@@ -38,7 +39,7 @@ def previous_round(raw: RawWorkbook, initiative: Initiative) -> PreviousRound:
     """The per-partner answers a master holds; a master from before rounds through its Contributions."""
     info = copy_info(raw)
     if info is None or info.role != "master":
-        raise ConfigError(f"{raw.source}: not a master workbook (made by 'toolkit merge'); cannot use it")
+        raise ConfigError(say("not_a_master", initiative.language, path=raw.source))
     if info.answers is not None:
         return PreviousRound(raw.source, info.round, tuple(a for a in info.answers if a.active))
     label = info.round or info.generated_at.date().isoformat()

@@ -17,8 +17,10 @@ from typing import Protocol
 from .errors import ConfigError
 from .generate import CopyPlan
 from .initiative import Initiative
+from .language import user_language
+from .problems import output_message
 from .spec import WorkbookSpec
-from .text import CELL_LIMIT
+from .text import CELL_LIMIT, Language
 
 
 class WrittenCopy(Protocol):
@@ -89,11 +91,12 @@ def writer(name: str) -> Writer:
     return _loaded[name]
 
 
-def writer_for_target(target: str) -> Writer:
+def writer_for_target(target: str, language: Language | None = None) -> Writer:
     """The writer a master target asks for; an unsupported one is an error naming every supported form."""
     for name in _REGISTERED:
         found = writer(name)
         if found.claims_target(target):
             return found
     supported = ", ".join(writer(name).targets for name in _REGISTERED)
-    raise ConfigError(f"{target}: cannot write this kind of file; supported: {supported}")
+    language = language or user_language()
+    raise ConfigError(output_message("unsupported_output", language, path=target, supported=supported))

@@ -27,7 +27,7 @@ from ..templates import (
     worksheet_from_data,
 )
 from ..text import Language, Paragraphs, Text
-from .messages import DesignError, DesignProblem
+from .messages import MESSAGES, DesignError, DesignProblem
 from .read import design_language, read_design
 from .write import design_bytes
 
@@ -67,7 +67,7 @@ def read_design_file(path: Path | str, language: Language | None = None) -> tupl
 
 def _reason(exc: SourceError, language: Language) -> str:
     text = source_message(exc.code, language)
-    return f"{text} ({exc.detail})" if exc.detail else text
+    return f"{text} ({exc.detail})" if exc.detail and language == "en" else text  # detail: English facts
 
 
 def load_design(path: Path | str, language: Language | None = None) -> Worksheet:
@@ -112,7 +112,7 @@ def template_export(
     if initiative is not None and not isinstance(initiative, Initiative):
         initiative = load_initiative(initiative)
     chosen = language or (initiative.language if initiative else "fr")
-    return _write_design(find_worksheet(worksheet_id, initiative), Path(out), chosen)
+    return _write_design(find_worksheet(worksheet_id, initiative, chosen), Path(out), chosen)
 
 
 def _write_design(worksheet: Worksheet, path: Path, language: Language) -> Path:
@@ -126,7 +126,9 @@ def _write_design(worksheet: Worksheet, path: Path, language: Language) -> Path:
     return path
 
 
-def find_worksheet(worksheet_id: str, initiative: Initiative | Path | str | None = None) -> Worksheet:
+def find_worksheet(
+    worksheet_id: str, initiative: Initiative | Path | str | None = None, language: Language = "fr"
+) -> Worksheet:
     candidate = Path(worksheet_id)
     if candidate.suffix == ".yaml" and candidate.is_file():
         return load_worksheet(candidate)
@@ -145,7 +147,8 @@ def find_worksheet(worksheet_id: str, initiative: Initiative | Path | str | None
         if path.is_file():
             return load_worksheet(path)
         known = sorted(p.stem for p in directory.glob("*.yaml") if not p.name.endswith(KIT_SUFFIX))
-    raise TemplateError(f"{worksheet_id}: no such worksheet (available: {', '.join(known) or 'none'})")
+    available = ", ".join(known) or "—"
+    raise TemplateError(MESSAGES["no_worksheet"](language).format(value=worksheet_id, available=available))
 
 
 def _as_id(name: str, language: Language) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import TemplateError
+from ..french import plural
 from ..text import Language, Text
 
 MESSAGES: dict[str, Text] = {
@@ -110,12 +111,13 @@ MESSAGES: dict[str, Text] = {
     "only_open": Text("{name} ne sert qu'aux lignes ouvertes", "{name} is only for open rows"),
     "unreadable": Text("classeur illisible : {reason}", "unreadable workbook: {reason}"),
     "inconsistent": Text("incohérence : {detail}", "inconsistency: {detail}"),
+    "no_worksheet": Text(
+        "{value} : aucune feuille de travail de ce nom (disponibles : {available})",
+        "{value}: no such worksheet (available: {available})",
+    ),
 }
 
-SUMMARY = Text(
-    "{source} : {count} problème(s), rien n'a été écrit :",
-    "{source}: {count} problem(s), nothing was written:",
-)
+SUMMARY = Text("{source} : {count}, rien n'a été écrit :", "{source}: {count}, nothing was written:")
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,8 @@ class DesignError(TemplateError):
         self.source = source
         self.problems = problems
         self.language = language
-        lines = [SUMMARY(language).format(source=source, count=len(problems))]
+        n = len(problems)
+        count = plural(n, "problème") if language == "fr" else f"{n} problem{'' if n == 1 else 's'}"
+        lines = [SUMMARY(language).format(source=source, count=count)]
         lines += [f"  {p.message(language)}" for p in problems]
         super().__init__("\n".join(lines))

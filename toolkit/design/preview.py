@@ -16,6 +16,7 @@ from ..errors import BackendError, TemplateError
 from ..files import atomic_write
 from ..generate import CopyPlan
 from ..initiative import Initiative
+from ..problems import output_message
 from ..templates import Kit, Worksheet, worksheet_from_data
 from ..text import Language
 from .actions import find_worksheet, read_design_file
@@ -30,7 +31,9 @@ def template_preview(design: Path | str, out: Path | str, *, language: Language 
     design, out = Path(design), Path(out)
     suffix = out.suffix.lower()
     if suffix not in PREVIEW_SUFFIXES:
-        raise TemplateError(f"{out}: use .pdf, .png or .xlsx")
+        chosen = language or "fr"  # the design's language, French unless told (as everywhere in design)
+        supported = ", ".join(PREVIEW_SUFFIXES)
+        raise TemplateError(output_message("unsupported_output", chosen, path=str(out), supported=supported))
     if design.suffix.lower() in (".xlsx", ".ods"):
         data, lang = read_design_file(design, language)
         worksheet = worksheet_from_data(data)

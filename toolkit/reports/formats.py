@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ConfigError
+from ..language import user_language
+from ..problems import output_message
+from ..text import Language
 
 if TYPE_CHECKING:
     from .model import ImageMode, Report
@@ -60,14 +63,16 @@ def report_format(name: str) -> ReportFormat:
     return _FORMATS[name]
 
 
-def format_for_path(path: Path | str) -> ReportFormat:
-    """The format a file name asks for by its suffix; an unknown suffix lists the supported ones."""
+def format_for_path(path: Path | str, language: Language | None = None) -> ReportFormat:
+    """The format a file name asks for by its suffix; an unknown suffix lists the supported ones
+    (in `language`, else the user's)."""
     suffix = Path(path).suffix.lower()
     for fmt in _FORMATS.values():
         if suffix in fmt.suffixes:
             return fmt
     supported = ", ".join(s for f in _FORMATS.values() for s in f.suffixes)
-    raise ConfigError(f"{path}: cannot write a report with this suffix; supported: {supported}")
+    language = language or user_language()
+    raise ConfigError(output_message("unsupported_output", language, path=str(path), supported=supported))
 
 
 register(ReportFormat("html", (".html", ".htm"), "toolkit.reports.render_html:html_bytes"))

@@ -157,7 +157,7 @@ class Report:
         target = Path(path)
         sources = [s.source for s in self.gaps.submissions] + [e.source for e in self.gaps.errors]
         check_output(target, "report", sources=sources, initiative=self.initiative)  # never over a copy
-        atomic_write(target, self.render(fmt or format_for_path(target).name), self.language)
+        atomic_write(target, self.render(fmt or format_for_path(target, self.language).name), self.language)
         return target
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 
+from ..config_messages import say
 from ..errors import ConfigError
 from ..french import de
 from ..gaps import Gap, GapReport
@@ -135,7 +136,7 @@ def reminder_messages(
     """The email for each reminder that has a recipient, from smtp.sender, replies to the coordinator;
     with the partner's workbook attached when `attachments` (partner id -> file) has one."""
     if initiative.smtp is None:
-        raise ConfigError(f"{initiative.source}: no smtp section: add one to send reminders")
+        raise ConfigError(say("no_smtp", initiative.language, path=initiative.source))
     # Replies carrying a copy should land in the mailbox `collect` reads, when there is one.
     collecting = (
         initiative.collect.username if initiative.collect and "@" in initiative.collect.username else None
