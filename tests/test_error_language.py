@@ -112,3 +112,25 @@ def test_design_preview_refuses_an_unknown_suffix_in_french(tmp_path: Path) -> N
         f"Erreur : {tmp_path / 'apercu.doc'} : la trousse ne sait pas écrire ce type de fichier; choisissez "
         "parmi : .pdf, .png, .xlsx\n"
     )
+
+
+def test_google_sign_in_problems_in_the_initiative_language(folder: Path) -> None:
+    runner = CliRunner()
+    unset = runner.invoke(main, ["auth", "google"], env={"TOOLKIT_LANG": "en"})
+    assert unset.exit_code == 1
+    assert unset.stderr.splitlines()[-1] == (
+        "Erreur : google.credentials : le fichier du client OAuth (application de bureau) n'est pas indiqué"
+    )
+    english = folder / "english.yaml"
+    english.write_text(english.read_text(encoding="utf-8") + "google:\n  credentials: client.json\n", "utf-8")
+    missing = runner.invoke(main, ["auth", "google", "--config", str(english)], env={"TOOLKIT_LANG": "fr"})
+    assert missing.stderr.splitlines()[-1] == f"Error: {folder / 'client.json'}: OAuth client file not found"
+    french = folder / "initiative.yaml"
+    french.write_text(
+        french.read_text(encoding="utf-8") + "google:\n  auth: service_account\n  credentials: cle.json\n",
+        "utf-8",
+    )
+    key = runner.invoke(main, ["auth", "google"], env={"TOOLKIT_LANG": "en"})
+    assert key.stderr.splitlines()[-1] == (
+        f"Erreur : {folder / 'cle.json'} : fichier de clé du compte de service introuvable"
+    )

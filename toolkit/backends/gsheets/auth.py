@@ -30,7 +30,18 @@ from google.oauth2 import service_account
 
 from ...errors import BackendError, ConfigError
 from ...initiative import GoogleSettings
-from .messages import NOT_SIGNED_IN, TOKEN_UNREADABLE, language_of
+from .messages import (
+    AUTH_KIND,
+    CLIENT_INVALID,
+    CLIENT_NOT_FOUND,
+    CLIENT_NOT_SET,
+    KEY_INVALID,
+    KEY_NOT_FOUND,
+    NO_KEY_FILE,
+    NOT_SIGNED_IN,
+    TOKEN_UNREADABLE,
+    language_of,
+)
 
 SCOPES = (
     "https://www.googleapis.com/auth/spreadsheets",
@@ -111,35 +122,38 @@ def load_token(path: Path, locale: str = "fr_CA", scopes: tuple[str, ...] = SCOP
 
 
 def service_account_credentials(
-    key_file: Path | None, environ: Mapping[str, str] | None = None
+    key_file: Path | None, environ: Mapping[str, str] | None = None, locale: str = "fr_CA"
 ) -> GoogleAuth:
     env = os.environ if environ is None else environ
     key = key_file or (Path(env[KEY_ENV]) if env.get(KEY_ENV) else None)
+    language = language_of(locale)
     if key is None:
-        raise ConfigError(
-            f"google.credentials: no service-account key file (set it in the initiative file or {KEY_ENV})"
-        )
+        raise ConfigError(NO_KEY_FILE(language).format(variable=KEY_ENV))
     try:
         from_file: Callable[..., Credentials] = service_account.Credentials.from_service_account_file
         creds = from_file(str(key), scopes=list(SERVICE_ACCOUNT_SCOPES))
     except FileNotFoundError:
-        raise ConfigError(f"{key}: service-account key file not found") from None
+        raise ConfigError(KEY_NOT_FOUND(language).format(path=key)) from None
     except (OSError, ValueError, KeyError, GoogleAuthError):
-        raise ConfigError(f"{key}: not a valid service-account key file") from None
+        raise ConfigError(KEY_INVALID(language).format(path=key)) from None
     return GoogleAuth(creds, "service_account", key)
 
 
 def run_oauth_flow(
-    client_file: Path, runner: FlowRunner | None = None, scopes: tuple[str, ...] = SCOPES
+    client_file: Path,
+    runner: FlowRunner | None = None,
+    scopes: tuple[str, ...] = SCOPES,
+    locale: str = "fr_CA",
 ) -> Credentials:
     """Open the browser on Google's consent page and wait for the coordinator's answer."""
     flow_module = importlib.import_module("google_auth_oauthlib.flow")
+    language = language_of(locale)
     try:
         flow = flow_module.InstalledAppFlow.from_client_secrets_file(str(client_file), scopes=list(scopes))
     except FileNotFoundError:
-        raise ConfigError(f"{client_file}: OAuth client file not found") from None
+        raise ConfigError(CLIENT_NOT_FOUND(language).format(path=client_file)) from None
     except (ValueError, KeyError):
-        raise ConfigError(f"{client_file}: not an OAuth client file of type 'Desktop app'") from None
+        raise ConfigError(CLIENT_INVALID(language).format(path=client_file)) from None
     if runner is not None:
         return runner(flow)
     creds: Credentials = flow.run_local_server(
@@ -159,9 +173,9 @@ def load_credentials(
 ) -> GoogleAuth:
     """Credentials for a run: the service account, or the cached OAuth token (never starts a browser)."""
     if settings.auth == "service_account":
-        return service_account_credentials(settings.credentials, environ)
+        return service_account_credentials(settings.credentials, environ, settings.locale)
     if settings.auth != "oauth":
-        raise ConfigError(f"google.auth: {settings.auth!r} is not 'oauth' or 'service_account'")
+        raise ConfigError(AUTH_KIND(language_of(settings.locale)).format(value=settings.auth))
     path = token_file or token_path(environ)
     creds = load_token(path, settings.locale, scopes)
     if creds is None:
@@ -182,9 +196,13 @@ def authorize_google(
     Returns where the token is cached (or which key is used); the token itself is never shown.
     """
     if settings.auth == "service_account":
-        return service_account_credentials(settings.credentials, environ)
+        return service_account_credentials(settings.credentials, environ, settings.locale)
     if settings.credentials is None:
-        raise ConfigError("google.credentials: the OAuth client file (Desktop app) is not set")
+        raise ConfigError(CLIENT_NOT_SET(language_of(settings.locale)))
+    if (
+        not settings.credentials.is_file()
+    ):  # said here, in the initiative's language (the flow is a test seam)
+        raise ConfigError(CLIENT_NOT_FOUND(language_of(settings.locale)).format(path=settings.credentials))
     creds = run_oauth_flow(settings.credentials, runner, scopes)
     path = save_token(creds, token_file or token_path(environ))
     return GoogleAuth(creds, "oauth", path)

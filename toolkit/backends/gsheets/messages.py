@@ -23,6 +23,33 @@ NOT_SIGNED_IN = Text(
     "Google : pas encore de connexion; lancez `toolkit auth google --config initiative.yaml`.",
     "Google: not signed in yet; run `toolkit auth google --config initiative.yaml`.",
 )
+NO_KEY_FILE = Text(
+    "google.credentials : aucun fichier de clé de compte de service (indiquez-le dans le fichier "
+    "d'initiative ou dans {variable})",
+    "google.credentials: no service-account key file (set it in the initiative file or {variable})",
+)
+KEY_NOT_FOUND = Text(
+    "{path} : fichier de clé du compte de service introuvable",
+    "{path}: service-account key file not found",
+)
+KEY_INVALID = Text(
+    "{path} : ce n'est pas un fichier de clé de compte de service (JSON téléchargé de la console Google "
+    "Cloud)",
+    "{path}: not a valid service-account key file",
+)
+CLIENT_NOT_SET = Text(
+    "google.credentials : le fichier du client OAuth (application de bureau) n'est pas indiqué",
+    "google.credentials: the OAuth client file (Desktop app) is not set",
+)
+CLIENT_NOT_FOUND = Text("{path} : fichier du client OAuth introuvable", "{path}: OAuth client file not found")
+CLIENT_INVALID = Text(
+    "{path} : ce n'est pas un fichier de client OAuth de type « Application de bureau »",
+    "{path}: not an OAuth client file of type 'Desktop app'",
+)
+AUTH_KIND = Text(
+    "google.auth : « {value} » n'est pas permis; choisissez oauth ou service_account",
+    "google.auth: '{value}' is not 'oauth' or 'service_account'",
+)
 TOKEN_UNREADABLE = Text(
     "{path} : le jeton Google enregistré est illisible; lancez de nouveau `toolkit auth google`.",
     "{path}: the cached Google token is unreadable; run `toolkit auth google` again.",
