@@ -308,7 +308,12 @@ def test_wrong_password_is_a_clear_error_that_never_shows_it(
     sample = with_smtp(initiative, smtp_auth.port, username="rapport", password_env=PASSWORD_ENV)
     assert sample.smtp is not None
     with pytest.raises(EmailError) as caught:
-        send([report_message(sample, gap_report)], sample.smtp, env={PASSWORD_ENV: "wrong-guess"})
+        send(
+            [report_message(sample, gap_report)],
+            sample.smtp,
+            env={PASSWORD_ENV: "wrong-guess"},
+            language="en",
+        )
     message = str(caught.value)
     assert f"127.0.0.1:{smtp_auth.port}" in message and "refused the login for rapport" in message
     assert "wrong-guess" not in message
@@ -319,7 +324,7 @@ def test_missing_password_variable_is_named(initiative: Initiative, gap_report: 
     sample = with_smtp(initiative, free_port(), username="rapport", password_env=PASSWORD_ENV)
     assert sample.smtp is not None
     with pytest.raises(EmailError, match=f"environment variable {PASSWORD_ENV}, which is not set"):
-        send([report_message(sample, gap_report)], sample.smtp, env={})
+        send([report_message(sample, gap_report)], sample.smtp, env={}, language="en")
 
 
 def test_login_is_required_but_not_configured(
@@ -336,7 +341,7 @@ def test_nothing_listening_is_a_clear_error(initiative: Initiative, gap_report: 
     sample = with_smtp(initiative, port)
     assert sample.smtp is not None
     with pytest.raises(EmailError) as caught:
-        send([report_message(sample, gap_report)], sample.smtp, timeout=5)
+        send([report_message(sample, gap_report)], sample.smtp, timeout=5, language="en")
     assert str(caught.value) == (
         f"cannot connect to SMTP server 127.0.0.1:{port} (none): "
         "connection refused (is the server running and the port right?)"
@@ -350,7 +355,7 @@ def test_a_refused_recipient_is_a_clear_error(
     sample = with_smtp(initiative, smtp.port)
     assert sample.smtp is not None
     with pytest.raises(EmailError) as caught:
-        send([report_message(sample, gap_report)], sample.smtp)
+        send([report_message(sample, gap_report)], sample.smtp, language="en")
     assert f"SMTP server 127.0.0.1:{smtp.port} (none) refused 1 of 1 messages" in str(caught.value)
     assert f"{COORDINATOR} refused (550 5.1.1 No such mailbox here)" in str(caught.value)
     assert smtp.handler.received == []
@@ -401,7 +406,13 @@ def test_tls_with_login(
         assert [r.message["Subject"] for r in handler.received] == [SUBJECT]
         # The default context does not trust the test certificate: a clear TLS error, nothing sent.
         with pytest.raises(EmailError, match=r"TLS certificate not trusted.*self-signed"):
-            send([report_message(sample, gap_report)], sample.smtp, env={PASSWORD_ENV: PASSWORD}, timeout=5)
+            send(
+                [report_message(sample, gap_report)],
+                sample.smtp,
+                env={PASSWORD_ENV: PASSWORD},
+                timeout=5,
+                language="en",
+            )
         assert len(handler.received) == 1
     finally:
         controller.stop()
@@ -585,8 +596,8 @@ def test_reminders_when_the_server_is_down(initiative: Initiative, gap_report: G
     port = free_port()
     sample = with_smtp(initiative, port)
     reminders = build_reminders(gap_report, sample, links={}, today=TODAY)
-    with pytest.raises(EmailError, match=rf"cannot connect to SMTP server 127\.0\.0\.1:{port}"):
-        send_reminders(reminders, sample, timeout=5)
+    with pytest.raises(EmailError, match=rf"connexion impossible au serveur SMTP 127\.0\.0\.1:{port}"):
+        send_reminders(reminders, sample, timeout=5)  # in the initiative's language
 
 
 # --- the real weekly report (toolkit.reports.build_report), end to end ------------------------------------
@@ -660,4 +671,4 @@ def test_the_report_command_emails_and_reminds(
     failed = CliRunner().invoke(main, [*args, "--email"])
     assert failed.exit_code == 3, failed.output
     assert out.is_file()  # written before sending
-    assert "cannot connect to SMTP server 127.0.0.1" in failed.output
+    assert "Erreur : connexion impossible au serveur SMTP 127.0.0.1" in failed.output

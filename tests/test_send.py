@@ -161,7 +161,7 @@ def test_no_email_is_listed_and_one_refusal_does_not_stop_the_others(
         "– Caisse populaire du Quartier : aucune adresse courriel dans le fichier d'initiative, rien envoyé"
     )
     assert lines["ecole-baril"].startswith("✗ École primaire Baril : échec de l'envoi : ")
-    assert "s.tremblay@ecole-baril.example refused (550" in lines["ecole-baril"]
+    assert "s.tremblay@ecole-baril.example refusée (550" in lines["ecole-baril"]
     recorded = {s.partner for s in History(sample.history_path).messages(sample.id)}  # type: ignore[arg-type]
     assert "ecole-baril" not in recorded and len(recorded) == PARTNERS - 2
     # The refused partner is sent to on the next run; the others are not sent to again.
@@ -216,8 +216,7 @@ def test_the_send_command(sample: Initiative, smtp: Server, tmp_path: Path) -> N
     )
     down = CliRunner().invoke(main, ["send", "--config", str(config), "--partner", "bibliotheque", "--force"])
     assert down.exit_code == 3
-    assert "connexion impossible" not in down.output  # the SMTP layer's own words …
-    assert "cannot connect to SMTP server 127.0.0.1" in down.output  # … name the server
+    assert "connexion impossible au serveur SMTP 127.0.0.1" in down.output  # names the server, in French
 
 
 # --- templates ------------------------------------------------------------------------------------------

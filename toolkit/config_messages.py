@@ -118,10 +118,6 @@ MESSAGES: dict[str, Text] = {
         "--format {format} s'écrit dans un fichier : ajoutez --out FICHIER",
         "--format {format} needs --out FILE",
     ),
-    "no_smtp": Text(
-        "{path} : pas de section smtp; ajoutez-en une pour envoyer des courriels",
-        "{path}: no smtp section: add one to send emails",
-    ),
     "error": Text("Erreur : {message}", "Error: {message}"),
     "warning": Text("Attention : {message}", "Warning: {message}"),
     # Warnings: legal, but probably not what the coordinator meant. The command goes on.

@@ -192,7 +192,7 @@ def deliver(
             continue
         assert initiative.smtp is not None
         try:
-            send([message], initiative.smtp, env=env, timeout=timeout, ssl_context=ssl_context)
+            send([message], initiative.smtp, env=env, timeout=timeout, ssl_context=ssl_context, language=lang)
         except EmailError as exc:
             outcomes.append(
                 Outcome(

@@ -132,6 +132,37 @@ WORDS: dict[str, Text] = {
     "no_copy_file": Text(
         "aucun classeur pour ce partenaire dans {folder}", "no workbook for this partner in {folder}"
     ),
+    # sending (report --email, --remind, send): the SMTP server
+    "smtp_cannot_connect": Text(
+        "connexion impossible au serveur SMTP {where} : {reason}",
+        "cannot connect to SMTP server {where}: {reason}",
+    ),
+    "smtp_login_refused": Text(
+        "le serveur SMTP {where} a refusé la connexion de {user} : {reason}",
+        "SMTP server {where} refused the login for {user}: {reason}",
+    ),
+    "smtp_failed": Text(
+        "l'envoi par le serveur SMTP {where} a échoué : {reason}",
+        "sending through SMTP server {where} failed: {reason}",
+    ),
+    "smtp_sent_before": Text(
+        " ({sent} message(s) sur {total} envoyé(s) avant)",
+        " ({sent} of {total} messages sent before)",
+    ),
+    "smtp_refused": Text(
+        "le serveur SMTP {where} a refusé {count} message(s) sur {total} : {problems}",
+        "SMTP server {where} refused {count} of {total} messages: {problems}",
+    ),
+    "recipient_refused": Text("{address} refusée ({detail})", "{address} refused ({detail})"),
+    "smtp_bad_security": Text(
+        "smtp.security : {security!r} n'est pas une des valeurs permises : "
+        "ssl, starttls, ou « aucune » (écrite `none`)",
+        "smtp.security: {security!r} is not one of starttls, ssl, none",
+    ),
+    "not_supported": Text(
+        "non pris en charge par le serveur ({detail})", "not supported by the server ({detail})"
+    ),
+    "disconnected": Text("le serveur a coupé la connexion", "server disconnected"),
     "no_smtp": Text(
         "{source} : pas de section smtp : ajoutez-en une pour envoyer des courriels "
         "(voir docs/scheduling.md)",

@@ -24,7 +24,6 @@ import datetime as dt
 import os
 import re
 import smtplib
-import socket
 import ssl
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -37,7 +36,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..errors import BackendError, ConfigError
 from ..i18n import long_date
 from ..initiative import Initiative, SmtpSettings
-from ..text import Text, safe_text
+from ..language import user_language
+from ..mail.imap import reason as connection_reason
+from ..mail.words import say
+from ..text import Language, Text, safe_text
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JSON_MIME = "application/json"
@@ -291,8 +293,9 @@ def send_report(
 ) -> tuple[str, ...]:
     """Compose and send the report to the coordinator; return the recipients that accepted it."""
     message = report_email(report)
+    settings, language = _settings(report.initiative), report.initiative.language
     (accepted,) = send(
-        [message], _settings(report.initiative), env=env, timeout=timeout, ssl_context=ssl_context
+        [message], settings, env=env, timeout=timeout, ssl_context=ssl_context, language=language
     )
     return accepted
 
@@ -314,24 +317,27 @@ def send(
     env: Mapping[str, str] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     ssl_context: ssl.SSLContext | None = None,
+    language: Language | None = None,
 ) -> list[tuple[str, ...]]:
     """Send every message over one SMTP connection; return the accepted recipients of each.
 
     Raises EmailError naming the server (host:port, security) and the reason when the connection,
     the TLS handshake or the login fails, or when a server refuses a message or some of its
-    recipients; messages sent before a refusal are listed in the error."""
+    recipients; messages sent before a refusal are listed in the error (in `language`, else the user's)."""
     messages = list(messages)
     if not messages:
         return []
-    password = _password(settings, os.environ if env is None else env)
+    lang = language or user_language()
+    colon = " : " if lang == "fr" else ": "
+    password = _password(settings, os.environ if env is None else env, lang)
     where = f"{settings.host}:{settings.port} ({settings.security})"
     context = ssl_context or ssl.create_default_context()
     accepted: list[tuple[str, ...]] = []
     problems: list[str] = []
     try:
-        client = _connect(settings, timeout, context)
+        client = _connect(settings, timeout, context, lang)
     except (OSError, smtplib.SMTPException) as exc:
-        raise EmailError(f"cannot connect to SMTP server {where}: {_reason(exc)}") from None
+        raise EmailError(say("smtp_cannot_connect", lang, where=where, reason=_reason(exc, lang))) from None
     try:
         with client:
             if settings.security == "starttls":
@@ -344,48 +350,48 @@ def send(
                 try:
                     refused = client.send_message(message, from_addr=settings.sender, to_addrs=recipients)
                 except smtplib.SMTPRecipientsRefused as exc:
-                    problems.append(f"{message['Subject']}: {_refused(exc.recipients)}")
+                    problems.append(f"{message['Subject']}{colon}{_refused(exc.recipients, lang)}")
                     continue
                 except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
-                    problems.append(f"{message['Subject']}: {_reason(exc)}")
+                    problems.append(f"{message['Subject']}{colon}{_reason(exc, lang)}")
                     continue
                 if refused:
-                    problems.append(f"{message['Subject']}: {_refused(refused)}")
+                    problems.append(f"{message['Subject']}{colon}{_refused(refused, lang)}")
                 accepted.append(tuple(r for r in recipients if r not in refused))
     except smtplib.SMTPAuthenticationError as exc:
         user = settings.username or settings.sender
-        raise EmailError(f"SMTP server {where} refused the login for {user}: {_reason(exc)}") from None
-    except (OSError, smtplib.SMTPException) as exc:
-        done = f" ({len(accepted)} of {len(messages)} messages sent before)" if accepted else ""
-        raise EmailError(f"sending through SMTP server {where} failed: {_reason(exc)}{done}") from None
-    if problems:
         raise EmailError(
-            f"SMTP server {where} refused {len(problems)} of {len(messages)} messages: " + "; ".join(problems)
+            say("smtp_login_refused", lang, where=where, user=user, reason=_reason(exc, lang))
+        ) from None
+    except (OSError, smtplib.SMTPException) as exc:
+        done = say("smtp_sent_before", lang, sent=len(accepted), total=len(messages)) if accepted else ""
+        raise EmailError(say("smtp_failed", lang, where=where, reason=_reason(exc, lang)) + done) from None
+    if problems:
+        count, total = len(problems), len(messages)
+        raise EmailError(
+            say("smtp_refused", lang, where=where, count=count, total=total, problems="; ".join(problems))
         )
     return accepted
 
 
 def _settings(initiative: Initiative) -> SmtpSettings:
     if initiative.smtp is None:
-        raise ConfigError(
-            f"{initiative.source}: no smtp section: add one to send email (see docs/scheduling.md)"
-        )
+        raise ConfigError(say("no_smtp", initiative.language, source=initiative.source))
     return initiative.smtp
 
 
-def _password(settings: SmtpSettings, env: Mapping[str, str]) -> str | None:
+def _password(settings: SmtpSettings, env: Mapping[str, str], language: Language) -> str | None:
     if settings.password_env is None:
         return None
     password = env.get(settings.password_env)
     if not password:
-        raise EmailError(
-            f"the SMTP password is read from the environment variable {settings.password_env}, "
-            "which is not set (or empty) in this environment"
-        )
+        raise EmailError(say("smtp_password_unset", language, variable=settings.password_env))
     return password
 
 
-def _connect(settings: SmtpSettings, timeout: float, context: ssl.SSLContext) -> smtplib.SMTP:
+def _connect(
+    settings: SmtpSettings, timeout: float, context: ssl.SSLContext, language: Language
+) -> smtplib.SMTP:
     # local_hostname avoids a reverse lookup of this machine's name (getfqdn) on every connection.
     if settings.security == "ssl":
         return smtplib.SMTP_SSL(
@@ -393,7 +399,7 @@ def _connect(settings: SmtpSettings, timeout: float, context: ssl.SSLContext) ->
         )
     if settings.security in ("starttls", "none"):
         return smtplib.SMTP(settings.host, settings.port, local_hostname="localhost", timeout=timeout)
-    raise ConfigError(f"smtp.security: {settings.security!r} is not one of starttls, ssl, none")
+    raise ConfigError(say("smtp_bad_security", language, security=settings.security))
 
 
 def _addresses(message: EmailMessage) -> list[str]:
@@ -404,31 +410,24 @@ def _addresses(message: EmailMessage) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _refused(refused: Mapping[str, tuple[int, bytes]]) -> str:
-    return ", ".join(f"{addr} refused ({code} {_decode(text)})" for addr, (code, text) in refused.items())
+def _refused(refused: Mapping[str, tuple[int, bytes]], language: Language) -> str:
+    return ", ".join(
+        say("recipient_refused", language, address=addr, detail=f"{code} {_decode(text)}")
+        for addr, (code, text) in refused.items()
+    )
 
 
 def _decode(text: bytes | str) -> str:
     return text.decode("utf-8", "replace") if isinstance(text, bytes) else text
 
 
-def _reason(exc: BaseException) -> str:
+def _reason(exc: BaseException, language: Language) -> str:
+    """Why, in `language`: the server's own reply as it is, the rest as the mailbox reader says it."""
     if isinstance(exc, smtplib.SMTPResponseException):
         return f"{exc.smtp_code} {_decode(exc.smtp_error)}"
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection refused (is the server running and the port right?)"
-    if isinstance(exc, socket.timeout | TimeoutError):
-        return "timed out"
-    if isinstance(exc, socket.gaierror):
-        return f"unknown host ({exc.strerror or exc})"
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        return f"TLS certificate not trusted ({exc.verify_message})"
-    if isinstance(exc, ssl.SSLError):
-        return f"TLS failed ({exc.reason or exc})"
     if isinstance(exc, smtplib.SMTPNotSupportedError):
-        return f"not supported by the server ({exc})"
+        return say("not_supported", language, detail=exc)
     if isinstance(exc, smtplib.SMTPServerDisconnected):
-        return f"server disconnected ({exc})" if str(exc) else "server disconnected"
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return str(exc) or type(exc).__name__
+        gone = say("disconnected", language)
+        return f"{gone} ({exc})" if str(exc) else gone
+    return connection_reason(exc, language)

@@ -16,12 +16,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from ..config_messages import say
 from ..errors import ConfigError
 from ..french import de
 from ..gaps import Gap, GapReport
 from ..i18n import long_date, word
 from ..initiative import Initiative, Partner
+from ..mail.words import say
 from ..submission import required_cells
 from ..templates import DEBRIEF_COLUMN
 from ..text import Language, Text
@@ -136,7 +136,7 @@ def reminder_messages(
     """The email for each reminder that has a recipient, from smtp.sender, replies to the coordinator;
     with the partner's workbook attached when `attachments` (partner id -> file) has one."""
     if initiative.smtp is None:
-        raise ConfigError(say("no_smtp", initiative.language, path=initiative.source))
+        raise ConfigError(say("no_smtp", initiative.language, source=initiative.source))
     # Replies carrying a copy should land in the mailbox `collect` reads, when there is one.
     collecting = (
         initiative.collect.username if initiative.collect and "@" in initiative.collect.username else None
@@ -179,7 +179,8 @@ def send_reminders(
         return []
     messages = reminder_messages(sendable, initiative, date=date)  # ConfigError without an smtp section
     assert initiative.smtp is not None
-    send(messages, initiative.smtp, env=env, timeout=timeout, ssl_context=ssl_context)
+    language = initiative.language
+    send(messages, initiative.smtp, env=env, timeout=timeout, ssl_context=ssl_context, language=language)
     return sendable
 
 
