@@ -134,3 +134,19 @@ def test_google_sign_in_problems_in_the_initiative_language(folder: Path) -> Non
     assert key.stderr.splitlines()[-1] == (
         f"Erreur : {folder / 'cle.json'} : fichier de clé du compte de service introuvable"
     )
+
+
+def test_a_history_from_a_newer_toolkit_is_refused_in_french(folder: Path) -> None:
+    import sqlite3
+
+    from toolkit.history import SCHEMA_VERSION
+
+    path = folder / "history.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    done = CliRunner().invoke(main, ["history", "--history", str(path)], env={"TOOLKIT_LANG": "en"})
+    assert done.exit_code == 1
+    assert done.stderr.splitlines()[-1] == (
+        f"Erreur : {path} : historique écrit par une version plus récente de la trousse "
+        f"(schéma {SCHEMA_VERSION + 1} > {SCHEMA_VERSION}); mettez la trousse à jour"
+    )

@@ -181,7 +181,7 @@ def write_master(
     where = chosen.write_master(merged.initiative, spec, target, WriteOptions(clients=clients or {}))
     if history is not None:
         local = Path(where)
-        History(history).record_master(
+        History(history, language=merged.initiative.language).record_master(
             merged.initiative.id, str(local.resolve()) if local.exists() else where, merged.round, now
         )
     return where

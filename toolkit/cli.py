@@ -515,9 +515,9 @@ def history(config: Path | None, history_file: Path | None, fmt: str) -> None:
     """List past report runs, oldest first."""
     initiative = _load(config)
     path = history_file or initiative.history_path
-    runs = api.History(path).list_runs(initiative.id) if path else []
+    runs = api.History(path, language=initiative.language).list_runs(initiative.id) if path else []
     click.echo(render_runs(runs, fmt, initiative.language))
-    masters = api.History(path).masters(initiative.id) if path else []
+    masters = api.History(path, language=initiative.language).masters(initiative.id) if path else []
     if fmt == "table" and masters:
         click.echo("\n" + render_rounds(masters, initiative.language))
 

@@ -25,6 +25,18 @@ SCHEMA_VERSION = 3
 CANNOT_WRITE = Text(
     "{path} : écriture de l'historique impossible ({reason})", "{path}: cannot write the history ({reason})"
 )
+CANNOT_OPEN = Text(
+    "{path} : ouverture de l'historique impossible ({reason})", "{path}: cannot open the history ({reason})"
+)
+CANNOT_READ = Text(
+    "{path} : lecture de l'historique impossible ({reason})", "{path}: cannot read the history ({reason})"
+)
+NO_RUN = Text("{path} : aucun bilan n° {run} dans l'historique", "{path}: no report run with id {run}")
+TOO_NEW = Text(
+    "{path} : historique écrit par une version plus récente de la trousse (schéma {version} > {known}); "
+    "mettez la trousse à jour",
+    "{path}: history written by a newer toolkit (schema {version} > {known}); upgrade",
+)
 BUSY_TIMEOUT_MS = 30_000
 
 # MIGRATIONS[n] takes a database at version n-1 to version n (run inside one transaction).
@@ -276,7 +288,7 @@ class History:
                 (run_id,),
             ).fetchone()
             if run is None:
-                raise BackendError(f"{self.path}: no report run with id {run_id}")
+                raise BackendError(NO_RUN(self.language).format(path=self.path, run=run_id))
             sheets: dict[int, dict[str, float | None]] = {}
             for position, worksheet, share in db.execute(
                 "SELECT position, worksheet, completion FROM submission_worksheets WHERE run_id = ?"
@@ -363,7 +375,7 @@ class History:
             db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
             reason = failure_reason(exc, self.language, self.path.parent)
-            raise BackendError(f"{self.path}: cannot open the history ({reason})") from None
+            raise BackendError(CANNOT_OPEN(self.language).format(path=self.path, reason=reason)) from None
         db.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
         db.execute("PRAGMA foreign_keys = ON")
         return db
@@ -375,7 +387,7 @@ class History:
         try:
             self._begin(db)
             try:
-                _migrate(db, self.path)
+                _migrate(db, self.path, self.language)
                 yield db
                 db.execute("COMMIT")
             except BaseException:
@@ -410,7 +422,7 @@ class History:
         try:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
-                raise BackendError(_too_new(self.path, version))
+                raise BackendError(_too_new(self.path, version, self.language))
             if version < SCHEMA_VERSION:  # empty or older: bring it up to date first
                 db.close()
                 with self._write():
@@ -420,7 +432,7 @@ class History:
             yield db
             db.execute("COMMIT")
         except sqlite3.Error as exc:
-            raise BackendError(f"{self.path}: cannot read the history ({exc})") from None
+            raise BackendError(CANNOT_READ(self.language).format(path=self.path, reason=exc)) from None
         finally:
             db.close()
 
@@ -433,11 +445,11 @@ def utc_key(moment: dt.datetime | str) -> str:
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _migrate(db: sqlite3.Connection, path: Path) -> None:
+def _migrate(db: sqlite3.Connection, path: Path, language: Language) -> None:
     """Inside the write transaction: apply the migrations this file has not seen yet."""
     version = int(db.execute("PRAGMA user_version").fetchone()[0])
     if version > SCHEMA_VERSION:
-        raise BackendError(_too_new(path, version))
+        raise BackendError(_too_new(path, version, language))
     for target in range(version + 1, SCHEMA_VERSION + 1):
         for statement in MIGRATIONS[target].split(";"):
             if statement.strip():
@@ -445,8 +457,8 @@ def _migrate(db: sqlite3.Connection, path: Path) -> None:
         db.execute(f"PRAGMA user_version = {target}")
 
 
-def _too_new(path: Path, version: int) -> str:
-    return f"{path}: history written by a newer toolkit (schema {version} > {SCHEMA_VERSION}); upgrade"
+def _too_new(path: Path, version: int, language: Language) -> str:
+    return TOO_NEW(language).format(path=path, version=version, known=SCHEMA_VERSION)
 
 
 def _insert_submissions(db: sqlite3.Connection, run_id: int, submissions: Sequence[SubmissionRecord]) -> None:

@@ -39,7 +39,7 @@ def last_master(initiative: Initiative, history: Path | str | None = None) -> st
     path = history or initiative.history_path
     if path is None:
         return None
-    masters = History(path).masters(initiative.id)
+    masters = History(path, language=initiative.language).masters(initiative.id)
     return masters[-1].path if masters else None
 
 

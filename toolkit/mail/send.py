@@ -154,7 +154,7 @@ def deliver(
     order. What was sent is recorded in the history (`history_path`, default the initiative's)."""
     lang = initiative.language
     path = history_path or initiative.history_path
-    history = History(path) if path else None
+    history = History(path, language=lang) if path else None
     dry_run = Path(dry_run) if dry_run is not None else None
     earlier = _earlier(history, initiative, kind) if not force else {}
     if dry_run is None and any(o.message for o in outgoing):
