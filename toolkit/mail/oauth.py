@@ -12,8 +12,10 @@ import json
 from pathlib import Path
 
 from ..backends.gsheets.auth import MAIL_SCOPE, load_credentials, scopes_for, token_path
+from ..backends.gsheets.messages import TOKEN_UNREADABLE
 from ..errors import BackendError
 from ..initiative import Initiative
+from ..text import Language
 from .words import MailError, say
 
 
@@ -23,7 +25,7 @@ def google_token(initiative: Initiative, token_file: Path | None = None) -> str:
     if initiative.google.auth != "oauth":
         raise MailError(say("no_token", language))
     path = token_file or token_path()
-    if MAIL_SCOPE not in _granted(path):
+    if MAIL_SCOPE not in _granted(path, language):
         raise MailError(say("no_mail_scope", language))
     credentials = load_credentials(
         initiative.google, token_file=path, scopes=scopes_for(mail=True)
@@ -42,15 +44,13 @@ def google_token(initiative: Initiative, token_file: Path | None = None) -> str:
     return token
 
 
-def _granted(path: Path) -> set[str]:
+def _granted(path: Path, language: Language) -> set[str]:
     """The scopes the cached sign-in was given (as `toolkit auth google` saved them)."""
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return set()
     except (OSError, ValueError):
-        raise BackendError(
-            f"{path}: the cached Google token is unreadable; run `toolkit auth google` again"
-        ) from None
+        raise BackendError(TOKEN_UNREADABLE(language).format(path=path)) from None
     scopes = info.get("scopes") if isinstance(info, dict) else None
     return set(scopes) if isinstance(scopes, list) else set(str(scopes or "").split())

@@ -119,7 +119,7 @@ def generate_google(
         initiative = load_initiative(initiative)
     chosen = choose_partners(initiative, partners)
     path = manifest or initiative.google.manifest or Path(f"{initiative.id}_google_manifest.json")
-    record = read_manifest(path, initiative.id)
+    record = read_manifest(path, initiative.id, initiative.language)
     http = http_of(client if client is not None else default_client(initiative))
     speak(http, initiative.language)
     run = _Run(initiative, language or initiative.language, now or utc_now(), http, record)

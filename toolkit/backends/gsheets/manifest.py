@@ -26,6 +26,8 @@ from typing import Any
 
 from ...errors import ConfigError
 from ...files import atomic_write
+from ...text import Language
+from .messages import MANIFEST_OTHER, MANIFEST_UNREADABLE, NO_MANIFEST
 
 KIND = "toolkit-google-manifest"
 FORMAT = 1
@@ -104,11 +106,11 @@ def is_manifest(path: Path) -> bool:
     return head.lstrip().startswith(b"{") and KIND.encode() in head
 
 
-def read_manifest(path: Path, initiative: str | None = None) -> Manifest:
-    """The manifest at `path` (empty when the file does not exist yet)."""
+def read_manifest(path: Path, initiative: str | None = None, language: Language = "en") -> Manifest:
+    """The manifest at `path` (empty when the file does not exist yet); problems said in `language`."""
     if not path.exists():
         if initiative is None:
-            raise ConfigError(f"{path}: no such manifest")
+            raise ConfigError(NO_MANIFEST(language).format(path=path))
         return Manifest(path, initiative)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -132,10 +134,10 @@ def read_manifest(path: Path, initiative: str | None = None) -> Manifest:
         folder_id = str(folder["id"]) if folder.get("id") else None
         drive_id = str(folder["drive_id"]) if folder.get("drive_id") else None
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ConfigError(f"{path}: unreadable Google manifest ({exc})") from None
+        raise ConfigError(MANIFEST_UNREADABLE(language).format(path=path, reason=exc)) from None
     found = str(data.get("initiative", ""))
     if initiative is not None and found != initiative:
-        raise ConfigError(f"{path}: manifest of initiative '{found}', not '{initiative}'")
+        raise ConfigError(MANIFEST_OTHER(language).format(path=path, found=found, initiative=initiative))
     return Manifest(path, found, entries, folder_id, drive_id)
 
 

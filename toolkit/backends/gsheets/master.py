@@ -77,7 +77,7 @@ def create_master(
     speak(http, language)
     robot = initiative.google.auth == "service_account"
     manifest = read_manifest(
-        initiative.google.manifest or Path(f"{initiative.id}_google_manifest.json"), initiative.id
+        initiative.google.manifest or Path(f"{initiative.id}_google_manifest.json"), initiative.id, language
     )
     folder = resolve_folder(http, initiative, manifest, create=False, robot=robot)
     title = title or MASTER_TITLE[language].format(name=initiative.name, date=now.date().isoformat())

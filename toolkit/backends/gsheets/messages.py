@@ -50,6 +50,14 @@ AUTH_KIND = Text(
     "google.auth : « {value} » n'est pas permis; choisissez oauth ou service_account",
     "google.auth: '{value}' is not 'oauth' or 'service_account'",
 )
+NO_MANIFEST = Text("{path} : manifeste Google introuvable", "{path}: no such manifest")
+MANIFEST_UNREADABLE = Text(
+    "{path} : manifeste Google illisible ({reason})", "{path}: unreadable Google manifest ({reason})"
+)
+MANIFEST_OTHER = Text(
+    "{path} : manifeste de l'initiative « {found} », pas de « {initiative} »",
+    "{path}: manifest of initiative '{found}', not '{initiative}'",
+)
 TOKEN_UNREADABLE = Text(
     "{path} : le jeton Google enregistré est illisible; lancez de nouveau `toolkit auth google`.",
     "{path}: the cached Google token is unreadable; run `toolkit auth google` again.",
