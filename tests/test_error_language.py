@@ -150,3 +150,13 @@ def test_a_history_from_a_newer_toolkit_is_refused_in_french(folder: Path) -> No
         f"Erreur : {path} : historique écrit par une version plus récente de la trousse "
         f"(schéma {SCHEMA_VERSION + 1} > {SCHEMA_VERSION}); mettez la trousse à jour"
     )
+
+
+def test_an_unreadable_copy_is_named_in_french_without_an_english_tail(folder: Path) -> None:
+    fake = folder / "retours" / "rapport-annuel.xlsx"
+    fake.write_bytes(b"%PDF-1.7\n" + b"0" * 200)
+    done = CliRunner().invoke(main, ["pull", "retours"], env={"TOOLKIT_LANG": "en"})
+    assert done.exit_code == 0
+    assert f"✗ {Path('retours') / 'rapport-annuel.xlsx'} : ce n'est pas un classeur (.xlsx ou .ods)" in (
+        done.stdout.splitlines()
+    )

@@ -292,11 +292,12 @@ def merge(
             else ""
         )
     )
+    colon = " : " if fr else ": "
     for error in pulled.errors:
-        click.echo(printable(f"✗ {error.source}: {error.message}"), err=True)
+        click.echo(printable(f"✗ {error.source}{colon}{error.message}"), err=True)
     for disputed in merged.disputed:
         click.echo(
-            f"⚠ {disputed.source}: "
+            f"⚠ {disputed.source}{colon}"
             + ("attribution contestée, mise à part" if fr else "disputed attribution, kept apart"),
             err=True,
         )

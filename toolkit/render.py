@@ -121,8 +121,9 @@ def render_pull(
     if noticed:  # the run says what it recovered and what it could not map
         out += f"\n\n{h['noticed']}\n" + "\n".join(f"• {printable(m)}" for m in noticed)
     if errors:
+        colon = " : " if language == "fr" else ": "
         out += f"\n\n{h['unreadable']}\n" + "\n".join(
-            f"✗ {printable(e['source'])}: {printable(e['message'])}" for e in errors
+            f"✗ {printable(e['source'])}{colon}{printable(e['message'])}" for e in errors
         )
     return out
 
