@@ -441,7 +441,7 @@ def _send_report(result: api.Report, *, email: bool, remind: bool, dry_run: Path
         if email and dry_run is not None:
             path = dry_run / "00-report.eml"
             atomic_write(path, bytes(api.report_email(result)))
-            click.echo(f"Email: {path}", err=True)
+            click.echo(f"Courriel : {path}" if fr else f"Email: {path}", err=True)
         elif email:
             accepted = api.send_report(result)
             addresses = ", ".join(accepted)
