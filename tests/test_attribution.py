@@ -254,7 +254,7 @@ def test_pull_table_merge_line_and_report_show_the_dispute(
     )
     assert merged.exit_code == 0, merged.output
     assert merged.stdout.endswith("(1 copie retenue, 0 remplacée, 0 en double, 0 ignorée), 1 mise à part\n")
-    assert merged.stderr == f"⚠ {copies[BARIL]}: attribution contestée, mise à part\n"
+    assert merged.stderr == f"⚠ {copies[BARIL]} : attribution contestée, mise à part\n"
     contributions = openpyxl.load_workbook(out)["Contributions"]
     rows = [(row[3], row[4], row[9]) for row in contributions.iter_rows(min_row=2, values_only=True)]
     assert rows == [(BARIL_NAME, "x", "mise à part : attribution contestée, non fusionnée")]

@@ -58,6 +58,14 @@ class HelpCommand(click.Command):
         short = re.split(r"\s?[:(;]", entry.summary(cli_language()), maxsplit=1)[0].strip().rstrip(".")
         return f"{short}."
 
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Usage, text, arguments, options, examples: the same on every click version."""
+        self.format_usage(ctx, formatter)
+        self.format_help_text(ctx, formatter)
+        self.format_arguments(ctx, formatter)
+        self.format_options(ctx, formatter)
+        self.format_epilog(ctx, formatter)
+
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         entry = command_help(self.help_key)
         if entry is None:
