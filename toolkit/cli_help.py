@@ -55,9 +55,8 @@ PARAMS: dict[str, Text] = {
     ),
     "--raw-csv": Text(
         "Avec --format csv : écrire le texte tel quel, pour un programme. Par défaut, une cellule qui "
-        "commence "
-        "par =, +, -, @, une tabulation ou un retour de chariot reçoit un ' devant, pour qu'Excel ou "
-        "LibreOffice ne l'exécute pas comme une formule.",
+        "commence par =, +, -, @, une tabulation ou un retour de chariot reçoit un ' devant, pour qu'Excel "
+        "ou LibreOffice ne l'exécute pas comme une formule.",
         "With --format csv: write text exactly as typed, for programs. By default a cell starting with =, +, "
         "-, @, a tab or a carriage return gets a leading ' so Excel or LibreOffice cannot run it as a "
         "formula.",
@@ -91,9 +90,8 @@ COMMANDS: dict[str, CommandHelp] = {
         details=Text(
             "Sans --config, chaque commande prend le fichier initiative.yaml du dossier courant ou d'un "
             "dossier au-dessus. Les messages sont dans la langue de l'initiative, sinon dans celle du "
-            "système "
-            "(TOOLKIT_LANG=fr ou TOOLKIT_LANG=en pour la choisir). Chaque commande a son aide : toolkit "
-            "gaps -h, par exemple.",
+            "système (TOOLKIT_LANG=fr ou TOOLKIT_LANG=en pour la choisir). Chaque commande a son aide : "
+            "toolkit gaps -h, par exemple.",
             "Without --config, every command uses the initiative.yaml of the current folder or of a folder "
             "above it. Messages are in the initiative's language, else the system's (TOOLKIT_LANG=fr or "
             "TOOLKIT_LANG=en to choose). Every command has its own help: toolkit gaps -h, for example.",
@@ -271,8 +269,8 @@ COMMANDS: dict[str, CommandHelp] = {
         details=Text(
             "Par défaut, un résumé qui tient sur un écran : ce qui est à régler d'abord, puis une ligne par "
             "partenaire. Code de sortie : 0, ou 1 avec --fail-on-gaps quand il reste une erreur.",
-            "By default a one-screen summary: what needs action first, then one line per partner. Exit "
-            "code: 0, or 1 with --fail-on-gaps when an error remains.",
+            "By default a one-screen summary: what needs action first, then one line per partner. Exit code: "
+            "0, or 1 with --fail-on-gaps when an error remains.",
         ),
         params={
             "--format": Text(
@@ -353,21 +351,17 @@ COMMANDS: dict[str, CommandHelp] = {
             ),
             "--email": Text(
                 "Envoyer le rapport par courriel à la coordination (HTML et texte, graphiques inclus, XLSX "
-                "et "
-                "JSON joints; section smtp du fichier d'initiative). En cas d'échec, le rapport est écrit "
-                "quand "
-                "même; code de sortie 3.",
+                "et JSON joints; section smtp du fichier d'initiative). En cas d'échec, le rapport est écrit "
+                "quand même; code de sortie 3.",
                 "Email the report (HTML and text, charts inline, XLSX and JSON attached) to the coordinator "
                 "(smtp section of the initiative file). On failure the report is still written; exit code 3.",
             ),
             "--remind": Text(
                 "Écrire à chaque partenaire qui a des écarts ce qui manque dans sa copie (et lui renvoyer "
-                "son "
-                "classeur s'il n'a rien envoyé); jamais deux fois en 6 jours (code de sortie 3 si l'envoi "
-                "échoue).",
+                "son classeur s'il n'a rien envoyé); jamais deux fois en 6 jours (code de sortie 3 si "
+                "l'envoi échoue).",
                 "Email each partner with gaps what is still missing in their copy, with the workbook again "
-                "to "
-                "those who sent nothing; not twice within 6 days (exit code 3 if sending fails).",
+                "to those who sent nothing; not twice within 6 days (exit code 3 if sending fails).",
             ),
             "--dry-run": Text(
                 "Avec --email ou --remind : écrire chaque message dans ce dossier (fichiers .eml), sans rien "
@@ -415,8 +409,7 @@ COMMANDS: dict[str, CommandHelp] = {
         params={
             "--dry-run": Text(
                 "Écrire chaque message dans ce dossier (fichiers .eml à ouvrir dans un logiciel de "
-                "courriel), "
-                "sans rien envoyer.",
+                "courriel), sans rien envoyer.",
                 "Write each message as an .eml file in this folder (open them in a mail client); send "
                 "nothing.",
             ),
@@ -456,11 +449,10 @@ COMMANDS: dict[str, CommandHelp] = {
         ),
         details=Text(
             "Les messages traités sont marqués (ou déplacés dans collect.processed_folder), jamais "
-            "supprimés; "
-            "relancer la commande n'enregistre rien deux fois. Ensuite : toolkit report, sur ce dossier.",
+            "supprimés; relancer la commande n'enregistre rien deux fois. Ensuite : toolkit report, sur ce "
+            "dossier.",
             "Collected messages are flagged (or moved to collect.processed_folder), never deleted; running "
-            "it "
-            "again saves nothing twice. Then run toolkit report on that folder.",
+            "it again saves nothing twice. Then run toolkit report on that folder.",
         ),
         params={
             "--out": Text(
@@ -515,8 +507,7 @@ COMMANDS: dict[str, CommandHelp] = {
     "auth google": CommandHelp(
         Text(
             "Ouvrir une fois la page de consentement de Google; le jeton est gardé (jamais affiché) dans "
-            "votre "
-            "dossier de configuration.",
+            "votre dossier de configuration.",
             "Open Google's consent page once; the token is cached (never printed) in your configuration "
             "folder.",
         ),
@@ -577,8 +568,7 @@ COMMANDS: dict[str, CommandHelp] = {
     "template export": CommandHelp(
         Text(
             "Écrire la feuille de travail ID (livrée avec la trousse, ou celle de l'initiative avec "
-            "--config) "
-            "sous forme de classeur de conception.",
+            "--config) sous forme de classeur de conception.",
             "Write worksheet ID (built in, or the initiative's with --config) as a design workbook.",
         ),
         params={
@@ -605,8 +595,7 @@ COMMANDS: dict[str, CommandHelp] = {
             "Vérifier un classeur de conception (.xlsx, .ods) et écrire le gabarit de la feuille; rien n'est "
             "écrit s'il y a un problème.",
             "Check a design workbook (.xlsx, .ods) and write the worksheet template; nothing is written on "
-            "any "
-            "problem.",
+            "any problem.",
         ),
         params={
             "design": _DESIGN,
