@@ -19,6 +19,7 @@ from typing import Literal
 
 from .clock import utc_now
 from .errors import BackendError, OutputRefused, SourceError
+from .files import failure_reason
 from .initiative import Initiative
 from .problems import output_message, source_message
 from .read_copy import read_submission
@@ -147,7 +148,13 @@ def is_source(path: Path, sources: Iterable[str]) -> bool:
     return False
 
 
-def backup(path: Path) -> Path:
+CANNOT_BACKUP = Text(
+    "{path} : impossible d'en garder une sauvegarde dans {folder} ({reason}); rien n'a été remplacé",
+    "{path}: cannot keep a backup in {folder} ({reason})",
+)
+
+
+def backup(path: Path, language: Language = "en") -> Path:
     """Copy `path` into the hidden backup folder beside it, under a name with the time; return the copy."""
     folder = path.parent / BACKUP_FOLDER
     stamp = utc_now().strftime("%Y%m%dT%H%M%S%fZ")
@@ -156,5 +163,6 @@ def backup(path: Path) -> Path:
         folder.mkdir(exist_ok=True)
         shutil.copy2(path, target)
     except OSError as exc:
-        raise BackendError(f"{path}: cannot keep a backup in {folder} ({exc.strerror or exc})") from None
+        reason = failure_reason(exc, language, folder)
+        raise BackendError(CANNOT_BACKUP(language).format(path=path, folder=folder, reason=reason)) from None
     return target

@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet as Sheet
 
 from .. import style
 from ..cells import column_letter
+from ..config_messages import say
 from ..cover import Line
 from ..errors import ConfigError
 from ..files import atomic_write
@@ -73,9 +74,9 @@ class GeneratedCopy:
 
 def write_copies(plan: CopyPlan, out: str | None, options: WriteOptions) -> list[GeneratedCopy]:
     """One .xlsx per planned copy into the folder `out`, never over a copy that holds answers."""
-    if out is None:
-        raise ConfigError("--out: the folder to write the workbooks into is required")
     language = plan.initiative.language
+    if out is None:
+        raise ConfigError(say("out_required", language))
     planned = []
     for partner in plan.partners:
         path = Path(out) / copy_filename(plan.initiative, partner, plan.language, SUFFIX)
@@ -94,7 +95,7 @@ def write_copies(plan: CopyPlan, out: str | None, options: WriteOptions) -> list
             continue
         message = ""
         if existing.found != "absent":
-            saved = backup(path)
+            saved = backup(path, language)
             message = output_message("copy_replaced", language, path=str(path), backup=str(saved))
         atomic_write(path, built[path], plan.language)
         done.append(GeneratedCopy(partner_id, path, "replaced" if message else "written", copy_id, message))

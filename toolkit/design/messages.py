@@ -111,6 +111,9 @@ MESSAGES: dict[str, Text] = {
     "only_open": Text("{name} ne sert qu'aux lignes ouvertes", "{name} is only for open rows"),
     "unreadable": Text("classeur illisible : {reason}", "unreadable workbook: {reason}"),
     "inconsistent": Text("incohérence : {detail}", "inconsistency: {detail}"),
+    "no_pdf": Text("LibreOffice n'a produit aucun PDF", "LibreOffice produced no PDF"),
+    "tool_timeout": Text("{tool} n'a pas fini en {seconds} s", "{tool} did not finish within {seconds} s"),
+    "tool_failed": Text("{tool} a échoué (code {code}) : {detail}", "{tool} failed (exit {code}): {detail}"),
     "no_worksheet": Text(
         "{value} : aucune feuille de travail de ce nom (disponibles : {available})",
         "{value}: no such worksheet (available: {available})",

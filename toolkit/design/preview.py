@@ -20,6 +20,7 @@ from ..problems import output_message
 from ..templates import Kit, Worksheet, worksheet_from_data
 from ..text import Language
 from .actions import find_worksheet, read_design_file
+from .messages import MESSAGES
 
 CONVERT_TIMEOUT = 180  # seconds; a first LibreOffice start on a slow laptop takes a while
 PNG_DPI = 110
@@ -96,10 +97,11 @@ def _convert(data: bytes, suffix: str, language: Language) -> bytes:
                 str(source),
             ],
             "LibreOffice",
+            language,
         )
         pdf = Path(tmp, "preview.pdf")
         if not pdf.is_file():
-            raise BackendError("LibreOffice produced no PDF")
+            raise BackendError(MESSAGES["no_pdf"](language))
         if suffix == ".pdf":
             return pdf.read_bytes()
         pdftoppm = shutil.which("pdftoppm")
@@ -124,14 +126,20 @@ def _convert(data: bytes, suffix: str, language: Language) -> bytes:
                 str(Path(tmp, "page")),
             ],
             "pdftoppm",
+            language,
         )
         return Path(tmp, "page.png").read_bytes()
 
 
-def _run(command: list[str], what: str) -> None:
+def _run(command: list[str], what: str, language: Language) -> None:
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=CONVERT_TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
-        raise BackendError(f"{what} did not finish within {CONVERT_TIMEOUT} s") from None
+        raise BackendError(
+            MESSAGES["tool_timeout"](language).format(tool=what, seconds=CONVERT_TIMEOUT)
+        ) from None
     if done.returncode != 0:
-        raise BackendError(f"{what} failed (exit {done.returncode}): {done.stderr.strip()[:500]}")
+        detail = done.stderr.strip()[:500]
+        raise BackendError(
+            MESSAGES["tool_failed"](language).format(tool=what, code=done.returncode, detail=detail)
+        )
