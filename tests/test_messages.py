@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 import toolkit
+from toolkit.cli_help import CommandHelp
 from toolkit.problems import ProblemKind
 from toolkit.render import HEADINGS
 from toolkit.text import Text
@@ -81,6 +82,13 @@ def _texts(value: object, name: str) -> Iterator[tuple[str, Text]]:
             yield f"{name}.label", value.label
         for key, text in value.variants.items():
             yield f"{name}.{key}", text
+    elif isinstance(value, CommandHelp):  # what `toolkit … --help` says
+        yield f"{name}.summary", value.summary
+        if value.details:
+            yield f"{name}.details", value.details
+        yield from _texts(dict(value.params), f"{name}.params")
+        for number, example in enumerate(value.examples):
+            yield f"{name}.examples[{number}]", example.what
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _texts(item, f"{name}[{key}]")
@@ -117,6 +125,7 @@ def test_the_catalogue_is_found() -> None:
     assert "toolkit.problems.GAPS[missing_submission].message" in CATALOGUE
     assert "toolkit.reports.words.REPORT_WORDS[title]" in CATALOGUE
     assert "toolkit.config_messages.MESSAGES[email]" in CATALOGUE
+    assert "toolkit.cli_help.COMMANDS[gaps].params[--details]" in CATALOGUE
 
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
