@@ -122,9 +122,14 @@ def test_gaps_csv_for_french_excel_on_stdout(copies: dict[str | None, Path]) -> 
     path = varied_copy(copies)
     header, *rows = read_as_excel_fr(run(["gaps", *csv_args(path, "--format", "csv")]))
     assert header == ["Type", "Gravité", "Feuille de travail", "Ligne", "Colonne", "Partenaire", "Message"]
-    assert ["Copies non reçues", "erreur", "", "", "", "cpe-les-lucioles"] == next(
-        r[:6] for r in rows if r[5] == "cpe-les-lucioles"
-    )
+    assert next(r[:6] for r in rows if r[5] == "cpe-les-lucioles") == [
+        "Copies non reçues",
+        "erreur",
+        "",
+        "",
+        "",
+        "cpe-les-lucioles",
+    ]
     invalid = next(r for r in rows if r[0] == "Valeurs non valides")
     assert invalid[1:6] == ["erreur", "progress_canvas", "research_data", "date", "ecole-baril"]
     assert "« 31/02/2026 »" in invalid[6]
@@ -151,7 +156,7 @@ def test_english_initiative_gets_commas_and_english_headings(
     assert data.startswith(BOM_BYTES)
     header, *rows = list(csv.reader(io.StringIO(data[len(BOM_BYTES) :].decode("utf-8"), newline="")))
     assert header == ["Kind", "Severity", "Worksheet", "Row", "Column", "Partner", "Message"]
-    assert ["Copies not received", "error"] == next(r[:2] for r in rows if r[5] == "cpe-les-lucioles")
+    assert next(r[:2] for r in rows if r[5] == "cpe-les-lucioles") == ["Copies not received", "error"]
 
 
 @pytest.mark.parametrize(
