@@ -113,10 +113,12 @@ def _kill_group(proc: subprocess.Popen) -> None:
 # ------------------------------------------------------------- conveniences
 
 
-def job(src, ops=(), save=(), inspect=None) -> dict:
-    """Build one job; save is a list of paths, format taken from suffix."""
+def job(src, ops=(), save=(), inspect=None, load_filter=None) -> dict:
+    """Build one job; save is a list of paths, format taken from suffix; load_filter is
+    {"name": filter, "options": its FilterOptions} to open e.g. a CSV as a given locale would."""
     return {
         "input": os.fspath(src),
+        "filter": load_filter,
         "ops": list(ops),
         "save": [save_target(dst) for dst in save],
         "inspect": inspect,

@@ -35,21 +35,17 @@ IDS = [" ".join(path) or "toolkit" for path, _ in TREE]
 NAMES = {"toolkit"} | {name for path, _ in TREE for name in path}  # command names are literal
 
 # Words that are English and not French: none may appear in French help outside options and commands.
-_ENGLISH = (
-    """the and or of to with for from in on at by is are be not no this that these each every any all
+_ENGLISH = """the and or of to with for from in on at by is are be not no this that these each every any all
     file files folder folders directory path text integer name design command commands args show exit help
     default required usage positional missing invalid such try error write read send sent email emails
     partner partners workbook workbooks copy when what which who your their its into than then else
     without example examples only one once before after new next last round rounds report value values
     choose from see run runs"""
-)
 ENGLISH = set(_ENGLISH.split())
 # Words that are French and not English: none may appear in English help.
-_FRENCH = (
-    """le la les des du un une et ou pour dans avec sans sur par fichier fichiers dossier dossiers classeur
+_FRENCH = """le la les des du un une et ou pour dans avec sans sur par fichier fichiers dossier dossiers classeur
     classeurs copie partenaire partenaires afficher quitter utilisation commandes défaut obligatoire
     exemples est sont ce cette chaque aux au de qui que pas rien tous toutes"""
-)
 FRENCH_WORDS = set(_FRENCH.split())
 ACCENTED = re.compile(r"[àâäçéèêëîïôöûùüÿœæ]", re.I)
 
@@ -184,9 +180,9 @@ def test_help_follows_the_initiative_language(tmp_path: Path, monkeypatch: pytes
     ("args", "french", "english"),
     [
         (
-            ["gaps", "retours/", "--bogus"],
-            "Erreur : option inconnue : « --bogus ».",
-            "Error: No such option '--bogus'.",
+            ["gaps", "retours/", "--zzz"],
+            "Erreur : option inconnue : « --zzz ».",
+            "Error: No such option '--zzz'.",
         ),
         (["gaps"], "Erreur : argument manquant : « SOURCES... ».", "Error: Missing argument 'SOURCES...'."),
         (["template", "new"], "Erreur : argument manquant : « NOM ».", "Error: Missing argument 'NAME'."),

@@ -289,7 +289,7 @@ def test_partner_b_cells_found_below_the_inserted_row_and_in_the_renamed_tab(cyc
 def test_partner_b_formula_and_impossible_date_are_problems(cycle: Cycle) -> None:
     assert problems(cycle.submission(B_FILE)) == {
         (PC, "partner_involvement", "date"): ("not_a_date", B_INVALID_DATE),
-        (BI, "resources", "weaknesses"): ("formula", "4"),  # the formula's shown result, kept as text
+        (BI, "resources", "weaknesses"): ("formula", "=2+2"),  # the formula as typed, never its result 4
     }
 
 
@@ -375,7 +375,7 @@ def test_merged_values(cycle: Cycle) -> None:
         (BI, "aligned_activities", "who"): "Olivier Roy",
         (BI, "aligned_activities", "strengths"): B_FORMULA_TEXT,
         (BI, "policy", "who"): "Karim Benali",
-        (BI, "resources", "weaknesses"): "4",
+        # (BI, "resources", "weaknesses") holds a formula (=2+2): neither it nor its result 4 is merged
         (BI, "strengths_weaknesses", "answer"): B_DEBRIEF,
     }
 
@@ -405,9 +405,9 @@ def test_gaps_flag_invalid_values(cycle: Cycle) -> None:
             BI,
             "resources",
             "weaknesses",
-            "École primaire Baril : « 4 » ne convient pas à « Faiblesses actuelles » pour « Mobiliser les "
-            "ressources (financières et autres) » (Infrastructure de soutien) : "
-            "une formule au lieu d'une valeur.",
+            "École primaire Baril : une formule (« =2+2 ») a été saisie au lieu d'une valeur dans "
+            "« Faiblesses actuelles » pour « Mobiliser les ressources (financières et autres) » "
+            "(Infrastructure de soutien) : remplacez la formule par la valeur.",
         ),
     ]
 
@@ -481,6 +481,7 @@ def test_master_keeps_typed_text_as_text_in_calc(cycle: Cycle) -> None:
 
 
 SUPERSEDED_FR = "remplacée par une copie plus récente"
+NOT_USED = "non retenue : une formule, pas une valeur"
 
 
 def test_master_contributions_tab_names_partner_and_file_for_every_value(cycle: Cycle) -> None:
@@ -492,7 +493,9 @@ def test_master_contributions_tab_names_partner_and_file_for_every_value(cycle: 
             c.partner_name,
             c.text,
             Path(c.source).name,
-            {"used": "retenue", "superseded": SUPERSEDED_FR, "unmapped": "hors gabarit"}[c.status],
+            {"used": "retenue", "superseded": SUPERSEDED_FR, "unmapped": "hors gabarit", "formula": NOT_USED}[
+                c.status
+            ],
         )
         for c in cycle.merged.contributions.itertuples()
     )
@@ -500,6 +503,7 @@ def test_master_contributions_tab_names_partner_and_file_for_every_value(cycle: 
     assert listed == expected and len(rows) == 10 + 4 + 4 + 8 + 2
     assert (NAMES["ecole-baril"], B_NOTE, B_FILE, "hors gabarit") in listed
     assert (NAMES["ecole-baril"], B_FORMULA_TEXT, B_FILE, "retenue") in listed
+    assert (NAMES["ecole-baril"], "=2+2", B_FILE, NOT_USED) in listed  # the formula as typed, not merged
     assert (NAMES["cpe-les-lucioles"], C_ACHIEVEMENT_OLD, C_OLD, SUPERSEDED_FR) in listed
 
 

@@ -143,7 +143,18 @@ def test_cli_unreadable_source_fails_on_gaps(tmp_path: Path, write: object) -> N
     bad = tmp_path / "copie.xlsx"
     bad.write_text("pas un classeur", encoding="utf-8")
     result = CliRunner().invoke(
-        main, ["gaps", str(bad), "--config", str(EXAMPLE), "--format", "csv", "--fail-on-gaps"]
+        main,
+        [
+            "gaps",
+            str(bad),
+            "--config",
+            str(EXAMPLE),
+            "--format",
+            "csv",
+            "--dialect",
+            "machine",
+            "--fail-on-gaps",
+        ],
     )
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
@@ -170,7 +181,9 @@ def test_cli_pull_table_and_csv(copies: dict[str | None, Path]) -> None:
         "%",
         "0",
     ]
-    csv_out = CliRunner().invoke(main, ["pull", str(copies["ecole-baril"]), "--format", "csv"])
+    csv_out = CliRunner().invoke(
+        main, ["pull", str(copies["ecole-baril"]), "--format", "csv", "--dialect", "machine"]
+    )
     header, *rows = csv_out.stdout.splitlines()
     assert header == "worksheet,row,column,value,text,problem,location,origin,partner,source,modified"
     assert rows[0].startswith("progress_canvas,overview,activities,Ateliers de lecture,Ateliers de lecture,,")

@@ -286,26 +286,27 @@ def _hostile_copy(copies: dict[str | None, Path]) -> Path:
     return type_raw(copies[CDC], cells)
 
 
-def test_csv_is_neutralised_unless_raw(copies: dict[str | None, Path]) -> None:
+@pytest.mark.parametrize(("dialect", "separator"), [("machine", ","), ("excel", ";")])
+def test_csv_is_neutralised_unless_raw(copies: dict[str | None, Path], dialect: str, separator: str) -> None:
     path = _hostile_copy(copies)
     run = CliRunner()
-    safe = run.invoke(main, ["pull", str(path), "--config", str(EXAMPLE), "--format", "csv"])
-    raw = run.invoke(main, ["pull", str(path), "--config", str(EXAMPLE), "--format", "csv", "--raw-csv"])
+    args = ["--config", str(EXAMPLE), "--format", "csv", "--dialect", dialect]
+    safe = run.invoke(main, ["pull", str(path), *args])
+    raw = run.invoke(main, ["pull", str(path), *args, "--raw-csv"])
     assert safe.exit_code == 0 and raw.exit_code == 0
     import csv
 
-    safe_cells = [c for row in csv.reader(io.StringIO(safe.stdout)) for c in row]
-    raw_cells = [c for row in csv.reader(io.StringIO(raw.stdout)) for c in row]
+    def read(text: str) -> list[list[str]]:
+        return list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=separator))
+
+    safe_cells = [c for row in read(safe.stdout) for c in row]
+    raw_cells = [c for row in read(raw.stdout) for c in row]
     for text in HOSTILE_TEXTS[:4]:  # a leading tab is whitespace: cleaned away on reading
         assert "'" + text in safe_cells and text not in safe_cells
         assert text in raw_cells
     assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in safe_cells)
-    gaps = run.invoke(main, ["gaps", str(path), "--config", str(EXAMPLE), "--format", "csv"])
-    assert not any(
-        c.startswith(("=", "+", "-", "@", "\t", "\r"))
-        for r in csv.reader(io.StringIO(gaps.stdout))
-        for c in r
-    )
+    gaps = run.invoke(main, ["gaps", str(path), *args])
+    assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for r in read(gaps.stdout) for c in r)
 
 
 def _inert_markdown(text: str) -> None:

@@ -12,6 +12,7 @@ import click
 from . import api, cli_click, writers
 from .cli_format import HelpGroup
 from .cli_language import cli_language
+from .cli_out import DIALECT, OUT, chosen_format, emit
 from .config_messages import say
 from .errors import ConfigError, InputError, ToolkitError
 from .files import atomic_write
@@ -232,14 +233,33 @@ def _in(language: Language, error: ToolkitError) -> ToolkitError:
 @main.command()
 @SOURCES
 @_config_option(required=False)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+)
 @RAW_CSV
-def pull(sources: tuple[str, ...], config: Path | None, fmt: str, raw_csv: bool) -> None:
+@DIALECT
+@OUT
+def pull(
+    sources: tuple[str, ...],
+    config: Path | None,
+    fmt: str | None,
+    raw_csv: bool,
+    dialect: str,
+    out: Path | None,
+) -> None:
     """Read filled copies (files and folders) back: completion and problems per copy."""
+    chosen = chosen_format(fmt, out, FORMATS)
     initiative = _load(config) if config or _has_initiative_file() else None
+    if out is not None:  # refused before any work: never over a source or a partner's copy
+        api.check_output(out, "report", sources=sources, initiative=initiative)
     result = api.pull(sources, initiative)
     _require_copies(result, sources)
-    click.echo(render_pull(result, fmt, initiative, raw_csv=raw_csv).rstrip("\n"))
+    excel = chosen == "csv" and dialect == "excel"
+    text = render_pull(result, chosen, initiative, raw_csv=raw_csv, dialect="excel" if excel else "machine")
+    emit(text, for_excel=excel, out=out, language=result.language)
 
 
 @main.command()
@@ -306,8 +326,15 @@ def merge(
 @main.command()
 @SOURCES
 @_config_option(required=True)
-@click.option("--format", "fmt", type=click.Choice([*FORMATS, "md"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([*FORMATS, "md"]),
+    default=None,
+)
 @RAW_CSV
+@DIALECT
+@OUT
 @click.option("--fail-on-gaps", is_flag=True)
 @click.option("--details", is_flag=True)
 @PARTNERS_OPTION
@@ -321,8 +348,10 @@ def merge(
 def gaps(
     sources: tuple[str, ...],
     config: Path | None,
-    fmt: str,
+    fmt: str | None,
     raw_csv: bool,
+    dialect: str,
+    out: Path | None,
     fail_on_gaps: bool,
     details: bool,
     partners: tuple[str, ...],
@@ -330,19 +359,24 @@ def gaps(
     kinds: tuple[str, ...],
 ) -> None:
     """List what is missing or wrong: unanswered partners, empty cells, ownerless roles, invalid values."""
+    chosen = chosen_format(fmt, out, [*FORMATS, "md"])
     initiative = _load(config)
     for partner in partners:
         initiative.partner(partner)  # an unknown id is an error, not an empty list
+    if out is not None:  # refused before any work: never over a source or a partner's copy
+        api.check_output(out, "report", sources=sources, initiative=initiative)
     report = filter_gaps(
         api.find_gaps(sources, initiative), partners=partners, severities=severities, kinds=kinds
     )
-    if fmt == "table":
-        summary = summarise_gaps(
+    excel = chosen == "csv" and dialect == "excel"
+    if chosen == "table":
+        text = summarise_gaps(
             report, initiative, details=details, partners=partners, partner_table=not (kinds or severities)
         )
-        click.echo(summary.rstrip("\n"))
     else:
-        click.echo(render_gaps(report, fmt, initiative.language, raw_csv=raw_csv).rstrip("\n"))
+        language = initiative.language
+        text = render_gaps(report, chosen, language, raw_csv=raw_csv, dialect="excel" if excel else "machine")
+    emit(text, for_excel=excel, out=out, language=initiative.language)
     if fail_on_gaps and report.has_errors:
         sys.exit(1)
 

@@ -61,6 +61,17 @@ PARAMS: dict[str, Text] = {
         "-, @, a tab or a carriage return gets a leading ' so Excel or LibreOffice cannot run it as a "
         "formula.",
     ),
+    "--dialect": Text(
+        "Avec --format csv : excel, pour un tableur (; et virgule décimale en français, virgule en "
+        "anglais; UTF-8 avec la marque d'ordre des octets qu'Excel demande, dans un fichier; en-têtes et "
+        "libellés dans la langue de l'utilisateur; dates AAAA-MM-JJ) ou machine, pour les programmes "
+        "(virgule, pas de marque d'ordre des octets, noms de colonnes anglais, codes et valeurs tels que "
+        "lus : le contrat stable).",
+        "With --format csv: excel, for a spreadsheet (';' and decimal commas in French, ',' in English; "
+        "UTF-8 with the byte-order mark Excel needs in a file; headings and labels in the user's language; "
+        "dates YYYY-MM-DD) or machine, for programs (',', no byte-order mark, English column names, codes "
+        "and values as read: the stable contract).",
+    ),
     "sources": Text(
         "Les copies remplies : fichiers .xlsx ou .ods, dossiers (sous-dossiers compris), liens ou "
         "identifiants de classeurs Google.",
@@ -207,8 +218,16 @@ COMMANDS: dict[str, CommandHelp] = {
         ),
         params={
             "--format": Text(
-                "table : un tableau à lire; json ou csv : pour un programme ou un tableur.",
-                "table: a table to read; json or csv: for a program or a spreadsheet.",
+                "table : un tableau à lire; json ou csv : pour un programme ou un tableur (par défaut : "
+                "selon le suffixe de --out, sinon table).",
+                "table: a table to read; json or csv: for a program or a spreadsheet (default: from --out's "
+                "suffix, else table).",
+            ),
+            "--out": Text(
+                "Écrire dans ce fichier au lieu de l'écran (.csv, .json, .txt); le format suit son suffixe. "
+                "La façon sûre d'obtenir un CSV pour Excel sous Windows.",
+                "Write to this file instead of the terminal (.csv, .json, .txt); the format follows its "
+                "suffix. The safe way to get a CSV for Excel on Windows.",
             ),
         },
         examples=(
@@ -219,9 +238,9 @@ COMMANDS: dict[str, CommandHelp] = {
                 "One line per copy received.",
             ),
             _example(
-                "toolkit pull retours/ --format csv > copies.csv",
+                "toolkit pull retours/ --out copies.csv",
                 "Le même tableau, à ouvrir dans un tableur.",
-                "toolkit pull returns/ --format csv > copies.csv",
+                "toolkit pull returns/ --out copies.csv",
                 "The same table, to open in a spreadsheet.",
             ),
         ),
@@ -275,9 +294,15 @@ COMMANDS: dict[str, CommandHelp] = {
         params={
             "--format": Text(
                 "table : le résumé; json, csv ou md : la liste complète, pour un programme, un tableur ou un "
-                "document.",
+                "document (par défaut : selon le suffixe de --out, sinon table).",
                 "table: the summary; json, csv or md: the full list, for a program, a spreadsheet or a "
-                "document.",
+                "document (default: from --out's suffix, else table).",
+            ),
+            "--out": Text(
+                "Écrire dans ce fichier au lieu de l'écran (.csv, .json, .txt, .md); le format suit son "
+                "suffixe. La façon sûre d'obtenir un CSV pour Excel sous Windows.",
+                "Write to this file instead of the terminal (.csv, .json, .txt, .md); the format follows its "
+                "suffix. The safe way to get a CSV for Excel on Windows.",
             ),
             "--fail-on-gaps": Text(
                 "Quitter avec le code 1 s'il reste une erreur ou un fichier illisible.",
@@ -305,6 +330,12 @@ COMMANDS: dict[str, CommandHelp] = {
                 "Tout ce qui manque dans la copie d'un partenaire.",
                 "toolkit gaps returns/ --details --partner cdc-hochelaga",
                 "Everything missing in one partner's copy.",
+            ),
+            _example(
+                "toolkit gaps retours/ --out ecarts.csv",
+                "La liste complète dans un fichier CSV qu'Excel ouvre tel quel.",
+                "toolkit gaps returns/ --out gaps.csv",
+                "The full list in a CSV file Excel opens as it is.",
             ),
             _example(
                 "toolkit gaps retours/ --format json --fail-on-gaps",

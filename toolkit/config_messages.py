@@ -114,6 +114,13 @@ MESSAGES: dict[str, Text] = {
         "--out est obligatoire avec --backend xlsx : le dossier où écrire les classeurs",
         "--out is required with --backend xlsx: the folder to write the workbooks into",
     ),
+    "out_suffix": Text(
+        "--out {out} : choisissez un de ces suffixes : {supported}", "--out {out}: use one of {supported}"
+    ),
+    "out_format": Text(
+        "--out {out} contient du {suffix}, pas du --format {format}",
+        "--out {out} holds {suffix}, not --format {format}",
+    ),
     "format_needs_out": Text(
         "--format {format} s'écrit dans un fichier : ajoutez --out FICHIER",
         "--format {format} needs --out FILE",

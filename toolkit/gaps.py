@@ -23,7 +23,7 @@ from .problems import GAPS, NOTES, GapKind, Severity, cell_reason
 from .submission import Note, PullResult, SourceProblem, Submission, completion, required_cells
 from .templates import DEBRIEF_COLUMN, Kit
 from .text import CELL_LIMIT, Language
-from .values import normalise_key
+from .values import FORMULA, normalise_key
 
 KINDS: tuple[GapKind, ...] = get_args(GapKind)
 
@@ -218,6 +218,15 @@ def _dispute_gap(submission: Submission, describe: _Describer) -> Gap:
     )
 
 
+FORMULA_QUOTE = 60  # characters of a formula quoted in a message; a longer one ends with "…"
+
+
+def quoted_formula(formula: str) -> str:
+    """A formula as typed, on one line and short enough to read in a message."""
+    flat = " ".join(formula.split())
+    return flat if len(flat) <= FORMULA_QUOTE else flat[: FORMULA_QUOTE - 1].rstrip() + "…"
+
+
 def _cell_gaps(submission: Submission, describe: _Describer) -> list[Gap]:
     partner = submission.partner_id
     own = [c for c in submission.rows if c.origin == "partner"]  # a kept pre-fill is not theirs to fix
@@ -229,7 +238,8 @@ def _cell_gaps(submission: Submission, describe: _Describer) -> list[Gap]:
             c.row,
             c.column,
             partner,
-            value=c.text,
+            variant="formula" if c.problem == FORMULA else None,
+            value=quoted_formula(c.text) if c.problem == FORMULA else c.text,
             reason=cell_reason(c.problem, describe.language),
         )
         for c in own

@@ -53,6 +53,7 @@ STATUS = {
         "disputed": "mise à part : attribution contestée, non fusionnée",
         "withdrawn": "retirée par le partenaire",
         "unconfirmed": "non confirmé cette ronde",
+        "formula": "non retenue : une formule, pas une valeur",
     },
     "en": {
         "used": "used",
@@ -62,6 +63,7 @@ STATUS = {
         "disputed": "kept apart: disputed attribution, not merged",
         "withdrawn": "withdrawn by the partner",
         "unconfirmed": "not confirmed this round",
+        "formula": "not used: a formula, not a value",
     },
 }
 

@@ -25,7 +25,7 @@ from .i18n import word
 from .initiative import Initiative
 from .submission import Note, PullResult, Submission
 from .templates import DEBRIEF_COLUMN, Column, Kit
-from .values import normalise_key
+from .values import FORMULA, normalise_key
 
 CONTRIBUTION_COLUMNS = [
     "worksheet",
@@ -180,7 +180,9 @@ def _contributions(
                 if c.text == "":
                     continue
                 if c.origin == "partner":
-                    who: tuple[object, str, str] = (s.partner_id, name, status)
+                    # a formula is listed, as typed, but never used: the master gets values only
+                    own = "formula" if c.problem == FORMULA and status == "used" else status
+                    who: tuple[object, str, str] = (s.partner_id, name, own)
                 elif status == "used" and (key := (c.worksheet, c.row, c.column, c.text)) not in carried_seen:
                     carried_seen.add(key)
                     who = (None, carried_name, "carried_over")

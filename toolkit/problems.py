@@ -218,6 +218,15 @@ GAPS: dict[str, ProblemKind] = _declare(
                 "A value breaks its column's type (date, number, list, formula…).",
             ),
             "error",
+            variants={
+                # {value} is the formula as typed (=C9), never its result: the cell counts as not answered
+                "formula": Text(
+                    "{partner} : une formule (« {value} ») a été saisie au lieu d'une valeur dans "
+                    "« {column} » pour « {row} » ({worksheet}) : remplacez la formule par la valeur.",
+                    "{partner}: a formula (“{value}”) was typed instead of a value in “{column}” for “{row}” "
+                    "({worksheet}): replace the formula with the value.",
+                ),
+            },
             label=Text("Valeurs non valides", "Invalid values"),
         ),
         ProblemKind(

@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 Cell = tuple[int, int]  # 1-based (row, column)
+NO_FORMULAS: Mapping[Cell, str] = MappingProxyType({})
 
 
 def is_empty(value: object) -> bool:
@@ -56,7 +58,8 @@ class RawSheet:
     name: str
     visible: bool
     cells: Mapping[Cell, object]  # non-empty values only, by 1-based (row, column); kept as Cells
-    formulas: frozenset[Cell] = frozenset()  # 1-based (row, column) of formula cells
+    # formula cells by 1-based (row, column) -> the formula as typed ("=B6"; "" when the source omits it)
+    formulas: Mapping[Cell, str] = field(default_factory=dict)
     _by_row: dict[int, dict[int, object]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -70,7 +73,7 @@ class RawSheet:
         name: str,
         visible: bool,
         rows: Iterable[Sequence[object]],
-        formulas: frozenset[Cell] = frozenset(),
+        formulas: Mapping[Cell, str] = NO_FORMULAS,
     ) -> RawSheet:
         """From a grid of values starting at A1 ('' or None for empty cells)."""
         by_row: dict[int, dict[int, object]] = {}

@@ -193,7 +193,9 @@ def _cell_rows(
         raw: object = match.sheet.value(*where) if match and where else ""
         value, text, problem = _typed(worksheet, column_id, raw, language)
         if match and where and where in match.sheet.formulas:
-            value, problem = None, FORMULA  # a formula where a value belongs: keep its shown text only
+            # a formula where a value belongs: what the partner typed ("=B6") is its text, to quote back;
+            # its computed result is never read as an answer (merge keeps it out of the master)
+            value, text, problem = None, match.sheet.formulas[where] or "=…", FORMULA
         location = f"{match.sheet.name}!{a1(*where)}" if match and where else None
         out.append(
             {

@@ -10,13 +10,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .csv_out import UNREADABLE as UNREADABLE
+from .csv_out import Dialect, excel_csv
 from .gaps import GapReport, structure_messages
-from .initiative import Initiative
+from .initiative import DEFAULT_TIME_ZONE, Initiative
 from .problems import gap_label
 from .submission import PullResult, completion
 from .text import Language, safe_text
 
-UNREADABLE = "unreadable_source"
 GAP_FIELDS = ["kind", "severity", "worksheet", "row", "column", "partner", "message"]
 HEADINGS = {
     "fr": {
@@ -73,14 +74,26 @@ def percent(share: float, language: Language) -> str:
 
 
 def render_pull(
-    result: PullResult, fmt: str, initiative: Initiative | None = None, *, raw_csv: bool = False
+    result: PullResult,
+    fmt: str,
+    initiative: Initiative | None = None,
+    *,
+    raw_csv: bool = False,
+    dialect: Dialect = "machine",
 ) -> str:
     """The pull result as a table, JSON or CSV. CSV cells that a spreadsheet would run as a formula
-    are neutralised unless `raw_csv` (files for programs, never opened in Excel)."""
+    are neutralised unless `raw_csv` (files for programs, never opened in Excel); the excel
+    dialect is for a spreadsheet in the user's language (see csv_out), machine for programs."""
     language = result.language
     h = HEADINGS[language]
     if fmt == "csv":
         cells = result.cells()
+        if dialect == "excel":
+            records = cells.astype(object).where(cells.notna(), None).to_dict(orient="records")
+            zone = initiative.time_zone if initiative else DEFAULT_TIME_ZONE
+            neutralise = _as_is if raw_csv else csv_safe
+            text = excel_csv(list(cells.columns), records, language, time_zone=zone, neutralise=neutralise)
+            return safe_text(text)
         return safe_text(str((cells if raw_csv else cells.map(csv_safe)).to_csv(index=False)))
     summaries = [
         {
@@ -155,12 +168,20 @@ def gap_rows(report: GapReport) -> list[dict[str, Any]]:
     return rows
 
 
-def render_gaps(report: GapReport, fmt: str, language: Language, *, raw_csv: bool = False) -> str:
-    """Gaps as a table, JSON, CSV (neutralised for spreadsheets unless `raw_csv`) or Markdown (escaped)."""
+def render_gaps(
+    report: GapReport, fmt: str, language: Language, *, raw_csv: bool = False, dialect: Dialect = "machine"
+) -> str:
+    """Gaps as a table, JSON, CSV (neutralised for spreadsheets unless `raw_csv`; excel or machine
+    dialect) or Markdown (escaped)."""
     h = HEADINGS[language]
     if fmt == "json":
         return safe_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     rows = gap_rows(report)
+    if fmt == "csv" and dialect == "excel":
+        neutralise = _as_is if raw_csv else csv_safe
+        return safe_text(
+            excel_csv(GAP_FIELDS, rows, language, time_zone=DEFAULT_TIME_ZONE, neutralise=neutralise)
+        )
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=GAP_FIELDS, lineterminator="\n")
@@ -216,6 +237,10 @@ def csv_safe(value: object) -> object:
     """A text cell a spreadsheet would evaluate, prefixed with a quote so it shows as typed."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
+    return value
+
+
+def _as_is(value: object) -> object:
     return value
 
 

@@ -21,7 +21,7 @@ from .merge import CONTRIBUTION_COLUMNS, Merged, combine_cell
 from .submission import Cell, Submission
 from .templates import DEBRIEF_COLUMN, Kit
 from .text import LANGUAGES, Language
-from .values import parse_cell
+from .values import FORMULA, parse_cell
 
 ROUND_COLUMNS = [*CONTRIBUTION_COLUMNS, "round", "change"]
 # contribution statuses whose text is part of the master's cells ("carried_over": merge's, when no
@@ -82,6 +82,8 @@ def _answer(cell: Cell, partner: str, old: Answer | None, prefilled: bool, round
         if prefilled and cell.location is not None:  # the partner saw its answer and cleared it
             return Answer(*where, old.text, round_label, "withdrawn")
         return dataclasses.replace(old, change="unconfirmed")  # the cell was lost, not cleared
+    if cell.problem == FORMULA:  # no answer this round: a formula's text or result is never one
+        return dataclasses.replace(old, change="unconfirmed") if old is not None else None
     if cell.origin == "prefill":  # still what the copy was pre-filled with: kept, not rewritten
         return dataclasses.replace(old, change="unchanged") if old is not None else None
     if old is not None and old.text == cell.text:

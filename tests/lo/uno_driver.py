@@ -10,7 +10,8 @@ and inspects it. A failing job is reported in RESULT.json; it never stops the
 batch. soffice is always shut down and its processes killed at the end.
 
 Job:    {"input": path, "ops": [op, ...], "save": [{"path": p, "format":
-        "xlsx"|"ods"|"pdf"}], "inspect": {"cells": {sheet: ["A1", ...]}} | null}
+        "xlsx"|"ods"|"pdf"}], "inspect": {"cells": {sheet: ["A1", ...]}} | null,
+        "filter": {"name": filter, "options": FilterOptions} | null (how to load, e.g. a CSV)}
 Ops:    set_string/set_number/set_date/set_formula (sheet, cell, value),
         insert_rows (sheet, before, count), delete_rows (sheet, row, count),
         insert_columns (sheet, before: "B", count), rename_sheet (sheet, to),
@@ -154,12 +155,13 @@ class Office:
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
 
-    def load(self, path):
+    def load(self, path, load_filter=None):
         if not os.path.isfile(path):
             raise FileNotFoundError(f"input not found: {path}")
-        doc = self.desktop.loadComponentFromURL(
-            file_url(path), "_blank", 0, props(Hidden=True, MacroExecutionMode=0)
-        )
+        options = {"Hidden": True, "MacroExecutionMode": 0}
+        if load_filter:  # e.g. a CSV read as a French Calc would: separator, charset, locale
+            options |= {"FilterName": load_filter["name"], "FilterOptions": load_filter["options"]}
+        doc = self.desktop.loadComponentFromURL(file_url(path), "_blank", 0, props(**options))
         if doc is None or not hasattr(doc, "Sheets"):
             close_document(doc)
             raise RuntimeError(f"not loaded as a spreadsheet: {path}")
@@ -449,7 +451,7 @@ def run_job(office, job):
     result = {"ok": False, "error": None, "inspect": None}
     doc = None
     try:
-        doc = office.load(job["input"])
+        doc = office.load(job["input"], job.get("filter"))
         apply_ops(doc, job.get("ops") or [])
         if job.get("inspect") is not None:
             result["inspect"] = inspect_document(doc, job["inspect"])

@@ -13,10 +13,10 @@ from pathlib import Path
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from ..errors import SourceError
-from ..rawbook import RawSheet, RawWorkbook
+from ..rawbook import NO_FORMULAS, RawSheet, RawWorkbook
 from ..screening import screen
 from .xml_cells import read_cells
-from .xml_parts import cell_comments, formulas_and_properties
+from .xml_parts import Formulas, cell_comments, formulas_and_properties
 
 # Largest grid handed to calamine: ~32 bytes a cell in calamine, 8 in the Python lists.
 MAX_DENSE_CELLS = 2_000_000
@@ -46,15 +46,13 @@ def read_file(path: Path) -> RawWorkbook:
     return RawWorkbook(source, sheets, properties, modified, comments=comments)
 
 
-def _read_sparse(
-    path: Path, fmt: str, formulas: dict[str, frozenset[tuple[int, int]]]
-) -> tuple[RawSheet, ...]:
+def _read_sparse(path: Path, fmt: str, formulas: dict[str, Formulas]) -> tuple[RawSheet, ...]:
     return tuple(
-        RawSheet(s.name, s.visible, s.cells, formulas.get(s.name, frozenset())) for s in read_cells(path, fmt)
+        RawSheet(s.name, s.visible, s.cells, formulas.get(s.name, NO_FORMULAS)) for s in read_cells(path, fmt)
     )
 
 
-def _read_dense(path: Path, formulas: dict[str, frozenset[tuple[int, int]]]) -> tuple[RawSheet, ...]:
+def _read_dense(path: Path, formulas: dict[str, Formulas]) -> tuple[RawSheet, ...]:
     with path.open("rb") as handle:  # by content: calamine picks a reader from the name given a path
         workbook = CalamineWorkbook.from_filelike(handle)
         return tuple(
@@ -62,7 +60,7 @@ def _read_dense(path: Path, formulas: dict[str, frozenset[tuple[int, int]]]) -> 
                 meta.name,
                 meta.visible == SheetVisibleEnum.Visible,
                 workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False),
-                formulas.get(meta.name, frozenset()),
+                formulas.get(meta.name, NO_FORMULAS),
             )
             for meta in workbook.sheets_metadata
             if meta.typ == SheetTypeEnum.WorkSheet  # chart and macro sheets hold no cells of ours

@@ -30,6 +30,7 @@ MAX_PART_BYTES = 64 * 1024 * 1024  # largest XML member read, uncompressed
 MAX_FORMULA_CELLS = 1_000_000  # formula cells materialised from .ods repeats, per file
 
 Cell = tuple[int, int]  # 1-based (row, column)
+Formulas = dict[Cell, str]  # cell -> the formula as the partner typed it ("=B6"; "" when the file omits it)
 
 # What expat and defusedxml raise on bad input: syntax (ParseError), a DTD or entity
 # (DefusedXmlException, a ValueError), an unknown or multi-byte encoding (LookupError, ValueError).
@@ -95,7 +96,7 @@ def formula_cells(path: Path, fmt: str) -> dict[str, frozenset[Cell]]:
     result has none. Shared formulas count in every cell of the group; an
     array formula counts in its anchor cell, the only one carrying it.
     """
-    return formulas_and_properties(path, fmt)[0]
+    return {sheet: frozenset(cells) for sheet, cells in formulas_and_properties(path, fmt)[0].items()}
 
 
 def document_properties(path: Path, fmt: str) -> dict[str, str]:
@@ -103,10 +104,9 @@ def document_properties(path: Path, fmt: str) -> dict[str, str]:
     return formulas_and_properties(path, fmt)[1]
 
 
-def formulas_and_properties(
-    path: Path, fmt: str
-) -> tuple[dict[str, frozenset[tuple[int, int]]], dict[str, str]]:
-    """Both facts from one opening of the package (pull asks for both of every copy)."""
+def formulas_and_properties(path: Path, fmt: str) -> tuple[dict[str, Formulas], dict[str, str]]:
+    """Both facts from one opening of the package (pull asks for both of every copy): each sheet's
+    formula cells with their text as typed (quoted to the partner), and the document properties."""
     if fmt not in ("xlsx", "ods"):
         raise ValueError(f"unknown workbook format {fmt!r} (expected 'xlsx' or 'ods')")
     with _Package(path) as pkg:
@@ -234,7 +234,7 @@ def _has_marker(data: bytes, hints: tuple[bytes, ...], marker: re.Pattern[bytes]
     return any(hint in data for hint in hints) and marker.search(data) is not None
 
 
-def _xlsx_formula_cells(pkg: _Package) -> dict[str, frozenset[Cell]]:
+def _xlsx_formula_cells(pkg: _Package) -> dict[str, Formulas]:
     workbook = _package_part(pkg, _DEFAULT_WORKBOOK, _REL_OFFICE_DOCUMENT)
     if workbook is None:
         return {}
@@ -251,7 +251,7 @@ def _xlsx_formula_cells(pkg: _Package) -> dict[str, frozenset[Cell]]:
     workbook_data = pkg.read(workbook)
     if workbook_data is None:
         return {}
-    out: dict[str, frozenset[Cell]] = {}
+    out: dict[str, Formulas] = {}
     for sheet in pkg.parse(workbook, workbook_data).iter():
         if sheet.tag not in _SHEET_TAGS:
             continue
@@ -272,13 +272,14 @@ def _column_number(letters: str) -> int:
     return number
 
 
-def _xlsx_sheet_formulas(pkg: _Package, name: str, data: bytes) -> frozenset[Cell]:
-    """Cells of one worksheet part whose `c` element has an `f` child.
+def _xlsx_sheet_formulas(pkg: _Package, name: str, data: bytes) -> Formulas:
+    """Cells of one worksheet part whose `c` element has an `f` child, with that formula's text.
 
     `r` attributes are optional in OOXML: without one, a row follows the previous
-    row and a cell the previous cell of its row.
+    row and a cell the previous cell of its row. A shared formula's text is in its
+    first cell only: the others get "".
     """
-    found: set[Cell] = set()
+    found: Formulas = {}
     row = 0
     column = 0
     for event, elem in pkg.iterparse(name, data):
@@ -297,12 +298,13 @@ def _xlsx_sheet_formulas(pkg: _Package, name: str, data: bytes) -> frozenset[Cel
                         raise pkg.corrupt(f"{name}: bad cell reference {ref[:20]!r}")
                     column, row = _column_number(match[1]), int(match[2])
         elif tag in _C_TAGS:
-            if any(child.tag in _F_TAGS for child in elem):
-                found.add((row, column))
+            formula = next((child for child in elem if child.tag in _F_TAGS), None)
+            if formula is not None:
+                found[(row, column)] = "=" + formula.text if formula.text else ""
             elem.clear()
         elif tag in _ROW_TAGS:
             elem.clear()
-    return frozenset(found)
+    return found
 
 
 def _int_attr(pkg: _Package, part: str, value: str | None, default: int) -> int:
@@ -340,13 +342,13 @@ def _local(tag: str) -> str:
 # --- ods -------------------------------------------------------------------------------------------
 
 
-def _ods_formula_cells(pkg: _Package) -> dict[str, frozenset[Cell]]:
+def _ods_formula_cells(pkg: _Package) -> dict[str, Formulas]:
     part = "content.xml"
     data = pkg.read(part)
     if data is None or not _has_marker(data, _ODS_FORMULA_HINTS, _ODS_FORMULA_MARK):
         return {}
-    out: dict[str, frozenset[Cell]] = {}
-    found: set[Cell] = set()
+    out: dict[str, Formulas] = {}
+    found: Formulas = {}
     total = 0
     sheet = ""
     depth = 0  # table:table nesting; only top-level tables are sheets
@@ -360,7 +362,7 @@ def _ods_formula_cells(pkg: _Package) -> dict[str, frozenset[Cell]]:
             if tag == _T_TABLE:
                 depth += 1
                 if depth == 1:
-                    sheet, found, row = elem.get(_T_NAME, ""), set(), 0
+                    sheet, found, row = elem.get(_T_NAME, ""), {}, 0
             elif depth != 1:
                 continue
             elif tag == _T_ROW:
@@ -368,14 +370,15 @@ def _ods_formula_cells(pkg: _Package) -> dict[str, frozenset[Cell]]:
                 column, in_row = 0, True
             elif tag in _T_CELLS and in_row:
                 repeated = _int_attr(pkg, part, elem.get(_T_COLUMNS_REPEATED), 1)
-                if elem.get(_T_FORMULA) is not None:
+                if (formula := elem.get(_T_FORMULA)) is not None:
                     total += repeated * rows_repeated
                     if total > MAX_FORMULA_CELLS:
                         raise SourceError(
                             pkg.source, "too_large", f"{part}: more than {MAX_FORMULA_CELLS:,} formula cells"
                         )
+                    text = ods_formula_text(formula)
                     found.update(
-                        (r, c)
+                        ((r, c), text)
                         for r in range(row + 1, row + rows_repeated + 1)
                         for c in range(column + 1, column + repeated + 1)
                     )
@@ -385,7 +388,7 @@ def _ods_formula_cells(pkg: _Package) -> dict[str, frozenset[Cell]]:
             if tag == _T_TABLE:
                 depth -= 1
                 if depth == 0 and found:
-                    out[sheet] = frozenset(found)
+                    out[sheet] = found
             elif depth != 1:
                 continue
             elif tag in _T_CELLS:
@@ -510,3 +513,12 @@ def _ods_comments(pkg: _Package) -> Iterator[tuple[str, int, int, str]]:
         elif tag == _T_ROW:
             row += rows_repeated
             elem.clear()
+
+
+_ODS_NAMESPACE = re.compile(r"^[a-z]+:(?==)")  # of:=… (OpenFormula), oooc:=… (old OpenOffice)
+_ODS_REFERENCE = re.compile(r"\[\.?([^\]]*)\]")  # [.B6], [.B6:.B8], [$Feuille2.B6]
+
+
+def ods_formula_text(formula: str) -> str:
+    """An ODF formula as Calc shows it: 'of:=[.B6]+[.C6:.C8]' -> '=B6+C6:C8'."""
+    return _ODS_REFERENCE.sub(lambda m: m.group(1).replace(":.", ":"), _ODS_NAMESPACE.sub("", formula))

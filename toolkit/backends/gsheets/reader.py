@@ -92,7 +92,7 @@ def _is_grid(sheet: Mapping[str, Any]) -> bool:
 def _sheet(source: str, sheet: Mapping[str, Any]) -> RawSheet:
     props = sheet["properties"]
     rows: dict[int, dict[int, object]] = {}
-    formulas: set[tuple[int, int]] = set()
+    formulas: dict[tuple[int, int], str] = {}  # as typed: quoted to the partner, never used
     for grid in sheet.get("data", []):
         start_row, start_col = int(grid.get("startRow", 0)), int(grid.get("startColumn", 0))
         row_data: Sequence[Mapping[str, Any]] = grid.get("rowData", [])
@@ -104,14 +104,14 @@ def _sheet(source: str, sheet: Mapping[str, Any]) -> RawSheet:
             for c, cell in enumerate(row.get("values", []), start=start_col + 1):
                 value = cell_value(cell)
                 if "formulaValue" in cell.get("userEnteredValue", {}):
-                    formulas.add((r, c))
+                    formulas[(r, c)] = str(cell["userEnteredValue"]["formulaValue"])
                 if value != "":
                     rows.setdefault(r, {})[c] = value
     return RawSheet(
         name=str(props.get("title", "")),
         visible=not props.get("hidden", False),
         cells={(r, c): value for r, cells in rows.items() for c, value in cells.items()},
-        formulas=frozenset(formulas),
+        formulas=formulas,
     )
 
 
