@@ -43,9 +43,9 @@ _ENGLISH = """the and or of to with for from in on at by is are be not no this t
     choose from see run runs"""
 ENGLISH = set(_ENGLISH.split())
 # Words that are French and not English: none may appear in English help.
-_FRENCH = """le la les des du un une et ou pour dans avec sans sur par fichier fichiers dossier dossiers classeur
-    classeurs copie partenaire partenaires afficher quitter utilisation commandes défaut obligatoire
-    exemples est sont ce cette chaque aux au de qui que pas rien tous toutes"""
+_FRENCH = """le la les des du un une et ou pour dans avec sans sur par fichier fichiers dossier
+    dossiers classeur classeurs copie partenaire partenaires afficher quitter utilisation commandes
+    défaut obligatoire exemples est sont ce cette chaque aux au de qui que pas rien tous toutes"""
 FRENCH_WORDS = set(_FRENCH.split())
 ACCENTED = re.compile(r"[àâäçéèêëîïôöûùüÿœæ]", re.I)
 
