@@ -17,7 +17,7 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element
@@ -107,24 +107,36 @@ def formulas_and_properties(
     path: Path, fmt: str
 ) -> tuple[dict[str, frozenset[tuple[int, int]]], dict[str, str]]:
     """Both facts from one opening of the package (pull asks for both of every copy)."""
+    with _Package(path) as pkg:
+        return package_formulas_and_properties(pkg, fmt)
+
+
+def package_formulas_and_properties(
+    pkg: _Package, fmt: str
+) -> tuple[dict[str, frozenset[tuple[int, int]]], dict[str, str]]:
     if fmt not in ("xlsx", "ods"):
         raise ValueError(f"unknown workbook format {fmt!r} (expected 'xlsx' or 'ods')")
-    with _Package(path) as pkg:
-        if fmt == "xlsx":
-            return _xlsx_formula_cells(pkg), _xlsx_properties(pkg)
-        return _ods_formula_cells(pkg), _ods_properties(pkg)
+    if fmt == "xlsx":
+        return _xlsx_formula_cells(pkg), _xlsx_properties(pkg)
+    return _ods_formula_cells(pkg), _ods_properties(pkg)
 
 
 # --- zip access ------------------------------------------------------------------------------------
 
 
 class _Package:
-    """An open zip whose members are read bounded, with errors reported as SourceError."""
+    """An open zip whose members are read bounded, with errors reported as SourceError.
 
-    def __init__(self, path: Path) -> None:
+    `data`: the file's bytes when already read; `parts`: members screening already decompressed
+    and checked (by name with slashes), read from there instead of being decompressed again."""
+
+    def __init__(
+        self, path: Path, data: bytes | None = None, parts: Mapping[str, bytes] | None = None
+    ) -> None:
         self.source = str(path)
+        self.parts = parts or {}
         try:
-            self.zf = zipfile.ZipFile(path)
+            self.zf = zipfile.ZipFile(path if data is None else io.BytesIO(data))
         except OSError as exc:
             raise SourceError(self.source, "not_found", f"cannot be read: {exc.strerror}") from None
         except (zipfile.BadZipFile, EOFError, ValueError) as exc:
@@ -149,6 +161,8 @@ class _Package:
         found = self.find(name)
         if found is None:
             return None
+        if found in self.parts and len(self.parts[found]) <= MAX_PART_BYTES:
+            return self.parts[found]
         try:
             with self.zf.open(self.members[found]) as fh:
                 data = fh.read(MAX_PART_BYTES + 1)
@@ -423,14 +437,18 @@ MAX_COMMENTS = 100_000  # per file; more is not a partner's copy
 
 def cell_comments(path: Path, fmt: str) -> tuple[tuple[str, int, int, str], ...]:
     """(tab, row, column, text) of every cell comment (note), 1-based; () when there is none."""
+    with _Package(path) as pkg:
+        return package_comments(pkg, fmt)
+
+
+def package_comments(pkg: _Package, fmt: str) -> tuple[tuple[str, int, int, str], ...]:
     if fmt not in ("xlsx", "ods"):
         raise ValueError(f"unknown workbook format {fmt!r} (expected 'xlsx' or 'ods')")
-    with _Package(path) as pkg:
-        if fmt == "xlsx":
-            if not any("comment" in name.lower() for name in pkg.names):
-                return ()
-            return tuple(_xlsx_comments(pkg))
-        return tuple(_ods_comments(pkg))
+    if fmt == "xlsx":
+        if not any("comment" in name.lower() for name in pkg.names):
+            return ()
+        return tuple(_xlsx_comments(pkg))
+    return tuple(_ods_comments(pkg))
 
 
 def _xlsx_comments(pkg: _Package) -> Iterator[tuple[str, int, int, str]]:
