@@ -98,6 +98,32 @@ PARTNERS_OPTION = click.option(
     metavar="ID",
     help="Only this partner (repeatable). Default: every partner.",
 )
+JOBS_OPTION = click.option(
+    "--jobs",
+    "jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes reading local copies (default: every core from 200 copies on, else 1).",
+)
+NO_CACHE_OPTION = click.option(
+    "--no-cache",
+    "no_cache",
+    is_flag=True,
+    help="Read every copy again instead of reusing what an earlier run read from the same bytes "
+    "(the cache is .toolkit-pull-cache.sqlite next to the history; delete it at will).",
+)
+
+
+def _pull(
+    sources: tuple[str, ...], initiative: api.Initiative | None, jobs: int | None, no_cache: bool
+) -> api.PullResult:
+    """Pull as the commands do: with the cache beside the history unless --no-cache."""
+    from .pull import default_cache
+
+    cache = None if no_cache else default_cache(initiative)
+    return api.pull(sources, initiative, jobs=jobs, cache=cache)
+
+
 HISTORY_OPTION = click.option(
     "--history",
     "history_file",
@@ -241,10 +267,14 @@ def _in(language: Language, error: ToolkitError) -> ToolkitError:
 @_config_option(required=False)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @RAW_CSV
-def pull(sources: tuple[str, ...], config: Path | None, fmt: str, raw_csv: bool) -> None:
+@JOBS_OPTION
+@NO_CACHE_OPTION
+def pull(
+    sources: tuple[str, ...], config: Path | None, fmt: str, raw_csv: bool, jobs: int | None, no_cache: bool
+) -> None:
     """Read filled copies (files and folders) back: completion and problems per copy."""
     initiative = _load(config) if config or _has_initiative_file() else None
-    result = api.pull(sources, initiative)
+    result = _pull(sources, initiative, jobs, no_cache)
     _require_copies(result, sources)
     click.echo(render_pull(result, fmt, initiative, raw_csv=raw_csv).rstrip("\n"))
 
@@ -265,14 +295,22 @@ def pull(sources: tuple[str, ...], config: Path | None, fmt: str, raw_csv: bool)
     "(default: the last master recorded in the history).",
 )
 @HISTORY_OPTION
+@JOBS_OPTION
+@NO_CACHE_OPTION
 def merge(
-    sources: tuple[str, ...], config: Path | None, out: str, previous: str | None, history_file: Path | None
+    sources: tuple[str, ...],
+    config: Path | None,
+    out: str,
+    previous: str | None,
+    history_file: Path | None,
+    jobs: int | None,
+    no_cache: bool,
 ) -> None:
     """Merge partner copies into one master workbook with a Contributions tab."""
     initiative = _load(config)
     if not out.startswith("gsheets:"):  # refused before any work: never over a source or a copy
         api.check_output(out, "master", sources=sources, initiative=initiative)
-    pulled = api.pull(sources, initiative)
+    pulled = _pull(sources, initiative, jobs, no_cache)
     _require_copies(pulled, sources)
     history_path = history_file or initiative.history_path
     merged = api.merge(pulled, initiative, previous=previous, history=history_path)
@@ -328,6 +366,8 @@ def merge(
     type=click.Choice([*KINDS, UNREADABLE]),
     help="Only this kind (repeatable).",
 )
+@JOBS_OPTION
+@NO_CACHE_OPTION
 def gaps(
     sources: tuple[str, ...],
     config: Path | None,
@@ -338,13 +378,18 @@ def gaps(
     partners: tuple[str, ...],
     severities: tuple[str, ...],
     kinds: tuple[str, ...],
+    jobs: int | None,
+    no_cache: bool,
 ) -> None:
     """List what is missing or wrong: unanswered partners, empty cells, ownerless roles, invalid values."""
     initiative = _load(config)
     for partner in partners:
         initiative.partner(partner)  # an unknown id is an error, not an empty list
     report = filter_gaps(
-        api.find_gaps(sources, initiative), partners=partners, severities=severities, kinds=kinds
+        api.find_gaps(_pull(sources, initiative, jobs, no_cache), initiative),
+        partners=partners,
+        severities=severities,
+        kinds=kinds,
     )
     if fmt == "table":
         summary = summarise_gaps(
@@ -401,6 +446,8 @@ def gaps(
 @click.option(
     "--force", is_flag=True, help="With --remind: remind even partners reminded less than 6 days ago."
 )
+@JOBS_OPTION
+@NO_CACHE_OPTION
 def report(
     sources: tuple[str, ...],
     config: Path | None,
@@ -414,6 +461,8 @@ def report(
     remind: bool,
     dry_run: Path | None,
     force: bool,
+    jobs: int | None,
+    no_cache: bool,
 ) -> None:
     """The weekly report: who answered, what is missing, ownerless roles, what changed since last time."""
     chosen = fmt or (report_formats.format_for_path(out).name if out else "text")  # refused before any work
@@ -423,7 +472,7 @@ def report(
     if out is not None:  # refused before any work (and before the history records a run)
         api.check_output(out, "report", sources=sources, initiative=initiative)
     result = api.build_report(
-        api.pull(sources, initiative),
+        _pull(sources, initiative, jobs, no_cache),
         initiative,
         history_path=history_file,
         record=not no_record,
