@@ -71,13 +71,16 @@ def fingerprint(initiative: Initiative) -> str:
 @cache
 def _code_fingerprint() -> str:
     """The toolkit's source (any edit is a new reader), python-calamine's and Python's versions."""
-    import python_calamine
+    from importlib import metadata
 
     root = Path(__file__).resolve().parent
     hasher = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
         hasher.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    version = getattr(python_calamine, "__version__", "?")
+    try:
+        version = metadata.version("python-calamine")
+    except metadata.PackageNotFoundError:
+        version = "?"
     return f"{hasher.hexdigest()} calamine {version} python {sys.version_info[:2]}"
 
 
