@@ -12,8 +12,6 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-import pandas as pd
-
 from .attribution import IssuedCopy, attribute
 from .cells import a1
 from .errors import SourceError
@@ -175,7 +173,7 @@ def finish(
         role=content.role,
         modified=raw.modified,
         generated_at=content.generated_at,
-        cells=_frame(content.columns),
+        cells=content.columns,  # a DataFrame on first use (submission._LazyTable)
         notes=tuple(notes),
         unmapped=content.unmapped,
         kit=kit,
@@ -186,10 +184,6 @@ def finish(
         round=content.round,
         prefilled=content.prefilled,
     )
-
-
-def _frame(columns: tuple[tuple[object, ...], ...]) -> pd.DataFrame:
-    return pd.DataFrame(dict(zip(CELL_COLUMNS, map(list, columns), strict=True)), dtype=object)
 
 
 def _kit_and_language(

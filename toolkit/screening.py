@@ -91,6 +91,7 @@ class Screened:
     # XML members screening decompressed whole (CRC and size checked), by name as screened: the
     # readers that come next take them from here instead of decompressing them again
     parts: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
+    members: tuple[str, ...] | None = field(default=None, compare=False, repr=False)  # names as zipped
 
 
 def screen_file(path: Path) -> str:
@@ -351,6 +352,9 @@ class _Zip:
                 "corrupt", f"member {name} is damaged: size or CRC does not match the zip directory"
             )
 
+    def _members(self) -> tuple[str, ...]:
+        return tuple(info.filename for info in self.infos)
+
     @staticmethod
     def _as_zipfile_reads(info: zipfile.ZipInfo, local: bytes, name: bytes) -> bool:
         """Whether Python's zipfile would open this member as we read it (it compares the local
@@ -454,7 +458,7 @@ class _Zip:
             done.add(sheet)
         self._parse_other_xml(done)
         standard = workbook == "xl/workbook.xml" and rels in names
-        return Screened("xlsx", self.grid_cells, standard, self.parts)
+        return Screened("xlsx", self.grid_cells, standard, self.parts, self._members())
 
     def _workbook_part(self, done: set[str]) -> str:
         """xl/workbook.xml, or the part the package relationships name (some writers put it elsewhere)."""
@@ -539,7 +543,7 @@ class _Zip:
         done.add("content.xml")
         # styles.xml can hold event listeners too
         self._parse_other_xml(done, _ods_script_handler(self.fail), (b"<!", b"event-listener"))
-        return Screened("ods", sheet.grid_cells, parts=self.parts)
+        return Screened("ods", sheet.grid_cells, parts=self.parts, members=self._members())
 
     def _manifest_handler(self) -> Handler:
         def start(tag: str, attrs: dict[str, str]) -> None:

@@ -31,7 +31,7 @@ def read_file(path: Path, data: bytes | None = None, modified: dt.datetime | Non
     `modified`: the file's time, when the caller knows it (else the file's mtime)."""
     source = str(path)
     screened = screen(path, data)
-    with _Package(path, data, screened.parts) as pkg:
+    with _Package(path, data, screened.parts, screened.members) as pkg:
         formulas, properties = package_formulas_and_properties(pkg, screened.format)
         comments = package_comments(pkg, screened.format)  # partners' comments: text to keep, never drop
         if screened.grid_cells > MAX_DENSE_CELLS or not screened.standard_parts:

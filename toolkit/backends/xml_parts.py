@@ -17,7 +17,7 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element
@@ -131,20 +131,36 @@ class _Package:
     and checked (by name with slashes), read from there instead of being decompressed again."""
 
     def __init__(
-        self, path: Path, data: bytes | None = None, parts: Mapping[str, bytes] | None = None
+        self,
+        path: Path,
+        data: bytes | None = None,
+        parts: Mapping[str, bytes] | None = None,
+        names: Sequence[str] | None = None,
     ) -> None:
+        """`names`: every member's name as the zip directory has it (from screening): with them and
+        `parts`, the zip is opened only if a part is needed that screening did not keep."""
         self.source = str(path)
+        self.path = path
+        self.data = data
         self.parts = parts or {}
-        try:
-            self.zf = zipfile.ZipFile(path if data is None else io.BytesIO(data))
-        except OSError as exc:
-            raise SourceError(self.source, "not_found", f"cannot be read: {exc.strerror}") from None
-        except (zipfile.BadZipFile, EOFError, ValueError) as exc:
-            raise SourceError(self.source, "corrupt", f"damaged zip archive: {exc}") from None
+        self._zf: zipfile.ZipFile | None = None
+        if names is None:
+            names = self.zf.namelist()
         # Some writers use backslashes in member names; calamine reads them as slashes.
-        self.members = {n.replace("\\", "/"): n for n in self.zf.namelist()}
+        self.members = {n.replace("\\", "/"): n for n in names}
         self.names = set(self.members)
         self.folded = {n.lower(): n for n in self.members}  # calamine finds parts whatever their case
+
+    @property
+    def zf(self) -> zipfile.ZipFile:
+        if self._zf is None:
+            try:
+                self._zf = zipfile.ZipFile(self.path if self.data is None else io.BytesIO(self.data))
+            except OSError as exc:
+                raise SourceError(self.source, "not_found", f"cannot be read: {exc.strerror}") from None
+            except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+                raise SourceError(self.source, "corrupt", f"damaged zip archive: {exc}") from None
+        return self._zf
 
     def find(self, name: str) -> str | None:
         """The member called `name`, in any letter case; None when there is none."""
@@ -154,7 +170,8 @@ class _Package:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.zf.close()
+        if self._zf is not None:
+            self._zf.close()
 
     def read(self, name: str) -> bytes | None:
         """The member's bytes, or None when there is no such member."""
