@@ -241,3 +241,21 @@ def test_a_cached_pull_equals_a_cold_pull_for_any_change(
     cold = summary(api.pull([path], initiative))
     assert summary(api.pull([path], initiative, cache=cache)) == cold  # a miss, then kept
     assert summary(api.pull([path], initiative, cache=cache)) == cold  # a hit
+
+
+# --- the shortcuts that make a cold pull fast never change what it finds ----------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(
+        st.sampled_from(list("abcAB09 .?:\t\u00a0\u200b\u2019'`é\u0301ﬁ…")) | st.characters(), max_size=60
+    ),
+    longest=st.integers(0, 30),
+)
+def test_a_text_is_skipped_only_when_its_key_is_longer_than_any_compared(text: str, longest: int) -> None:
+    from toolkit.locate import _text_key
+    from toolkit.values import normalise_key
+
+    if _text_key(text, longest) != _text_key(text):
+        assert _text_key(text, longest) == "" and len(normalise_key(text)) > longest

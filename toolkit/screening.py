@@ -368,10 +368,13 @@ class _Zip:
         return local_name == info.orig_filename and not info.flag_bits & 0x60
 
     def _whole(self, name: str) -> bytes | None:
-        """A small member's bytes, read whole (and kept for the readers); None for a large one."""
+        """A small member's bytes, read whole (and kept for the readers); None for a large or damaged one."""
         if self.by_name[name].file_size > _FAST_SHEET_MAX:
             return None
-        data = b"".join(self._read(name))
+        try:
+            data = b"".join(self._read(name))
+        except SourceError:  # damaged: the caller reads it again, streaming, and says what it always said
+            return None
         if name not in self.unlike_zipfile:
             self.parts[name] = data
         return data
@@ -485,7 +488,9 @@ class _Zip:
             fast = _fast_sheet_extent(_whole_tags(self._read(name)))
             self._count(fast if fast is not None else self._sheet_by_expat(name))
             return
-        data = self._whole(name) or b""
+        data = self._whole(name)
+        if data is None:
+            data = b"".join(self._read(name))
         fast = _fast_sheet_extent([data])
         self._count(fast if fast is not None else self._sheet_by_expat(name, data))
 
