@@ -56,32 +56,17 @@ def _text_key(value: object, longest: int = MAX_TEMPLATE_TEXT) -> str:
 
 
 _NOT_ASCII_ALNUM = re.compile("[^A-Za-z0-9]+")
-_LONGEST: dict[int, tuple[Worksheet, int]] = {}  # id -> (the worksheet kept alive, its longest key)
 
 
-def _longest_key(worksheet: Worksheet) -> int:
-    """The longest key anything in a sheet is compared with (every template text, the toolkit's words)."""
-    kept = _LONGEST.get(id(worksheet))
-    if kept is not None and kept[0] is worksheet:
-        return kept[1]
-    texts = [worksheet.title(lang) for lang in LANGUAGES] + [
-        worksheet.description(lang) for lang in LANGUAGES
-    ]
-    texts += [c.header(lang) for c in worksheet.columns for lang in LANGUAGES]
-    texts += [r.label(lang) for r in worksheet.rows for lang in LANGUAGES]
-    texts += [q.text(lang) for q in worksheet.debrief for lang in LANGUAGES]
-    texts += ["Débreffage", "Debrief"]
-    longest = max([len(k) for k in keys(texts)] + [len(k) for k in _toolkit_words()])
-    if len(_LONGEST) >= 64:
-        _LONGEST.clear()
-    _LONGEST[id(worksheet)] = (worksheet, longest)
-    return longest
+def _longest(*key_sets: Iterable[str]) -> int:
+    """The longest of these keys: a text whose key is surely longer matches none of them."""
+    return max((len(k) for keys_ in key_sets for k in keys_), default=0)
 
 
 def header_score(sheet: RawSheet, worksheet: Worksheet) -> tuple[int, int]:
     """(best number of headers matched in one row, that row) over the top of the sheet."""
     wanted = [keys(c.header(lang) for lang in LANGUAGES) for c in worksheet.columns]
-    longest = _longest_key(worksheet)
+    longest = _longest(*wanted)
     best = (0, 0)
     for index in sheet.row_numbers():
         if index > HEADER_SEARCH_ROWS:
@@ -122,7 +107,7 @@ def _columns(
     match: SheetMatch,
 ) -> dict[str, int]:
     columns: dict[str, int] = {}
-    longest = _longest_key(worksheet)
+    longest = _longest(*(keys(c.header(lang) for lang in LANGUAGES) for c in worksheet.columns))
     header = {c: _text_key(v, longest) for c, v in sheet.row(header_row).items()} if header_row else {}
     for column in worksheet.columns:
         wanted = keys(column.header(lang) for lang in LANGUAGES)
@@ -176,7 +161,7 @@ def _entry_rows(
         ["Débreffage", "Debrief"]
     )
     rows: dict[str, int] = {}
-    longest = _longest_key(worksheet)
+    longest = _longest(stop)
     for index in sheet.row_numbers(header_row + 1):  # rows without a value add nothing
         values = [sheet.value(index, c) for c in columns.values()]
         if any(_text_key(v, longest) in stop for v in values if isinstance(v, str)):
@@ -193,7 +178,7 @@ def _debrief(
     wanted_by_question = {q.id: keys(q.text(lang) for lang in LANGUAGES) for q in worksheet.debrief}
     every = set().union(*wanted_by_question.values()) if wanted_by_question else set()
     found: dict[str, tuple[int, int]] = {}
-    longest = _longest_key(worksheet)
+    longest = _longest(every)
     for r, c, v in sheet.items():  # one pass, short texts only: questions are short
         if (key := _text_key(v, longest)) in every:
             found.setdefault(key, (r, c))
@@ -232,7 +217,7 @@ def _unmapped(
         + [q.text(lang) for q in worksheet.debrief for lang in LANGUAGES]
     )
     mapped = set(match.cells.values())
-    longest = _longest_key(worksheet)
+    longest = _longest(known, _toolkit_words())
     for r, c, value in sheet.items():  # every cell, above the header too: beside the title, right of it
         if (r, c) in mapped or (isinstance(value, str) and not value.strip()):
             continue
