@@ -196,13 +196,14 @@ class _PartnerIndex:
     by_address: dict[str, tuple[str, ...]]  # address (lower case) -> partners listing it
     by_needle: dict[str, tuple[str, ...]]  # slug of an id or a name -> partners
     partner_needles: dict[str, tuple[str, ...]]  # partner -> its slugs, in the order they are weighed
+    order: dict[str, int]  # partner -> its place in the initiative
     needle_lengths: frozenset[int]
     initiative_slug: str
 
     def needles_of(self, found: Mapping[str, object]) -> list[tuple[str, tuple[str, ...]]]:
         """(partner, its needles) of every partner one of `found` names, in the initiative's order."""
         named = {pid for needle in found for pid in self.by_needle[needle]}
-        return [(pid, needles) for pid, needles in self.partner_needles.items() if pid in named]
+        return [(pid, self.partner_needles[pid]) for pid in sorted(named, key=self.order.__getitem__)]
 
 
 _INDEXES: dict[int, tuple[Initiative, _PartnerIndex]] = {}  # id -> (the initiative kept alive, its index)
@@ -227,6 +228,7 @@ def _index(initiative: Initiative) -> _PartnerIndex:
         by_address={a: tuple(dict.fromkeys(p)) for a, p in by_address.items()},
         by_needle={n: tuple(p) for n, p in by_needle.items()},
         partner_needles=partner_needles,
+        order={pid: i for i, pid in enumerate(partner_needles)},
         needle_lengths=frozenset(len(n) for n in by_needle),
         initiative_slug=slugify(initiative.id) if initiative.id else "",
     )
