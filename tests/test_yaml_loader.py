@@ -16,7 +16,9 @@ def python_reading(path: Path) -> tuple[object, dict[tuple[object, ...], int]]:
     text = path.read_text("utf-8-sig")
     data = yaml.load(text, Loader=yamlfile._Loader)
     lines: dict[tuple[object, ...], int] = {}
-    yamlfile._index(yaml.compose(text, Loader=yamlfile._Loader), (), lines)
+    node = yaml.compose(text, Loader=yamlfile._Loader)
+    assert node is not None
+    yamlfile._index(node, (), lines)
     return data, lines
 
 
