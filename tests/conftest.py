@@ -40,9 +40,10 @@ def initiative() -> Initiative:
 def _fresh_history() -> None:
     """Each test starts with no history beside the sample initiative: a master or report recorded by
     one test is never another's "previous round". (The register of issued copies stays for the whole
-    session, as a coordinator has one.)"""
-    for path in EXAMPLE.parent.glob("history.sqlite*"):
-        path.unlink(missing_ok=True)
+    session, as a coordinator has one.) Nor a pull cache: each test reads its copies itself."""
+    for pattern in ("history.sqlite*", ".toolkit-pull-cache.sqlite*"):
+        for path in EXAMPLE.parent.glob(pattern):
+            path.unlink(missing_ok=True)
 
 
 @pytest.fixture

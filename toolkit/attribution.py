@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -127,7 +127,7 @@ def attribute(
         notes.append(Note("partner_from_filename", params=(("partner", reference.partner_id or ""),)))
     elif reference is None and (info is None or info.role == "partner"):
         notes.append(Note("unknown_partner", params=(("partner", ""),)))
-    if partner_id and initiative and partner_id not in {p.id for p in initiative.partners}:
+    if partner_id and initiative and partner_id not in _index(initiative).ids:
         notes.append(Note("partner_not_in_initiative", params=(("partner", partner_id),)))
     notes += _modified_before_issued(modified, entry, info)
     return Attribution(partner_id, copy_id, tuple(evidence), tuple(notes), disputed)
@@ -135,9 +135,8 @@ def attribute(
 
 def partner_by_sender(initiative: Initiative, sender: str) -> str | None:
     """The partner whose listed address the sender is (case does not matter), else None."""
-    address = _address(sender)
-    found = {p.id for p in initiative.partners for e in p.emails if _address(e) == address}
-    return found.pop() if len(found) == 1 else None
+    found = _index(initiative).by_address.get(_address(sender), ())
+    return found[0] if len(found) == 1 else None
 
 
 def partner_by_filename(initiative: Initiative, source: str) -> str | None:
@@ -145,16 +144,16 @@ def partner_by_filename(initiative: Initiative, source: str) -> str | None:
 
     The initiative's own id is taken out first; a partner id inside a longer one that also matches
     (cdc in cdc-hochelaga) does not count; two partners named means no evidence."""
+    index = _index(initiative)
     stem = slugify(PurePath(source.replace("\\", "/")).stem)
-    stem = stem.replace(slugify(initiative.id), " ") if initiative.id else stem
+    stem = stem.replace(index.initiative_slug, " ") if index.initiative_slug else stem
+    first = _first_matches(stem, index.needle_lengths, index.by_needle.keys())
     spans: dict[str, tuple[int, int]] = {}
-    for partner in initiative.partners:
-        for needle in {slugify(partner.id), slugify(partner.name)}:
-            if len(needle) < 3:
-                continue
-            match = re.search(rf"(?<![a-z0-9]){re.escape(needle)}(?![a-z0-9])", stem)
-            if match and (partner.id not in spans or _longer(match.span(), spans[partner.id])):
-                spans[partner.id] = match.span()
+    for partner_id, needles in index.needles_of(first):
+        for needle in needles:
+            match = first.get(needle)
+            if match and (partner_id not in spans or _longer(match, spans[partner_id])):
+                spans[partner_id] = match
     named = {
         pid
         for pid, (start, end) in spans.items()
@@ -163,6 +162,80 @@ def partner_by_filename(initiative: Initiative, source: str) -> str | None:
         )
     }
     return named.pop() if len(named) == 1 else None
+
+
+def _first_matches(stem: str, lengths: frozenset[int], needles: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """Span of the leftmost whole-word occurrence of each needle found in `stem`.
+
+    Whole word: no letter or digit just before or after, as `(?<![a-z0-9])needle(?![a-z0-9])`
+    would find it; one pass over the stem's word boundaries instead of one regex per partner."""
+    known = needles if isinstance(needles, Set) else frozenset(needles)
+    starts = [0, *(i for i in range(1, len(stem)) if not _alnum(stem[i - 1]))]
+    ends = {len(stem), *(j for j in range(len(stem)) if not _alnum(stem[j]))}
+    found: dict[str, tuple[int, int]] = {}
+    for start in starts:
+        for length in lengths:
+            end = start + length
+            if end in ends:
+                piece = stem[start:end]
+                if piece in known and piece not in found:
+                    found[piece] = (start, end)
+    return found
+
+
+def _alnum(char: str) -> bool:
+    return "a" <= char <= "z" or "0" <= char <= "9"
+
+
+@dataclass(frozen=True)
+class _PartnerIndex:
+    """What attribution looks partners up by, built once per initiative (not once per copy:
+    at 5,000 partners rebuilding it for each copy made pull quadratic)."""
+
+    ids: frozenset[str]
+    by_address: dict[str, tuple[str, ...]]  # address (lower case) -> partners listing it
+    by_needle: dict[str, tuple[str, ...]]  # slug of an id or a name -> partners
+    partner_needles: dict[str, tuple[str, ...]]  # partner -> its slugs, in the order they are weighed
+    order: dict[str, int]  # partner -> its place in the initiative
+    needle_lengths: frozenset[int]
+    initiative_slug: str
+
+    def needles_of(self, found: Mapping[str, object]) -> list[tuple[str, tuple[str, ...]]]:
+        """(partner, its needles) of every partner one of `found` names, in the initiative's order."""
+        named = {pid for needle in found for pid in self.by_needle[needle]}
+        return [(pid, self.partner_needles[pid]) for pid in sorted(named, key=self.order.__getitem__)]
+
+
+_INDEXES: dict[int, tuple[Initiative, _PartnerIndex]] = {}  # id -> (the initiative kept alive, its index)
+
+
+def _index(initiative: Initiative) -> _PartnerIndex:
+    kept = _INDEXES.get(id(initiative))
+    if kept is not None and kept[0] is initiative:
+        return kept[1]
+    by_address: dict[str, list[str]] = {}
+    by_needle: dict[str, list[str]] = {}
+    partner_needles: dict[str, tuple[str, ...]] = {}
+    for partner in initiative.partners:
+        for address in {_address(e) for e in partner.emails}:
+            by_address.setdefault(address, []).append(partner.id)
+        needles = tuple(n for n in {slugify(partner.id), slugify(partner.name)} if len(n) >= 3)
+        partner_needles[partner.id] = partner_needles.get(partner.id, ()) + needles
+        for needle in needles:
+            by_needle.setdefault(needle, []).append(partner.id)
+    index = _PartnerIndex(
+        ids=frozenset(p.id for p in initiative.partners),
+        by_address={a: tuple(dict.fromkeys(p)) for a, p in by_address.items()},
+        by_needle={n: tuple(p) for n, p in by_needle.items()},
+        partner_needles=partner_needles,
+        order={pid: i for i, pid in enumerate(partner_needles)},
+        needle_lengths=frozenset(len(n) for n in by_needle),
+        initiative_slug=slugify(initiative.id) if initiative.id else "",
+    )
+    if len(_INDEXES) >= 8:  # a few initiatives per process at most (tests make many)
+        _INDEXES.clear()
+    _INDEXES[id(initiative)] = (initiative, index)
+    return index
 
 
 def evidence_words(kinds: str) -> Text:

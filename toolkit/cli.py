@@ -100,6 +100,29 @@ PARTNERS_OPTION = click.option(
     multiple=True,
     metavar="ID",
 )
+JOBS_OPTION = click.option(
+    "--jobs",
+    "jobs",
+    type=click.IntRange(min=1),
+    default=None,
+)
+NO_CACHE_OPTION = click.option(
+    "--no-cache",
+    "no_cache",
+    is_flag=True,
+)
+
+
+def _pull(
+    sources: tuple[str, ...], initiative: api.Initiative | None, jobs: int | None, no_cache: bool
+) -> api.PullResult:
+    """Pull as the commands do: with the cache beside the history unless --no-cache."""
+    from .pull import default_cache
+
+    cache = None if no_cache else default_cache(initiative)
+    return api.pull(sources, initiative, jobs=jobs, cache=cache)
+
+
 HISTORY_OPTION = click.option(
     "--history",
     "history_file",
@@ -242,6 +265,8 @@ def _in(language: Language, error: ToolkitError) -> ToolkitError:
 @RAW_CSV
 @DIALECT
 @OUT
+@JOBS_OPTION
+@NO_CACHE_OPTION
 def pull(
     sources: tuple[str, ...],
     config: Path | None,
@@ -249,13 +274,15 @@ def pull(
     raw_csv: bool,
     dialect: str,
     out: Path | None,
+    jobs: int | None,
+    no_cache: bool,
 ) -> None:
     """Read filled copies (files and folders) back: completion and problems per copy."""
     chosen = chosen_format(fmt, out, FORMATS)
     initiative = _load(config) if config or _has_initiative_file() else None
     if out is not None:  # refused before any work: never over a source or a partner's copy
         api.check_output(out, "report", sources=sources, initiative=initiative)
-    result = api.pull(sources, initiative)
+    result = _pull(sources, initiative, jobs, no_cache)
     _require_copies(result, sources)
     excel = chosen == "csv" and dialect == "excel"
     text = render_pull(result, chosen, initiative, raw_csv=raw_csv, dialect="excel" if excel else "machine")
@@ -277,14 +304,22 @@ def pull(
     metavar="FILE",
 )
 @HISTORY_OPTION
+@JOBS_OPTION
+@NO_CACHE_OPTION
 def merge(
-    sources: tuple[str, ...], config: Path | None, out: str, previous: str | None, history_file: Path | None
+    sources: tuple[str, ...],
+    config: Path | None,
+    out: str,
+    previous: str | None,
+    history_file: Path | None,
+    jobs: int | None,
+    no_cache: bool,
 ) -> None:
     """Merge partner copies into one master workbook with a Contributions tab."""
     initiative = _load(config)
     if not out.startswith("gsheets:"):  # refused before any work: never over a source or a copy
         api.check_output(out, "master", sources=sources, initiative=initiative)
-    pulled = api.pull(sources, initiative)
+    pulled = _pull(sources, initiative, jobs, no_cache)
     _require_copies(pulled, sources)
     history_path = history_file or initiative.history_path
     merged = api.merge(pulled, initiative, previous=previous, history=history_path)
@@ -345,6 +380,8 @@ def merge(
     multiple=True,
     type=click.Choice([*KINDS, UNREADABLE]),
 )
+@JOBS_OPTION
+@NO_CACHE_OPTION
 def gaps(
     sources: tuple[str, ...],
     config: Path | None,
@@ -357,6 +394,8 @@ def gaps(
     partners: tuple[str, ...],
     severities: tuple[str, ...],
     kinds: tuple[str, ...],
+    jobs: int | None,
+    no_cache: bool,
 ) -> None:
     """List what is missing or wrong: unanswered partners, empty cells, ownerless roles, invalid values."""
     chosen = chosen_format(fmt, out, [*FORMATS, "md"])
@@ -366,7 +405,10 @@ def gaps(
     if out is not None:  # refused before any work: never over a source or a partner's copy
         api.check_output(out, "report", sources=sources, initiative=initiative)
     report = filter_gaps(
-        api.find_gaps(sources, initiative), partners=partners, severities=severities, kinds=kinds
+        api.find_gaps(_pull(sources, initiative, jobs, no_cache), initiative),
+        partners=partners,
+        severities=severities,
+        kinds=kinds,
     )
     excel = chosen == "csv" and dialect == "excel"
     if chosen == "table":
@@ -416,6 +458,8 @@ def gaps(
     default=None,
 )
 @click.option("--force", is_flag=True)
+@JOBS_OPTION
+@NO_CACHE_OPTION
 def report(
     sources: tuple[str, ...],
     config: Path | None,
@@ -429,6 +473,8 @@ def report(
     remind: bool,
     dry_run: Path | None,
     force: bool,
+    jobs: int | None,
+    no_cache: bool,
 ) -> None:
     """The weekly report: who answered, what is missing, ownerless roles, what changed since last time."""
     chosen = fmt or (report_formats.format_for_path(out, cli_language()).name if out else "text")
@@ -438,7 +484,7 @@ def report(
     if out is not None:  # refused before any work (and before the history records a run)
         api.check_output(out, "report", sources=sources, initiative=initiative)
     result = api.build_report(
-        api.pull(sources, initiative),
+        _pull(sources, initiative, jobs, no_cache),
         initiative,
         history_path=history_file,
         record=not no_record,

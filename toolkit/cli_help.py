@@ -72,6 +72,18 @@ PARAMS: dict[str, Text] = {
         "dates YYYY-MM-DD) or machine, for programs (',', no byte-order mark, English column names, codes "
         "and values as read: the stable contract).",
     ),
+    "--jobs": Text(
+        "Nombre de processus qui lisent les copies locales (par défaut : tous les cœurs à partir de "
+        "200 copies, sinon 1).",
+        "Processes reading local copies (default: every core from 200 copies on, else 1).",
+    ),
+    "--no-cache": Text(
+        "Relire chaque copie au lieu de réutiliser ce qu'une exécution précédente a lu des mêmes octets "
+        "(le cache est le fichier .toolkit-pull-cache.sqlite à côté de l'historique; il peut être "
+        "supprimé en tout temps).",
+        "Read every copy again instead of reusing what an earlier run read from the same bytes "
+        "(the cache is .toolkit-pull-cache.sqlite next to the history; delete it at will).",
+    ),
     "sources": Text(
         "Les copies remplies : fichiers .xlsx ou .ods, dossiers (sous-dossiers compris), liens ou "
         "identifiants de classeurs Google.",

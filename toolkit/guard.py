@@ -96,9 +96,9 @@ def classify(path: Path, initiative: Initiative | None) -> Existing:
 
 def holds_answers(submission: Submission) -> bool:
     """Anything the partner typed: a cell that is not an untouched pre-fill, or text outside the template."""
-    cells = submission.cells
-    typed = ((cells["text"] != "") & (cells["origin"] == "partner")).any()
-    return bool(typed) or bool(submission.unmapped)
+    texts, origins = submission.column("text"), submission.column("origin")
+    typed = any(t != "" and o == "partner" for t, o in zip(texts, origins, strict=True))
+    return typed or bool(submission.unmapped)
 
 
 def check_output(

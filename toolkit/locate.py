@@ -9,6 +9,7 @@ yardstick for saying what moved. Pure: works on RawWorkbook, never on a file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -40,23 +41,37 @@ def keys(texts: Iterable[str]) -> set[str]:
     return {normalise_key(t) for t in texts if t}
 
 
-def _text_key(value: object) -> str:
+def _text_key(value: object, longest: int = MAX_TEMPLATE_TEXT) -> str:
     """The matching key of a cell that could be a header, label or question; '' for anything else.
 
-    Partners' long answers are never template text: skipping them keeps locating cheap."""
+    Partners' long answers are never template text: skipping them keeps locating cheap. With
+    `longest` (the longest key the caller compares with), a text is skipped when its key is surely
+    longer: ASCII letters and digits all survive normalisation, so more of them than `longest`
+    means no match (and normalising every partner answer was half of reading a copy)."""
     if isinstance(value, str) and value.strip() and len(value) <= MAX_TEMPLATE_TEXT:
+        if len(value) > longest and len(_NOT_ASCII_ALNUM.sub("", value)) > longest:
+            return ""
         return normalise_key(value)
     return ""
+
+
+_NOT_ASCII_ALNUM = re.compile("[^A-Za-z0-9]+")
+
+
+def _longest(*key_sets: Iterable[str]) -> int:
+    """The longest of these keys: a text whose key is surely longer matches none of them."""
+    return max((len(k) for keys_ in key_sets for k in keys_), default=0)
 
 
 def header_score(sheet: RawSheet, worksheet: Worksheet) -> tuple[int, int]:
     """(best number of headers matched in one row, that row) over the top of the sheet."""
     wanted = [keys(c.header(lang) for lang in LANGUAGES) for c in worksheet.columns]
+    longest = _longest(*wanted)
     best = (0, 0)
     for index in sheet.row_numbers():
         if index > HEADER_SEARCH_ROWS:
             break
-        found = {_text_key(v) for v in sheet.row(index).values()} - {""}
+        found = {_text_key(v, longest) for v in sheet.row(index).values()} - {""}
         score = sum(1 for k in wanted if k & found)
         if score > best[0]:
             best = (score, index)
@@ -92,7 +107,8 @@ def _columns(
     match: SheetMatch,
 ) -> dict[str, int]:
     columns: dict[str, int] = {}
-    header = {c: _text_key(v) for c, v in sheet.row(header_row).items()} if header_row else {}
+    longest = _longest(*(keys(c.header(lang) for lang in LANGUAGES) for c in worksheet.columns))
+    header = {c: _text_key(v, longest) for c, v in sheet.row(header_row).items()} if header_row else {}
     for column in worksheet.columns:
         wanted = keys(column.header(lang) for lang in LANGUAGES)
         found = next((i for i, k in header.items() if k in wanted), None)
@@ -145,9 +161,10 @@ def _entry_rows(
         ["Débreffage", "Debrief"]
     )
     rows: dict[str, int] = {}
+    longest = _longest(stop)
     for index in sheet.row_numbers(header_row + 1):  # rows without a value add nothing
         values = [sheet.value(index, c) for c in columns.values()]
-        if any(_text_key(v) in stop for v in values if isinstance(v, str)):
+        if any(_text_key(v, longest) in stop for v in values if isinstance(v, str)):
             break
         if any(v not in ("", None) for v in values):
             rows[entry_row_id(len(rows) + 1)] = index
@@ -161,8 +178,9 @@ def _debrief(
     wanted_by_question = {q.id: keys(q.text(lang) for lang in LANGUAGES) for q in worksheet.debrief}
     every = set().union(*wanted_by_question.values()) if wanted_by_question else set()
     found: dict[str, tuple[int, int]] = {}
+    longest = _longest(every)
     for r, c, v in sheet.items():  # one pass, short texts only: questions are short
-        if (key := _text_key(v)) in every:
+        if (key := _text_key(v, longest)) in every:
             found.setdefault(key, (r, c))
     for question in worksheet.debrief:
         where = next((found[k] for k in wanted_by_question[question.id] if k in found), None)
@@ -199,10 +217,11 @@ def _unmapped(
         + [q.text(lang) for q in worksheet.debrief for lang in LANGUAGES]
     )
     mapped = set(match.cells.values())
+    longest = _longest(known, _toolkit_words())
     for r, c, value in sheet.items():  # every cell, above the header too: beside the title, right of it
         if (r, c) in mapped or (isinstance(value, str) and not value.strip()):
             continue
-        if isinstance(value, str) and (normalise_key(value) in known or _is_toolkit_word(value)):
+        if isinstance(value, str) and _known(value, known, longest):
             continue
         match.unmapped.append((f"{sheet.name}!{a1(r, c)}", str(value)))
 
@@ -214,6 +233,13 @@ def _toolkit_words() -> frozenset[str]:
     return frozenset(
         normalise_key(WORDS[key](lang)) for key in ("debrief", "sheet_hint") for lang in LANGUAGES
     )
+
+
+def _known(value: str, known: set[str], longest: int) -> bool:
+    """Template text or the toolkit's own words (a text with more letters than any of them is neither)."""
+    if len(value) > longest and len(_NOT_ASCII_ALNUM.sub("", value)) > longest:
+        return False
+    return normalise_key(value) in known or _is_toolkit_word(value)
 
 
 def _is_toolkit_word(value: str) -> bool:

@@ -155,7 +155,7 @@ def _aware(moment: dt.datetime | None) -> dt.datetime:
 
 
 def _is_untouched(s: Submission) -> bool:
-    return not (s.cells["text"] != "").any() and not s.unmapped
+    return not any(text != "" for text in s.column("text")) and not s.unmapped
 
 
 def display_name(s: Submission, names: dict[str, str]) -> str:

@@ -156,7 +156,7 @@ def parse_records(rows: Iterable[Sequence[object]]) -> CopyInfo | None:
     answers: list[Answer] | None = None
     seen_format = False
     for raw in rows:
-        row = [_text(v) for v in raw]
+        row = [v.strip() if v.__class__ is str else _text(v) for v in raw]  # most cells are text
         kind = row[0] if row else ""
         if kind == "toolkit" and len(row) > 2 and row[1] == "format":
             seen_format = True

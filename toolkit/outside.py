@@ -66,7 +66,9 @@ def outside_text(
         if is_metadata_tab(sheet):
             found += _metadata_extras(sheet)
         elif sheet.name in _words("readme_tab"):
-            found += _not_known(sheet, _cover_texts(kit, info, initiative) | _round_texts(info))
+            # two sets, not their union: the cover's holds every partner's lines (copying it for each
+            # copy made pull quadratic in the number of partners)
+            found += _not_known(sheet, _cover_texts(kit, info, initiative), _round_texts(info))
         elif sheet.name in _words("lists_tab"):
             found += _not_known(sheet, _list_items(kit, initiative))
         elif sheet.name in {OTHERS_TAB(lang) for lang in LANGUAGES}:
@@ -90,12 +92,16 @@ def _words(key: str) -> set[str]:
     return {word(key, lang) for lang in LANGUAGES}
 
 
-def _not_known(sheet: RawSheet, known: frozenset[str]) -> list[tuple[str, str]]:
+def _not_known(sheet: RawSheet, *known: frozenset[str]) -> list[tuple[str, str]]:
     return [
         (f"{sheet.name}!{a1(r, c)}", str(value))
         for r, c, value in sheet.items()
-        if is_text(value) and not (isinstance(value, str) and normalise_key(value) in known)
+        if is_text(value) and not (isinstance(value, str) and _in_any(normalise_key(value), known))
     ]
+
+
+def _in_any(key: str, sets: tuple[frozenset[str], ...]) -> bool:
+    return any(key in known for known in sets)
 
 
 def _metadata_extras(sheet: RawSheet) -> list[tuple[str, str]]:

@@ -3,14 +3,22 @@
 Every source goes through the sources registry (sources.py) and then the pure copy reader
 (read_copy.py). An unusable source becomes a SourceProblem with a message in the initiative's
 language, never an exception: one bad file cannot stop the run.
+
+Local files are read in two steps: what their bytes say (`read_copy.read_content`, kept in the
+pull cache under the bytes' sha256, see pull_cache.py) and whose copy it is (`read_copy.finish`,
+against the register, the sender and the file name: decided again on every run).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib
 import os
-from collections.abc import Iterable, Mapping
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from .attribution import IssuedCopy
 from .errors import SourceError
@@ -18,12 +26,18 @@ from .initiative import Initiative
 from .issued import read_register
 from .language import user_language
 from .problems import source_message
-from .read_copy import read_submission
+from .pull_cache import CachedError, Entry, PullCache, default_path, digest
+from .rawbook import RawWorkbook
+from .read_copy import finish, read_content, read_submission
 from .sources import Reader, ReadOptions, SourceKind, expand
 from .submission import PullResult, SourceProblem, Submission
 from .text import Language
 
-PARALLEL_FROM = 200  # copies from which reading is spread over processes (below, start-up costs more)
+PARALLEL_FROM = 200  # copies from which reading is spread over processes by default (start-up costs)
+PROGRESS_FROM = 50  # copies from which a progress bar shows (on a terminal only)
+MAX_JOBS = 8
+
+Outcome = Submission | SourceProblem
 
 
 def pull(
@@ -33,21 +47,31 @@ def pull(
     reader: Reader | None = None,
     google_client: object = None,
     issued: Mapping[str, IssuedCopy] | None = None,
+    jobs: int | None = None,
+    cache: Path | None = None,
 ) -> PullResult:
     """Read every source; each readable copy becomes a Submission, every other one a SourceProblem.
 
     `reader` replaces every kind's reader (tests); `google_client` is used for Google spreadsheets
     instead of a client made from the initiative's settings (a local pull needs no credentials).
-    `issued` is the register of issued copies (default: the initiative's, when it has one)."""
+    `issued` is the register of issued copies (default: the initiative's, when it has one).
+    `jobs`: processes reading local files (default: every core from PARALLEL_FROM copies on, else 1).
+    `cache`: the pull cache file (see pull_cache.py; `default_cache(initiative)` is the usual one),
+    None for none; it needs an initiative."""
     language: Language = initiative.language if initiative else user_language()
     if issued is None and initiative is not None:
         issued = read_register(initiative.issued_path, initiative.id)
     options = ReadOptions(initiative, {"google": google_client} if google_client is not None else {})
     expanded = expand(sources)
-    parallel = [s for s, kind in expanded if kind.parallel]
-    done: dict[str, Submission | SourceProblem] = {}
-    if reader is None and len(parallel) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        done = _pull_in_parallel(parallel, options, issued)
+    local = [s for s, kind in expanded if kind.name == "file"] if reader is None else []
+    done: dict[str, Outcome] = {}
+    if local:
+        store = PullCache(cache, initiative) if cache is not None and initiative is not None else None
+        try:
+            done = _pull_local_files(local, initiative, issued, store, _jobs(jobs, len(local)))
+        finally:
+            if store is not None:
+                store.close()
     readers: dict[str, Reader] = {}
     results = []
     for source, kind in expanded:
@@ -62,57 +86,202 @@ def pull(
     )
 
 
+def default_cache(initiative: Initiative | None) -> Path | None:
+    """The pull cache a coordinator's runs share: beside the initiative's history."""
+    return default_path(initiative)
+
+
+def _jobs(jobs: int | None, copies: int) -> int:
+    if jobs is None:
+        return min(os.cpu_count() or 1, MAX_JOBS) if copies >= PARALLEL_FROM else 1
+    return max(1, min(jobs, copies))
+
+
 def _reader(made: dict[str, Reader], kind: SourceKind, options: ReadOptions) -> Reader:
     if kind.name not in made:
         made[kind.name] = kind.reader(options)
     return made[kind.name]
 
 
+def _problem(exc: SourceError, language: Language) -> SourceProblem:
+    message = source_message(exc.code, language)
+    # The detail is a technical English fact: an English reader gets it, a French one only the sentence.
+    if exc.detail and language == "en":
+        message = f"{message} ({exc.detail})"
+    return SourceProblem(exc.source, exc.code, message, exc.detail)
+
+
+def _failed(source: str, exc: BaseException, language: Language) -> SourceProblem:
+    """A reader's bug (a Rust panic is a BaseException): name the file, go on."""
+    detail = f"{type(exc).__name__}: {exc}"[:300]
+    message = source_message("read_failed", language)
+    shown = f"{message} ({detail})" if language == "en" else message
+    return SourceProblem(source, "read_failed", shown, detail)
+
+
 def _pull_one(
     read: Reader, source: str, initiative: Initiative | None, issued: Mapping[str, IssuedCopy] | None = None
-) -> Submission | SourceProblem:
+) -> Outcome:
     language: Language = initiative.language if initiative else user_language()
     try:
         return read_submission(read(source), initiative, issued)
     except SourceError as exc:
-        message = source_message(exc.code, language)
-        # The detail is a technical English fact: an English reader gets it, a French one only the sentence.
-        if exc.detail and language == "en":
-            message = f"{message} ({exc.detail})"
-        return SourceProblem(exc.source, exc.code, message, exc.detail)
+        return _problem(exc, language)
     except (KeyboardInterrupt, SystemExit):
         raise
-    except BaseException as exc:  # a reader's bug (a Rust panic is a BaseException): name the file, go on
-        detail = f"{type(exc).__name__}: {exc}"[:300]
-        message = source_message("read_failed", language)
-        return SourceProblem(
-            source, "read_failed", f"{message} ({detail})" if language == "en" else message, detail
-        )
+    except BaseException as exc:
+        return _failed(source, exc, language)
 
 
-def _pull_in_parallel(
-    sources: list[str], options: ReadOptions, issued: Mapping[str, IssuedCopy] | None
-) -> dict[str, Submission | SourceProblem]:
-    """Sources whose reading is CPU-bound (local files), in worker processes; order kept by the caller."""
-    workers = min(os.cpu_count() or 1, 8)
-    chunks = max(1, len(sources) // (workers * 8))
-    setup = (options.initiative, issued)
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=setup) as pool:
-        return dict(zip(sources, pool.map(_pull_local, sources, chunksize=chunks), strict=True))
+# --- local files: cached, and spread over processes --------------------------------------------------
 
 
-_worker_initiative: Initiative | None = None
-_worker_issued: Mapping[str, IssuedCopy] | None = None
+def _pull_local_files(
+    sources: list[str],
+    initiative: Initiative | None,
+    issued: Mapping[str, IssuedCopy] | None,
+    store: PullCache | None,
+    jobs: int,
+) -> dict[str, Outcome]:
+    """Each local file: from the cache when its bytes were read before, else read (in `jobs` processes)."""
+    done: dict[str, Outcome] = {}
+    todo = sources
+    if store is not None:
+        todo = []
+        known = _digests(sources)
+        hits = store.get_many(k[0] for k in known.values() if isinstance(k, tuple) and k[0])
+        for source in sources:
+            found = known[source]
+            if isinstance(found, SourceError):
+                done[source] = _problem(found, _language(initiative))
+            elif found[0] is not None and found[0] in hits:
+                done[source] = _from_entry(source, hits[found[0]], found[1], initiative, issued)
+            else:
+                todo.append(source)
+    bar = _progress(len(todo), initiative)
+    try:
+        for source, outcome, entry in _read_many(todo, initiative, issued, jobs, store is not None):
+            done[source] = outcome
+            if store is not None and entry is not None:
+                store.put(*entry)
+            bar.update()
+    finally:
+        bar.close()
+    return done
 
 
-def _start_worker(initiative: Initiative | None, issued: Mapping[str, IssuedCopy] | None) -> None:
-    global _worker_initiative, _worker_issued
-    _worker_initiative, _worker_issued = initiative, issued
+def _digests(sources: Sequence[str]) -> dict[str, tuple[str | None, dt.datetime] | SourceError]:
+    """(sha256 of the bytes, None for a file too large to hold; its time) of each file, or why it
+    cannot be read. The bytes are dropped: a miss reads them again (from the page cache)."""
+    from .backends import local_files
+
+    found: dict[str, tuple[str | None, dt.datetime] | SourceError] = {}
+    for source in sources:
+        try:
+            data, modified = local_files.load(source)
+        except SourceError as exc:
+            found[source] = exc
+            continue
+        found[source] = (digest(data) if data is not None else None, modified)
+    return found
 
 
-def _pull_local(source: str) -> Submission | SourceProblem:
-    from .sources import kind_of
+def _from_entry(
+    source: str,
+    entry: Entry,
+    modified: dt.datetime,
+    initiative: Initiative | None,
+    issued: Mapping[str, IssuedCopy] | None,
+) -> Outcome:
+    """A cached reading finished for this run: provenance and attribution are decided now."""
+    from .backends import local_files
 
-    kind = kind_of(source)
-    reader = kind.reader(ReadOptions(_worker_initiative))
-    return _pull_one(reader, source, _worker_initiative, _worker_issued)
+    if isinstance(entry, CachedError):
+        return _problem(SourceError(source, entry.code, entry.detail), _language(initiative))  # type: ignore[arg-type]
+    raw = local_files.with_provenance(RawWorkbook(source, (), {}, modified), Path(source))
+    return finish(entry, raw, initiative, issued)
+
+
+def _read_many(
+    sources: list[str],
+    initiative: Initiative | None,
+    issued: Mapping[str, IssuedCopy] | None,
+    jobs: int,
+    keep: bool,
+) -> Iterator[tuple[str, Outcome, tuple[str, Entry] | None]]:
+    """(source, outcome, cache entry) of each file, in order; in worker processes when `jobs` > 1."""
+    if jobs <= 1 or len(sources) < 2:
+        for source in sources:
+            yield source, *_read_local(source, initiative, issued, keep)
+        return
+    chunks = max(1, min(32, len(sources) // (jobs * 8)))
+    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(initiative, issued, keep)) as pool:
+        read = pool.map(_worker_read, sources, chunksize=chunks)
+        for source, (outcome, entry) in zip(sources, read, strict=True):
+            yield source, outcome, entry
+
+
+def _read_local(
+    source: str, initiative: Initiative | None, issued: Mapping[str, IssuedCopy] | None, keep: bool
+) -> tuple[Outcome, tuple[str, Entry] | None]:
+    """One file read from its bytes; with `keep`, the cache entry its bytes earn."""
+    from .backends import local_files
+
+    language = _language(initiative)
+    try:
+        data, modified = local_files.load(source)
+    except SourceError as exc:
+        return _problem(exc, language), None
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        return _failed(source, exc, language), None
+    key = digest(data) if keep and data is not None else None
+    try:
+        raw = local_files.read_bytes(source, data, modified)
+        content = read_content(raw, initiative)
+    except SourceError as exc:
+        entry = (key, CachedError(exc.code, exc.detail)) if key and exc.source == source else None
+        return _problem(exc, language), entry
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        return _failed(source, exc, language), None
+    outcome = finish(content, local_files.with_provenance(raw, Path(source)), initiative, issued)
+    return outcome, ((key, content) if key else None)
+
+
+def _language(initiative: Initiative | None) -> Language:
+    return initiative.language if initiative else user_language()
+
+
+_worker_setup: tuple[Initiative | None, Mapping[str, IssuedCopy] | None, bool] = (None, None, False)
+
+
+def _start_worker(initiative: Initiative | None, issued: Mapping[str, IssuedCopy] | None, keep: bool) -> None:
+    global _worker_setup
+    _worker_setup = (initiative, issued, keep)
+
+
+def _worker_read(source: str) -> tuple[Outcome, tuple[str, Entry] | None]:
+    return _read_local(source, *_worker_setup)
+
+
+# --- progress ------------------------------------------------------------------------------------
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(total: int, initiative: Initiative | None) -> Any:
+    """A tqdm bar on stderr for many copies, only when stderr is a terminal (never in a pipe or a log)."""
+    if total < PROGRESS_FROM or not sys.stderr.isatty():
+        return _NoBar()
+    tqdm: Any = importlib.import_module("tqdm").tqdm
+    unit = " copie" if _language(initiative) == "fr" else " copy"
+    return tqdm(total=total, desc="pull", unit=unit, file=sys.stderr, leave=False)

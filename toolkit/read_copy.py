@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-
-import pandas as pd
+from dataclasses import dataclass, replace
 
 from .attribution import IssuedCopy, attribute
 from .cells import a1
@@ -46,10 +45,41 @@ def _tab_info(raw: RawWorkbook) -> CopyInfo | None:
     return None
 
 
+@dataclass(frozen=True)
+class CopyContent:
+    """What a copy says, before deciding whose it is: a pure function of its cells and the initiative.
+
+    Nothing here depends on where the copy came from (path, time, sender) nor on the register of
+    issued copies: pull may keep it in its cache, keyed on the copy's bytes (see pull_cache.py), and
+    `finish` adds the rest on every run."""
+
+    tab_info: CopyInfo | None  # identity only (what attribution weighs): see _identity
+    properties_info: CopyInfo | None
+    kit_id: str
+    language: Language
+    role: str
+    generated_at: dt.datetime | None
+    round: str | None
+    prefilled: frozenset[tuple[str, str, str]]
+    columns: tuple[tuple[object, ...], ...]  # the cells, one tuple per CELL_COLUMNS entry
+    notes: tuple[Note, ...]
+    unmapped: tuple[tuple[str, str], ...]
+
+
 def read_submission(
     raw: RawWorkbook, initiative: Initiative | None, issued: Mapping[str, IssuedCopy] | None = None
 ) -> Submission:
     """`issued`: the register of the initiative's issued copies, when the coordinator has one."""
+    content, kit = _read_content(raw, initiative)
+    return finish(content, raw, initiative, issued, kit)
+
+
+def read_content(raw: RawWorkbook, initiative: Initiative | None) -> CopyContent:
+    """Everything pull reads from a copy that its provenance and the register do not change."""
+    return _read_content(raw, initiative)[0]
+
+
+def _read_content(raw: RawWorkbook, initiative: Initiative | None) -> tuple[CopyContent, Kit]:
     tab_info, properties_info = _tab_info(raw), parse_properties(raw.properties)
     info = tab_info or properties_info
     kit, language = _kit_and_language(raw, info, initiative)
@@ -90,36 +120,69 @@ def read_submission(
     notes += control_character_notes(rows, unmapped)
     _check_template_versions(kit, info, notes)
     notes += _other_round(info, initiative)
+    content = CopyContent(
+        tab_info=_identity(tab_info),
+        properties_info=_identity(properties_info),
+        kit_id=kit.id,
+        language=language,
+        role=info.role if info else "partner",
+        generated_at=info.generated_at if info else None,
+        round=info.round if info else None,
+        prefilled=frozenset(info.prefill) if info else frozenset(),
+        columns=tuple(tuple(row[name] for row in rows) for name in CELL_COLUMNS),
+        notes=tuple(notes),
+        unmapped=tuple(unmapped),
+    )
+    return content, kit
+
+
+def _identity(info: CopyInfo | None) -> CopyInfo | None:
+    """The part of a copy's account of itself attribution weighs (the layout was used already)."""
+    return None if info is None else replace(info, cells={}, prefill={}, answers=None)
+
+
+def finish(
+    content: CopyContent,
+    raw: RawWorkbook,
+    initiative: Initiative | None,
+    issued: Mapping[str, IssuedCopy] | None = None,
+    kit: Kit | None = None,
+) -> Submission:
+    """The Submission: `content` plus what this run knows of the copy (`raw`'s source, time and
+    sender) and whose it is against the initiative and the register (recomputed on every run)."""
+    notes = list(content.notes)
     if raw.modified is None:  # e.g. a partner's own Google copy Drive will not date: say it, rank it last
         notes.append(Note("modified_unknown"))
     found = attribute(
         raw.source,
-        tab_info,
-        properties_info,
+        content.tab_info,
+        content.properties_info,
         initiative,
         sender=raw.sender,
         modified=raw.modified,
         issued=issued,
     )
     notes += found.notes
+    if kit is None:
+        kit = initiative.kit if initiative is not None else load_kit(content.kit_id)
     return Submission(
         source=raw.source,
         partner_id=found.partner_id,
-        kit_id=kit.id,
-        language=language,
-        role=info.role if info else "partner",
+        kit_id=content.kit_id,
+        language=content.language,
+        role=content.role,
         modified=raw.modified,
-        generated_at=info.generated_at if info else None,
-        cells=pd.DataFrame(rows, columns=CELL_COLUMNS, dtype=object),
+        generated_at=content.generated_at,
+        cells=content.columns,  # a DataFrame on first use (submission._LazyTable)
         notes=tuple(notes),
-        unmapped=tuple(unmapped),
+        unmapped=content.unmapped,
         kit=kit,
         sender=raw.sender,
         copy_id=found.copy_id,
         evidence=found.evidence,
         disputed=found.disputed,
-        round=info.round if info else None,
-        prefilled=frozenset(info.prefill) if info else frozenset(),
+        round=content.round,
+        prefilled=content.prefilled,
     )
 
 

@@ -17,13 +17,14 @@ producers write such packages; refusing them would refuse partners' genuine copi
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 from xml.parsers import expat
@@ -87,6 +88,10 @@ class Screened:
     format: str  # "xlsx" or "ods"
     grid_cells: int  # largest rows x columns rectangle, from A1, holding a tab's values
     standard_parts: bool = True  # parts at the paths python-calamine looks for
+    # XML members screening decompressed whole (CRC and size checked), by name as screened: the
+    # readers that come next take them from here instead of decompressing them again
+    parts: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
+    members: tuple[str, ...] | None = field(default=None, compare=False, repr=False)  # names as zipped
 
 
 def screen_file(path: Path) -> str:
@@ -94,9 +99,13 @@ def screen_file(path: Path) -> str:
     return screen(path).format
 
 
-def screen(path: Path) -> Screened:
-    """Screen `path` (see the module's docstring); raise SourceError with a stable code if unsafe."""
+def screen(path: Path, data: bytes | None = None) -> Screened:
+    """Screen `path` (see the module's docstring); raise SourceError with a stable code if unsafe.
+
+    `data`: the file's bytes, when the caller has read them already (they are screened, not the path)."""
     source = str(path)
+    if data is not None:
+        return _screen(io.BytesIO(data), source)
     try:
         with open(path, "rb") as fh:
             return _screen(fh, source)
@@ -202,6 +211,8 @@ class _Zip:
     def __init__(self, fh: BinaryIO, source: str) -> None:
         self.fh = fh
         self.source = source
+        self.parts: dict[str, bytes] = {}  # members read whole, for the readers (Screened.parts)
+        self.unlike_zipfile: set[str] = set()  # members zipfile would not open as we read them
 
     def fail(self, code: SourceCode, detail: str) -> SourceError:
         return SourceError(self.source, code, detail)
@@ -298,6 +309,8 @@ class _Zip:
         if len(local) < 30 or not local.startswith(ZIP_MAGIC):
             raise self.fail("corrupt", f"member {name}: bad local header")
         name_len, extra_len = struct.unpack_from("<HH", local, 26)
+        if not self._as_zipfile_reads(info, local, fh.read(name_len)):
+            self.unlike_zipfile.add(name)
         fh.seek(info.header_offset + 30 + name_len + extra_len)
         if info.compress_type == 8:  # deflate
             inflate = zlib.decompressobj(-15)
@@ -339,6 +352,33 @@ class _Zip:
                 "corrupt", f"member {name} is damaged: size or CRC does not match the zip directory"
             )
 
+    def _members(self) -> tuple[str, ...]:
+        return tuple(info.filename for info in self.infos)
+
+    @staticmethod
+    def _as_zipfile_reads(info: zipfile.ZipInfo, local: bytes, name: bytes) -> bool:
+        """Whether Python's zipfile would open this member as we read it (it compares the local
+        header's name with the directory's and refuses two flags): a member it would refuse is not
+        handed to the readers, which then open it through zipfile and report what it says."""
+        utf8 = struct.unpack_from("<H", local, 6)[0] & 0x800
+        try:
+            local_name = name.decode("utf-8" if utf8 else "cp437")
+        except UnicodeDecodeError:
+            return False
+        return local_name == info.orig_filename and not info.flag_bits & 0x60
+
+    def _whole(self, name: str) -> bytes | None:
+        """A small member's bytes, read whole (and kept for the readers); None for a large or damaged one."""
+        if self.by_name[name].file_size > _FAST_SHEET_MAX:
+            return None
+        try:
+            data = b"".join(self._read(name))
+        except SourceError:  # damaged: the caller reads it again, streaming, and says what it always said
+            return None
+        if name not in self.unlike_zipfile:
+            self.parts[name] = data
+        return data
+
     def _parse(
         self,
         name: str,
@@ -362,6 +402,8 @@ class _Zip:
             parser.StartElementHandler = start
         if end is not None:
             parser.EndElementHandler = end
+        if data is None:
+            data = self._whole(name)
         try:
             for chunk in self._read(name) if data is None else [data]:
                 parser.Parse(chunk, False)
@@ -389,7 +431,8 @@ class _Zip:
         """True if the part is ASCII-compatible and holds none of `needles` (a bounded read)."""
         overlap = max(len(n) for n in needles) - 1
         previous = b""
-        for index, data in enumerate(self._read(name)):
+        whole = self._whole(name)
+        for index, data in enumerate(self._read(name) if whole is None else [whole]):
             if index == 0 and not _UTF8_START.match(data):
                 return False  # UTF-16 or an exotic encoding: let expat decode it
             window = previous + data
@@ -418,7 +461,7 @@ class _Zip:
             done.add(sheet)
         self._parse_other_xml(done)
         standard = workbook == "xl/workbook.xml" and rels in names
-        return Screened("xlsx", self.grid_cells, standard)
+        return Screened("xlsx", self.grid_cells, standard, self.parts, self._members())
 
     def _workbook_part(self, done: set[str]) -> str:
         """xl/workbook.xml, or the part the package relationships name (some writers put it elsewhere)."""
@@ -445,7 +488,9 @@ class _Zip:
             fast = _fast_sheet_extent(_whole_tags(self._read(name)))
             self._count(fast if fast is not None else self._sheet_by_expat(name))
             return
-        data = b"".join(self._read(name))
+        data = self._whole(name)
+        if data is None:
+            data = b"".join(self._read(name))
         fast = _fast_sheet_extent([data])
         self._count(fast if fast is not None else self._sheet_by_expat(name, data))
 
@@ -503,7 +548,7 @@ class _Zip:
         done.add("content.xml")
         # styles.xml can hold event listeners too
         self._parse_other_xml(done, _ods_script_handler(self.fail), (b"<!", b"event-listener"))
-        return Screened("ods", sheet.grid_cells)
+        return Screened("ods", sheet.grid_cells, parts=self.parts, members=self._members())
 
     def _manifest_handler(self) -> Handler:
         def start(tag: str, attrs: dict[str, str]) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -74,6 +75,35 @@ class Evidence:
     detail: str = ""
 
 
+Columns = tuple[tuple[object, ...], ...]  # the tidy table as one tuple per CELL_COLUMNS entry
+
+
+class _LazyTable:
+    """`Submission.cells`: given as a DataFrame or as its columns; the DataFrame is built on first use.
+
+    Merge, gaps and the cache walk the columns (`Submission.rows`, `.column`): most copies of a run
+    never need a DataFrame of their own, and building one costs more than reading the copy's cells."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    def __get__(self, obj: object, owner: type | None = None) -> pd.DataFrame:
+        if obj is None:
+            raise AttributeError(self.slot)  # no default: every Submission is given its cells
+        value = obj.__dict__[self.slot]
+        if not isinstance(value, pd.DataFrame):
+            value = obj.__dict__[self.slot] = table(value)
+        return value
+
+    def __set__(self, obj: object, value: pd.DataFrame | Columns) -> None:
+        obj.__dict__[self.slot] = value
+
+
+def table(columns: Columns) -> pd.DataFrame:
+    """The tidy table of these columns (CELL_COLUMNS, in order)."""
+    return pd.DataFrame(dict(zip(CELL_COLUMNS, map(list, columns), strict=True)), dtype=object)
+
+
 @dataclass(frozen=True)
 class Submission:
     """One returned copy as read: whose it is, where it came from, and its tidy table of cells."""
@@ -85,7 +115,8 @@ class Submission:
     role: str  # "partner", "blank" or "master"
     modified: dt.datetime | None  # file modification time (UTC), or the remote revision time
     generated_at: dt.datetime | None
-    cells: pd.DataFrame = field(compare=False, repr=False)
+    # a DataFrame, or its columns (Columns) built into one on first use: see _LazyTable
+    cells: pd.DataFrame = field(default=_LazyTable(), compare=False, repr=False)
     notes: tuple[Note, ...] = ()
     unmapped: tuple[tuple[str, str], ...] = ()  # (location, text) found outside the template's cells
     kit: Kit | None = field(default=None, compare=False, repr=False)
@@ -97,9 +128,16 @@ class Submission:
     # (worksheet, row, column) the copy was pre-filled at: clearing one of these is a withdrawal
     prefilled: frozenset[tuple[str, str, str]] = field(default=frozenset(), compare=False, repr=False)
 
+    def column(self, name: str) -> Sequence[object]:
+        """One column of the tidy table (without building the DataFrame when it was given as columns)."""
+        given: pd.DataFrame | Columns = self.__dict__["_cells"]
+        if isinstance(given, pd.DataFrame):
+            return list(given[name])
+        return given[CELL_COLUMNS.index(name)]
+
     @cached_property
     def rows(self) -> list[Cell]:
-        return [Cell(*values) for values in zip(*(self.cells[name] for name in CELL_COLUMNS), strict=True)]
+        return [Cell(*values) for values in zip(*(self.column(name) for name in CELL_COLUMNS), strict=True)]
 
     @cached_property
     def filled_keys(self) -> frozenset[tuple[str, str, str]]:
@@ -111,8 +149,8 @@ class Submission:
     @cached_property
     def fingerprint(self) -> str:
         """Same partner and same content -> same fingerprint (a copy given twice counts once)."""
-        c = self.cells
-        lines = sorted(zip(c["worksheet"], c["row"], c["column"], c["text"], strict=True))
+        c = self.column
+        lines = sorted(zip(c("worksheet"), c("row"), c("column"), c("text"), strict=True))
         lines += [("?", location, "", text) for location, text in sorted(self.unmapped)]
         body = "\n".join("|".join(map(str, line)) for line in lines)
         data = f"{self.partner_id}|{self.kit_id}\n{body}".encode("utf-8", "surrogatepass")  # any text hashes

@@ -8,6 +8,7 @@ is read by the sparse XML reader instead. Either way a tab keeps only its non-em
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
@@ -15,45 +16,57 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, Shee
 from ..errors import SourceError
 from ..rawbook import NO_FORMULAS, RawSheet, RawWorkbook
 from ..screening import screen
-from .xml_cells import read_cells
-from .xml_parts import Formulas, cell_comments, formulas_and_properties
+from .xml_cells import package_cells
+from .xml_parts import Formulas, _Package, package_comments, package_formulas_and_properties
 
 # Largest grid handed to calamine: ~32 bytes a cell in calamine, 8 in the Python lists.
 MAX_DENSE_CELLS = 2_000_000
 
 
-def read_file(path: Path) -> RawWorkbook:
-    """Screen `path`, then read every tab's values, its formula cells and the document properties."""
+def read_file(path: Path, data: bytes | None = None, modified: dt.datetime | None = None) -> RawWorkbook:
+    """Screen `path`, then read every tab's values, its formula cells and the document properties.
+
+    `data`: the file's bytes, when the caller has read them (pull does, to hash them): the file is
+    then read once, and the parts screening decompressed are not decompressed again.
+    `modified`: the file's time, when the caller knows it (else the file's mtime)."""
     source = str(path)
-    screened = screen(path)
-    formulas, properties = formulas_and_properties(path, screened.format)
-    comments = cell_comments(path, screened.format)  # partners' comments: text to keep, never drop
-    if screened.grid_cells > MAX_DENSE_CELLS or not screened.standard_parts:
-        sheets = _read_sparse(path, screened.format, formulas)
-    else:
-        try:
-            sheets = _read_dense(path, formulas)
-        except BaseException as exc:  # some damage comes as plain errors, some as a panic of calamine's
-            if not isinstance(exc, CalamineError | ValueError | KeyError | OSError) and not _panic(exc):
-                raise
-            # calamine is strict where producers are not (KOffice puts text between cells):
-            # read what can be read; the file is damaged only if the XML reader fails too
+    screened = screen(path, data)
+    with _Package(path, data, screened.parts, screened.members) as pkg:
+        formulas, properties = package_formulas_and_properties(pkg, screened.format)
+        comments = package_comments(pkg, screened.format)  # partners' comments: text to keep, never drop
+        if screened.grid_cells > MAX_DENSE_CELLS or not screened.standard_parts:
+            sheets = _read_sparse(pkg, screened.format, formulas)
+        else:
             try:
-                sheets = _read_sparse(path, screened.format, formulas)
-            except SourceError as again:
-                raise SourceError(source, again.code, f"{again.detail}; calamine: {exc}") from None
-    modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+                sheets = _read_dense(path, formulas, data)
+            except BaseException as exc:  # some damage comes as plain errors, some as a panic of calamine's
+                if not isinstance(exc, CalamineError | ValueError | KeyError | OSError) and not _panic(exc):
+                    raise
+                # calamine is strict where producers are not (KOffice puts text between cells):
+                # read what can be read; the file is damaged only if the XML reader fails too
+                try:
+                    sheets = _read_sparse(pkg, screened.format, formulas)
+                except SourceError as again:
+                    raise SourceError(source, again.code, f"{again.detail}; calamine: {exc}") from None
+    if modified is None:
+        modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
     return RawWorkbook(source, sheets, properties, modified, comments=comments)
 
 
-def _read_sparse(path: Path, fmt: str, formulas: dict[str, Formulas]) -> tuple[RawSheet, ...]:
+def _read_sparse(
+    pkg: _Package, fmt: str, formulas: dict[str, Formulas]
+) -> tuple[RawSheet, ...]:
     return tuple(
-        RawSheet(s.name, s.visible, s.cells, formulas.get(s.name, NO_FORMULAS)) for s in read_cells(path, fmt)
+        RawSheet(s.name, s.visible, s.cells, formulas.get(s.name, NO_FORMULAS))
+        for s in package_cells(pkg, fmt)
     )
 
 
-def _read_dense(path: Path, formulas: dict[str, Formulas]) -> tuple[RawSheet, ...]:
-    with path.open("rb") as handle:  # by content: calamine picks a reader from the name given a path
+def _read_dense(
+    path: Path, formulas: dict[str, Formulas], data: bytes | None = None
+) -> tuple[RawSheet, ...]:
+    # by content: calamine picks a reader from the name given a path
+    with path.open("rb") if data is None else io.BytesIO(data) as handle:
         workbook = CalamineWorkbook.from_filelike(handle)
         return tuple(
             RawSheet.from_rows(

@@ -8,6 +8,7 @@ broken or looping links are listed as `special_file` problems: reading a pipe wo
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import stat
 from dataclasses import replace
@@ -39,10 +40,21 @@ def expand(source: str) -> list[str]:
     return sorted(found, key=lambda p: Path(p).relative_to(path).parts)
 
 
+# A file larger than this is screened and read from the disk, never held whole in memory (nor cached):
+# no copy within screening's limits comes near it.
+MAX_IN_MEMORY = 64 * 1024 * 1024
+
+
 def read(source: str) -> RawWorkbook:
     """Check what the entry is before opening it, then screen and read it."""
+    data, modified = load(source)
+    return read_loaded(source, data, modified)
+
+
+def load(source: str) -> tuple[bytes | None, dt.datetime]:
+    """The file's bytes (None when too large to hold) and time, after checking what the entry is."""
     try:
-        mode = os.stat(source).st_mode  # follows links: a dangling or looping one raises
+        info = os.stat(source)  # follows links: a dangling or looping one raises
     except FileNotFoundError:
         if os.path.islink(source):
             raise SourceError(source, "special_file", "broken link") from None
@@ -51,15 +63,35 @@ def read(source: str) -> RawWorkbook:
         if os.path.islink(source):  # a link looping on itself
             raise SourceError(source, "special_file", exc.strerror or str(exc)) from None
         raise SourceError(source, "unreadable", exc.strerror or str(exc)) from None
+    mode = info.st_mode
     if stat.S_ISDIR(mode):
         raise SourceError(source, "not_spreadsheet", "a folder")
     if not stat.S_ISREG(mode):
         raise SourceError(source, "special_file", _kind(mode))
+    modified = dt.datetime.fromtimestamp(info.st_mtime, dt.UTC)
+    if info.st_size > MAX_IN_MEMORY:
+        return None, modified
     try:
-        raw = read_file(Path(source))
+        with open(source, "rb") as handle:
+            data = handle.read(MAX_IN_MEMORY + 1)
     except PermissionError as exc:
         raise SourceError(source, "unreadable", exc.strerror or "permission denied") from None
-    return with_provenance(raw, Path(source))
+    except OSError as exc:
+        raise SourceError(source, "unreadable", exc.strerror or str(exc)) from None
+    return (data if len(data) <= MAX_IN_MEMORY else None), modified
+
+
+def read_loaded(source: str, data: bytes | None, modified: dt.datetime) -> RawWorkbook:
+    """`load`'s result screened and read, with the provenance `collect` recorded beside the file."""
+    return with_provenance(read_bytes(source, data, modified), Path(source))
+
+
+def read_bytes(source: str, data: bytes | None, modified: dt.datetime) -> RawWorkbook:
+    """The copy's values alone (a pure function of `data`, but for `source` and `modified`)."""
+    try:
+        return read_file(Path(source), data, modified)
+    except PermissionError as exc:
+        raise SourceError(source, "unreadable", exc.strerror or "permission denied") from None
 
 
 def with_provenance(raw: RawWorkbook, path: Path) -> RawWorkbook:

@@ -45,7 +45,11 @@ class SheetCells:
 def read_cells(path: Path, fmt: str) -> list[SheetCells]:
     """Every worksheet tab of a screened .xlsx or .ods, in workbook order, with its non-empty cells."""
     with _Package(path) as pkg:
-        return _read_xlsx(pkg) if fmt == "xlsx" else _read_ods(pkg)
+        return package_cells(pkg, fmt)
+
+
+def package_cells(pkg: _Package, fmt: str) -> list[SheetCells]:
+    return _read_xlsx(pkg) if fmt == "xlsx" else _read_ods(pkg)
 
 
 def _local(name: str) -> str:

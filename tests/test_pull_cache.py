@@ -1,0 +1,261 @@
+"""The pull cache: re-pulling unchanged copies reuses what their bytes said, and never anything else."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import multiprocessing
+import shutil
+import sqlite3
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import EXAMPLE, fill
+from toolkit import api
+from toolkit.attribution import IssuedCopy
+from toolkit.initiative import Initiative
+from toolkit.submission import PullResult
+
+PROGRESS, BACKBONE = "Canevas des progrès", "Infrastructure de soutien"
+
+
+def summary(result: PullResult) -> list[object]:
+    """Everything a pull says, cells included (Submission equality leaves the table out)."""
+    out: list[object] = [(e.source, e.code, e.message, e.detail) for e in result.errors]
+    for s in result.submissions:
+        out.append(dataclasses.replace(s, kit=None))
+        out.append(s.cells.to_dict("list"))
+    return out
+
+
+def no_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From here on, reading any copy's bytes fails: only the cache can answer."""
+    import toolkit.backends.local_files as local_files
+
+    def refuse(*args: object) -> object:
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(local_files, "read_bytes", refuse)
+
+
+def test_a_warm_pull_reads_no_copy_and_says_the_same(
+    initiative: Initiative, copies: dict[str | None, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill(copies["cdc-hochelaga"], {(BACKBONE, "B5"): "Mamadou Diallo", (PROGRESS, "C5"): "2 novembre 2026"})
+    (copies[None].parent / "notes.txt").write_text("à relancer", encoding="utf-8")
+    folder, cache = copies[None].parent, tmp_path / "cache.sqlite"
+    cold = api.pull([folder], initiative)
+    first = api.pull([folder], initiative, cache=cache)
+    no_reading(monkeypatch)
+    warm = api.pull([folder], initiative, cache=cache)
+    assert summary(first) == summary(cold) and summary(warm) == summary(cold)
+    assert len(cold.errors) == 1  # the text file: its refusal is cached too
+
+
+def test_a_changed_byte_is_read_again(
+    initiative: Initiative, copies: dict[str | None, Path], tmp_path: Path
+) -> None:
+    path, cache = copies["cdc-hochelaga"], tmp_path / "cache.sqlite"
+    fill(path, {(BACKBONE, "B5"): "Mamadou Diallo"})
+    api.pull([path], initiative, cache=cache)
+    fill(path, {(BACKBONE, "B5"): "Amina Traoré"})
+    warm = api.pull([path], initiative, cache=cache)
+    assert summary(warm) == summary(api.pull([path], initiative))
+    assert "Amina Traoré" in set(warm.submissions[0].cells["text"])
+
+
+def test_whose_copy_it_is_is_decided_again_on_every_run(
+    initiative: Initiative, copies: dict[str | None, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same bytes, another register, another file name: attribution follows this run, not the cache."""
+    cache = tmp_path / "cache.sqlite"
+    blank = copies[None]
+    api.pull([blank], initiative, cache=cache)
+    no_reading(monkeypatch)
+    renamed = blank.with_name("retour-cdc-hochelaga.xlsx")
+    shutil.copyfile(blank, renamed)
+    register = {"other": IssuedCopy("other", initiative.id, "cdc-hochelaga", "partner", "2026-01-01", "x")}
+    for issued in (None, {}, register):
+        warm = api.pull([renamed], initiative, cache=cache, issued=issued)
+        monkeypatch.undo()
+        cold = api.pull([renamed], initiative, issued=issued)
+        no_reading(monkeypatch)
+        assert summary(warm) == summary(cold)
+    assert warm.submissions[0].partner_id == "cdc-hochelaga"  # named by the file name, not cached
+
+
+def test_another_initiative_setting_is_a_miss(
+    initiative: Initiative, copies: dict[str | None, Path], tmp_path: Path
+) -> None:
+    path, cache = copies["cdc-hochelaga"], tmp_path / "cache.sqlite"
+    api.pull([path], initiative, cache=cache)
+    english = dataclasses.replace(initiative, language="en")
+    assert summary(api.pull([path], english, cache=cache)) == summary(api.pull([path], english))
+
+
+def test_a_corrupt_cache_file_is_rebuilt_never_an_error(
+    initiative: Initiative, copies: dict[str | None, Path], tmp_path: Path
+) -> None:
+    path, cache = copies["cdc-hochelaga"], tmp_path / "cache.sqlite"
+    cache.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)
+    cold = api.pull([path], initiative)
+    assert summary(api.pull([path], initiative, cache=cache)) == summary(cold)
+    with sqlite3.connect(cache) as db:
+        assert db.execute("SELECT count(*) FROM entries").fetchone() == (1,)
+
+
+def test_a_damaged_value_is_a_miss(
+    initiative: Initiative, copies: dict[str | None, Path], tmp_path: Path
+) -> None:
+    path, cache = copies["cdc-hochelaga"], tmp_path / "cache.sqlite"
+    fill(path, {(BACKBONE, "B5"): "Mamadou Diallo"})
+    api.pull([path], initiative, cache=cache)
+    with sqlite3.connect(cache) as db:
+        (blob,) = db.execute("SELECT value FROM entries").fetchone()
+        damaged = blob.replace(b"Mamadou", b"Mamadoo")
+        assert damaged != blob
+        db.execute("UPDATE entries SET value = ?", (damaged,))
+    assert summary(api.pull([path], initiative, cache=cache)) == summary(api.pull([path], initiative))
+
+
+def test_a_cached_value_cannot_run_code(tmp_path: Path) -> None:
+    import pickle
+
+    from toolkit.pull_cache import _load
+
+    class Evil:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (print, ("pwned",))
+
+    import hashlib
+
+    blob = pickle.dumps(Evil())
+    assert _load(blob, hashlib.blake2b(blob, digest_size=16).digest()) is None
+
+
+def _pull_in_process(args: tuple[str, str, str]) -> list[object]:
+    folder, cache, config = args
+    initiative = api.load_initiative(config)
+    return summary(api.pull([folder], initiative, cache=Path(cache), jobs=1))
+
+
+def test_two_runs_pulling_at_once_share_the_cache(
+    initiative: Initiative, copies: dict[str | None, Path], tmp_path: Path
+) -> None:
+    fill(copies["cdc-hochelaga"], {(BACKBONE, "B5"): "Mamadou Diallo"})
+    folder, cache = copies[None].parent, tmp_path / "cache.sqlite"
+    cold = summary(api.pull([folder], initiative))
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        for _ in range(3):  # empty cache, then both writing what the other wrote, then both reading
+            got = pool.map(_pull_in_process, [(str(folder), str(cache), str(EXAMPLE))] * 4)
+            assert all(g == cold for g in got)
+
+
+def test_no_progress_bar_unless_stderr_is_a_terminal(
+    copies: dict[str | None, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+
+    from toolkit.cli import main
+
+    pull_module = importlib.import_module("toolkit.pull")
+    monkeypatch.setattr(pull_module, "PROGRESS_FROM", 1)
+    folder = str(copies[None].parent)
+    result = CliRunner().invoke(main, ["pull", folder, "--config", str(EXAMPLE), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    api.pull([folder], api.load_initiative(EXAMPLE), jobs=1)
+    assert "pull" in terminal.getvalue() and "copie" in terminal.getvalue()
+
+
+def test_jobs_and_cache_options_give_the_same_table(copies: dict[str | None, Path]) -> None:
+    from toolkit.cli import main
+
+    fill(copies["cdc-hochelaga"], {(BACKBONE, "B5"): "Mamadou Diallo"})
+    folder = str(copies[None].parent)
+    runs = [
+        CliRunner().invoke(main, ["pull", folder, "--config", str(EXAMPLE), *options])
+        for options in (["--no-cache"], ["--jobs", "2", "--no-cache"], [], ["--jobs", "2"])
+    ]
+    assert all(r.exit_code == 0 for r in runs), [r.output for r in runs]
+    assert len({r.stdout for r in runs}) == 1
+    assert (EXAMPLE.parent / ".toolkit-pull-cache.sqlite").exists()
+
+
+# --- property: for any change to a copy's bytes, a cached pull says what a cold pull says ---------
+
+
+@pytest.fixture(scope="module")
+def original(generated: dict[str | None, Path]) -> bytes:
+    return generated["cdc-hochelaga"].read_bytes()
+
+
+def _rezipped(data: bytes, member: str, old: bytes, new: bytes) -> bytes:
+    """The package with one member's text changed (a valid zip: what an editor's save looks like)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            dst.writestr(info, body.replace(old, new, 1) if info.filename == member else body)
+    return out.getvalue()
+
+
+@st.composite
+def mutations(draw: st.DrawFn, data: bytes) -> bytes:
+    if draw(st.booleans()):  # raw bytes changed: mostly damage screening must still name
+        mutated = bytearray(data)
+        for _ in range(draw(st.integers(1, 4))):
+            mutated[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
+        return bytes(mutated)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:  # a valid package whose XML says something else
+        member = draw(st.sampled_from(sorted(n for n in z.namelist() if n.endswith(".xml"))))
+        body = z.read(member)
+    start = draw(st.integers(0, max(0, len(body) - 8)))
+    old = body[start : start + draw(st.integers(1, 8))]
+    new = draw(st.binary(min_size=0, max_size=8))
+    return _rezipped(data, member, old, new)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_cached_pull_equals_a_cold_pull_for_any_change(
+    initiative: Initiative, original: bytes, tmp_path: Path, data: st.DataObject
+) -> None:
+    path, cache = tmp_path / "copie-cdc-hochelaga.xlsx", tmp_path / "cache.sqlite"
+    path.write_bytes(original)
+    api.pull([path], initiative, cache=cache)  # the original is in the cache
+    path.write_bytes(data.draw(mutations(original)))
+    cold = summary(api.pull([path], initiative))
+    assert summary(api.pull([path], initiative, cache=cache)) == cold  # a miss, then kept
+    assert summary(api.pull([path], initiative, cache=cache)) == cold  # a hit
+
+
+# --- the shortcuts that make a cold pull fast never change what it finds ----------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(
+        st.sampled_from(list("abcAB09 .?:\t\u00a0\u200b\u2019'`é\u0301ﬁ…")) | st.characters(), max_size=60
+    ),
+    longest=st.integers(0, 30),
+)
+def test_a_text_is_skipped_only_when_its_key_is_longer_than_any_compared(text: str, longest: int) -> None:
+    from toolkit.locate import _text_key
+    from toolkit.values import normalise_key
+
+    if _text_key(text, longest) != _text_key(text):
+        assert _text_key(text, longest) == "" and len(normalise_key(text)) > longest
