@@ -37,7 +37,7 @@ from ..layout import DESCRIPTION_ROW, HINT_ROW, TITLE_ROW, SheetLayout
 from ..metadata import METADATA_TAB, properties, records
 from ..problems import output_message
 from ..spec import ExtraTab, WorkbookSpec
-from ..templates import Column
+from ..templates import DEBRIEF_COLUMN, Column
 from ..text import CELL_LIMIT, EXCEL_ESCAPE, XML_FORBIDDEN, Language, excel_length
 from ..writers import WriteOptions, Writer
 
@@ -137,12 +137,15 @@ def build_workbook(spec: WorkbookSpec) -> Workbook:
     assert cover is not None
     cover.title = word("readme_tab", language)
     _write_cover(cover, spec.cover)
+    _print_setup(cover, landscape=False)
     lists = _Lists(wb, language)
     for sheet in spec.layout.sheets:
         ws = wb.create_sheet(sheet.tab)
         _write_sheet(ws, sheet, spec, lists)
     for tab in spec.extra_tabs:
-        _write_extra_tab(wb.create_sheet(tab.title), tab)
+        ws = wb.create_sheet(tab.title)
+        _write_extra_tab(ws, tab)
+        _print_setup(ws, landscape=len(tab.header) > 4, title_rows="1:1")
     meta = wb.create_sheet(METADATA_TAB)
     for number, values in enumerate(records(spec.info, spec.layout), start=1):
         for column, value in enumerate(values, start=1):
@@ -241,9 +244,17 @@ def _write_cover(ws: Sheet, lines: Sequence[Line]) -> None:
         ws.row_dimensions[row].height = _height(line.text, 68)
     ws.protection.sheet = True
     ws.sheet_view.showGridLines = False
+
+
+def _print_setup(ws: Sheet, landscape: bool, title_rows: str | None = None) -> None:
+    """Letter paper, fitted to the page's width (as many pages down as it takes), header rows repeated."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_LETTER
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows:
+        ws.print_title_rows = title_rows
 
 
 def _write_sheet(ws: Sheet, sheet: SheetLayout, spec: WorkbookSpec, lists: _Lists) -> None:
@@ -258,7 +269,8 @@ def _write_sheet(ws: Sheet, sheet: SheetLayout, spec: WorkbookSpec, lists: _List
 
     _banner(ws, TITLE_ROW, worksheet.title(language), last_col, font(style.SHEET_TITLE))
     _banner(ws, DESCRIPTION_ROW, worksheet.description(language), last_col, Font(), total_width)
-    _banner(ws, HINT_ROW, word("sheet_hint", language), last_col, font(style.SHEET_HINT))
+    hint = word("master_hint" if spec.reading else "sheet_hint", language)  # a master is read, not filled
+    _banner(ws, HINT_ROW, hint, last_col, font(style.SHEET_HINT), total_width if spec.reading else 0)
 
     for column in worksheet.columns:
         cell = ws.cell(
@@ -290,9 +302,11 @@ def _write_sheet(ws: Sheet, sheet: SheetLayout, spec: WorkbookSpec, lists: _List
         if column_id in date_columns:
             cell.number_format = style.DATE_FORMAT
         write_text(cell, spec.values.get((worksheet.id, row_id, column_id)))
+    if spec.reading:
+        _fit_rows(ws, sheet, spec)
 
     for column in worksheet.input_columns:
-        validation = _validation(column, spec.people, language, lists)
+        validation = _validation(column, spec.people, language, lists, prompts=not spec.reading)
         if validation is not None:
             letter = column_letter(sheet.column_index(column.id))
             validation.add(f"{letter}{sheet.rows[0][1]}:{letter}{sheet.rows[-1][1]}")
@@ -301,11 +315,7 @@ def _write_sheet(ws: Sheet, sheet: SheetLayout, spec: WorkbookSpec, lists: _List
     first_data, last_data = sheet.rows[0][1], sheet.rows[-1][1]
     ws.freeze_panes = f"{'A' if worksheet.is_open else 'B'}{first_data}"
     ws.auto_filter.ref = f"A{sheet.header_row}:{last_col}{last_data}"
-    ws.print_title_rows = f"{sheet.header_row}:{sheet.header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_setup(ws, landscape=True, title_rows=f"{sheet.header_row}:{sheet.header_row}")
     _protect(ws, spec.password, allow_insert_rows=worksheet.is_open)
 
 
@@ -335,8 +345,33 @@ def _banner(ws: Sheet, row: int, text: str, last_col: str, font: Font, width: fl
 
 def _height(text: str, width_chars: float) -> float:
     """Row height that shows wrapped text whole (about 1.1 characters per width unit, 15 pt a line)."""
-    lines = sum(max(1, -(-len(part) // int(width_chars * 1.1))) for part in text.split("\n"))
-    return max(18, 15 * lines + 3)
+    return style.fitted_height([(text, width_chars)])
+
+
+def _shown(value: object) -> str:
+    """About what a cell shows of a value, for its row's height."""
+    if isinstance(value, dt.date):
+        return "0000-00-00"
+    return "" if value is None else str(value)
+
+
+def _fit_rows(ws: Sheet, sheet: SheetLayout, spec: WorkbookSpec) -> None:
+    """Every table and debrief row of a workbook to read as tall as its longest text."""
+    worksheet, language = sheet.worksheet, spec.layout.language
+    widths = {sheet.column_index(c.id): c.width or style.DEFAULT_WIDTHS[c.type] for c in worksheet.columns}
+    labels = {r.id: r.label(language) for r in worksheet.rows}
+    cells: dict[int, list[tuple[str, float]]] = {}
+    for row_id, row in sheet.rows:
+        cells[row] = [(labels.get(row_id, ""), widths[1])]
+    answer_width = sum(w for col, w in widths.items() if col >= sheet.answer_column)
+    questions = {q.id: q.text(language) for q in worksheet.debrief}
+    for question_id, row in sheet.debrief:
+        cells[row] = [(questions[question_id], widths[1])]
+    for row_id, column_id, row, col in sheet.input_cells():
+        width = answer_width if column_id == DEBRIEF_COLUMN else widths[col]
+        cells[row].append((_shown(spec.values.get((worksheet.id, row_id, column_id))), width))
+    for row, texts in cells.items():
+        ws.row_dimensions[row].height = style.fitted_height(texts, style.SHORT_ROW_HEIGHT)
 
 
 def _protect(ws: Sheet, password: str | None, allow_insert_rows: bool) -> None:
@@ -386,7 +421,7 @@ class _Lists:
 
 
 def _validation(
-    column: Column, people: Sequence[str], language: Language, lists: _Lists
+    column: Column, people: Sequence[str], language: Language, lists: _Lists, prompts: bool = True
 ) -> DataValidation | None:
     def w(key: str) -> str:
         return word(key, language)
@@ -436,6 +471,8 @@ def _validation(
     else:
         return None
     dv.showErrorMessage = True
+    if not prompts:  # a workbook to read: no "pick a person" bubble on every cell
+        dv.prompt = None
     dv.showInputMessage = dv.prompt is not None
     dv.errorTitle = w("invalid_title")
     if dv.prompt:
@@ -444,13 +481,21 @@ def _validation(
 
 
 def _write_extra_tab(ws: Sheet, tab: ExtraTab) -> None:
+    """A plain table: header, then one wrapped row per line, each as tall as its longest text."""
     ws.append(list(tab.header))
     for cell in ws[1]:
         cell.font, cell.fill, cell.alignment = font(style.HEADER_FONT), HEADER_FILL, WRAP_TOP
+    widths = [*tab.widths, *[style.DEFAULT_WIDTHS["text"]] * (len(tab.header) - len(tab.widths))]
+    ws.row_dimensions[1].height = style.fitted_height(zip(tab.header, widths, strict=False))
     for row, values in enumerate(tab.rows, start=2):  # explicit rows: ws.max_row rescans every cell
         for col, value in enumerate(values, start=1):
-            write_text(ws.cell(row=row, column=col), value)
-    for col, width in enumerate(tab.widths, start=1):
+            cell = ws.cell(row=row, column=col)
+            write_text(cell, value)
+            cell.alignment = WRAP_TOP
+        ws.row_dimensions[row].height = style.fitted_height(
+            (_shown(v), w) for v, w in zip(values, widths, strict=False)
+        )
+    for col, width in enumerate(widths, start=1):
         ws.column_dimensions[column_letter(col)].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{column_letter(len(tab.header))}{max(1, len(tab.rows) + 1)}"
