@@ -122,7 +122,11 @@ def _sheet(ws: Worksheet, styles: dict[str, int]) -> dict[str, Any]:
         "print": {
             "orientation": setup.orientation,
             "paper": int(setup.paperSize) if setup.paperSize is not None else None,
-            "fit": [setup.fitToWidth, setup.fitToHeight, ws.sheet_properties.pageSetUpPr.fitToPage],
+            "fit": [
+                setup.fitToWidth,
+                setup.fitToHeight,
+                getattr(ws.sheet_properties.pageSetUpPr, "fitToPage", None),
+            ],
             "titles": ws.print_title_rows,
         },
         "gridlines": ws.sheet_view.showGridLines,

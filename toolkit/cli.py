@@ -131,7 +131,7 @@ def init(directory: Path) -> None:
     show_default=True,
     help="xlsx: workbooks in --out; gsheets: one Google spreadsheet per partner, shared with that partner.",
 )
-@click.option("--no-progress", is_flag=True, help="No progress bar (gsheets).")
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
 @click.option(
     "--create-folder",
     is_flag=True,
@@ -157,6 +157,12 @@ def init(directory: Path) -> None:
     help="Replace copies already in OUT that hold no answers (a backup is kept in OUT/.backup); "
     "a copy holding answers is never replaced.",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes building the workbooks when there are many (xlsx; default: one per CPU).",
+)
 def generate(
     config: Path | None,
     out: Path | None,
@@ -167,6 +173,7 @@ def generate(
     partners: tuple[str, ...],
     create_folder: bool,
     force: bool,
+    jobs: int | None,
 ) -> None:
     """Write one workbook per partner: Excel files (and a blank copy) into OUT, or Google spreadsheets."""
     initiative = _load(config)
@@ -183,6 +190,7 @@ def generate(
         progress=not no_progress,
         settings={"create_folder": True} if create_folder else None,
         force=force,
+        jobs=jobs,
     )
     if backend == "gsheets":
         for shared in made:
