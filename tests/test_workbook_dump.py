@@ -24,6 +24,7 @@ from toolkit import api
 from toolkit.backends.xlsx import workbook_bytes
 from toolkit.generate import CopyPlan
 from toolkit.initiative import Initiative
+from toolkit.spec import ExtraTab
 
 PROGRESS = {"fr": "Canevas des progrès", "en": "Progress canvas"}
 BACKBONE = {"fr": "Infrastructure de soutien", "en": "Backbone infrastructure"}
@@ -82,6 +83,25 @@ def test_tricky_values_read_as_recorded(
     check(made, "fr-tricky", request)
 
 
+def test_lists_tab_and_read_only_tab_read_as_recorded(
+    initiative: Initiative, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """A roster too long for an inline dropdown (hidden lists tab, defined name) and a read-only tab."""
+    roster = tuple(f"Personne numéro {n}, équipe {n % 3}" for n in range(40))
+    many = dataclasses.replace(initiative, people=roster, protection_password="secret")
+    plan = CopyPlan(many, "fr", (many.partners[0],), FIXED_NOW)
+    others = ExtraTab(
+        "Réponses des autres",
+        ("Feuille", "Ligne", "Partenaire", "Réponse"),
+        (("Canevas", "Vue d'ensemble", "CPE Les Lucioles", "Des liens\nsolides"), ("Canevas", "", "", None)),
+        read_only=True,
+    )
+    spec = dataclasses.replace(plan.spec(many.partners[0]), extra_tabs=(others,))
+    made = tmp_path / "lists.xlsx"
+    made.write_bytes(workbook_bytes(spec))
+    check(made, "fr-lists", request)
+
+
 @pytest.mark.parametrize("language, partner", CASES, ids=[f"{lang}-{p}" for lang, p in CASES])
 def test_master_reads_as_recorded(
     initiative: Initiative,
@@ -138,3 +158,24 @@ def test_dump_sees_what_matters(tmp_path: Path, initiative: Initiative) -> None:
     assert looks_after[sheet_after["cells"]["B5"][2]]["locked"] is True
     assert sheet_after["widths"]["C"] == 12 != sheet_before["widths"]["C"]
     assert sheet_before["protection"]["sort"] is False and sheet_after["protection"]["sort"] is True
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        dt.date(1900, 1, 1),
+        dt.date(1900, 2, 28),
+        dt.date(1900, 3, 1),
+        dt.date(1899, 12, 31),
+        dt.datetime(2026, 11, 2, 14, 5, 30, 250000),
+        dt.datetime(1850, 6, 1, 12),
+        dt.date(9999, 12, 31),
+    ],
+)
+def test_dates_have_openpyxls_serial_numbers(value: dt.date) -> None:
+    """Dates are written as openpyxl wrote them (Excel's 1900 leap-year quirk included)."""
+    from openpyxl.utils.datetime import to_excel
+
+    from toolkit.backends.xlsx_package import date_serial
+
+    assert date_serial(value) == pytest.approx(to_excel(value), abs=1e-9)

@@ -14,7 +14,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -91,19 +91,29 @@ def write_copies(plan: CopyPlan, out: str | None, options: WriteOptions) -> list
     made = _build(plan, [partner for partner, _path in wanted], options)
     built = {path: data for (_partner, path), data in zip(wanted, made, strict=True)}
     done = []
-    for partner, path, existing in planned:
-        partner_id = partner.id if partner else None
-        copy_id = plan.copy_ids.get(partner_id or "")
-        if path not in built:
-            done.append(GeneratedCopy(partner_id, path, "kept", None, _kept(existing, path, language)))
-            continue
-        message = ""
-        if existing.found != "absent":
-            saved = backup(path)
-            message = output_message("copy_replaced", language, path=str(path), backup=str(saved))
-        atomic_write(path, built[path], plan.language)
-        done.append(GeneratedCopy(partner_id, path, "replaced" if message else "written", copy_id, message))
+    # Each file is written whole or not at all (atomic_write); threads overlap the waits for the disk
+    # (fsync), and the results are taken in the plan's order, so the first failure is the one reported.
+    with ThreadPoolExecutor(max_workers=WRITING_THREADS) as writing:
+        writes = []
+        for partner, path, existing in planned:
+            partner_id = partner.id if partner else None
+            copy_id = plan.copy_ids.get(partner_id or "")
+            if path not in built:
+                done.append(GeneratedCopy(partner_id, path, "kept", None, _kept(existing, path, language)))
+                continue
+            message = ""
+            if existing.found != "absent":
+                saved = backup(path)
+                message = output_message("copy_replaced", language, path=str(path), backup=str(saved))
+            writes.append(writing.submit(atomic_write, path, built[path], plan.language))
+            status = "replaced" if message else "written"
+            done.append(GeneratedCopy(partner_id, path, status, copy_id, message))
+        for write in writes:
+            write.result()
     return done
+
+
+WRITING_THREADS = 4
 
 
 PARALLEL_FROM = 64  # copies: fewer are built faster than worker processes start
@@ -224,9 +234,8 @@ def build_workbook(spec: WorkbookSpec) -> Book:
     _write_cover(book, cover, spec.cover)
     _print_setup(cover, landscape=False)
     lists = _Lists(book, language)
-    sheets = [(book.add_sheet(sheet.tab), sheet) for sheet in spec.layout.sheets]
-    for ws, sheet in sheets:
-        _write_sheet(book, ws, sheet, spec, lists)
+    for sheet in spec.layout.sheets:  # the lists tab, when one is needed, follows the first tab using it
+        _write_sheet(book, book.add_sheet(sheet.tab), sheet, spec, lists)
     for tab in spec.extra_tabs:
         ws = book.add_sheet(tab.title)
         _write_extra_tab(book, ws, tab)
@@ -234,9 +243,6 @@ def build_workbook(spec: WorkbookSpec) -> Book:
     meta = book.add_sheet(METADATA_TAB)
     meta.state = "veryHidden"
     _table_rows(book, meta, records(spec.info, spec.layout), 1, DEFAULT)  # pre-filled text stays text
-    if lists.sheet is not None:  # the lists tab comes after the worksheets, where openpyxl put it
-        book.sheets.remove(lists.sheet)
-        book.sheets.insert(1 + len(sheets), lists.sheet)
     return book
 
 

@@ -433,10 +433,14 @@ def blank_cell(ref: str, s: int) -> str:
 
 
 def date_serial(value: dt.date) -> float:
-    """Days since 1899-12-30 (Excel's 1900 date system, past February 1900)."""
-    if isinstance(value, dt.datetime):
-        return (value.replace(tzinfo=None) - EPOCH) / dt.timedelta(days=1)
-    return float((value - EPOCH.date()).days)
+    """Excel's serial number of a date (1900 date system, with its phantom 1900-02-29: a date before
+    1900-03-01 is one less) plus the time of day as a fraction, as openpyxl wrote it."""
+    moment = value if isinstance(value, dt.datetime) else dt.datetime(value.year, value.month, value.day)
+    days = (moment.replace(tzinfo=None) - EPOCH).days
+    if 0 < days <= 60:
+        days -= 1
+    seconds = moment.hour * 3600 + moment.minute * 60 + moment.second + moment.microsecond / 10**6
+    return days + seconds / 86400 if seconds else float(days)
 
 
 def is_number(value: object) -> bool:
