@@ -449,6 +449,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--scaling", type=int, nargs="*", metavar="N", help="pull time per copy and peak RSS at N copies each"
     )
     parser.add_argument("--worst-only", action="store_true", help="only the worst-single-file section")
+    parser.add_argument(
+        "--writer", action="store_true", help="only the writer section: master and generate (bench_writer.py)"
+    )
     args = parser.parse_args(argv)
     if args.copies < 1:
         parser.error("--copies must be at least 1")
@@ -459,6 +462,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     temporary = args.workdir is None
     workdir = Path(tempfile.mkdtemp(prefix="toolkit-bench-")) if temporary else args.workdir
     try:
+        if args.writer:
+            from bench_writer import run_writer
+
+            run_writer(synthetic_initiative(args.copies), workdir, max(1, args.jobs), args.seed)
+            return 0
         if not args.worst_only:
             run(
                 args.copies, workdir, sample, max(1, args.jobs), args.seed,

@@ -39,6 +39,8 @@ NAMES = {
     "ecole-baril": "École primaire Baril",
     "ciusss-est": "CIUSSS de l'Est-de-l'Île-de-Montréal",
 }
+# What the master's tables show (short_name in examples/initiative.yaml, else the name).
+LABELS = {**NAMES, "cdc-hochelaga": "CDC Hochelaga", "ciusss-est": "CIUSSS de l'Est"}
 SILENT = ["cuisine-collective", "maison-des-jeunes", "bibliotheque", "caisse-populaire"]
 
 # Returned file names, as they land in the coordinator's inbox.
@@ -367,8 +369,8 @@ def test_merged_values(cycle: Cycle) -> None:
         # who: the union of names, in partner order, each name once
         (BI, "vision_strategy", "who"): "Mamadou Diallo, Isabelle Côté, Sophie Tremblay",
         # distinct texts: one line per partner, "Nom du partenaire : texte"
-        (BI, "vision_strategy", "strengths"): f"{NAMES['cdc-hochelaga']} : {A_STRENGTH}\n"
-        f"{NAMES['cpe-les-lucioles']} : {C_STRENGTH}",
+        (BI, "vision_strategy", "strengths"): f"{LABELS['cdc-hochelaga']} : {A_STRENGTH}\n"
+        f"{LABELS['cpe-les-lucioles']} : {C_STRENGTH}",
         (BI, "vision_strategy", "weaknesses"): A_DASH,
         (BI, "vision_strategy", "next_steps"): A_AT,
         (BI, "shared_measurement", "who"): A_OFF_ROSTER,
@@ -501,10 +503,10 @@ def test_master_contributions_tab_names_partner_and_file_for_every_value(cycle: 
     )
     # A: 10 cells; C: 4 used + 4 superseded; B: 7 cells + 1 text outside the template; D: 2 cells
     assert listed == expected and len(rows) == 10 + 4 + 4 + 8 + 2
-    assert (NAMES["ecole-baril"], B_NOTE, B_FILE, "hors gabarit") in listed
-    assert (NAMES["ecole-baril"], B_FORMULA_TEXT, B_FILE, "retenue") in listed
-    assert (NAMES["ecole-baril"], "=2+2", B_FILE, NOT_USED) in listed  # the formula as typed, not merged
-    assert (NAMES["cpe-les-lucioles"], C_ACHIEVEMENT_OLD, C_OLD, SUPERSEDED_FR) in listed
+    assert (LABELS["ecole-baril"], B_NOTE, B_FILE, "hors gabarit") in listed
+    assert (LABELS["ecole-baril"], B_FORMULA_TEXT, B_FILE, "retenue") in listed
+    assert (LABELS["ecole-baril"], "=2+2", B_FILE, NOT_USED) in listed  # the formula as typed, not merged
+    assert (LABELS["cpe-les-lucioles"], C_ACHIEVEMENT_OLD, C_OLD, SUPERSEDED_FR) in listed
 
 
 # ----------------------------------------------------------------------------------------- files

@@ -121,7 +121,7 @@ BASE = MINIMAL.format(pid="a")
         pytest.param(
             BASE + "    couleur: bleu\n",
             "initiative.yaml, ligne 8 : partenaire n° 1 (a) : « couleur » n'est pas un réglage connu; "
-            "réglages possibles : id, name, contact, email, emails",
+            "réglages possibles : id, name, short_name, contact, email, emails",
             id="unknown-partner-key",
         ),
         pytest.param(

@@ -23,7 +23,7 @@ from tests.rawcells import type_raw
 from tests.test_properties import reference_clean
 from toolkit import api
 from toolkit.cells import a1
-from toolkit.initiative import Initiative
+from toolkit.initiative import Initiative, partner_labels
 from toolkit.layout import WorkbookLayout, workbook_layout
 
 PARTNER = "cdc-hochelaga"
@@ -90,7 +90,7 @@ def test_every_typed_value_reaches_the_master_or_a_problem(
 
     book = CalamineWorkbook.from_path(str(master))
     contributions = book.get_sheet_by_name("Contributions").to_python()
-    name = initiative.partner(PARTNER).name
+    name = partner_labels(initiative.partners)[PARTNER]  # as Contributions names partners
     by_cell = {(c.worksheet, c.row, c.column): c for c in submission.rows}
     for (tab, ref), (kind, key, text) in typed.items():
         expected = reference_clean(text, keep_lines=kind == "long_text")

@@ -252,7 +252,7 @@ def test_long_answers_are_kept_whole_in_contributions(
         for v in row
         if isinstance(v, str) and marker in v
     )
-    assert shown.startswith("Corporation") and shown.endswith(f"{marker} 2–4)")
+    assert shown.startswith("CDC Hochelaga") and "début CDC" in shown and shown.endswith(f"{marker} 2–4)")
     assert len(shown) <= CELL_LIMIT
     contributions = sheets["Contributions"]
     texts = [row[4] for row in contributions[1:4]]

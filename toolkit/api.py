@@ -81,6 +81,7 @@ def generate(
     settings: Mapping[str, object] | None = None,
     force: bool = False,
     register: Path | str | None = None,
+    jobs: int | None = None,
 ) -> Sequence[WrittenCopy]:
     """Write one workbook per partner (all, or those named) with the writer `backend`; say where each went.
 
@@ -91,7 +92,8 @@ def generate(
 
     A file already where a copy would go is never replaced when it holds answers; an unfilled copy
     is replaced only with `force` (a backup is kept). Each copy carries a random copy id, recorded
-    in the register of issued copies (`register`, default the initiative's `issued_path`).
+    in the register of issued copies (`register`, default the initiative's `issued_path`). `jobs`:
+    worker processes building xlsx copies when there are many (default one per CPU).
     """
     if not isinstance(initiative, Initiative):
         initiative = load_initiative(initiative)
@@ -106,7 +108,9 @@ def generate(
         read_prefill(prefill, initiative, language) if prefill else Prefill(),
         {p.id if p else "": new_copy_id() for p in chosen},
     )
-    options = WriteOptions(progress=progress, clients=clients or {}, settings=settings or {}, force=force)
+    options = WriteOptions(
+        progress=progress, clients=clients or {}, settings=settings or {}, force=force, jobs=jobs
+    )
     made = writers.writer(backend).write_copies(plan, str(out) if out is not None else None, options)
     issued = [
         IssuedCopy(

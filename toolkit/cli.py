@@ -174,6 +174,7 @@ def init(directory: Path) -> None:
     "--force",
     is_flag=True,
 )
+@JOBS_OPTION
 def generate(
     config: Path | None,
     out: Path | None,
@@ -184,6 +185,7 @@ def generate(
     partners: tuple[str, ...],
     create_folder: bool,
     force: bool,
+    jobs: int | None,
 ) -> None:
     """Write one workbook per partner: Excel files (and a blank copy) into OUT, or Google spreadsheets."""
     initiative = _load(config)
@@ -200,6 +202,7 @@ def generate(
         progress=not no_progress,
         settings={"create_folder": True} if create_folder else None,
         force=force,
+        jobs=jobs,
     )
     if backend == "gsheets":
         for shared in made:

@@ -168,6 +168,11 @@ COMMANDS: dict[str, CommandHelp] = {
             "spreadsheets.",
         ),
         params={
+            "--jobs": Text(
+                "Nombre de processus qui construisent les classeurs quand il y en a beaucoup (xlsx; par "
+                "défaut : un par cœur).",
+                "Worker processes building the workbooks when there are many (xlsx; default: one per CPU).",
+            ),
             "--out": Text(
                 "Le dossier où écrire les classeurs (--backend xlsx).",
                 "The folder to write the workbooks into (--backend xlsx).",

@@ -69,7 +69,8 @@ def time_zone_problems(data: dict[str, Any], language: Language) -> list[Problem
 def config_warnings(
     partners: list[dict[str, Any]], people: tuple[str, ...], language: Language
 ) -> list[Problem]:
-    """Legal but likely mistakes: one organisation twice, a misspelt contact, one email for two partners."""
+    """Legal but likely mistakes: one organisation twice, a misspelt contact, one email or short name for
+    two partners."""
     warnings: list[Problem] = []
 
     def pair(i: int, j: int) -> str:
@@ -88,6 +89,15 @@ def config_warnings(
                     name_b=later["name"],
                 )
                 warnings.append((("partners", j, "name"), message))
+    shorts: dict[str, int] = {}
+    for j, partner in enumerate(partners):
+        short = partner.get("short_name")
+        if short and name_key(short) in shorts:
+            subject = pair(shorts[name_key(short)], j)
+            message = say("same_short_name", language, subject=subject, short_name=short)
+            warnings.append((("partners", j, "short_name"), message))
+        if short:
+            shorts.setdefault(name_key(short), j)
     owners: dict[str, int] = {}
     for j, partner in enumerate(partners):
         emails = partner.get("emails") or ([partner["email"]] if "email" in partner else [])

@@ -50,6 +50,10 @@ MESSAGES: dict[str, Text] = {
     ),
     "type": Text("{subject} doit être {expected}", "{subject} must be {expected}"),
     "empty": Text("{subject} ne peut pas être vide", "{subject} cannot be empty"),
+    "too_long": Text(
+        "{subject} : {limit} caractères au plus (ici {length})",
+        "{subject}: at most {limit} characters (here {length})",
+    ),
     "no_partners": Text(
         "partners : la liste des partenaires est vide; ajoutez-en au moins un",
         "partners: the list of partners is empty; add at least one",
@@ -142,6 +146,12 @@ MESSAGES: dict[str, Text] = {
     "deadline_past": Text(
         "date limite : le {date} est déjà passé; changez-la si vous préparez une nouvelle ronde",
         "deadline: {date} is already past; change it if you are preparing a new round",
+    ),
+    "same_short_name": Text(
+        "{subject} : même nom court « {short_name} »; le classeur maître ne saurait plus qui a écrit quoi. "
+        "Donnez à chacun son propre short_name.",
+        "{subject}: same short name '{short_name}'; the master could not tell who wrote what. "
+        "Give each its own short_name.",
     ),
     "shared_email": Text(
         "{subject} : même adresse courriel {email}; elle recevra les rappels des deux partenaires",
@@ -248,6 +258,8 @@ def explain(error: ValidationError, data: Any, language: Language) -> tuple[tupl
             return path, say("type", language, subject=what, expected=kind(language))
     if error.validator == "minLength" and value == "":
         return path, say("empty", language, subject=what)
+    if error.validator == "maxLength" and isinstance(value, str):
+        return path, say("too_long", language, subject=what, limit=expected, length=len(value))
     if error.validator == "minItems" and path == ("partners",):
         return path, say("no_partners", language)
     if error.validator == "not":

@@ -89,6 +89,12 @@ WORDS: dict[str, Text] = {
         "Remplissez les cellules jaunes. Les notes sur les libellés (triangle rouge) décrivent chaque ligne.",
         "Fill in the yellow cells. Notes on the labels (red triangle) describe each row.",
     ),
+    "master_hint": Text(
+        "Valeurs fusionnées des copies des partenaires. Les notes sur les libellés (triangle rouge) "
+        "décrivent chaque ligne; l'onglet Contributions dit qui a écrit quoi.",
+        "Values merged from the partners' copies. Notes on the labels (red triangle) describe each row; "
+        "the Contributions tab says who wrote what.",
+    ),
     "entry": Text("Entrée", "Entry"),
     "carried_over": Text("Classeur maître précédent", "Previous master"),
     "yes": Text("Oui", "Yes"),

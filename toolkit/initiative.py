@@ -33,6 +33,54 @@ class Partner:
     name: str
     emails: tuple[str, ...] = ()
     contact: str | None = None
+    short_name: str | None = None  # what the master's tables show; else abbreviate(name)
+
+
+SHORT_NAME_LIMIT = 32  # characters: a name this long still reads in one line of a narrow column
+# Words a shortened name should not end on before its "…" ("Centre de …").
+# fmt: off
+_LINK_WORDS = frozenset([
+    "de", "du", "des", "d'", "d’", "la", "le", "les", "l'", "l’", "et", "en", "pour", "à", "au", "aux", "sur",
+    "of", "the", "and", "for", "in", "on", "at",
+])
+# fmt: on
+
+
+def abbreviate(name: str, limit: int = SHORT_NAME_LIMIT) -> str:
+    """A readable, stable short form of an organisation name: the name itself when short, else its
+    first words and its last word, which usually says where ("Centre … Hochelaga-Maisonneuve"), else its
+    first words alone. Only words are dropped, never letters: no invented acronyms to decode."""
+    name = " ".join(name.split())
+    if len(name) <= limit:
+        return name
+    words = name.split(" ")
+    tail = words[-1]
+    head = _head(words[:-1], limit - len(tail) - len(" … "))
+    if head:
+        return f"{head} … {tail}"
+    return _head(words, limit - 1) + "…" if _head(words, limit - 1) else name[: limit - 1] + "…"
+
+
+def _head(words: list[str], budget: int) -> str:
+    kept: list[str] = []
+    for word in words:
+        if len(" ".join([*kept, word])) > budget:
+            break
+        kept.append(word)
+    while kept and (kept[-1].casefold() in _LINK_WORDS or kept[-1].casefold().endswith(("'", "’"))):
+        kept.pop()
+    return " ".join(kept)
+
+
+def partner_labels(partners: tuple[Partner, ...]) -> dict[str, str]:
+    """Partner id -> the name the master's tables show: the short name, else the abbreviated name;
+    two partners whose abbreviations would be the same keep their full names, so a reader can tell
+    them apart."""
+    labels = {p.id: p.short_name or abbreviate(p.name) for p in partners}
+    counts: dict[str, int] = {}
+    for label in labels.values():
+        counts[label] = counts.get(label, 0) + 1
+    return {p.id: p.name if not p.short_name and counts[labels[p.id]] > 1 else labels[p.id] for p in partners}
 
 
 @dataclass(frozen=True)
@@ -196,6 +244,7 @@ def load_initiative(
                 name=p["name"],
                 emails=tuple(p.get("emails") or ([p["email"]] if "email" in p else [])),
                 contact=p.get("contact"),
+                short_name=(" ".join(str(p["short_name"]).split()) or None) if "short_name" in p else None,
             )
             for p in data["partners"]
         ),

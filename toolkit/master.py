@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import PurePath
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .clock import aware
 from .cover import Line
 from .i18n import long_date, word
 from .layout import workbook_layout
@@ -13,7 +15,7 @@ from .longtext import fits, head, row_ranges, split_text
 from .metadata import identity
 from .problems import cell_reason
 from .spec import ExtraTab, WorkbookSpec
-from .text import CELL_LIMIT
+from .text import CELL_LIMIT, Language, Text
 
 if TYPE_CHECKING:
     from .merge import Merged
@@ -68,6 +70,34 @@ STATUS = {
 }
 
 
+# The Contributions tab's times are the initiative's local times, and its header says which.
+MODIFIED = Text("Modifié le (heure de {place})", "Modified ({place} time)")
+MERGED_AT = Text("{date} à {time} (heure de {place})", "{date} at {time} ({place} time)")
+
+
+def local_zone(name: str) -> dt.tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):  # checked when the initiative was loaded
+        return dt.UTC
+
+
+def place(zone_name: str) -> str:
+    """The city a time zone is named after: 'America/Toronto' -> 'Toronto'."""
+    return zone_name.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def local_time(moment: dt.datetime, zone_name: str) -> str:
+    """'2026-11-02 14:05', in the initiative's time zone (a naive time is taken as UTC)."""
+    return aware(moment).astimezone(local_zone(zone_name)).strftime("%Y-%m-%d %H:%M")
+
+
+def contribution_headers(language: Language, zone_name: str) -> tuple[str, ...]:
+    headers = list(CONTRIBUTION_HEADERS[language])
+    headers[8] = MODIFIED(language).format(place=place(zone_name))
+    return tuple(headers)
+
+
 CONTINUED = {
     "fr": "… (suite dans l'onglet Contributions, lignes {rows})",
     "en": "… (continued in the Contributions tab, rows {rows})",
@@ -98,6 +128,7 @@ def master_spec(merged: Merged, now: dt.datetime, cell_limit: int | None = CELL_
         password=initiative.protection_password,
         values=values,
         extra_tabs=[tab],
+        reading=True,
     )
 
 
@@ -126,12 +157,18 @@ def _cover(merged: Merged, now: dt.datetime) -> list[Line]:
     missing = [p.name for p in initiative.partners if p.id not in answered]
     colon = " : " if language == "fr" else ": "
     fr = language == "fr"
+    local = aware(now).astimezone(local_zone(initiative.time_zone))
+    merged_at = MERGED_AT(language).format(
+        date=long_date(local.date(), language),
+        time=local.strftime("%H h %M" if fr else "%H:%M"),
+        place=place(initiative.time_zone),
+    )
     lines = [
         Line("title", initiative.name),
         Line(
             "subheading", "Classeur maître (fusion des copies des partenaires)" if fr else "Master workbook"
         ),
-        Line("field", f"{'Fusionné le' if fr else 'Merged on'}{colon}{long_date(now.date(), language)}"),
+        Line("field", f"{'Fusionné le' if fr else 'Merged on'}{colon}{merged_at}"),
         Line("field", f"{'Copies retenues' if fr else 'Copies used'}{colon}{len(received)}"),
         Line("heading", "Partenaires" if fr else "Partners"),
     ]
@@ -179,9 +216,7 @@ def _contributions_tab(
                 (col.header(language) for col in worksheet.columns if col.id == c.column),
                 word("debrief", language),
             )
-        modified = (
-            c.modified.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if c.modified is not None else ""
-        )
+        modified = local_time(c.modified, initiative.time_zone) if c.modified is not None else ""
         problem = cell_reason(c.problem, language) if isinstance(c.problem, str) else ""
         where = (worksheet.tab(language) if worksheet else "", row_label, column_label, c.partner_name)
         parts = split_text(str(c.text), cell_limit) if cell_limit is not None else [str(c.text)]
@@ -205,9 +240,10 @@ def _contributions_tab(
             by_status.setdefault(key, []).extend(range(first, first + len(parts)))
     tab = ExtraTab(
         title="Contributions",
-        header=CONTRIBUTION_HEADERS[language],
+        header=contribution_headers(language, initiative.time_zone),
         rows=tuple(rows),
-        widths=(22, 36, 24, 30, 60, 14, 26, 34, 20, 18),
+        # narrow enough that a landscape page fitted to its width stays legible; rows grow to fit
+        widths=(18, 30, 20, 22, 56, 16, 20, 26, 17, 16),
     )
     # a master cell is made from the partners' values when there are any, else from what was carried over
     cell_rows = {k[1:]: v for k, v in by_status.items() if k[0] == "carried_over"}

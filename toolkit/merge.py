@@ -22,7 +22,7 @@ import pandas as pd
 from .answers import Answer
 from .clock import aware
 from .i18n import word
-from .initiative import Initiative
+from .initiative import Initiative, partner_labels
 from .submission import Note, PullResult, Submission
 from .templates import DEBRIEF_COLUMN, Column, Kit
 from .values import FORMULA, normalise_key
@@ -100,7 +100,7 @@ def combine(submissions: Iterable[Submission], initiative: Initiative) -> Merged
         newest_first = sorted(copies, key=_newness, reverse=True)
         accepted.append(newest_first[0])
         superseded += newest_first[1:]
-    names = {p.id: p.name for p in initiative.partners}
+    names = partner_labels(initiative.partners)  # short names: they prefix every combined answer
     contributions = _contributions(
         accepted, superseded, names, word("carried_over", initiative.language), disputed
     )

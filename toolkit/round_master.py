@@ -18,7 +18,7 @@ from .cover import Line
 from .errors import ConfigError
 from .generate import Prefill
 from .i18n import word
-from .initiative import Initiative
+from .initiative import Initiative, partner_labels
 from .master import CONTRIBUTION_HEADERS, STATUS
 from .merge import Merged
 from .rawbook import RawSheet, RawWorkbook
@@ -53,6 +53,7 @@ def _from_contributions(sheet: RawSheet, initiative: Initiative, label: str) -> 
     kit = initiative.kit
     tabs, rows, columns = _label_maps(kit)
     partners = {p.name: p.id for p in initiative.partners} | {p.id: p.id for p in initiative.partners}
+    partners |= {label: pid for pid, label in partner_labels(initiative.partners).items()}
     used = {STATUS[lang]["used"] for lang in LANGUAGES}
     header = {tuple(h) for h in CONTRIBUTION_HEADERS.values()}
     found: dict[tuple[str, str, str, str], Answer] = {}
@@ -143,7 +144,7 @@ def answers_tab(merged: Merged) -> ExtraTab:
     """Every partner's answer per cell with the round it came from and what changed this round."""
     initiative = merged.initiative
     language = initiative.language
-    names = {p.id: p.name for p in initiative.partners}
+    names = partner_labels(initiative.partners)  # as the Contributions tab names them
     rows = tuple(
         (
             *cell_labels(initiative.kit, a, language),
@@ -155,7 +156,7 @@ def answers_tab(merged: Merged) -> ExtraTab:
         for a in merged.answers
     )
     header = (*CONTRIBUTION_HEADERS[language][:4], ANSWER(language), ROUND(language), CHANGE(language))
-    return ExtraTab(ANSWERS_TAB(language), header, rows, (22, 36, 24, 30, 60, 16, 24))
+    return ExtraTab(ANSWERS_TAB(language), header, rows, (18, 30, 20, 22, 56, 14, 16))
 
 
 def with_rounds(spec: WorkbookSpec, merged: Merged) -> WorkbookSpec:

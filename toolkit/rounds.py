@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .answers import Answer, Change
-from .initiative import Initiative
+from .initiative import Initiative, partner_labels
 from .merge import CONTRIBUTION_COLUMNS, Merged, combine_cell
 from .submission import Cell, Submission
 from .templates import DEBRIEF_COLUMN, Kit
@@ -136,7 +136,7 @@ def _contributions(
 ) -> pd.DataFrame:
     """Merge's contributions, with each identified partner's cells replaced by its answers."""
     initiative = merged.initiative
-    names = {p.id: p.name for p in initiative.partners}
+    names = partner_labels(initiative.partners)  # as merge names them
     old = merged.contributions
     replaced = (old["status"] == "used") & old["partner"].notna()
     if previous is not None:  # pre-filled cells are the partners' own previous answers, above

@@ -36,3 +36,6 @@ class WorkbookSpec:
     password: str | None = None
     values: Mapping[tuple[str, str, str], object] = field(default_factory=dict)
     extra_tabs: Sequence[ExtraTab] = ()
+    # A workbook to read, not to fill (the master): no fill-in hints or input prompts, and every row as
+    # tall as its text. A copy's rows keep their fixed heights (partners type into them).
+    reading: bool = False

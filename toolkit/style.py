@@ -6,6 +6,7 @@ Google `rgbColor`). Changing the look of every workbook is one edit here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 HEADER_FILL = "1F4E78"  # dark blue behind white header text
@@ -31,6 +32,22 @@ LONG_ROW_HEIGHT = 75  # points: a row with a long-text column
 SHORT_ROW_HEIGHT = 30
 INLINE_LIST_LIMIT = 255  # Excel drops an inline dropdown list longer than this (PITFALLS.md)
 DATE_FORMAT = "yyyy-mm-dd"
+PAPER = "letter"  # Québec prints on US Letter
+LINE_HEIGHT = 15  # points per line of 11-point text
+MAX_ROW_HEIGHT = 409  # points: Excel's limit
+CHARS_PER_WIDTH = 1.1  # characters of ordinary text per unit of column width, about
+
+
+def text_lines(text: str, width: float) -> int:
+    """Lines `text` takes wrapped in a column `width` characters wide (its own line breaks kept)."""
+    per_line = max(1, int(width * CHARS_PER_WIDTH))
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
+def fitted_height(cells: Iterable[tuple[str, float]], minimum: float = 18) -> float:
+    """Row height (points) showing every (text, column width) of a row whole, within Excel's limit."""
+    lines = max((text_lines(text, width) for text, width in cells if text), default=1)
+    return min(MAX_ROW_HEIGHT, max(minimum, LINE_HEIGHT * lines + 3))
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ class WriteOptions:
     clients: Mapping[str, object] = field(default_factory=dict)  # writer name -> client (tests, scripts)
     settings: Mapping[str, object] = field(default_factory=dict)  # writer-specific (gsheets: create_folder)
     force: bool = False  # replace unfilled copies already there (a backup is kept); never filled ones
+    jobs: int | None = None  # worker processes for a writer that can use them; None: one per CPU
 
 
 @dataclass(frozen=True)

@@ -7,22 +7,17 @@ a master goes to any path ending in .xlsx. Every file is written atomically.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import io
-import math
+import importlib
+import os
 import re
+import sys
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.comments import Comment
-from openpyxl.packaging.custom import StringProperty
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet as Sheet
+from typing import Any, Protocol
 
 from .. import style
 from ..cells import column_letter
@@ -33,23 +28,30 @@ from ..files import atomic_write
 from ..generate import CopyPlan, copy_filename
 from ..guard import Existing, backup, classify
 from ..i18n import word
-from ..initiative import Initiative
+from ..initiative import Initiative, Partner
 from ..layout import DESCRIPTION_ROW, HINT_ROW, TITLE_ROW, SheetLayout
 from ..metadata import METADATA_TAB, properties, records
 from ..problems import output_message
 from ..spec import ExtraTab, WorkbookSpec
-from ..templates import Column
-from ..text import CELL_LIMIT, EXCEL_ESCAPE, XML_FORBIDDEN, Language, excel_length
+from ..templates import DEBRIEF_COLUMN, Column
+from ..text import CELL_LIMIT, EXCEL_ESCAPE, XML_FORBIDDEN, Language
 from ..writers import WriteOptions, Writer
-
-THIN = Side(style="thin", color=style.BORDER)
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor=style.HEADER_FILL)
-LABEL_FILL = PatternFill("solid", fgColor=style.LABEL_FILL)
-INPUT_FILL = PatternFill("solid", fgColor=style.INPUT_FILL)
-WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-UNLOCKED = Protection(locked=False)
-
+from .xlsx_package import (
+    DEFAULT,
+    Book,
+    Font,
+    Note,
+    Sheet,
+    Style,
+    Validation,
+    blank_cell,
+    bool_cell,
+    date_serial,
+    is_number,
+    number_cell,
+    string_cell,
+)
+from .xlsx_package import text as xml_text
 
 SUFFIX = ".xlsx"
 
@@ -81,25 +83,96 @@ def write_copies(plan: CopyPlan, out: str | None, options: WriteOptions) -> list
     for partner in plan.partners:
         path = Path(out) / copy_filename(plan.initiative, partner, plan.language, SUFFIX)
         planned.append((partner, path, classify(path, plan.initiative)))
-    built = {  # every copy built before the first file is written: a bad template leaves the folder as is
-        path: workbook_bytes(plan.spec(partner))
+    wanted = [
+        (partner, path)
         for partner, path, existing in planned
         if existing.found == "absent" or (existing.found == "unfilled_copy" and options.force)
-    }
+    ]
+    # every copy built before the first file is written: a bad template leaves the folder as is
+    made = _build(plan, [partner for partner, _path in wanted], options)
+    built = {path: data for (_partner, path), data in zip(wanted, made, strict=True)}
     done = []
-    for partner, path, existing in planned:
-        partner_id = partner.id if partner else None
-        copy_id = plan.copy_ids.get(partner_id or "")
-        if path not in built:
-            done.append(GeneratedCopy(partner_id, path, "kept", None, _kept(existing, path, language)))
-            continue
-        message = ""
-        if existing.found != "absent":
-            saved = backup(path, language)
-            message = output_message("copy_replaced", language, path=str(path), backup=str(saved))
-        atomic_write(path, built[path], plan.language)
-        done.append(GeneratedCopy(partner_id, path, "replaced" if message else "written", copy_id, message))
+    # Each file is written whole or not at all (atomic_write); threads overlap the waits for the disk
+    # (fsync), and the results are taken in the plan's order, so the first failure is the one reported.
+    with ThreadPoolExecutor(max_workers=WRITING_THREADS) as writing:
+        writes = []
+        for partner, path, existing in planned:
+            partner_id = partner.id if partner else None
+            copy_id = plan.copy_ids.get(partner_id or "")
+            if path not in built:
+                done.append(GeneratedCopy(partner_id, path, "kept", None, _kept(existing, path, language)))
+                continue
+            message = ""
+            if existing.found != "absent":
+                saved = backup(path, language)
+                message = output_message("copy_replaced", language, path=str(path), backup=str(saved))
+            writes.append(writing.submit(atomic_write, path, built[path], plan.language))
+            status = "replaced" if message else "written"
+            done.append(GeneratedCopy(partner_id, path, status, copy_id, message))
+        for write in writes:
+            write.result()
     return done
+
+
+WRITING_THREADS = 4
+
+
+PARALLEL_FROM = 64  # copies: fewer are built faster than worker processes start
+CHUNKS_PER_JOB = 4  # smaller chunks even out the workers' load
+
+
+def _build(plan: CopyPlan, partners: list[Partner | None], options: WriteOptions) -> list[bytes]:
+    """Each copy's bytes, in the plan's order: in worker processes when there are enough copies to
+    pay for starting them (`options.jobs`, default one per CPU), else here."""
+    jobs = options.jobs or os.cpu_count() or 1
+    bar = _progress(len(partners), options.progress and len(partners) >= PARALLEL_FROM, plan.language)
+    if jobs <= 1 or len(partners) < PARALLEL_FROM:
+        built = []
+        for partner in partners:
+            built.append(workbook_bytes(plan.spec(partner)))
+            bar(1)
+        return built
+    size = -(-len(partners) // (jobs * CHUNKS_PER_JOB))
+    chunks = [partners[i : i + size] for i in range(0, len(partners), size)]
+    built = []
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(chunks)), initializer=_receive, initargs=(plan,)
+    ) as pool:
+        for chunk in pool.map(_build_chunk, chunks):  # results in submission order: deterministic
+            built += chunk
+            bar(len(chunk))
+    bar(0, close=True)
+    return built
+
+
+_PLAN: list[CopyPlan] = []  # in a worker: the plan, sent once rather than with every chunk
+
+
+def _receive(plan: CopyPlan) -> None:
+    _PLAN[:] = [plan]
+
+
+def _build_chunk(partners: list[Partner | None]) -> list[bytes]:
+    return [workbook_bytes(_PLAN[0].spec(partner)) for partner in partners]
+
+
+class _Bar(Protocol):
+    def __call__(self, done: int, close: bool = False) -> None: ...
+
+
+def _progress(total: int, enabled: bool, language: Language) -> _Bar:
+    """A tqdm bar on stderr when it is a terminal (and `enabled`); else nothing."""
+    if not enabled or not sys.stderr.isatty():
+        return lambda done, close=False: None
+    tqdm: Any = importlib.import_module("tqdm").tqdm  # untyped
+    bar = tqdm(total=total, desc="Excel", unit=" copie" if language == "fr" else " copy", file=sys.stderr)
+
+    def update(done: int, close: bool = False) -> None:
+        bar.update(done)
+        if close or bar.n >= total:
+            bar.close()
+
+    return update
 
 
 def _kept(existing: Existing, path: Path, language: Language) -> str:
@@ -126,68 +199,109 @@ WRITER = Writer(
 
 
 def workbook_bytes(spec: WorkbookSpec) -> bytes:
-    buffer = io.BytesIO()
-    build_workbook(spec).save(buffer)
-    return buffer.getvalue()
-
-
-def build_workbook(spec: WorkbookSpec) -> Workbook:
-    language = spec.layout.language
-    wb = Workbook()
-    cover = wb.active
-    assert cover is not None
-    cover.title = word("readme_tab", language)
-    _write_cover(cover, spec.cover)
-    lists = _Lists(wb, language)
-    for sheet in spec.layout.sheets:
-        ws = wb.create_sheet(sheet.tab)
-        _write_sheet(ws, sheet, spec, lists)
-    for tab in spec.extra_tabs:
-        _write_extra_tab(wb.create_sheet(tab.title), tab)
-    meta = wb.create_sheet(METADATA_TAB)
-    for number, values in enumerate(records(spec.info, spec.layout), start=1):
-        for column, value in enumerate(values, start=1):
-            write_text(meta.cell(row=number, column=column), value)  # pre-filled partner text stays text
-    meta.sheet_state = "veryHidden"
-    wb.properties.creator = "toolkit"
-    wb.properties.title = spec.info.initiative_name
-    wb.properties.created = spec.info.generated_at.replace(tzinfo=None)
-    for name, value in properties(spec.info, spec.layout).items():
-        wb.custom_doc_props.append(StringProperty(name=name, value=value))
-    return wb
+    return build_workbook(spec).to_bytes()
 
 
 def font(spec: style.FontStyle) -> Font:
-    return Font(bold=spec.bold, italic=spec.italic, size=spec.size, color=spec.colour)
+    return Font(bold=spec.bold, italic=spec.italic, size=spec.size, colour=spec.colour)
 
 
-def write_text(cell: Cell, value: object, language: Language | None = None) -> None:
-    """Write a value; text stays text even when it starts with '=' (never a partner formula).
+# Every look a copy or master uses (colours and sizes from style.py).
+HEADER = Style(
+    font=Font(bold=True, colour=style.WHITE),
+    fill=style.HEADER_FILL,
+    border=style.BORDER,
+    wrap=True,
+    vertical="center",
+    horizontal="center",
+)
+LABEL = Style(font=Font(bold=True), fill=style.LABEL_FILL, border=style.BORDER, wrap=True, vertical="top")
+INPUT = Style(fill=style.INPUT_FILL, border=style.BORDER, wrap=True, vertical="top", locked=False)
+INPUT_DATE = dataclasses.replace(INPUT, number_format=style.DATE_FORMAT)
+QUESTION = Style(font=Font(italic=True), border=style.BORDER, wrap=True, vertical="top")
+DEBRIEF_HEADING = Style(font=font(style.DEBRIEF_HEADING))
+TABLE_HEADER = Style(font=font(style.HEADER_FONT), fill=style.HEADER_FILL, wrap=True, vertical="top")
+WRAPPED = Style(wrap=True, vertical="top")
+
+
+def build_workbook(spec: WorkbookSpec) -> Book:
+    language = spec.layout.language
+    book = Book(
+        title=spec.info.initiative_name,
+        created=spec.info.generated_at.replace(tzinfo=None),
+        custom=tuple(properties(spec.info, spec.layout).items()),
+    )
+    cover = book.add_sheet(word("readme_tab", language))
+    _write_cover(book, cover, spec.cover)
+    _print_setup(cover, landscape=False)
+    lists = _Lists(book, language)
+    for sheet in spec.layout.sheets:  # the lists tab, when one is needed, follows the first tab using it
+        _write_sheet(book, book.add_sheet(sheet.tab), sheet, spec, lists)
+    for tab in spec.extra_tabs:
+        ws = book.add_sheet(tab.title)
+        _write_extra_tab(book, ws, tab)
+        _print_setup(ws, landscape=len(tab.header) > 4, title_rows="1:1")
+    meta = book.add_sheet(METADATA_TAB)
+    meta.state = "veryHidden"
+    _table_rows(book, meta, records(spec.info, spec.layout), 1, DEFAULT)  # pre-filled text stays text
+    return book
+
+
+LETTERS = [column_letter(i) for i in range(1, 100)]
+
+
+def put(
+    book: Book,
+    ws: Sheet,
+    row: int,
+    col: int,
+    value: object,
+    look: Style = DEFAULT,
+    language: Language | None = None,
+) -> None:
+    """Write a value in a look; text stays text even when it starts with '=' (never a partner formula).
 
     Partner text can hold anything: characters XML forbids are written with Excel's `_xHHHH_` escape
     (Excel, LibreOffice and the toolkit's reader turn them back into the same text), and text longer
     than a cell holds is cut with a visible mark saying how much is left out, never silently (the
-    master avoids even that: master.py splits long text into Contributions rows first)."""
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:  # Excel has no time zones
-            value = value.astimezone(dt.UTC).replace(tzinfo=None)
-        cell.value = value
-        cell.number_format = style.DATE_FORMAT
+    master avoids even that: master.py splits long text into Contributions rows first). An empty
+    value still writes the cell when its look is not the default (a yellow input cell)."""
+    xml = cell_xml(
+        book, f"{LETTERS[col - 1] if col < 100 else column_letter(col)}{row}", value, look, language
+    )
+    if xml:
+        ws.put(row, col, xml)
+
+
+def cell_xml(book: Book, ref: str, value: object, look: Style, language: Language | None = None) -> str:
+    """One cell's XML (see put); "" for an empty cell in the default look."""
+    if isinstance(value, str) and value:
+        xml = string_cell(ref, cell_text(value, language), 0 if look is DEFAULT else book.styles.index(look))
     elif isinstance(value, dt.date):
-        cell.value = value
-        cell.number_format = style.DATE_FORMAT
-    elif isinstance(value, bool | int) or (isinstance(value, float) and math.isfinite(value)):
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**15:
-            _write_string(cell, str(value), language)  # beyond a spreadsheet's 15 digits: keep every one
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:  # Excel has no time zones
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        dated = dataclasses.replace(look, number_format=style.DATE_FORMAT)
+        xml = number_cell(ref, date_serial(value), book.styles.index(dated))
+    elif isinstance(value, bool):
+        xml = bool_cell(ref, value, book.styles.index(look))
+    elif is_number(value):
+        assert isinstance(value, int | float)
+        if isinstance(value, int) and abs(value) >= 10**15:  # beyond 15 digits: keep every one, as text
+            xml = string_cell(ref, str(value), book.styles.index(look))
         else:
-            cell.value = value
+            xml = number_cell(ref, value, book.styles.index(look))
     elif value is not None and value != "":
-        _write_string(cell, str(value), language)
+        xml = string_cell(ref, cell_text(str(value), language), book.styles.index(look))
+    else:
+        xml = blank_cell(ref, book.styles.index(look))
+    return xml
 
 
-def _write_string(cell: Cell, text: str, language: Language | None) -> None:
-    cell.value = cell_text(text, language)
-    cell.data_type = "s"
+def write_text(cell: Any, value: object, language: Language | None = None) -> None:
+    """An openpyxl cell, written with the same rules (for the report and design writers)."""
+    from .openpyxl_cells import write_text as write
+
+    write(cell, value, language)
 
 
 CUT_MARK = {
@@ -197,9 +311,18 @@ CUT_MARK = {
 }
 
 
+SURELY_FITS = CELL_LIMIT // 7  # characters: fits even if each one needs a 7-character escape
+
+
+def _units(text: str) -> int:
+    """text.excel_length, at C speed for long text."""
+    units = len(text.encode("utf-16-le", "surrogatepass")) // 2
+    return units + 6 * len(XML_FORBIDDEN.findall(text)) + 6 * len(EXCEL_ESCAPE.findall(text))
+
+
 def cell_text(text: str, language: Language | None = None) -> str:
-    """`text` as an .xlsx cell can hold it: escaped (see write_text) and at most CELL_LIMIT long."""
-    if excel_length(text) <= CELL_LIMIT:
+    """`text` as an .xlsx cell can hold it: escaped (see put) and at most CELL_LIMIT long."""
+    if len(text) <= SURELY_FITS or _units(text) <= CELL_LIMIT:
         return _escape(text)
     mark = CUT_MARK[language]
     budget = CELL_LIMIT - len(mark.format(count=len(text))) - 6 * len(EXCEL_ESCAPE.findall(text))
@@ -217,6 +340,8 @@ _ESCAPABLE = re.compile(f"({EXCEL_ESCAPE.pattern})|({XML_FORBIDDEN.pattern})")
 
 
 def _escape(text: str) -> str:
+    if "_x" not in text and not XML_FORBIDDEN.search(text):  # nearly always: nothing to escape
+        return text
     return _ESCAPABLE.sub(_escape_one, text)
 
 
@@ -230,136 +355,217 @@ def _escape_one(match: re.Match[str]) -> str:
     return f"_x005F_x{code:04X}_"
 
 
-def _write_cover(ws: Sheet, lines: Sequence[Line]) -> None:
-    ws.column_dimensions["A"].width = 72
+def _write_cover(book: Book, ws: Sheet, lines: Sequence[Line]) -> None:
+    ws.widths[1] = 72
     row = 0
     for line in lines:
         row += 2 if line.style == "heading" else 1
-        cell = ws.cell(row=row, column=1)
-        write_text(cell, line.text)  # names files partners sent: any character
-        cell.font = font(style.LINE_FONTS.get(line.style, style.FontStyle()))
-        cell.alignment = Alignment(wrap_text=True, vertical="top", indent=1 if line.style == "bullet" else 0)
-        ws.row_dimensions[row].height = _height(line.text, 68)
-    ws.protection.sheet = True
-    ws.sheet_view.showGridLines = False
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+        look = Style(
+            font=font(style.LINE_FONTS.get(line.style, style.FontStyle())),
+            wrap=True,
+            vertical="top",
+            indent=1 if line.style == "bullet" else 0,
+        )
+        put(book, ws, row, 1, line.text, look)  # names files partners sent: any character
+        ws.heights[row] = _height(line.text, 68)
+    ws.protect()
+    ws.gridlines = False
 
 
-def _write_sheet(ws: Sheet, sheet: SheetLayout, spec: WorkbookSpec, lists: _Lists) -> None:
+def _print_setup(ws: Sheet, landscape: bool, title_rows: str | None = None) -> None:
+    """Letter paper, fitted to the page's width (as many pages down as it takes), header rows repeated."""
+    ws.print_setup = {
+        "orientation": "landscape" if landscape else "portrait",
+        "paperSize": "1",  # Letter
+        "fitToHeight": "0",
+        "fitToWidth": "1",
+    }
+    ws.title_rows = title_rows
+
+
+def _write_sheet(book: Book, ws: Sheet, sheet: SheetLayout, spec: WorkbookSpec, lists: _Lists) -> None:
     language = spec.layout.language
     worksheet = sheet.worksheet
     last_col = column_letter(sheet.width)
     total_width = 0.0
     for column in worksheet.columns:
         width = column.width or style.DEFAULT_WIDTHS[column.type]
-        ws.column_dimensions[column_letter(sheet.column_index(column.id))].width = width
+        ws.widths[sheet.column_index(column.id)] = width
         total_width += width
 
-    _banner(ws, TITLE_ROW, worksheet.title(language), last_col, font(style.SHEET_TITLE))
-    _banner(ws, DESCRIPTION_ROW, worksheet.description(language), last_col, Font(), total_width)
-    _banner(ws, HINT_ROW, word("sheet_hint", language), last_col, font(style.SHEET_HINT))
+    _banner(book, ws, TITLE_ROW, worksheet.title(language), last_col, font(style.SHEET_TITLE))
+    _banner(book, ws, DESCRIPTION_ROW, worksheet.description(language), last_col, Font(), total_width)
+    hint = word("master_hint" if spec.reading else "sheet_hint", language)  # a master is read, not filled
+    hint_width = total_width if spec.reading else 0
+    _banner(book, ws, HINT_ROW, hint, last_col, font(style.SHEET_HINT), hint_width)
 
     for column in worksheet.columns:
-        cell = ws.cell(
-            row=sheet.header_row, column=sheet.column_index(column.id), value=column.header(language)
-        )
-        cell.font = font(style.HEADER_FONT)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        cell.border = BORDER
-    ws.row_dimensions[sheet.header_row].height = 45
+        put(book, ws, sheet.header_row, sheet.column_index(column.id), column.header(language), HEADER)
+    ws.heights[sheet.header_row] = 45
 
     labels = {r.id: r for r in worksheet.rows}
     has_long = any(c.type == "long_text" for c in worksheet.input_columns)
     for row_id, row in sheet.rows:
-        ws.row_dimensions[row].height = style.LONG_ROW_HEIGHT if has_long else style.SHORT_ROW_HEIGHT
+        ws.heights[row] = style.LONG_ROW_HEIGHT if has_long else style.SHORT_ROW_HEIGHT
         if row_id in labels:
-            cell = ws.cell(row=row, column=1, value=labels[row_id].label(language))
-            cell.font, cell.fill, cell.alignment, cell.border = Font(bold=True), LABEL_FILL, WRAP_TOP, BORDER
+            put(book, ws, row, 1, labels[row_id].label(language), LABEL)
             note = labels[row_id].note
             if note:
-                cell.comment = Comment(note(language), "toolkit", width=320, height=140)
+                ws.notes.append(Note(row, 1, note(language), "toolkit", 320, 140))
 
-    _write_debrief(ws, sheet, language, last_col)
+    _write_debrief(book, ws, sheet, language, last_col)
 
     date_columns = {c.id for c in worksheet.columns if c.type == "date"}
     for row_id, column_id, row, col in sheet.input_cells():
-        cell = ws.cell(row=row, column=col)
-        cell.protection, cell.fill, cell.alignment, cell.border = UNLOCKED, INPUT_FILL, WRAP_TOP, BORDER
-        if column_id in date_columns:
-            cell.number_format = style.DATE_FORMAT
-        write_text(cell, spec.values.get((worksheet.id, row_id, column_id)))
+        look = INPUT_DATE if column_id in date_columns else INPUT
+        put(book, ws, row, col, spec.values.get((worksheet.id, row_id, column_id)), look)
+    if spec.reading:
+        _fit_rows(ws, sheet, spec)
 
     for column in worksheet.input_columns:
-        validation = _validation(column, spec.people, language, lists)
+        validation = _validation(column, spec.people, language, lists, prompts=not spec.reading)
         if validation is not None:
             letter = column_letter(sheet.column_index(column.id))
-            validation.add(f"{letter}{sheet.rows[0][1]}:{letter}{sheet.rows[-1][1]}")
-            ws.add_data_validation(validation)
+            validation.sqref = f"{letter}{sheet.rows[0][1]}:{letter}{sheet.rows[-1][1]}"
+            ws.validations.append(validation)
 
     first_data, last_data = sheet.rows[0][1], sheet.rows[-1][1]
-    ws.freeze_panes = f"{'A' if worksheet.is_open else 'B'}{first_data}"
-    ws.auto_filter.ref = f"A{sheet.header_row}:{last_col}{last_data}"
-    ws.print_title_rows = f"{sheet.header_row}:{sheet.header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.freeze = f"{'A' if worksheet.is_open else 'B'}{first_data}"
+    ws.filter = f"A{sheet.header_row}:{last_col}{last_data}"
+    _print_setup(ws, landscape=True, title_rows=f"{sheet.header_row}:{sheet.header_row}")
     _protect(ws, spec.password, allow_insert_rows=worksheet.is_open)
 
 
-def _write_debrief(ws: Sheet, sheet: SheetLayout, language: Language, last_col: str) -> None:
+def _write_debrief(book: Book, ws: Sheet, sheet: SheetLayout, language: Language, last_col: str) -> None:
     if sheet.debrief_heading_row is None:
         return
-    heading = ws.cell(row=sheet.debrief_heading_row, column=1, value=word("debrief", language))
-    heading.font = font(style.DEBRIEF_HEADING)
+    put(book, ws, sheet.debrief_heading_row, 1, word("debrief", language), DEBRIEF_HEADING)
     questions = {q.id: q for q in sheet.worksheet.debrief}
     answer = column_letter(sheet.answer_column)
     for question_id, row in sheet.debrief:
-        cell = ws.cell(row=row, column=1, value=questions[question_id].text(language))
-        cell.font, cell.alignment, cell.border = Font(italic=True), WRAP_TOP, BORDER
+        put(book, ws, row, 1, questions[question_id].text(language), QUESTION)
         if sheet.width > sheet.answer_column:
-            ws.merge_cells(f"{answer}{row}:{last_col}{row}")
-        ws.row_dimensions[row].height = 60
+            ws.merged.append(f"{answer}{row}:{last_col}{row}")
+        ws.heights[row] = 60
 
 
-def _banner(ws: Sheet, row: int, text: str, last_col: str, font: Font, width: float = 0) -> None:
-    cell = ws.cell(row=row, column=1)
-    write_text(cell, text)
-    cell.font = font
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells(f"A{row}:{last_col}{row}")
-    ws.row_dimensions[row].height = _height(text, width) if width else 22
+def _banner(book: Book, ws: Sheet, row: int, text: str, last_col: str, look: Font, width: float = 0) -> None:
+    put(book, ws, row, 1, text, Style(font=look, wrap=True, vertical="top"))
+    ws.merged.append(f"A{row}:{last_col}{row}")
+    ws.heights[row] = _height(text, width) if width else 22
 
 
 def _height(text: str, width_chars: float) -> float:
     """Row height that shows wrapped text whole (about 1.1 characters per width unit, 15 pt a line)."""
-    lines = sum(max(1, -(-len(part) // int(width_chars * 1.1))) for part in text.split("\n"))
-    return max(18, 15 * lines + 3)
+    return style.fitted_height([(text, width_chars)])
+
+
+def _shown(value: object) -> str:
+    """About what a cell shows of a value, for its row's height."""
+    if isinstance(value, dt.date):
+        return "0000-00-00"
+    return "" if value is None else str(value)
+
+
+def _fit_rows(ws: Sheet, sheet: SheetLayout, spec: WorkbookSpec) -> None:
+    """Every table and debrief row of a workbook to read as tall as its longest text."""
+    worksheet, language = sheet.worksheet, spec.layout.language
+    widths = {sheet.column_index(c.id): c.width or style.DEFAULT_WIDTHS[c.type] for c in worksheet.columns}
+    labels = {r.id: r.label(language) for r in worksheet.rows}
+    cells: dict[int, list[tuple[str, float]]] = {}
+    for row_id, row in sheet.rows:
+        cells[row] = [(labels.get(row_id, ""), widths[1])]
+    answer_width = sum(w for col, w in widths.items() if col >= sheet.answer_column)
+    questions = {q.id: q.text(language) for q in worksheet.debrief}
+    for question_id, row in sheet.debrief:
+        cells[row] = [(questions[question_id], widths[1])]
+    for row_id, column_id, row, col in sheet.input_cells():
+        width = answer_width if column_id == DEBRIEF_COLUMN else widths[col]
+        cells[row].append((_shown(spec.values.get((worksheet.id, row_id, column_id))), width))
+    for row, texts in cells.items():
+        ws.heights[row] = style.fitted_height(texts, style.SHORT_ROW_HEIGHT)
+
+
+def _table_rows(
+    book: Book,
+    ws: Sheet,
+    rows: Sequence[Sequence[object]],
+    first: int,
+    look: Style,
+    widths: Sequence[float] | None = None,
+) -> None:
+    """Many plain rows in one look (Contributions, answers, the metadata tab): the master's bulk, so
+    text cells are written here directly; with `widths`, each row as tall as its longest text
+    (style.fitted_height, inlined)."""
+    s = book.styles.index(look)
+    head = f' s="{s}" t="inlineStr"><is><t' if s else ' t="inlineStr"><is><t'
+    blank = f'" s="{s}"/>' if s else ""  # an empty cell keeps the look (wrapped) of its column
+    fitted = bool(widths)
+    per_line = [max(1, int(w * style.CHARS_PER_WIDTH)) for w in widths or ()]
+    per_line += [0] * (len(LETTERS) - len(per_line))  # 0: not counted
+    line, most = style.LINE_HEIGHT, style.MAX_ROW_HEIGHT
+    opens = [f'<c r="{letter}' for letter in LETTERS]
+    forbidden = XML_FORBIDDEN.search
+    for row, values in enumerate(rows, start=first):
+        r = str(row)
+        cells: list[str] = []
+        lines = 1
+        for col, (opening, width, value) in enumerate(zip(opens, per_line, values, strict=False)):
+            if type(value) is str or value is None:
+                if not value:
+                    if blank:
+                        cells.append(f"{opening}{r}{blank}")
+                    continue
+                shown = value
+                if (
+                    len(value) <= SURELY_FITS
+                    and (value.isprintable() or not forbidden(value))  # isprintable: faster, stricter
+                    and "_x" not in value
+                ):
+                    escaped = value  # nearly always: nothing to escape or cut
+                else:
+                    escaped = cell_text(value)
+                if "&" in escaped or "<" in escaped or ">" in escaped:
+                    escaped = xml_text(escaped)
+                if value[0].isspace() or value[-1].isspace():
+                    cells.append(f'{opening}{r}"{head} xml:space="preserve">{escaped}</t></is></c>')
+                else:
+                    cells.append(f'{opening}{r}"{head}>{escaped}</t></is></c>')
+            else:
+                cells.append(cell_xml(book, f"{LETTERS[col]}{r}", value, look))
+                shown = _shown(value)
+            if width and (len(shown) > width or "\n" in shown):
+                if "\n" in shown:
+                    count = sum(max(1, -(-len(part) // width)) for part in shown.split("\n"))
+                else:
+                    count = -(-len(shown) // width)
+                if count > lines:
+                    lines = count
+        if cells:
+            ws.put_row(row, cells, len(values))
+        if fitted:
+            ws.heights[row] = min(most, max(18, line * lines + 3))
 
 
 def _protect(ws: Sheet, password: str | None, allow_insert_rows: bool) -> None:
     """Protect labels and headers while letting partners resize, format, sort and filter."""
-    protection = ws.protection
-    protection.sheet = True
-    protection.formatCells = False
-    protection.formatColumns = False
-    protection.formatRows = False
-    protection.sort = False
-    protection.autoFilter = False
-    protection.insertRows = not allow_insert_rows
-    protection.deleteRows = not allow_insert_rows
-    if password:
-        protection.password = password
+    ws.protect(
+        password,
+        formatCells=True,
+        formatColumns=True,
+        formatRows=True,
+        sort=True,
+        autoFilter=True,
+        insertRows=allow_insert_rows,
+        deleteRows=allow_insert_rows,
+    )
 
 
 class _Lists:
     """Dropdown sources: inline when short, else a column of a hidden lists tab behind a defined name."""
 
-    def __init__(self, wb: Workbook, language: Language) -> None:
-        self.wb = wb
+    def __init__(self, book: Book, language: Language) -> None:
+        self.book = book
         self.language = language
         self.sheet: Sheet | None = None
         self.names: dict[tuple[str, ...], str] = {}
@@ -372,88 +578,72 @@ class _Lists:
         key = tuple(items)
         if key not in self.names:
             if self.sheet is None:
-                self.sheet = self.wb.create_sheet(word("lists_tab", self.language))
-                self.sheet.sheet_state = "hidden"
-                self.sheet.protection.sheet = True
+                self.sheet = self.book.add_sheet(word("lists_tab", self.language))
+                self.sheet.state = "hidden"
+                self.sheet.protect()
             col = len(self.names) + 1
             for row, item in enumerate(items, start=1):
-                write_text(self.sheet.cell(row=row, column=col), item)
+                put(self.book, self.sheet, row, col, item)
             letter = column_letter(col)
             defined = f"toolkit_{name}"
-            ref = f"'{self.sheet.title}'!${letter}$1:${letter}${len(items)}"
-            self.wb.defined_names[defined] = DefinedName(defined, attr_text=ref)
+            self.book.names[defined] = f"'{self.sheet.title}'!${letter}$1:${letter}${len(items)}"
             self.names[key] = defined
-        return self.names[key]  # openpyxl wants the reference without a leading "="
+        return self.names[key]  # a defined name, without a leading "="
 
 
 def _validation(
-    column: Column, people: Sequence[str], language: Language, lists: _Lists
-) -> DataValidation | None:
+    column: Column, people: Sequence[str], language: Language, lists: _Lists, prompts: bool = True
+) -> Validation | None:
     def w(key: str) -> str:
         return word(key, language)
 
     if column.type == "person":
         if not people:
             return None
-        dv = DataValidation(
-            type="list",
-            formula1=lists.formula(people, "people"),
-            allow_blank=True,
-            errorStyle="warning",
+        dv = Validation(
+            "",
+            "list",
+            lists.formula(people, "people"),
+            error_style="warning",
             error=w("person_error"),
             prompt=w("person_prompt"),
         )
     elif column.type in ("choice", "yes_no"):
         items = [c(language) for c in column.choices] if column.type == "choice" else [w("yes"), w("no")]
-        dv = DataValidation(
-            type="list",
-            formula1=lists.formula(items, column.id),
-            allow_blank=True,
-            errorStyle="stop",
-            error=w("choice_error"),
-        )
+        dv = Validation("", "list", lists.formula(items, column.id), error=w("choice_error"))
     elif column.type == "date":
         # 2000-01-01 .. 2100-12-31 as serial numbers: every application reads numbers the same way.
-        dv = DataValidation(
-            type="date",
+        dv = Validation(
+            "",
+            "date",
+            "36526",
+            "73415",
             operator="between",
-            formula1="36526",
-            formula2="73415",
-            allow_blank=True,
-            errorStyle="stop",
             error=w("date_error"),
             prompt=w("date_prompt"),
         )
     elif column.type == "number":
-        dv = DataValidation(
-            type="decimal",
-            operator="between",
-            formula1="-1E+15",
-            formula2="1E+15",
-            allow_blank=True,
-            errorStyle="stop",
-            error=w("number_error"),
-        )
+        dv = Validation("", "decimal", "-1E+15", "1E+15", operator="between", error=w("number_error"))
     else:
         return None
-    dv.showErrorMessage = True
-    dv.showInputMessage = dv.prompt is not None
-    dv.errorTitle = w("invalid_title")
+    dv.error_title = w("invalid_title")
+    if not prompts:  # a workbook to read: no "pick a person" bubble on every cell
+        dv.prompt = None
     if dv.prompt:
-        dv.promptTitle = w("input_title")
+        dv.prompt_title = w("input_title")
     return dv
 
 
-def _write_extra_tab(ws: Sheet, tab: ExtraTab) -> None:
-    ws.append(list(tab.header))
-    for cell in ws[1]:
-        cell.font, cell.fill, cell.alignment = font(style.HEADER_FONT), HEADER_FILL, WRAP_TOP
-    for row, values in enumerate(tab.rows, start=2):  # explicit rows: ws.max_row rescans every cell
-        for col, value in enumerate(values, start=1):
-            write_text(ws.cell(row=row, column=col), value)
-    for col, width in enumerate(tab.widths, start=1):
-        ws.column_dimensions[column_letter(col)].width = width
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{column_letter(len(tab.header))}{max(1, len(tab.rows) + 1)}"
+def _write_extra_tab(book: Book, ws: Sheet, tab: ExtraTab) -> None:
+    """A plain table: header, then one wrapped row per line, each as tall as its longest text."""
+    for col, title in enumerate(tab.header, start=1):
+        put(book, ws, 1, col, title, TABLE_HEADER)
+    widths = [*tab.widths, *[style.DEFAULT_WIDTHS["text"]] * (len(tab.header) - len(tab.widths))]
+    ws.heights[1] = style.fitted_height(zip(tab.header, widths, strict=False))
+    _table_rows(book, ws, tab.rows, 2, WRAPPED, widths)
+    for col, width in enumerate(widths, start=1):
+        ws.widths[col] = width
+    ws.freeze = "A2"
+    ws.filter = f"A1:{column_letter(len(tab.header))}{max(1, len(tab.rows) + 1)}"
     if tab.read_only:
-        ws.protection.sheet, ws.protection.sort, ws.protection.autoFilter = True, False, False
+        ws.protect(sort=True, autoFilter=True)

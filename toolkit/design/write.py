@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet as Sheet
 
-from ..backends.xlsx import write_text
+from ..backends.openpyxl_cells import write_text
 from ..cells import column_letter
 from ..templates import Column, Worksheet
 from ..text import Language, Text

@@ -15,7 +15,8 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet as Sheet
 
 from .. import style
-from ..backends.xlsx import HEADER_FILL, WRAP_TOP, cell_text, font, write_text
+from ..backends.openpyxl_cells import HEADER_FILL, WRAP_TOP, font, write_text
+from ..backends.xlsx import cell_text
 from ..cells import column_letter
 from ..render import HEADINGS
 from .model import ImageMode, Report

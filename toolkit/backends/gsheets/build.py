@@ -350,7 +350,13 @@ def _worksheet_sheet(
             _format(),
             text_height(worksheet.description(language), sum(widths)),
         ),
-        (HINT_ROW, word("sheet_hint", language), _format(italic=True, colour_hex=GREY), 22.0),
+        # a master is read, not filled: it says what it holds instead of asking to fill it
+        (
+            HINT_ROW,
+            word("master_hint" if spec.reading else "sheet_hint", language),
+            _format(italic=True, colour_hex=GREY),
+            22.0,
+        ),
     )
     for row, text, fmt, height in banners:
         grid.put(row, 1, _cell(text, fmt))
