@@ -11,6 +11,7 @@ import base64
 from html import escape
 
 from ..text import safe_text
+from .charts import SUMMARY_CHARTS
 from .model import ImageMode, InlineImage, Report
 from .view import Block, Section, Table, build_view
 
@@ -71,10 +72,12 @@ def render_html(report: Report, *, images: ImageMode = "data") -> str:
             f'<span class="value">{escape(figure.value)}</span></li>'
         )
     parts.append("</ul>")
+    summary = [charts.pop(n) for n in SUMMARY_CHARTS if n in charts] if "distribution" in charts else []
     for section in view.sections:
         if section.key == "other" and not section.blocks:
             continue
-        parts.append(_section(section))
+        lead = "\n".join(_chart(c, images) for c in summary) if section.key == "partners" else ""
+        parts.append(_section(section, lead))
         chart = {"changes": "trend", "partners": "heatmap"}.get(section.key)
         if chart in charts:
             parts.append(_chart(charts[chart], images))
@@ -82,8 +85,10 @@ def render_html(report: Report, *, images: ImageMode = "data") -> str:
     return "\n".join(parts) + "\n"
 
 
-def _section(section: Section) -> str:
+def _section(section: Section, lead: str = "") -> str:
     out = [f'<section id="{section.key}">', f"<h2>{escape(section.title)}</h2>"]
+    if lead:  # the summary charts, before the table they summarise
+        out.append(lead)
     if not section.blocks and section.empty:
         out.append(f'<p class="empty">{escape(section.empty)}</p>')
     for block in section.blocks:

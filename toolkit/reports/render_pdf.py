@@ -14,11 +14,13 @@ import matplotlib
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
+from PIL import Image
 
 from .. import style
 from ..render import printable
 from ..text import Language
-from .model import ImageMode, Report
+from .charts import SUMMARY_CHARTS
+from .model import ImageMode, InlineImage, Report
 from .view import Block, Section, Table, build_view
 
 FONT = "DejaVu"
@@ -76,16 +78,28 @@ def render_pdf(report: Report) -> bytes:
     doc.ln(3)
     _figures(doc, view.figures)
     charts = {image.name: image for image in report.images()}
+    summary = [charts.pop(n) for n in SUMMARY_CHARTS if n in charts] if "distribution" in charts else []
     for section in view.sections:
         if section.key == "other" and not section.blocks:
             continue
-        _section(doc, section)
+        _section(doc, section, summary if section.key == "partners" else [])
         chart = {"changes": "trend", "partners": "heatmap"}.get(section.key)
         if chart in charts:
-            width = doc.w - 2 * MARGIN
-            doc.image(io.BytesIO(charts[chart].data), w=width, alt_text=charts[chart].alt)
-            doc.ln(2)
+            _image(doc, charts[chart])
     return bytes(doc.output())
+
+
+def _image(doc: _Document, image: InlineImage) -> None:
+    """A chart across the page, scaled down to fit one page when it is taller than that."""
+    with Image.open(io.BytesIO(image.data)) as png:
+        pixels_wide, pixels_high = png.size
+    width = doc.w - 2 * MARGIN
+    room = doc.h - 2 * MARGIN - 12  # a page less its margins and the footer
+    width = min(width, room * pixels_wide / pixels_high)
+    if doc.get_y() + width * pixels_high / pixels_wide > doc.h - MARGIN:
+        doc.add_page()
+    doc.image(io.BytesIO(image.data), w=width, alt_text=image.alt)
+    doc.ln(2)
 
 
 def _figures(doc: _Document, figures: tuple[object, ...]) -> None:
@@ -100,7 +114,7 @@ def _figures(doc: _Document, figures: tuple[object, ...]) -> None:
     doc.ln(2)
 
 
-def _section(doc: _Document, section: Section) -> None:
+def _section(doc: _Document, section: Section, charts: list[InlineImage]) -> None:
     doc.ln(2)
     doc.set_font(FONT, "B", 13)
     doc.set_text_color(*_rgb(style.ACCENT))
@@ -110,6 +124,8 @@ def _section(doc: _Document, section: Section) -> None:
     if not section.blocks and section.empty:
         doc.set_font(FONT, "I", BODY)
         doc.multi_cell(0, 5, section.empty, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for chart in charts:  # many partners: the summary charts, before the table they summarise
+        _image(doc, chart)
     for block in section.blocks:
         _block(doc, block, section.key)
 
