@@ -377,9 +377,11 @@ def synthetic_pulled(sample: Any, initiative: Initiative, copies: int) -> Any:
     from toolkit.submission import PullResult
 
     def fresh(value: object) -> object:  # a new str object, as each pulled copy has its own
-        return value.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass") if isinstance(
-            value, str
-        ) else value
+        return (
+            value.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
+            if isinstance(value, str)
+            else value
+        )
 
     models = [s for s in sample.submissions if s.partner_id]
     made = []
@@ -460,7 +462,9 @@ def run_scaling(sizes: Sequence[int], stages: Sequence[str], workdir: Path, seed
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
     results: dict[tuple[str, int], dict[str, Any]] = {}
-    header = f"  {'stage':<7} {'copies':>6} {'seconds':>8} {'ms/copy':>8} {'input MB':>9} {'peak MB':>8}  extra"
+    header = (
+        f"  {'stage':<7} {'copies':>6} {'seconds':>8} {'ms/copy':>8} {'input MB':>9} {'peak MB':>8}  extra"
+    )
     print(header)
     for stage in stages:
         for copies in sizes:
@@ -513,7 +517,9 @@ def run_scaling(sizes: Sequence[int], stages: Sequence[str], workdir: Path, seed
         measured = sorted(n for s, n in results if s == stage)
         if len(measured) >= 2:
             small, large = measured[0], measured[-1]
-            ratio = (results[(stage, large)]["seconds"] / large) / (results[(stage, small)]["seconds"] / small)
+            ratio = (results[(stage, large)]["seconds"] / large) / (
+                results[(stage, small)]["seconds"] / small
+            )
             verdict(f"{stage} time per copy at {large} within {FLAT_TOLERANCE:.0%} of at {small}",
                     ratio <= 1 + FLAT_TOLERANCE, f"ratio {ratio:.2f}")  # fmt: skip
     return met

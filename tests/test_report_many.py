@@ -83,7 +83,9 @@ def test_the_heatmap_shows_the_least_complete_copies_received(many: tuple[Initia
 def test_html_has_the_charts_above_a_table_of_every_partner(many: tuple[Initiative, Report]) -> None:
     big, report = many
     html = report.html()
-    section = html[html.index('<section id="partners">') : html.index("</section>", html.index('id="partners"'))]
+    section = html[
+        html.index('<section id="partners">') : html.index("</section>", html.index('id="partners"'))
+    ]
     charts = [section.index(f'id="chart-{name}"') for name in ("distribution", "worksheets", "heatmap")]
     assert charts == sorted(charts) and charts[-1] < section.index("<table>")
     body = section[section.index("<tbody>") :]
@@ -97,8 +99,10 @@ def test_a_small_initiative_keeps_one_heatmap_of_every_partner(
 ) -> None:
     small = _many(initiative, SMALL_PARTNERS)
     made = api.generate(small, tmp_path, partners=["org-001", "org-002"], blank=False, now=FIXED_NOW)
-    report = api.build_report(api.pull([m.where for m in made], small), small, history_path=None, record=False)
-    heatmap, trend = report.images()
+    report = api.build_report(
+        api.pull([m.where for m in made], small), small, history_path=None, record=False
+    )
+    heatmap, _trend = report.images()
     assert _size(heatmap.data) == heatmap_size(SMALL_PARTNERS)
     html = report.html()
     assert html.index("<table>", html.index('id="partners"')) < html.index('id="chart-heatmap"')
@@ -125,7 +129,9 @@ def test_pdf_lists_every_partner_after_a_few_pages_of_summary(
     big, report = many
     out = tmp_path / "rapport.pdf"
     out.write_bytes(report.render("pdf"))
-    pages = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True)
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
+    )
     text = pages.stdout
     assert all(p.name in text for p in big.partners)
     first_table_page = next(i for i, page in enumerate(text.split("\f")) if "Organisme n° 001" in page)

@@ -207,10 +207,17 @@ def report_images(report: Report) -> tuple[InlineImage, ...]:
         InlineImage("heatmap", "report-heatmap", "heatmap.png", heatmap, rw("worst_alt", lang, n=len(worst))),
         trend_image,
         InlineImage(
-            "distribution", "report-distribution", "distribution.png", distribution, rw("distribution_alt", lang)
+            "distribution",
+            "report-distribution",
+            "distribution.png",
+            distribution,
+            rw("distribution_alt", lang),
         ),
         InlineImage(
-            "worksheets", "report-worksheets", "worksheets.png", worksheets_png(tabs, averages, lang),
+            "worksheets",
+            "report-worksheets",
+            "worksheets.png",
+            worksheets_png(tabs, averages, lang),
             rw("by_worksheet_alt", lang),
         ),
     )

@@ -80,15 +80,15 @@ def _summary(ws: Sheet, report: Report, partners: Sheet) -> None:
     count = len(report.partners)
     if summarised(report):  # one bar per partner is no chart: the least complete copies, from a table
         worst = worst_rows(report.partners)
-        _header(ws, TREND_ROW, [rw("worst_tab_title", lang), rw("completion", lang)], first_column=WORST_COLUMN)
+        _header(
+            ws, TREND_ROW, [rw("worst_tab_title", lang), rw("completion", lang)], first_column=WORST_COLUMN
+        )
         for i, row in enumerate(worst, start=TREND_ROW + 1):
             write_text(ws.cell(row=i, column=WORST_COLUMN), row.name or rw("unidentified", lang), lang)
             ws.cell(row=i, column=WORST_COLUMN + 1, value=row.completion).number_format = PERCENT
         ws.column_dimensions[column_letter(WORST_COLUMN)].width = 40
         ws.column_dimensions[column_letter(WORST_COLUMN + 1)].width = 14
-        data = Reference(
-            ws, min_col=WORST_COLUMN + 1, min_row=TREND_ROW, max_row=TREND_ROW + len(worst)
-        )
+        data = Reference(ws, min_col=WORST_COLUMN + 1, min_row=TREND_ROW, max_row=TREND_ROW + len(worst))
         labels = Reference(ws, min_col=WORST_COLUMN, min_row=TREND_ROW + 1, max_row=TREND_ROW + len(worst))
         count = len(worst)
     else:

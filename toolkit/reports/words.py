@@ -103,9 +103,7 @@ REPORT_WORDS: dict[str, Text] = {
         "Diagramme à barres du taux de remplissage moyen de chaque feuille de travail",
         "Bar chart of the average completion of each worksheet",
     ),
-    "worst_tab_title": Text(
-        "Copies reçues les moins remplies", "Least complete copies received"
-    ),
+    "worst_tab_title": Text("Copies reçues les moins remplies", "Least complete copies received"),
     "summary_tab": Text("Résumé", "Summary"),
     "partners_tab": Text("Partenaires", "Partners"),
     "gaps_tab": Text("Écarts", "Gaps"),
