@@ -374,7 +374,7 @@ FLAT_TOLERANCE = 0.10  # time per copy at the largest N within 10 % of at the sm
 
 def synthetic_pulled(sample: Any, initiative: Initiative, copies: int) -> Any:
     """`copies` submissions cloned from the pulled `sample`, one per partner of `initiative`."""
-    from toolkit.submission import PullResult
+    from toolkit.submission import CELL_COLUMNS, PullResult
 
     def fresh(value: object) -> object:  # a new str object, as each pulled copy has its own
         return (
@@ -387,9 +387,8 @@ def synthetic_pulled(sample: Any, initiative: Initiative, copies: int) -> Any:
     made = []
     for i, partner in enumerate(initiative.partners[:copies]):
         model = models[i % len(models)]
-        cells = model.cells.copy()
-        for column in ("value", "text", "location"):
-            cells[column] = [fresh(v) for v in cells[column]]
+        rows = [[fresh(v) for v in row] for row in model.cells[CELL_COLUMNS].to_numpy(dtype=object).tolist()]
+        cells = pd.DataFrame(rows, columns=CELL_COLUMNS, dtype=object)  # one block, as read_copy makes it
         made.append(
             dataclasses.replace(
                 model,

@@ -243,4 +243,6 @@ def combine_cell(column: Column | None, group: pd.DataFrame, language: str) -> o
         typed = pd.isna(only["problem"]) and not isinstance(only["value"], str) and only["value"] is not None
         return only["value"] if typed else distinct[0]
     colon = " : " if language == "fr" else ": "
-    return "\n".join(f"{row.partner_name}{colon}{row.text}" for row in group.itertuples())
+    return "\n".join(
+        f"{name}{colon}{text}" for name, text in zip(group["partner_name"], group["text"], strict=True)
+    )
