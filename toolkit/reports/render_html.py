@@ -35,7 +35,7 @@ table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 1
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid #e3e3e3; }
 th { background: #1f4e78; color: #ffffff; font-weight: 600; }
 tr:nth-child(even) td { background: #f7f9fb; }
-td.number { text-align: right; white-space: nowrap; }
+td.number, table.partners td:nth-child(n+4) { text-align: right; white-space: nowrap; }
 ul { margin: 4px 0 10px; padding-left: 22px; }
 li { margin: 2px 0; }
 p.empty { color: #2e7d32; margin: 4px 0; }
@@ -108,6 +108,11 @@ def _block(block: Block, key: str) -> str:
 
 def _table(table: Table, numeric: tuple[int, ...]) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in table.header)
+    if (
+        numeric == NUMERIC_COLUMNS
+    ):  # the partner table, thousands of rows: aligned by its class, not each cell
+        body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in table.rows)
+        return f'<table class="partners"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
     body = "".join(
         "<tr>"
         + "".join(
