@@ -128,6 +128,7 @@ def worksheets_png(worksheets: Sequence[str], shares: Sequence[float | None], la
     axes.invert_yaxis()
     axes.set_xlim(0, 115)
     axes.set_xticks([0, 25, 50, 75, 100])
+    axes.set_xlabel("%", fontsize=9)
     axes.tick_params(length=0)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)

@@ -32,6 +32,10 @@ PARTNER_WIDTHS = (3.0, 1.7, 3.2, 1.7, 1.3, 1.3)  # partner, copy, file, completi
 # A table row must fit one page (fpdf2 refuses it otherwise) and a line no more than a few pages: partner
 # text past these lengths is cut with a mark saying how much is left out (the master keeps it whole).
 TABLE_CELL_CHARS = 400
+LONG_TABLE = 30  # partner tables longer than this are set one line a partner (see _long_table)
+LINE = 4.5  # mm, a table line
+FILE_COLUMN = 2  # in the partner table
+RULE = "E3E3E3"  # the line under each row, as in the HTML table
 LINE_CHARS = 3000
 CUT = {
     "fr": "… [texte coupé : {count} caractères de plus, texte complet dans le classeur maître]",
@@ -144,6 +148,9 @@ def _block(doc: _Document, block: Block, key: str) -> None:
 
 
 def _table(doc: _Document, table: Table, numeric: tuple[int, ...]) -> None:
+    if numeric and len(table.rows) > LONG_TABLE and len(table.header) == len(PARTNER_WIDTHS):
+        _long_table(doc, table, numeric)
+        return
     doc.set_font(FONT, "", 8)
     headings = FontFace(emphasis="BOLD", color=_rgb(style.WHITE), fill_color=_rgb(style.HEADER_FILL))
     widths = PARTNER_WIDTHS if numeric and len(table.header) == len(PARTNER_WIDTHS) else None
@@ -160,6 +167,65 @@ def _table(doc: _Document, table: Table, numeric: tuple[int, ...]) -> None:
             row = grid.row()
             for value in values:
                 row.cell(_fit(value, TABLE_CELL_CHARS, doc.language))
+
+
+def _long_table(doc: _Document, table: Table, numeric: tuple[int, ...]) -> None:
+    """The partner table of many partners: one line a partner, cut to its column with "…" (fpdf2's
+    wrapping table takes milliseconds a row: a minute for 10,000 partners). The header repeats on
+    each page."""
+    total = sum(PARTNER_WIDTHS)
+    widths = [w / total * (doc.w - 2 * MARGIN) for w in PARTNER_WIDTHS]
+    align = ["R" if i in numeric else "L" for i in range(len(widths))]
+
+    def header() -> None:  # the titles wrap (a few words): the row takes the tallest
+        doc.set_font(FONT, "B", 8)
+        doc.set_fill_color(*_rgb(style.HEADER_FILL))
+        doc.set_text_color(*_rgb(style.WHITE))
+        pairs = list(zip(table.header, widths, strict=True))
+        lines = max(len(_lines(doc.multi_cell(w, LINE, t, dry_run=True, output="LINES"))) for t, w in pairs)
+        top = doc.get_y()
+        doc.rect(doc.l_margin, top, sum(widths), lines * LINE, style="F")
+        for title, width in pairs:
+            doc.multi_cell(width, LINE, title, align="L", new_x=XPos.RIGHT, new_y=YPos.TOP)
+        doc.set_xy(doc.l_margin, top + lines * LINE)
+        doc.set_font(FONT, "", 8)
+        doc.set_text_color(0, 0, 0)
+
+    header()
+    doc.set_draw_color(*_rgb(RULE))
+    for values in table.rows:
+        if doc.will_page_break(LINE):
+            doc.add_page()
+            header()
+        for i, (value, width, side) in enumerate(zip(values, widths, align, strict=True)):
+            text = _clip(doc, printable(value), width, keep_end=i == FILE_COLUMN)
+            doc.cell(width, LINE, text, border="B", align=side)
+        doc.ln(LINE)
+
+
+def _lines(result: object) -> list[str]:
+    """multi_cell(output="LINES")'s result, typed (its return type covers every output mode)."""
+    assert isinstance(result, list)
+    return result
+
+
+def _clip(doc: _Document, text: str, width: float, *, keep_end: bool = False) -> str:
+    """`text` cut with "…" to fit `width` (mm) in the current font; a file name keeps its end."""
+    room = width - 2 * doc.c_margin
+    if doc.get_string_width(text) <= room:
+        return text
+
+    def cut(n: int) -> str:
+        return "…" + text[len(text) - n :].lstrip() if keep_end else text[:n].rstrip() + "…"
+
+    low, high = 0, len(text)  # the most characters that fit with the mark
+    while low < high:
+        middle = (low + high + 1) // 2
+        if doc.get_string_width(cut(middle)) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    return cut(low)
 
 
 def _fit(text: str, limit: int, language: Language) -> str:
