@@ -387,7 +387,11 @@ def synthetic_pulled(sample: Any, initiative: Initiative, copies: int) -> Any:
     made = []
     for i, partner in enumerate(initiative.partners[:copies]):
         model = models[i % len(models)]
-        rows = [[fresh(v) for v in row] for row in model.cells[CELL_COLUMNS].to_numpy(dtype=object).tolist()]
+        memo: dict[int, object] = {}  # one new object per object: a value that is its text stays shared
+        rows = [
+            [memo.setdefault(id(v), fresh(v)) for v in row]
+            for row in model.cells[CELL_COLUMNS].to_numpy(dtype=object).tolist()
+        ]
         cells = pd.DataFrame(rows, columns=CELL_COLUMNS, dtype=object)  # one block, as read_copy makes it
         made.append(
             dataclasses.replace(

@@ -18,7 +18,7 @@ from .clock import utc_now
 from .i18n import word
 from .initiative import Initiative
 from .master import split_values
-from .merge import PERSON_SEPARATORS, Merged, merge
+from .merge import PERSON_SEPARATORS, Merged, merge, quiet_gc
 from .problems import GAPS, NOTES, GapKind, Severity, cell_reason
 from .submission import Note, PullResult, SourceProblem, Submission, completion, required_cells
 from .templates import DEBRIEF_COLUMN, Kit
@@ -76,6 +76,7 @@ class GapReport:
         }
 
 
+@quiet_gc()
 def find_gaps(
     pulled: PullResult,
     initiative: Initiative,

@@ -18,7 +18,7 @@ from ..errors import BackendError, ToolkitError
 from ..gaps import GapReport, find_gaps
 from ..history import History, Snapshot, SubmissionRecord, utc_key
 from ..initiative import Initiative
-from ..merge import merge
+from ..merge import merge, quiet_gc
 from ..round_files import last_master, read_previous
 from ..round_master import round_label
 from ..rounds import PreviousRound, close_round
@@ -29,6 +29,7 @@ from .model import Headline, PartnerRow, Report, TrendPoint
 TREND_RUNS = 26  # about six months of weekly reports
 
 
+@quiet_gc()
 def build_report(
     pulled: PullResult,
     initiative: Initiative,
@@ -44,8 +45,8 @@ def build_report(
     `history_path` defaults to the initiative's (next to its file); with neither, no history is kept."""
     now = now or utc_now()
     path = history_path or initiative.history_path
-    merged = merge(pulled, initiative)
     last_round = _previous_round(initiative, path)
+    merged = merge(pulled, initiative, values=last_round is None)  # close_round computes them again
     if last_round is not None:  # the master as it would be now: each partner's answers since last round
         merged = close_round(merged, last_round, round_label(initiative, now))
     report = find_gaps(pulled, initiative, merged=merged, now=now)
