@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
+from ..merge import quiet_gc
 from ..text import safe_text
 from .charts import SUMMARY_CHARTS
 from .model import ImageMode, InlineImage, Report
@@ -47,6 +48,7 @@ footer { margin-top: 28px; color: #777777; font-size: 12px; }
 NUMERIC_COLUMNS = (3, 4, 5)  # completion, empty cells, problems in the partner table
 
 
+@quiet_gc()  # many partners: millions of cells and glyphs (see merge.quiet_gc)
 def render_html(report: Report, *, images: ImageMode = "data") -> str:
     """The report as one self-contained HTML page (charts as data: URIs, or cid: references for email)."""
     view = build_view(report)

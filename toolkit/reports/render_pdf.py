@@ -17,6 +17,7 @@ from fpdf.fonts import FontFace
 from PIL import Image
 
 from .. import style
+from ..merge import quiet_gc
 from ..render import printable
 from ..text import Language
 from .charts import SUMMARY_CHARTS
@@ -65,6 +66,7 @@ class _Document(FPDF):
         self.cell(0, 4, f"{self.footer_text} — {self.page_no()}", align="C")
 
 
+@quiet_gc()  # many partners: millions of cells and glyphs (see merge.quiet_gc)
 def render_pdf(report: Report) -> bytes:
     """The report as an A4 PDF, from the same view as the HTML page."""
     view = build_view(report)

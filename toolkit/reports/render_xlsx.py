@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet as Sheet
 from .. import style
 from ..backends.xlsx import HEADER_FILL, WRAP_TOP, cell_text, font, write_text
 from ..cells import column_letter
+from ..merge import quiet_gc
 from ..render import HEADINGS
 from .charts import summarised, worst_rows
 from .model import ImageMode, Report
@@ -28,6 +29,7 @@ TREND_ROW = 3  # where the trend table starts on the summary sheet, column E
 WORST_COLUMN = 8  # many partners: the least complete copies, charted from a table in H:I
 
 
+@quiet_gc()  # many partners: millions of cells and glyphs (see merge.quiet_gc)
 def render_xlsx(report: Report) -> bytes:
     """The report as a workbook: summary, partners, gaps, and a native completion chart."""
     wb = Workbook()
