@@ -451,7 +451,9 @@ def scaling_child(stage: str, copies: int, sample_dir: Path, seed: int) -> dict[
     return got
 
 
-def run_scaling(sizes: Sequence[int], stages: Sequence[str], workdir: Path, seed: int) -> bool:
+def run_scaling(
+    sizes: Sequence[int], stages: Sequence[str], workdir: Path, seed: int, repeat: int = 1
+) -> bool:
     sample_dir = workdir / "scaling-sample"
     if sample_dir.exists():
         shutil.rmtree(sample_dir)
@@ -459,28 +461,33 @@ def run_scaling(sizes: Sequence[int], stages: Sequence[str], workdir: Path, seed
     generate_and_fill(synthetic_initiative(SCALING_SAMPLE), str(sample_dir),
                       [p.id for p in synthetic_initiative(SCALING_SAMPLE).partners], seed)  # fmt: skip
     print(f"scaling: merge, gaps, report on SYNTHETIC submissions cloned in memory from {SCALING_SAMPLE}")
-    print("  real pulled copies (one fresh process per stage and size; peak = VmHWM once the input is built)")
+    print("  real pulled copies (one fresh process per stage and size; peak = VmHWM once the input is built,")
+    print(f"  so it counts the input held; 'added' = peak - input; median of {repeat} run(s))")
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
     results: dict[tuple[str, int], dict[str, Any]] = {}
     header = (
-        f"  {'stage':<7} {'copies':>6} {'seconds':>8} {'ms/copy':>8} {'input MB':>9} {'peak MB':>8}  extra"
+        f"  {'stage':<7} {'copies':>6} {'seconds':>8} {'ms/copy':>8} {'input MB':>9} {'peak MB':>8}"
+        f" {'added MB':>9}  extra"
     )
     print(header)
     for stage in stages:
         for copies in sizes:
-            run = subprocess.run(
-                [sys.executable, __file__, "--seed", str(seed), "--scaling-child", stage, str(copies),
-                 str(sample_dir)],
-                capture_output=True, text=True, env=env, check=False,
-            )  # fmt: skip
+            command = [sys.executable, __file__, "--seed", str(seed), "--scaling-child", stage, str(copies),
+                       str(sample_dir)]  # fmt: skip
+            run = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
             if run.returncode:
                 print(f"  {stage:<7} {copies:>6} FAILED: {run.stderr.strip().splitlines()[-1:]}")
                 continue
             got = json.loads(run.stdout.strip().splitlines()[-1])
             results[(stage, copies)] = got
+            runs = [got]
+            for _ in range(repeat - 1):  # the median run (by seconds) is the one shown and judged
+                again = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+                runs.append(json.loads(again.stdout.strip().splitlines()[-1]))
+            got = results[(stage, copies)] = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
             extra = ""
             if stage == "report":
                 extra = (f"build {got['build']:.2f} s + html {got['html']:.2f} s "
@@ -490,7 +497,8 @@ def run_scaling(sizes: Sequence[int], stages: Sequence[str], workdir: Path, seed
                          f"{got['renders_peak_rss'] / 2**20:.0f} MB")  # fmt: skip
             print(
                 f"  {stage:<7} {copies:>6} {got['seconds']:>8.2f} {1000 * got['seconds'] / copies:>8.2f}"
-                f" {got['input_rss'] / 2**20:>9.0f} {got['peak_rss'] / 2**20:>8.0f}  {extra}"
+                f" {got['input_rss'] / 2**20:>9.0f} {got['peak_rss'] / 2**20:>8.0f}"
+                f" {(got['peak_rss'] - got['input_rss']) / 2**20:>9.0f}  {extra}"
             )
     met = True
 
@@ -514,9 +522,11 @@ def run_scaling(sizes: Sequence[int], stages: Sequence[str], workdir: Path, seed
             verdict(f"HTML report on {copies} copies < {HTML_MB:.0f} MB", size < HTML_MB, f"{size:.2f} MB")
     for stage in stages:
         if (got := results.get((stage, 10000))) is not None:
-            peak = got["peak_rss"] / 2**20
-            verdict(f"{stage} at 10000 copies <= {STAGE_MB_AT_10K} MB peak RSS", peak <= STAGE_MB_AT_10K,
-                    f"{peak:.0f} MB")  # fmt: skip
+            peak, added = got["peak_rss"] / 2**20, (got["peak_rss"] - got["input_rss"]) / 2**20
+            verdict(f"{stage} at 10000 copies <= {STAGE_MB_AT_10K} MB peak RSS, its input included",
+                    peak <= STAGE_MB_AT_10K, f"{peak:.0f} MB")  # fmt: skip
+            verdict(f"{stage} at 10000 copies adds <= {STAGE_MB_AT_10K} MB to its input",
+                    added <= STAGE_MB_AT_10K, f"{added:.0f} MB")  # fmt: skip
         measured = sorted(n for s, n in results if s == stage)
         if len(measured) >= 2:
             small, large = measured[0], measured[-1]
@@ -557,6 +567,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=",".join(SCALING_STAGES),
         help="stages of the scaling section, comma-separated (default merge,gaps,report)",
     )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of each scaling (stage, size); the median is shown"
+    )
     parser.add_argument("--scaling-child", nargs=3, help=argparse.SUPPRESS)  # stage copies sample_dir
     args = parser.parse_args(argv)
     if args.scaling_child:
@@ -575,7 +588,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.report:
             sizes = [int(n) for n in args.report_sizes.split(",") if n.strip()]
             stages = [n.strip() for n in args.report_stages.split(",") if n.strip()]
-            met = run_scaling(sizes, stages, workdir, args.seed)
+            met = run_scaling(sizes, stages, workdir, args.seed, max(1, args.repeat))
             return 0 if met else 1
         if not args.worst_only:
             run(
