@@ -4,6 +4,7 @@ bounded sizes, and the table below them still lists every partner."""
 from __future__ import annotations
 
 import dataclasses
+import gc
 import io
 import re
 import shutil
@@ -18,8 +19,10 @@ from PIL import Image
 from tests.conftest import FIXED_NOW, Cells, fill
 from toolkit import api
 from toolkit.initiative import Initiative, Partner
+from toolkit.merge import quiet_gc
 from toolkit.reports import Report
 from toolkit.reports.charts import SMALL_PARTNERS, TREND_SIZE, WORST, heatmap_size, worst_rows
+from toolkit.reports.view import MAX_NAMES, build_view
 
 PROGRESS = "Canevas des progrès"
 PARTNERS = 300
@@ -136,3 +139,28 @@ def test_pdf_lists_every_partner_after_a_few_pages_of_summary(
     assert all(p.name in text for p in big.partners)
     first_table_page = next(i for i, page in enumerate(text.split("\f")) if "Organisme n° 001" in page)
     assert first_table_page <= 3  # headline and summary charts first: a board reads a few pages
+
+
+def test_long_lists_name_a_few_and_say_how_many_more(many: tuple[Initiative, Report]) -> None:
+    _, report = many
+    missing = next(s for s in build_view(report).sections if s.key == "missing")
+    cells = [row for block in missing.blocks if block.table for row in block.table.rows]
+    gaps = [g for g in report.gaps.gaps if g.kind == "missing_cell" and g.partner]
+    assert cells and len(gaps) > MAX_NAMES * len(cells) / 2  # most cells lack more partners than are named
+    assert any(row[2].split(", ")[-1].startswith("… et") for row in cells)
+    for row in cells:
+        names = row[2].split(", ")
+        assert len(names) <= MAX_NAMES
+        if names[-1].startswith("…"):
+            more = int(re.sub(r"\D", "", names[-1]))
+            assert len(names) - 1 + more == sum(
+                1 for g in gaps if row[0] in g.message and row[1] in g.message
+            )
+
+
+def test_garbage_collection_resumes_after_merge_even_on_error() -> None:
+    assert gc.isenabled()
+    with pytest.raises(ValueError), quiet_gc():
+        assert not gc.isenabled()
+        raise ValueError
+    assert gc.isenabled()
