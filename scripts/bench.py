@@ -374,6 +374,7 @@ FLAT_TOLERANCE = 0.10  # time per copy at the largest N within 10 % of at the sm
 
 def synthetic_pulled(sample: Any, initiative: Initiative, copies: int) -> Any:
     """`copies` submissions cloned from the pulled `sample`, one per partner of `initiative`."""
+    from toolkit import submission
     from toolkit.submission import CELL_COLUMNS, PullResult
 
     def fresh(value: object) -> object:  # a new str object, as each pulled copy has its own
@@ -392,7 +393,9 @@ def synthetic_pulled(sample: Any, initiative: Initiative, copies: int) -> Any:
             [memo.setdefault(id(v), fresh(v)) for v in row]
             for row in model.cells[CELL_COLUMNS].to_numpy(dtype=object).tolist()
         ]
-        cells = pd.DataFrame(rows, columns=CELL_COLUMNS, dtype=object)  # one block, as read_copy makes it
+        cells: Any = pd.DataFrame(rows, columns=CELL_COLUMNS, dtype=object)  # one block, as read_copy's
+        if hasattr(submission, "table"):  # a Submission given its columns builds the DataFrame on use
+            cells = tuple(zip(*rows, strict=True)) if rows else tuple(() for _ in CELL_COLUMNS)
         made.append(
             dataclasses.replace(
                 model,

@@ -99,9 +99,7 @@ class Submission:
 
     @cached_property
     def rows(self) -> list[Cell]:
-        # one 2-D object array rather than 8 pandas columns walked value by value (3× faster)
-        frame = self.cells if list(self.cells.columns) == CELL_COLUMNS else self.cells[CELL_COLUMNS]
-        return list(map(Cell._make, frame.to_numpy(dtype=object).tolist()))
+        return [Cell(*values) for values in zip(*(self.cells[name] for name in CELL_COLUMNS), strict=True)]
 
     @cached_property
     def filled_keys(self) -> frozenset[tuple[str, str, str]]:
