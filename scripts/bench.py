@@ -355,7 +355,7 @@ def run_worst_files(workdir: Path) -> bool:
     return met
 
 
-# --- scaling: merge, gaps and report at 1k / 5k / 10k copies ---------------------------------------------
+# --- report scaling: merge, gaps and report at 1k / 5k / 10k copies --------------------------------------
 
 # Pulling 10,000 files would take longer than the stages it feeds, so this section pulls a small sample of
 # real generated-and-filled copies and clones them in memory into N submissions of N distinct partners:
@@ -363,8 +363,8 @@ def run_worst_files(workdir: Path) -> bool:
 # copy id, source and fingerprint. Each (stage, N) runs in a fresh process; its peak is the process's
 # VmHWM reset (clear_refs) once the input is built, so it counts the input held plus what the stage adds.
 REPORT_SIZES = (1000, 5000, 10000)
-SCALING_STAGES = ("merge", "gaps", "report")
-SCALING_SAMPLE = 40  # real copies behind the synthetic ones
+REPORT_STAGES = ("merge", "gaps", "report")
+REPORT_SAMPLE = 40  # real copies behind the synthetic ones
 REPORT_SECONDS = {1000: 3.0, 5000: 15.0}  # report targets (issue 13)
 REPORT_MB = {5000: 1000}
 STAGE_MB_AT_10K = 500
@@ -415,10 +415,10 @@ def _vm(field: str) -> int:
         return next(int(line.split()[1]) * 1024 for line in status if line.startswith(f"{field}:"))
 
 
-def scaling_child(stage: str, copies: int, sample_dir: Path, seed: int) -> dict[str, Any]:
+def report_scaling_child(stage: str, copies: int, sample_dir: Path, seed: int) -> dict[str, Any]:
     """One stage on `copies` synthetic submissions, in this (fresh) process: seconds, peak RSS, sizes."""
     initiative = dataclasses.replace(synthetic_initiative(copies), history_path=None)  # no history read
-    small = synthetic_initiative(SCALING_SAMPLE)
+    small = synthetic_initiative(REPORT_SAMPLE)
     sample = api.pull([sample_dir], small)
     pulled = synthetic_pulled(sample, initiative, copies)
     del sample
@@ -454,16 +454,16 @@ def scaling_child(stage: str, copies: int, sample_dir: Path, seed: int) -> dict[
     return got
 
 
-def run_scaling(
+def run_report_scaling(
     sizes: Sequence[int], stages: Sequence[str], workdir: Path, seed: int, repeat: int = 1
 ) -> bool:
-    sample_dir = workdir / "scaling-sample"
+    sample_dir = workdir / "report-sample"
     if sample_dir.exists():
         shutil.rmtree(sample_dir)
     sample_dir.mkdir(parents=True)
-    generate_and_fill(synthetic_initiative(SCALING_SAMPLE), str(sample_dir),
-                      [p.id for p in synthetic_initiative(SCALING_SAMPLE).partners], seed)  # fmt: skip
-    print(f"scaling: merge, gaps, report on SYNTHETIC submissions cloned in memory from {SCALING_SAMPLE}")
+    generate_and_fill(synthetic_initiative(REPORT_SAMPLE), str(sample_dir),
+                      [p.id for p in synthetic_initiative(REPORT_SAMPLE).partners], seed)  # fmt: skip
+    print(f"scaling: merge, gaps, report on SYNTHETIC submissions cloned in memory from {REPORT_SAMPLE}")
     print("  real pulled copies (one fresh process per stage and size; peak = VmHWM once the input is built,")
     print(f"  so it counts the input held; 'added' = peak - input; median of {repeat} run(s))")
     env = {
@@ -478,7 +478,7 @@ def run_scaling(
     print(header)
     for stage in stages:
         for copies in sizes:
-            command = [sys.executable, __file__, "--seed", str(seed), "--scaling-child", stage, str(copies),
+            command = [sys.executable, __file__, "--seed", str(seed), "--report-child", stage, str(copies),
                        str(sample_dir)]  # fmt: skip
             run = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
             if run.returncode:
@@ -567,17 +567,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--report-stages",
-        default=",".join(SCALING_STAGES),
+        default=",".join(REPORT_STAGES),
         help="stages of the scaling section, comma-separated (default merge,gaps,report)",
     )
     parser.add_argument(
-        "--repeat", type=int, default=1, help="runs of each scaling (stage, size); the median is shown"
+        "--report-repeat",
+        type=int,
+        default=1,
+        help="runs of each --report (stage, size); the median is shown",
     )
-    parser.add_argument("--scaling-child", nargs=3, help=argparse.SUPPRESS)  # stage copies sample_dir
+    parser.add_argument("--report-child", nargs=3, help=argparse.SUPPRESS)  # stage copies sample_dir
     args = parser.parse_args(argv)
-    if args.scaling_child:
-        stage, count, sample_dir = args.scaling_child
-        print(json.dumps(scaling_child(stage, int(count), Path(sample_dir), args.seed)))
+    if args.report_child:
+        stage, count, sample_dir = args.report_child
+        print(json.dumps(report_scaling_child(stage, int(count), Path(sample_dir), args.seed)))
         return 0
     if args.copies < 1:
         parser.error("--copies must be at least 1")
@@ -591,7 +594,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.report:
             sizes = [int(n) for n in args.report_sizes.split(",") if n.strip()]
             stages = [n.strip() for n in args.report_stages.split(",") if n.strip()]
-            met = run_scaling(sizes, stages, workdir, args.seed, max(1, args.repeat))
+            met = run_report_scaling(sizes, stages, workdir, args.seed, max(1, args.report_repeat))
             return 0 if met else 1
         if not args.worst_only:
             run(
