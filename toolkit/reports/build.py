@@ -15,14 +15,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..clock import aware, utc_now
 from ..errors import BackendError, ToolkitError
-from ..gaps import GapReport, find_gaps
+from ..gaps import GapReport, find_gaps, share
 from ..history import History, Snapshot, SubmissionRecord, utc_key
 from ..initiative import Initiative
 from ..merge import merge, quiet_gc
 from ..round_files import last_master, read_previous
 from ..round_master import round_label
 from ..rounds import PreviousRound, close_round
-from ..submission import PullResult, Submission, completion, required_cells
+from ..submission import PullResult, Submission, required_cells
 from .changes import compare, round_changes
 from .model import Headline, PartnerRow, Report, TrendPoint
 
@@ -164,16 +164,19 @@ def _partner_rows(
 ) -> list[PartnerRow]:
     end = deadline_end(initiative)
     needed = _required_by_worksheet(initiative)
+    required = required_cells(initiative.kit)
     counts = _gap_counts(report)  # indexed once: one pass over the gaps, not one per partner
     by_partner = {s.partner_id: s for s in accepted if s.partner_id}
     known = {p.id for p in initiative.partners}
     rows = []
     for partner in initiative.partners:
         copy = by_partner.get(partner.id)
-        rows.append(_row(needed, counts, partner.id, partner.name, copy, end))
+        rows.append(_row(initiative, required, needed, counts, partner.id, partner.name, copy, end))
     for copy in accepted:  # copies of no known partner, after the initiative's own
         if copy.partner_id is None or copy.partner_id not in known:
-            rows.append(_row(needed, counts, copy.partner_id, copy.partner_id or "", copy, end))
+            rows.append(
+                _row(initiative, required, needed, counts, copy.partner_id, copy.partner_id or "", copy, end)
+            )
     return rows
 
 
@@ -192,6 +195,8 @@ def _gap_counts(report: GapReport) -> dict[str, tuple[int, int]]:
 
 
 def _row(
+    initiative: Initiative,
+    required: set[tuple[str, str, str]],
     needed: dict[str, frozenset[tuple[str, str, str]]],
     counts: dict[str, tuple[int, int]],
     partner: str | None,
@@ -209,7 +214,7 @@ def _row(
         file=Path(copy.source).name,
         modified=copy.modified.isoformat() if copy.modified else None,
         on_time=(aware(copy.modified) <= end) if end and copy.modified else None,
-        completion=round(completion(copy), 3),
+        completion=round(share(copy, initiative.kit, required), 3),
         worksheets=_worksheet_shares(copy, needed),
         missing_cells=missing,
         problems=problems,
