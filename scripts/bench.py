@@ -428,6 +428,197 @@ def run_worst_files(workdir: Path) -> bool:
     return met
 
 
+# --- report scaling: merge, gaps and report at 1k / 5k / 10k copies --------------------------------------
+
+# Pulling 10,000 files would take longer than the stages it feeds, so this section pulls a small sample of
+# real generated-and-filled copies and clones them in memory into N submissions of N distinct partners:
+# same tidy tables, same notes and kit, every string a fresh object (as a pull makes them), a distinct
+# copy id, source and fingerprint. Each (stage, N) runs in a fresh process; its peak is the process's
+# VmHWM reset (clear_refs) once the input is built, so it counts the input held plus what the stage adds.
+REPORT_SIZES = (1000, 5000, 10000)
+REPORT_STAGES = ("merge", "gaps", "report")
+REPORT_SAMPLE = 40  # real copies behind the synthetic ones
+REPORT_SECONDS = {1000: 3.0, 5000: 15.0}  # report targets (issue 13)
+REPORT_MB = {5000: 1000}
+STAGE_MB_AT_10K = 500
+HTML_MB = 2.0
+FLAT_TOLERANCE = 0.10  # time per copy at the largest N within 10 % of at the smallest
+
+
+def synthetic_pulled(sample: Any, initiative: Initiative, copies: int) -> Any:
+    """`copies` submissions cloned from the pulled `sample`, one per partner of `initiative`."""
+    from toolkit import submission
+    from toolkit.submission import CELL_COLUMNS, PullResult
+
+    def fresh(value: object) -> object:  # a new str object, as each pulled copy has its own
+        return (
+            value.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
+            if isinstance(value, str)
+            else value
+        )
+
+    models = [s for s in sample.submissions if s.partner_id]
+    made = []
+    for i, partner in enumerate(initiative.partners[:copies]):
+        model = models[i % len(models)]
+        memo: dict[int, object] = {}  # one new object per object: a value that is its text stays shared
+        rows = [
+            [memo.setdefault(id(v), fresh(v)) for v in row]
+            for row in model.cells[CELL_COLUMNS].to_numpy(dtype=object).tolist()
+        ]
+        cells: Any = pd.DataFrame(rows, columns=CELL_COLUMNS, dtype=object)  # one block, as read_copy's
+        if hasattr(submission, "table"):  # a Submission given its columns builds the DataFrame on use
+            cells = tuple(zip(*rows, strict=True)) if rows else tuple(() for _ in CELL_COLUMNS)
+        made.append(
+            dataclasses.replace(
+                model,
+                source=str(Path(model.source).with_name(f"copy_{partner.id}.xlsx")),
+                partner_id=partner.id,
+                cells=cells,
+                copy_id=f"{model.copy_id}-{i}" if model.copy_id else None,
+                evidence=tuple(dataclasses.replace(e, partner_id=partner.id) for e in model.evidence),
+            )
+        )
+    return PullResult(tuple(made), (), sample.language)
+
+
+def _vm(field: str) -> int:
+    """A /proc/self/status figure in bytes (VmRSS, VmHWM)."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) * 1024 for line in status if line.startswith(f"{field}:"))
+
+
+def report_scaling_child(stage: str, copies: int, sample_dir: Path, seed: int) -> dict[str, Any]:
+    """One stage on `copies` synthetic submissions, in this (fresh) process: seconds, peak RSS, sizes."""
+    initiative = dataclasses.replace(synthetic_initiative(copies), history_path=None)  # no history read
+    small = synthetic_initiative(REPORT_SAMPLE)
+    sample = api.pull([sample_dir], small)
+    pulled = synthetic_pulled(sample, initiative, copies)
+    del sample
+    merged = api.merge(pulled, initiative) if stage == "gaps" else None
+    gc.collect()
+    input_rss = _vm("VmRSS")
+    with open("/proc/self/clear_refs", "w") as refs:  # VmHWM := VmRSS now
+        refs.write("5")
+    got: dict[str, Any] = {"input_rss": input_rss}
+    started = time.perf_counter()
+    if stage == "merge":
+        api.merge(pulled, initiative)
+    elif stage == "gaps":
+        api.find_gaps(pulled, initiative, merged=merged, now=FIXED_NOW)
+    elif stage == "report":
+        report = api.build_report(pulled, initiative, history_path=None, now=FIXED_NOW, record=False)
+        got["build"] = time.perf_counter() - started
+        html = report.render("html")
+        got["html"] = time.perf_counter() - started - got["build"]
+        got["html_bytes"] = len(html)
+        got["seconds"] = time.perf_counter() - started
+        got["peak_rss"] = _vm("VmHWM")
+        for fmt in ("pdf", "xlsx"):  # timed apart: the report's own number is build + HTML
+            at = time.perf_counter()
+            got[f"{fmt}_bytes"] = len(report.render(fmt))
+            got[fmt] = time.perf_counter() - at
+        got["renders_peak_rss"] = _vm("VmHWM")
+        return got
+    else:
+        raise ValueError(stage)
+    got["seconds"] = time.perf_counter() - started
+    got["peak_rss"] = _vm("VmHWM")
+    return got
+
+
+def run_report_scaling(
+    sizes: Sequence[int], stages: Sequence[str], workdir: Path, seed: int, repeat: int = 1
+) -> bool:
+    sample_dir = workdir / "report-sample"
+    if sample_dir.exists():
+        shutil.rmtree(sample_dir)
+    sample_dir.mkdir(parents=True)
+    generate_and_fill(synthetic_initiative(REPORT_SAMPLE), str(sample_dir),
+                      [p.id for p in synthetic_initiative(REPORT_SAMPLE).partners], seed)  # fmt: skip
+    print(f"scaling: merge, gaps, report on SYNTHETIC submissions cloned in memory from {REPORT_SAMPLE}")
+    print("  real pulled copies (one fresh process per stage and size; peak = VmHWM once the input is built,")
+    print(f"  so it counts the input held; 'added' = peak - input; median of {repeat} run(s))")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    results: dict[tuple[str, int], dict[str, Any]] = {}
+    header = (
+        f"  {'stage':<7} {'copies':>6} {'seconds':>8} {'ms/copy':>8} {'input MB':>9} {'peak MB':>8}"
+        f" {'added MB':>9}  extra"
+    )
+    print(header)
+    for stage in stages:
+        for copies in sizes:
+            command = [sys.executable, __file__, "--seed", str(seed), "--report-child", stage, str(copies),
+                       str(sample_dir)]  # fmt: skip
+            run = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+            if run.returncode:
+                print(f"  {stage:<7} {copies:>6} FAILED: {run.stderr.strip().splitlines()[-1:]}")
+                continue
+            got = json.loads(run.stdout.strip().splitlines()[-1])
+            results[(stage, copies)] = got
+            runs = [got]
+            for _ in range(repeat - 1):  # the median run (by seconds) is the one shown and judged
+                again = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+                runs.append(json.loads(again.stdout.strip().splitlines()[-1]))
+            got = results[(stage, copies)] = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
+            extra = ""
+            if stage == "report":
+                extra = (f"build {got['build']:.2f} s + html {got['html']:.2f} s "
+                         f"({got['html_bytes'] / 2**20:.2f} MB); apart: pdf {got['pdf']:.2f} s "
+                         f"({got['pdf_bytes'] / 2**20:.2f} MB), xlsx {got['xlsx']:.2f} s "
+                         f"({got['xlsx_bytes'] / 2**20:.2f} MB), peak with them "
+                         f"{got['renders_peak_rss'] / 2**20:.0f} MB")  # fmt: skip
+            print(
+                f"  {stage:<7} {copies:>6} {got['seconds']:>8.2f} {1000 * got['seconds'] / copies:>8.2f}"
+                f" {got['input_rss'] / 2**20:>9.0f} {got['peak_rss'] / 2**20:>8.0f}"
+                f" {(got['peak_rss'] - got['input_rss']) / 2**20:>9.0f}  {extra}"
+            )
+    met = True
+
+    def verdict(label: str, ok: bool, detail: str) -> None:
+        nonlocal met
+        met = met and ok
+        print(f"target {label}: {'MET' if ok else 'MISSED'} ({detail})")
+
+    print()
+    for copies, limit in REPORT_SECONDS.items():
+        if (got := results.get(("report", copies))) is not None:
+            verdict(f"report on {copies} copies <= {limit:.0f} s", got["seconds"] <= limit,
+                    f"{got['seconds']:.2f} s")  # fmt: skip
+    for copies, limit_mb in REPORT_MB.items():
+        if (got := results.get(("report", copies))) is not None:
+            peak = got["peak_rss"] / 2**20
+            verdict(f"report on {copies} copies <= {limit_mb} MB", peak <= limit_mb, f"{peak:.0f} MB")
+    for (stage, copies), got in sorted(results.items()):
+        if stage == "report" and copies >= 5000:
+            size = got["html_bytes"] / 2**20
+            verdict(f"HTML report on {copies} copies < {HTML_MB:.0f} MB", size < HTML_MB, f"{size:.2f} MB")
+    for stage in stages:
+        if (got := results.get((stage, 10000))) is not None:
+            peak, added = got["peak_rss"] / 2**20, (got["peak_rss"] - got["input_rss"]) / 2**20
+            verdict(f"{stage} at 10000 copies <= {STAGE_MB_AT_10K} MB peak RSS, its input included",
+                    peak <= STAGE_MB_AT_10K, f"{peak:.0f} MB")  # fmt: skip
+            verdict(f"{stage} at 10000 copies adds <= {STAGE_MB_AT_10K} MB to its input",
+                    added <= STAGE_MB_AT_10K, f"{added:.0f} MB")  # fmt: skip
+        measured = sorted(n for s, n in results if s == stage)
+        if len(measured) >= 2:
+            small, large = measured[0], measured[-1]
+            ratio = (results[(stage, large)]["seconds"] / large) / (
+                results[(stage, small)]["seconds"] / small
+            )
+            verdict(f"{stage} time per copy at {large} within {FLAT_TOLERANCE:.0%} of at {small}",
+                    ratio <= 1 + FLAT_TOLERANCE, f"ratio {ratio:.2f}")  # fmt: skip
+            if stage == "report":  # build alone: the HTML's fixed cost (charts) must not hide a slope
+                builds = results[(stage, large)]["build"], results[(stage, small)]["build"]
+                ratio = (builds[0] / large) / (builds[1] / small)
+                verdict(f"report build time per copy at {large} within {FLAT_TOLERANCE:.0%} of at {small}",
+                        ratio <= 1 + FLAT_TOLERANCE, f"ratio {ratio:.2f}")  # fmt: skip
+    return met
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -452,7 +643,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--writer", action="store_true", help="only the writer section: master and generate (bench_writer.py)"
     )
+    parser.add_argument(
+        "--report",
+        action="store_true",
+        help="only the scaling section: merge, gaps and report on synthetic copies (see --report-sizes)",
+    )
+    parser.add_argument(
+        "--report-sizes",
+        default=",".join(map(str, REPORT_SIZES)),
+        help="copies for the scaling section, comma-separated (default 1000,5000,10000)",
+    )
+    parser.add_argument(
+        "--report-stages",
+        default=",".join(REPORT_STAGES),
+        help="stages of the scaling section, comma-separated (default merge,gaps,report)",
+    )
+    parser.add_argument(
+        "--report-repeat",
+        type=int,
+        default=1,
+        help="runs of each --report (stage, size); the median is shown",
+    )
+    parser.add_argument("--report-child", nargs=3, help=argparse.SUPPRESS)  # stage copies sample_dir
     args = parser.parse_args(argv)
+    if args.report_child:
+        stage, count, sample_dir = args.report_child
+        print(json.dumps(report_scaling_child(stage, int(count), Path(sample_dir), args.seed)))
+        return 0
     if args.copies < 1:
         parser.error("--copies must be at least 1")
     sample = min(args.baseline_sample or args.copies, args.copies)
@@ -467,6 +684,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             run_writer(synthetic_initiative(args.copies), workdir, max(1, args.jobs), args.seed)
             return 0
+        if args.report:
+            sizes = [int(n) for n in args.report_sizes.split(",") if n.strip()]
+            stages = [n.strip() for n in args.report_stages.split(",") if n.strip()]
+            met = run_report_scaling(sizes, stages, workdir, args.seed, max(1, args.report_repeat))
+            return 0 if met else 1
         if not args.worst_only:
             run(
                 args.copies, workdir, sample, max(1, args.jobs), args.seed,

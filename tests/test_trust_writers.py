@@ -260,6 +260,9 @@ def test_long_answers_are_kept_whole_in_contributions(
     assert contributions[2][9] == ("suite 2/2" if language == "fr" else "continued 2/2")
     gaps = [g for g in api.find_gaps(pulled, chosen, merged=merged).gaps if g.kind == "text_split"]
     assert len(gaps) == 1 and "2–4" in gaps[0].message and str(CELL_LIMIT) in gaps[0].message
+    from toolkit.master import _cell_rows, _contributions_tab
+
+    assert _cell_rows(merged) == _contributions_tab(merged)[1]  # the gaps' row count is the tab's
 
 
 def test_report_xlsx_and_pdf_cut_with_a_visible_mark(

@@ -22,7 +22,7 @@ CHANGES: tuple[Change, ...] = get_args(Change)
 ACTIVE: frozenset[Change] = frozenset({"new", "changed", "unchanged", "unconfirmed"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # hundreds of thousands at 10,000 copies
 class Answer:
     """(worksheet, row, column) answered by `partner` with `text`, given in round `round`."""
 

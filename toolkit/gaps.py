@@ -18,7 +18,7 @@ from .clock import utc_now
 from .i18n import word
 from .initiative import Initiative
 from .master import split_values
-from .merge import PERSON_SEPARATORS, Merged, merge
+from .merge import PERSON_SEPARATORS, Merged, merge, quiet_gc
 from .problems import GAPS, NOTES, GapKind, Severity, cell_reason
 from .submission import Note, PullResult, SourceProblem, Submission, completion, required_cells
 from .templates import DEBRIEF_COLUMN, Kit
@@ -76,6 +76,7 @@ class GapReport:
         }
 
 
+@quiet_gc()
 def find_gaps(
     pulled: PullResult,
     initiative: Initiative,
@@ -105,11 +106,20 @@ def find_gaps(
             partner=s.partner_id,
             source=s.source,
             modified=s.modified.isoformat() if s.modified else None,
-            completion=round(completion(s), 3),
+            completion=round(describe.completion(s), 3),
         )
         for s in merged.accepted
     )
     return GapReport(initiative.name, now.isoformat(), summaries, tuple(gaps), pulled.errors)
+
+
+def share(submission: Submission, kit: Kit, required: set[tuple[str, str, str]]) -> float:
+    """`completion(submission)`, given `kit`'s required cells computed once for thousands of copies."""
+    if submission.kit is not kit:
+        return completion(submission)
+    if not required:
+        return 1.0
+    return len(submission.filled_keys & required) / len(required)
 
 
 class _Describer:
@@ -120,6 +130,11 @@ class _Describer:
         self.language: Language = initiative.language
         self.kit: Kit = initiative.kit
         self.names = {p.id: p.name for p in initiative.partners}
+        self.required = required_cells(self.kit)  # once, not once per copy (thousands of them)
+        self._where: dict[tuple[str | None, str | None, str | None], dict[str, str]] = {}
+
+    def completion(self, submission: Submission) -> float:
+        return share(submission, self.kit, self.required)
 
     def gap(
         self,
@@ -141,6 +156,12 @@ class _Describer:
         return Gap(kind, severity, worksheet, row, column, partner, message)
 
     def where(self, worksheet_id: str | None, row_id: str | None, column_id: str | None) -> dict[str, str]:
+        key = (worksheet_id, row_id, column_id)
+        if key not in self._where:  # the same few hundred cells, named for thousands of gaps
+            self._where[key] = self._name(worksheet_id, row_id, column_id)
+        return self._where[key]
+
+    def _name(self, worksheet_id: str | None, row_id: str | None, column_id: str | None) -> dict[str, str]:
         if worksheet_id is None or worksheet_id not in {w.id for w in self.kit.worksheets}:
             return {"worksheet": worksheet_id or "", "row": row_id or "", "column": column_id or ""}
         worksheet = self.kit.worksheet(worksheet_id)
@@ -246,7 +267,7 @@ def _cell_gaps(submission: Submission, describe: _Describer) -> list[Gap]:
         if c.problem
     ]
     order = {(c.worksheet, c.row, c.column): i for i, c in enumerate(submission.rows)}
-    missing = required_cells(describe.kit) - submission.filled_keys
+    missing = describe.required - submission.filled_keys
     for worksheet, row, column in sorted(missing, key=lambda k: order.get(k, 0)):
         gaps.append(describe.gap("missing_cell", "warning", worksheet, row, column, partner))
     roster = {normalise_key(p) for p in describe.initiative.people}

@@ -142,8 +142,27 @@ def split_values(
     if not too_long:
         return {}
     if cell_rows is None:
-        cell_rows = _contributions_tab(merged, cell_limit)[1]
+        cell_rows = _cell_rows(merged, cell_limit)
     return {key: row_ranges(cell_rows.get(key, [])) for key in too_long}
+
+
+def _cell_rows(merged: Merged, cell_limit: int | None = CELL_LIMIT) -> dict[tuple[str, str, str], list[int]]:
+    """`_contributions_tab(...)[1]` without building the tab's rows (labels, dates): only their count."""
+    c = merged.contributions
+    by_status: dict[tuple[str, str, str, str], list[int]] = {}
+    first = FIRST_DATA_ROW
+    columns = (c["status"], c["worksheet"], c["row"], c["column"], c["text"])
+    for status, worksheet, row, column, text in zip(*columns, strict=True):
+        text = str(text)
+        parts = 1 if cell_limit is None or fits(text, cell_limit) else len(split_text(text, cell_limit))
+        if status in ("used", "carried_over") and isinstance(worksheet, str):
+            by_status.setdefault((status, worksheet, str(row), str(column)), []).extend(
+                range(first, first + parts)
+            )
+        first += parts
+    cell_rows = {k[1:]: v for k, v in by_status.items() if k[0] == "carried_over"}
+    cell_rows.update({k[1:]: v for k, v in by_status.items() if k[0] == "used"})
+    return cell_rows
 
 
 def _cover(merged: Merged, now: dt.datetime) -> list[Line]:

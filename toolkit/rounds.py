@@ -17,7 +17,7 @@ import pandas as pd
 
 from .answers import Answer, Change
 from .initiative import Initiative, partner_labels
-from .merge import CONTRIBUTION_COLUMNS, Merged, combine_cell
+from .merge import CONTRIBUTION_COLUMNS, Merged, combine_cell, quiet_gc
 from .submission import Cell, Submission
 from .templates import DEBRIEF_COLUMN, Kit
 from .text import LANGUAGES, Language
@@ -42,6 +42,7 @@ class PreviousRound:
         return [a for a in self.answers if a.partner == partner_id]
 
 
+@quiet_gc()
 def close_round(merged: Merged, previous: PreviousRound | None, round_label: str) -> Merged:
     """`merged` (this round's returns) continued from `previous`: answers, contributions and cell values."""
     initiative = merged.initiative

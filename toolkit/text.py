@@ -57,11 +57,12 @@ def forbidden_characters(text: str) -> list[str]:
 
 def excel_length(text: str) -> int:
     """How long `text` is for a spreadsheet cell: UTF-16 units, counting each escape written for it."""
-    units = len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
+    units = len(text) + len(_ASTRAL.findall(text))  # two UTF-16 units each (a regex: no Python loop)
     return units + 6 * len(XML_FORBIDDEN.findall(text)) + 6 * len(EXCEL_ESCAPE.findall(text))
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def safe_text(text: str) -> str:

@@ -15,20 +15,21 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..clock import aware, utc_now
 from ..errors import BackendError, ToolkitError
-from ..gaps import GapReport, find_gaps
+from ..gaps import GapReport, find_gaps, share
 from ..history import History, Snapshot, SubmissionRecord, utc_key
 from ..initiative import Initiative
-from ..merge import merge
+from ..merge import merge, quiet_gc
 from ..round_files import last_master, read_previous
 from ..round_master import round_label
 from ..rounds import PreviousRound, close_round
-from ..submission import PullResult, Submission, completion, required_cells
+from ..submission import PullResult, Submission, required_cells
 from .changes import compare, round_changes
 from .model import Headline, PartnerRow, Report, TrendPoint
 
 TREND_RUNS = 26  # about six months of weekly reports
 
 
+@quiet_gc()
 def build_report(
     pulled: PullResult,
     initiative: Initiative,
@@ -44,14 +45,15 @@ def build_report(
     `history_path` defaults to the initiative's (next to its file); with neither, no history is kept."""
     now = now or utc_now()
     path = history_path or initiative.history_path
-    merged = merge(pulled, initiative)
     last_round = _previous_round(initiative, path)
+    merged = merge(pulled, initiative, values=last_round is None)  # close_round computes them again
     if last_round is not None:  # the master as it would be now: each partner's answers since last round
         merged = close_round(merged, last_round, round_label(initiative, now))
     report = find_gaps(pulled, initiative, merged=merged, now=now)
     accepted = merged.accepted
     partners = _partner_rows(initiative, report, accepted)
-    sheets = {s.source: worksheet_completion(s, initiative) for s in accepted}
+    needed = _required_by_worksheet(initiative)
+    sheets = {s.source: _worksheet_shares(s, needed) for s in accepted}
     expected = {p.id for p in initiative.partners}
     shares = [p.completion or 0.0 for p in partners if p.partner in expected]
     overall = round(sum(shares) / len(shares), 3) if shares else 0.0
@@ -131,13 +133,19 @@ def _previous_round(initiative: Initiative, history: Path | str | None) -> Previ
 
 def worksheet_completion(submission: Submission, initiative: Initiative) -> dict[str, float | None]:
     """Share of each worksheet's required cells this copy fills (None: the worksheet requires nothing)."""
+    return _worksheet_shares(submission, _required_by_worksheet(initiative))
+
+
+def _required_by_worksheet(initiative: Initiative) -> dict[str, frozenset[tuple[str, str, str]]]:
     required = required_cells(initiative.kit)
+    return {w.id: frozenset(key for key in required if key[0] == w.id) for w in initiative.kit.worksheets}
+
+
+def _worksheet_shares(
+    submission: Submission, needed: dict[str, frozenset[tuple[str, str, str]]]
+) -> dict[str, float | None]:
     have = submission.filled_keys
-    shares: dict[str, float | None] = {}
-    for worksheet in initiative.kit.worksheets:
-        needed = {key for key in required if key[0] == worksheet.id}
-        shares[worksheet.id] = round(len(needed & have) / len(needed), 3) if needed else None
-    return shares
+    return {w: round(len(keys & have) / len(keys), 3) if keys else None for w, keys in needed.items()}
 
 
 def deadline_end(initiative: Initiative) -> dt.datetime | None:
@@ -155,20 +163,42 @@ def _partner_rows(
     initiative: Initiative, report: GapReport, accepted: tuple[Submission, ...]
 ) -> list[PartnerRow]:
     end = deadline_end(initiative)
+    needed = _required_by_worksheet(initiative)
+    required = required_cells(initiative.kit)
+    counts = _gap_counts(report)  # indexed once: one pass over the gaps, not one per partner
     by_partner = {s.partner_id: s for s in accepted if s.partner_id}
+    known = {p.id for p in initiative.partners}
     rows = []
     for partner in initiative.partners:
         copy = by_partner.get(partner.id)
-        rows.append(_row(initiative, report, partner.id, partner.name, copy, end))
+        rows.append(_row(initiative, required, needed, counts, partner.id, partner.name, copy, end))
     for copy in accepted:  # copies of no known partner, after the initiative's own
-        if copy.partner_id is None or copy.partner_id not in {p.id for p in initiative.partners}:
-            rows.append(_row(initiative, report, copy.partner_id, copy.partner_id or "", copy, end))
+        if copy.partner_id is None or copy.partner_id not in known:
+            rows.append(
+                _row(initiative, required, needed, counts, copy.partner_id, copy.partner_id or "", copy, end)
+            )
     return rows
+
+
+def _gap_counts(report: GapReport) -> dict[str, tuple[int, int]]:
+    """Partner -> (missing cells, other problems), the partner's own gaps counted once."""
+    missing: dict[str, int] = {}
+    problems: dict[str, int] = {}
+    for g in report.gaps:
+        if g.partner is None:
+            continue
+        if g.kind == "missing_cell":
+            missing[g.partner] = missing.get(g.partner, 0) + 1
+        elif g.kind != "missing_submission":
+            problems[g.partner] = problems.get(g.partner, 0) + 1
+    return {p: (missing.get(p, 0), problems.get(p, 0)) for p in missing.keys() | problems.keys()}
 
 
 def _row(
     initiative: Initiative,
-    report: GapReport,
+    required: set[tuple[str, str, str]],
+    needed: dict[str, frozenset[tuple[str, str, str]]],
+    counts: dict[str, tuple[int, int]],
     partner: str | None,
     name: str,
     copy: Submission | None,
@@ -176,7 +206,7 @@ def _row(
 ) -> PartnerRow:
     if copy is None:
         return PartnerRow(partner, name, False, None, None, None, None)
-    mine = [g for g in report.gaps if g.partner == partner] if partner else []
+    missing, problems = counts.get(partner, (0, 0)) if partner else (0, 0)
     return PartnerRow(
         partner=partner,
         name=name,
@@ -184,8 +214,8 @@ def _row(
         file=Path(copy.source).name,
         modified=copy.modified.isoformat() if copy.modified else None,
         on_time=(aware(copy.modified) <= end) if end and copy.modified else None,
-        completion=round(completion(copy), 3),
-        worksheets=worksheet_completion(copy, initiative),
-        missing_cells=sum(1 for g in mine if g.kind == "missing_cell"),
-        problems=sum(1 for g in mine if g.kind not in ("missing_cell", "missing_submission")),
+        completion=round(share(copy, initiative.kit, required), 3),
+        worksheets=_worksheet_shares(copy, needed),
+        missing_cells=missing,
+        problems=problems,
     )

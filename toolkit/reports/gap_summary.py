@@ -207,11 +207,15 @@ def _partner_rows(
     report: GapReport, initiative: Initiative, only: Sequence[str], lang: Language
 ) -> list[list[str]]:
     copies = {s.partner: s for s in report.submissions}
+    by_partner: dict[str | None, list[Gap]] = {}  # one pass over the gaps, not one per partner
+    for gap in report.gaps:
+        by_partner.setdefault(gap.partner, []).append(gap)
+    chosen = set(only)
     rows = []
     for partner in initiative.partners:
-        if only and partner.id not in only:
+        if chosen and partner.id not in chosen:
             continue
-        mine = [g for g in report.gaps if g.partner == partner.id]
+        mine = by_partner.get(partner.id, [])
         copy = copies.get(partner.id)
         if copy is None:
             rows.append([_short(partner.name), _w("missing", lang), "—", "—"])

@@ -10,7 +10,9 @@ from __future__ import annotations
 import base64
 from html import escape
 
+from ..merge import quiet_gc
 from ..text import safe_text
+from .charts import SUMMARY_CHARTS
 from .model import ImageMode, InlineImage, Report
 from .view import Block, Section, Table, build_view
 
@@ -34,7 +36,7 @@ table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 1
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid #e3e3e3; }
 th { background: #1f4e78; color: #ffffff; font-weight: 600; }
 tr:nth-child(even) td { background: #f7f9fb; }
-td.number { text-align: right; white-space: nowrap; }
+td.number, table.partners td:nth-child(n+4) { text-align: right; white-space: nowrap; }
 ul { margin: 4px 0 10px; padding-left: 22px; }
 li { margin: 2px 0; }
 p.empty { color: #2e7d32; margin: 4px 0; }
@@ -46,6 +48,7 @@ footer { margin-top: 28px; color: #777777; font-size: 12px; }
 NUMERIC_COLUMNS = (3, 4, 5)  # completion, empty cells, problems in the partner table
 
 
+@quiet_gc()  # many partners: millions of cells and glyphs (see merge.quiet_gc)
 def render_html(report: Report, *, images: ImageMode = "data") -> str:
     """The report as one self-contained HTML page (charts as data: URIs, or cid: references for email)."""
     view = build_view(report)
@@ -71,10 +74,12 @@ def render_html(report: Report, *, images: ImageMode = "data") -> str:
             f'<span class="value">{escape(figure.value)}</span></li>'
         )
     parts.append("</ul>")
+    summary = [charts.pop(n) for n in SUMMARY_CHARTS if n in charts] if "distribution" in charts else []
     for section in view.sections:
         if section.key == "other" and not section.blocks:
             continue
-        parts.append(_section(section))
+        lead = "\n".join(_chart(c, images) for c in summary) if section.key == "partners" else ""
+        parts.append(_section(section, lead))
         chart = {"changes": "trend", "partners": "heatmap"}.get(section.key)
         if chart in charts:
             parts.append(_chart(charts[chart], images))
@@ -82,8 +87,10 @@ def render_html(report: Report, *, images: ImageMode = "data") -> str:
     return "\n".join(parts) + "\n"
 
 
-def _section(section: Section) -> str:
+def _section(section: Section, lead: str = "") -> str:
     out = [f'<section id="{section.key}">', f"<h2>{escape(section.title)}</h2>"]
+    if lead:  # the summary charts, before the table they summarise
+        out.append(lead)
     if not section.blocks and section.empty:
         out.append(f'<p class="empty">{escape(section.empty)}</p>')
     for block in section.blocks:
@@ -103,6 +110,11 @@ def _block(block: Block, key: str) -> str:
 
 def _table(table: Table, numeric: tuple[int, ...]) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in table.header)
+    if (
+        numeric == NUMERIC_COLUMNS
+    ):  # the partner table, thousands of rows: aligned by its class, not each cell
+        body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in table.rows)
+        return f'<table class="partners"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
     body = "".join(
         "<tr>"
         + "".join(

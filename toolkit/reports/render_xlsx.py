@@ -18,15 +18,19 @@ from .. import style
 from ..backends.openpyxl_cells import HEADER_FILL, WRAP_TOP, font, write_text
 from ..backends.xlsx import cell_text
 from ..cells import column_letter
+from ..merge import quiet_gc
 from ..render import HEADINGS
+from .charts import summarised, worst_rows
 from .model import ImageMode, Report
 from .view import Labels, build_view
 from .words import rw
 
 PERCENT = "0%"
 TREND_ROW = 3  # where the trend table starts on the summary sheet, column E
+WORST_COLUMN = 8  # many partners: the least complete copies, charted from a table in H:I
 
 
+@quiet_gc()  # many partners: millions of cells and glyphs (see merge.quiet_gc)
 def render_xlsx(report: Report) -> bytes:
     """The report as a workbook: summary, partners, gaps, and a native completion chart."""
     wb = Workbook()
@@ -77,8 +81,24 @@ def _summary(ws: Sheet, report: Report, partners: Sheet) -> None:
     bar.y_axis.number_format = PERCENT
     bar.legend = None
     count = len(report.partners)
-    bar.add_data(Reference(partners, min_col=5, min_row=1, max_row=count + 1), titles_from_data=True)
-    bar.set_categories(Reference(partners, min_col=1, min_row=2, max_row=count + 1))
+    if summarised(report):  # one bar per partner is no chart: the least complete copies, from a table
+        worst = worst_rows(report.partners)
+        _header(
+            ws, TREND_ROW, [rw("worst_tab_title", lang), rw("completion", lang)], first_column=WORST_COLUMN
+        )
+        for i, row in enumerate(worst, start=TREND_ROW + 1):
+            write_text(ws.cell(row=i, column=WORST_COLUMN), row.name or rw("unidentified", lang), lang)
+            ws.cell(row=i, column=WORST_COLUMN + 1, value=row.completion).number_format = PERCENT
+        ws.column_dimensions[column_letter(WORST_COLUMN)].width = 40
+        ws.column_dimensions[column_letter(WORST_COLUMN + 1)].width = 14
+        data = Reference(ws, min_col=WORST_COLUMN + 1, min_row=TREND_ROW, max_row=TREND_ROW + len(worst))
+        labels = Reference(ws, min_col=WORST_COLUMN, min_row=TREND_ROW + 1, max_row=TREND_ROW + len(worst))
+        count = len(worst)
+    else:
+        data = Reference(partners, min_col=5, min_row=1, max_row=count + 1)
+        labels = Reference(partners, min_col=1, min_row=2, max_row=count + 1)
+    bar.add_data(data, titles_from_data=True)
+    bar.set_categories(labels)
     bar.height, bar.width = max(7.5, 0.8 * count + 3), 18
     ws.add_chart(bar, f"A{anchor_row}")
     line = LineChart()

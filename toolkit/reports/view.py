@@ -23,6 +23,11 @@ from .model import Report
 from .words import rw
 
 MAX_LINES = 10
+# Many partners: a list of every invalid value or every partner missing a cell outgrows any page (the
+# HTML of 5,000 copies weighed megabytes). Past these, "… and N more": `toolkit gaps` and the XLSX
+# report's Gaps sheet list them all. An initiative of up to 30 partners never reaches MAX_NAMES.
+MAX_NAMES = 30  # partners named for one empty cell
+MAX_LIST = 100  # lines of the invalid values, other notes and disputed copies
 Tone = Literal["good", "bad", "neutral"]
 
 
@@ -276,7 +281,9 @@ def _missing(report: Report, labels: Labels) -> Section:
             (
                 labels.row(w, r),
                 labels.column(w, c),
-                rw("nobody", lang) if (w, r, c) in nobody else ", ".join(by_cell[(w, r, c)]),
+                rw("nobody", lang)
+                if (w, r, c) in nobody
+                else ", ".join(_capped(by_cell[(w, r, c)], lang, MAX_NAMES)),
             )
             for w, r, c in cells
         )
@@ -297,7 +304,7 @@ def _kit_order(report: Report) -> dict[tuple[str, str, str], int]:
 
 
 def _lines_section(key: str, lang: Language, lines: Sequence[str], empty_key: str) -> Section:
-    blocks = (Block(lines=tuple(lines)),) if lines else ()
+    blocks = (Block(lines=_capped(lines, lang, MAX_LIST)),) if lines else ()
     return Section(key, rw(key, lang), blocks, rw(empty_key, lang) if empty_key else "")
 
 
@@ -305,10 +312,10 @@ def _kind(report: Report, *kinds: str) -> Iterable[Gap]:
     return [g for g in report.gaps.gaps if g.kind in kinds]
 
 
-def _capped(lines: Sequence[str], lang: Language) -> tuple[str, ...]:
-    if len(lines) <= MAX_LINES:
+def _capped(lines: Sequence[str], lang: Language, most: int = MAX_LINES) -> tuple[str, ...]:
+    if len(lines) <= most:
         return tuple(lines)
-    return (*lines[: MAX_LINES - 1], rw("more", lang, n=len(lines) - MAX_LINES + 1))
+    return (*lines[: most - 1], rw("more", lang, n=len(lines) - most + 1))
 
 
 def _quote(text: str, lang: Language) -> str:

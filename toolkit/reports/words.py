@@ -78,6 +78,32 @@ REPORT_WORDS: dict[str, Text] = {
         "Line chart of overall completion over past reports",
     ),
     "not_received_short": Text("non reçue", "not received"),
+    "worst_title": Text(
+        "Les {n} copies reçues les moins remplies (sur {total}), par feuille de travail",
+        "The {n} least complete copies received (of {total}), by worksheet",
+    ),
+    "worst_alt": Text(
+        "Carte de chaleur du taux de remplissage des {n} copies reçues les moins remplies",
+        "Heatmap of completion of the {n} least complete copies received",
+    ),
+    "distribution_title": Text(
+        "Répartition des {total} partenaires selon le taux de remplissage",
+        "The {total} partners by completion",
+    ),
+    "distribution_alt": Text(
+        "Histogramme du nombre de partenaires par tranche de taux de remplissage",
+        "Histogram of the number of partners by completion range",
+    ),
+    "partners_axis": Text("partenaires", "partners"),
+    "by_worksheet_title": Text(
+        "Taux de remplissage moyen par feuille de travail (copies reçues)",
+        "Average completion by worksheet (copies received)",
+    ),
+    "by_worksheet_alt": Text(
+        "Diagramme à barres du taux de remplissage moyen de chaque feuille de travail",
+        "Bar chart of the average completion of each worksheet",
+    ),
+    "worst_tab_title": Text("Copies reçues les moins remplies", "Least complete copies received"),
     "summary_tab": Text("Résumé", "Summary"),
     "partners_tab": Text("Partenaires", "Partners"),
     "gaps_tab": Text("Écarts", "Gaps"),
