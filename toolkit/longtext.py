@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from .text import CELL_LIMIT, XML_FORBIDDEN
 
 ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+COSTLY = re.compile(f"{XML_FORBIDDEN.pattern}|_|{ASTRAL.pattern}")  # characters costing more than 1
 
 
 def cost(char: str) -> int:
@@ -33,8 +34,28 @@ def weight(text: str) -> int:
 
 def split_text(text: str, limit: int = CELL_LIMIT) -> list[str]:
     """`text` in consecutive parts that each fit a cell; joined, they give `text` back exactly."""
-    if fits(text, limit):
-        return [text]
+    if fits(text, limit) or limit < 1:
+        return [text] if limit >= 1 else _split_each(text, limit)
+    # Only the characters costing more than 1 are looked at one by one (C-speed search between them):
+    # a merged cell of a thousand partners' answers is megabytes.
+    parts, start, used, at = [], 0, 0, 0
+    for match in COSTLY.finditer(text):
+        i = match.start()
+        start, used = _plain(text, parts, start, used, at, i, limit)
+        char = match.group()
+        weight = cost(char) + 6 * (char == "_")
+        if used + weight > limit:
+            parts.append(text[start:i])
+            start, used = i, 0
+        used += weight
+        at = i + 1
+    start, used = _plain(text, parts, start, used, at, len(text), limit)
+    parts.append(text[start:])
+    return parts
+
+
+def _split_each(text: str, limit: int) -> list[str]:
+    """split_text one character at a time (a limit no character fits in: each part is empty)."""
     parts, start, used = [], 0, 0
     for i, char in enumerate(text):
         weight = cost(char) + 6 * (char == "_")
@@ -46,9 +67,19 @@ def split_text(text: str, limit: int = CELL_LIMIT) -> list[str]:
     return parts
 
 
+def _plain(text: str, parts: list[str], start: int, used: int, at: int, end: int, limit: int) -> tuple[int, int]:
+    """split_text over text[at:end], where every character costs 1: cut every `limit` units."""
+    while at < end and used + (end - at) > limit:
+        cut = at + max(0, limit - used)
+        parts.append(text[start:cut])
+        start, used, at = cut, 0, cut
+    return start, used + (end - at)
+
+
 def head(text: str, mark: str, limit: int = CELL_LIMIT) -> str:
     """The beginning of `text` that fits a cell together with `mark` (which says where the rest is)."""
-    return split_text(text, limit - len(mark))[0] + mark
+    # every character costs at least 1: the first part lies within the first `limit` characters
+    return split_text(text[: max(0, limit - len(mark))], limit - len(mark))[0] + mark
 
 
 def row_ranges(rows: Iterable[int]) -> str:
