@@ -67,7 +67,9 @@ def _split_each(text: str, limit: int) -> list[str]:
     return parts
 
 
-def _plain(text: str, parts: list[str], start: int, used: int, at: int, end: int, limit: int) -> tuple[int, int]:
+def _plain(
+    text: str, parts: list[str], start: int, used: int, at: int, end: int, limit: int
+) -> tuple[int, int]:
     """split_text over text[at:end], where every character costs 1: cut every `limit` units."""
     while at < end and used + (end - at) > limit:
         cut = at + max(0, limit - used)
