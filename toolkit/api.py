@@ -42,6 +42,7 @@ from .mail.outbox import remind, send_copies
 from .master import master_spec
 from .merge import Merged
 from .merge import merge as _merge
+from .progress import COMBINE, MASTER, WRITE, Stages
 from .pull import pull
 from .reports import Report, build_report
 from .reports.email import EmailError, local_day, report_email, send_report
@@ -139,6 +140,7 @@ def merge(
     clients: Mapping[str, object] | None = None,
     previous: Path | str | None = None,
     history: Path | str | None = None,
+    progress: bool = True,
 ) -> Merged:
     """Merge pulled copies (or pull `sources` first); write the master to `out` if given.
 
@@ -146,17 +148,22 @@ def merge(
     spreadsheet; any other form is refused with the supported ones. `previous` is the last round's
     master: each partner keeps its answers there unless its copy changed or cleared them (rounds.py).
     With `history` (a history file), the last master recorded there is the previous one when
-    `previous` is not given, and the master written to `out` is recorded."""
+    `previous` is not given, and the master written to `out` is recorded. `progress`: a bar on stderr,
+    stage by stage, when it is a terminal and the copies are many."""
     now = now or utc_now()
-    pulled = sources if isinstance(sources, PullResult) else pull(sources, initiative)
-    if previous is None and history is not None:
-        previous = last_master(initiative, history)
-    before = read_previous(previous, initiative, clients) if previous is not None else None
-    # close_round computes the master's values again: merge need not (the time and memory of a second copy)
-    merged = close_round(_merge(pulled, initiative, values=False), before, round_label(initiative, now))
-    if out is not None:
-        read = [e.source for e in pulled.errors]
-        write_master(merged, out, now=now, clients=clients, sources=read, history=history)
+    pulled = sources if isinstance(sources, PullResult) else pull(sources, initiative, progress=progress)
+    stages = [COMBINE, MASTER, WRITE] if out is not None else [COMBINE]
+    copies = len(pulled.submissions)
+    with Stages("merge", stages, copies, initiative.language, progress) as bar:
+        bar.start(COMBINE)
+        if previous is None and history is not None:
+            previous = last_master(initiative, history)
+        before = read_previous(previous, initiative, clients) if previous is not None else None
+        # close_round computes the master's values again: merge need not (the time and memory of a 2nd copy)
+        merged = close_round(_merge(pulled, initiative, values=False), before, round_label(initiative, now))
+        if out is not None:
+            read = [e.source for e in pulled.errors]
+            _write_master(merged, out, now, clients, read, history, bar)
     return merged
 
 
@@ -168,12 +175,30 @@ def write_master(
     clients: Mapping[str, object] | None = None,
     sources: Iterable[str] = (),
     history: Path | str | None = None,
+    progress: bool = True,
 ) -> str:
     """Build the master fresh (never from a partner's file) and write it; return where it went.
 
     A local target that is one of the merged copies (or of `sources`), a partner's copy, or a file
     that may hold answers is refused (OutputRefused): only an earlier master is replaced. With
-    `history`, the master is recorded there (path, round, time): next round finds it."""
+    `history`, the master is recorded there (path, round, time): next round finds it. `progress`: a bar
+    on stderr, stage by stage, when it is a terminal and the copies are many."""
+    language = merged.initiative.language
+    with Stages("merge", [MASTER, WRITE], len(merged.accepted), language, progress) as bar:
+        return _write_master(merged, out, now, clients, sources, history, bar)
+
+
+def _write_master(
+    merged: Merged,
+    out: Path | str,
+    now: dt.datetime | None,
+    clients: Mapping[str, object] | None,
+    sources: Iterable[str],
+    history: Path | str | None,
+    bar: Stages,
+) -> str:
+    """write_master, its stages shown on `bar` (the guard's check of the target is the master's)."""
+    bar.start(MASTER)
     target = str(out)
     chosen = writers.writer_for_target(target, merged.initiative.language)
     if not merged.accepted:
@@ -183,6 +208,7 @@ def write_master(
         check_output(target, "master", sources=every, initiative=merged.initiative)
     now = now or utc_now()
     spec = with_rounds(master_spec(merged, now, cell_limit=chosen.cell_limit), merged)
+    bar.start(WRITE)
     where = chosen.write_master(merged.initiative, spec, target, WriteOptions(clients=clients or {}))
     if history is not None:
         local = Path(where)

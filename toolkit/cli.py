@@ -21,6 +21,7 @@ from .gaps import KINDS
 from .initiative import find_initiative_file
 from .mail.collect import summary_lines as collect_summary
 from .mail.send import summary as send_summary
+from .progress import COMBINE, GAPS, HISTORY, RENDER, Stages
 from .render import UNREADABLE, printable, render_gaps, render_pull
 from .reports import formats as report_formats
 from .reports.gap_summary import filter_gaps, summarise_gaps
@@ -111,16 +112,21 @@ NO_CACHE_OPTION = click.option(
     "no_cache",
     is_flag=True,
 )
+NO_PROGRESS_OPTION = click.option("--no-progress", "no_progress", is_flag=True)
 
 
 def _pull(
-    sources: tuple[str, ...], initiative: api.Initiative | None, jobs: int | None, no_cache: bool
+    sources: tuple[str, ...],
+    initiative: api.Initiative | None,
+    jobs: int | None,
+    no_cache: bool,
+    no_progress: bool = False,
 ) -> api.PullResult:
     """Pull as the commands do: with the cache beside the history unless --no-cache."""
     from .pull import default_cache
 
     cache = None if no_cache else default_cache(initiative)
-    return api.pull(sources, initiative, jobs=jobs, cache=cache)
+    return api.pull(sources, initiative, jobs=jobs, cache=cache, progress=not no_progress)
 
 
 HISTORY_OPTION = click.option(
@@ -270,6 +276,7 @@ def _in(language: Language, error: ToolkitError) -> ToolkitError:
 @OUT
 @JOBS_OPTION
 @NO_CACHE_OPTION
+@NO_PROGRESS_OPTION
 def pull(
     sources: tuple[str, ...],
     config: Path | None,
@@ -279,13 +286,14 @@ def pull(
     out: Path | None,
     jobs: int | None,
     no_cache: bool,
+    no_progress: bool,
 ) -> None:
     """Read filled copies (files and folders) back: completion and problems per copy."""
     chosen = chosen_format(fmt, out, FORMATS)
     initiative = _load(config) if config or _has_initiative_file() else None
     if out is not None:  # refused before any work: never over a source or a partner's copy
         api.check_output(out, "report", sources=sources, initiative=initiative)
-    result = _pull(sources, initiative, jobs, no_cache)
+    result = _pull(sources, initiative, jobs, no_cache, no_progress)
     _require_copies(result, sources)
     excel = chosen == "csv" and dialect == "excel"
     text = render_pull(result, chosen, initiative, raw_csv=raw_csv, dialect="excel" if excel else "machine")
@@ -309,6 +317,7 @@ def pull(
 @HISTORY_OPTION
 @JOBS_OPTION
 @NO_CACHE_OPTION
+@NO_PROGRESS_OPTION
 def merge(
     sources: tuple[str, ...],
     config: Path | None,
@@ -317,16 +326,19 @@ def merge(
     history_file: Path | None,
     jobs: int | None,
     no_cache: bool,
+    no_progress: bool,
 ) -> None:
     """Merge partner copies into one master workbook with a Contributions tab."""
     initiative = _load(config)
     if not out.startswith("gsheets:"):  # refused before any work: never over a source or a copy
         api.check_output(out, "master", sources=sources, initiative=initiative)
-    pulled = _pull(sources, initiative, jobs, no_cache)
+    pulled = _pull(sources, initiative, jobs, no_cache, no_progress)
     _require_copies(pulled, sources)
     history_path = history_file or initiative.history_path
-    merged = api.merge(pulled, initiative, previous=previous, history=history_path)
-    where = api.write_master(merged, out, sources=[e.source for e in pulled.errors], history=history_path)
+    merged = api.merge(pulled, initiative, previous=previous, history=history_path, progress=not no_progress)
+    where = api.write_master(
+        merged, out, sources=[e.source for e in pulled.errors], history=history_path, progress=not no_progress
+    )
     fr = initiative.language == "fr"
     click.echo(rounds_line(merged, fr))
     click.echo(
@@ -463,6 +475,7 @@ def gaps(
 @click.option("--force", is_flag=True)
 @JOBS_OPTION
 @NO_CACHE_OPTION
+@NO_PROGRESS_OPTION
 def report(
     sources: tuple[str, ...],
     config: Path | None,
@@ -478,6 +491,7 @@ def report(
     force: bool,
     jobs: int | None,
     no_cache: bool,
+    no_progress: bool,
 ) -> None:
     """The weekly report: who answered, what is missing, ownerless roles, what changed since last time."""
     chosen = fmt or (report_formats.format_for_path(out, cli_language()).name if out else "text")
@@ -486,24 +500,35 @@ def report(
     initiative = _load(config)
     if out is not None:  # refused before any work (and before the history records a run)
         api.check_output(out, "report", sources=sources, initiative=initiative)
-    result = api.build_report(
-        _pull(sources, initiative, jobs, no_cache),
-        initiative,
-        history_path=history_file,
-        record=not no_record,
-        label=label,
-    )
-    # Write what can be written: the report when the history cannot be, the history (already recorded)
-    # and the email when the report file cannot be; then say every failure and exit 1.
-    failures = list(result.history_failures)
-    if out is not None:
-        try:
-            result.write(out, chosen)
-            click.echo(str(out))
-        except ToolkitError as exc:
-            failures.append(str(exc))
-    else:
-        click.echo(result.render(chosen).decode("utf-8").rstrip("\n"))
+    pulled = _pull(sources, initiative, jobs, no_cache, no_progress)
+    stages = [COMBINE, GAPS, HISTORY, RENDER]
+    # the bar is gone before anything is printed
+    with Stages("report", stages, len(pulled.submissions), initiative.language, not no_progress) as bar:
+        result = api.build_report(
+            pulled,
+            initiative,
+            history_path=history_file,
+            record=not no_record,
+            label=label,
+            stages=bar,
+        )
+        # Write what can be written: the report when the history cannot be, the history (already
+        # recorded) and the email when the report file cannot be; then say every failure and exit 1.
+        bar.start(RENDER)
+        failures = list(result.history_failures)
+        written, shown = False, None
+        if out is not None:
+            try:
+                result.write(out, chosen)
+                written = True
+            except ToolkitError as exc:
+                failures.append(str(exc))
+        else:
+            shown = result.render(chosen).decode("utf-8").rstrip("\n")
+    if written:
+        click.echo(str(out))
+    if shown is not None:
+        click.echo(shown)
     for failure in failures:
         click.echo(say("error", initiative.language, message=failure), err=True)
     if email or remind:

@@ -84,6 +84,11 @@ PARAMS: dict[str, Text] = {
         "Read every copy again instead of reusing what an earlier run read from the same bytes "
         "(the cache is .toolkit-pull-cache.sqlite next to the history; delete it at will).",
     ),
+    "--no-progress": Text(
+        "Sans barre de progression (elle ne s'affiche que dans un terminal, quand les copies sont "
+        "nombreuses).",
+        "No progress bar (one shows only in a terminal, when the copies are many).",
+    ),
     "sources": Text(
         "Les copies remplies : fichiers .xlsx ou .ods, dossiers (sous-dossiers compris), liens ou "
         "identifiants de classeurs Google.",
@@ -183,7 +188,6 @@ COMMANDS: dict[str, CommandHelp] = {
                 "xlsx: files in --out; gsheets: one Google spreadsheet per partner, shared with that "
                 "partner.",
             ),
-            "--no-progress": Text("Sans barre de progression (gsheets).", "No progress bar (gsheets)."),
             "--create-folder": Text(
                 "gsheets : créer le dossier Drive (au nom de l'initiative) et l'inscrire au manifeste.",
                 "gsheets: create the Drive folder (named after the initiative) and record it in the "

@@ -38,7 +38,8 @@ def split_text(text: str, limit: int = CELL_LIMIT) -> list[str]:
         return [text] if limit >= 1 else _split_each(text, limit)
     # Only the characters costing more than 1 are looked at one by one (C-speed search between them):
     # a merged cell of a thousand partners' answers is megabytes.
-    parts, start, used, at = [], 0, 0, 0
+    parts: list[str] = []
+    start, used, at = 0, 0, 0
     for match in COSTLY.finditer(text):
         i = match.start()
         start, used = _plain(text, parts, start, used, at, i, limit)

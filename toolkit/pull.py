@@ -20,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from . import progress as terminal
 from .attribution import IssuedCopy
 from .errors import SourceError
 from .initiative import Initiative
@@ -49,6 +50,7 @@ def pull(
     issued: Mapping[str, IssuedCopy] | None = None,
     jobs: int | None = None,
     cache: Path | None = None,
+    progress: bool = True,
 ) -> PullResult:
     """Read every source; each readable copy becomes a Submission, every other one a SourceProblem.
 
@@ -57,7 +59,8 @@ def pull(
     `issued` is the register of issued copies (default: the initiative's, when it has one).
     `jobs`: processes reading local files (default: every core from PARALLEL_FROM copies on, else 1).
     `cache`: the pull cache file (see pull_cache.py; `default_cache(initiative)` is the usual one),
-    None for none; it needs an initiative."""
+    None for none; it needs an initiative. `progress`: a bar on stderr when it is a terminal and the
+    copies to read are many."""
     language: Language = initiative.language if initiative else user_language()
     if issued is None and initiative is not None:
         issued = read_register(initiative.issued_path, initiative.id)
@@ -68,7 +71,7 @@ def pull(
     if local:
         store = PullCache(cache, initiative) if cache is not None and initiative is not None else None
         try:
-            done = _pull_local_files(local, initiative, issued, store, _jobs(jobs, len(local)))
+            done = _pull_local_files(local, initiative, issued, store, _jobs(jobs, len(local)), progress)
         finally:
             if store is not None:
                 store.close()
@@ -142,6 +145,7 @@ def _pull_local_files(
     issued: Mapping[str, IssuedCopy] | None,
     store: PullCache | None,
     jobs: int,
+    progress: bool = True,
 ) -> dict[str, Outcome]:
     """Each local file: from the cache when its bytes were read before, else read (in `jobs` processes)."""
     done: dict[str, Outcome] = {}
@@ -158,7 +162,7 @@ def _pull_local_files(
                 done[source] = _from_entry(source, hits[found[0]], found[1], initiative, issued)
             else:
                 todo.append(source)
-    bar = _progress(len(todo), initiative)
+    bar = _progress(len(todo), initiative) if progress else _NoBar()
     try:
         for source, outcome, entry in _read_many(todo, initiative, issued, jobs, store is not None):
             done[source] = outcome
@@ -280,7 +284,7 @@ class _NoBar:
 
 def _progress(total: int, initiative: Initiative | None) -> Any:
     """A tqdm bar on stderr for many copies, only when stderr is a terminal (never in a pipe or a log)."""
-    if total < PROGRESS_FROM or not sys.stderr.isatty():
+    if total < PROGRESS_FROM or not terminal.on_terminal():
         return _NoBar()
     tqdm: Any = importlib.import_module("tqdm").tqdm
     unit = " copie" if _language(initiative) == "fr" else " copy"

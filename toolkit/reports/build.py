@@ -19,6 +19,7 @@ from ..gaps import GapReport, find_gaps, share
 from ..history import History, Snapshot, SubmissionRecord, utc_key
 from ..initiative import Initiative
 from ..merge import merge, quiet_gc
+from ..progress import COMBINE, GAPS, HISTORY, Stages
 from ..round_files import last_master, read_previous
 from ..round_master import round_label
 from ..rounds import PreviousRound, close_round
@@ -39,16 +40,21 @@ def build_report(
     record: bool = True,
     label: str | None = None,
     notes: str | None = None,
+    stages: Stages | None = None,
 ) -> Report:
     """Compute the report; compare with the previous run in the history and (if `record`) add this one.
 
-    `history_path` defaults to the initiative's (next to its file); with neither, no history is kept."""
+    `history_path` defaults to the initiative's (next to its file); with neither, no history is kept.
+    `stages`: a progress bar (progress.py) told each stage as it starts."""
     now = now or utc_now()
+    bar = stages or Stages("report", (), 0, initiative.language, enabled=False)
+    bar.start(COMBINE)
     path = history_path or initiative.history_path
     last_round = _previous_round(initiative, path)
     merged = merge(pulled, initiative, values=last_round is None)  # close_round computes them again
     if last_round is not None:  # the master as it would be now: each partner's answers since last round
         merged = close_round(merged, last_round, round_label(initiative, now))
+    bar.start(GAPS)
     report = find_gaps(pulled, initiative, merged=merged, now=now)
     accepted = merged.accepted
     partners = _partner_rows(initiative, report, accepted)
@@ -70,6 +76,7 @@ def build_report(
         label=label,
         notes=notes,
     )
+    bar.start(HISTORY)
     history = History(path, language=initiative.language) if path else None
     failures: list[str] = []  # the history cannot be read or written: the report is made all the same
     previous = _tolerant(
