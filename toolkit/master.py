@@ -19,6 +19,7 @@ from .text import CELL_LIMIT, Language, Text
 
 if TYPE_CHECKING:
     from .merge import Merged
+    from .templates import Kit
 
 CONTRIBUTION_HEADERS = {
     "fr": (
@@ -215,6 +216,22 @@ def _cover(merged: Merged, now: dt.datetime) -> list[Line]:
     return lines
 
 
+def _cell_labels(
+    kit: Kit, worksheet_id: object, row: object, column: object, language: Language
+) -> tuple[str, str, str]:
+    """A contribution's tab, row label and column header as the Contributions tab shows them."""
+    worksheet = kit.worksheet(worksheet_id) if isinstance(worksheet_id, str) else None
+    if worksheet is None:
+        return "", "", ""
+    row_label = next((r.label(language) for r in worksheet.rows if r.id == row), None) or next(
+        (q.text(language) for q in worksheet.debrief if q.id == row), str(row)
+    )
+    column_label = next(
+        (col.header(language) for col in worksheet.columns if col.id == column), word("debrief", language)
+    )
+    return worksheet.tab(language), row_label, column_label
+
+
 def _contributions_tab(
     merged: Merged, cell_limit: int | None = CELL_LIMIT
 ) -> tuple[ExtraTab, dict[tuple[str, str, str], list[int]]]:
@@ -224,24 +241,25 @@ def _contributions_tab(
     kit = initiative.kit
     rows: list[tuple[object, ...]] = []
     by_status: dict[tuple[str, str, str, str], list[int]] = {}
+    # thousands of contributions share a few cells, copies and times: each label is made once
+    cells: dict[tuple[object, object, object], tuple[str, str, str]] = {}
+    files: dict[str, str] = {}
+    times: dict[object, str] = {}
     for c in merged.contributions.itertuples():
-        worksheet = kit.worksheet(c.worksheet) if isinstance(c.worksheet, str) else None
-        row_label = column_label = ""
-        if worksheet is not None:
-            row_label = next((r.label(language) for r in worksheet.rows if r.id == c.row), None) or next(
-                (q.text(language) for q in worksheet.debrief if q.id == c.row), str(c.row)
-            )
-            column_label = next(
-                (col.header(language) for col in worksheet.columns if col.id == c.column),
-                word("debrief", language),
-            )
-        modified = local_time(c.modified, initiative.time_zone) if c.modified is not None else ""
+        cell = (c.worksheet, c.row, c.column)
+        if cell not in cells:
+            cells[cell] = _cell_labels(kit, c.worksheet, c.row, c.column, language)
+        if c.modified not in times:
+            times[c.modified] = local_time(c.modified, initiative.time_zone) if c.modified is not None else ""
+        if c.source not in files:
+            files[c.source] = PurePath(c.source).name
+        modified = times[c.modified]
         problem = cell_reason(c.problem, language) if isinstance(c.problem, str) else ""
-        where = (worksheet.tab(language) if worksheet else "", row_label, column_label, c.partner_name)
+        where = (*cells[cell], c.partner_name)
         parts = split_text(str(c.text), cell_limit) if cell_limit is not None else [str(c.text)]
         status = STATUS[language].get(c.status, c.status)
         first = len(rows) + FIRST_DATA_ROW
-        rows.append((*where, parts[0], problem, c.location or "", PurePath(c.source).name, modified, status))
+        rows.append((*where, parts[0], problem, c.location or "", files[c.source], modified, status))
         for number, part in enumerate(parts[1:], start=2):  # the rest of a text too long for one cell
             rows.append(
                 (

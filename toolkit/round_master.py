@@ -145,9 +145,13 @@ def answers_tab(merged: Merged) -> ExtraTab:
     initiative = merged.initiative
     language = initiative.language
     names = partner_labels(initiative.partners)  # as the Contributions tab names them
+    labels: dict[tuple[str, str, str], tuple[str, str, str]] = {}  # many answers, few cells
+    for a in merged.answers:
+        if (a.worksheet, a.row, a.column) not in labels:
+            labels[(a.worksheet, a.row, a.column)] = cell_labels(initiative.kit, a, language)
     rows = tuple(
         (
-            *cell_labels(initiative.kit, a, language),
+            *labels[(a.worksheet, a.row, a.column)],
             names.get(a.partner, a.partner),
             a.text,
             a.round,
