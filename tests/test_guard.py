@@ -87,6 +87,23 @@ def test_merge_replaces_its_own_earlier_master(filled: dict[str | None, Path], t
     assert again.exit_code == 0, again.output
 
 
+def test_a_master_overwritten_by_a_partner_copy_since_the_last_check_is_refused(
+    initiative: Initiative, filled: dict[str | None, Path], tmp_path: Path
+) -> None:
+    """merge checks its target twice (before any work, before writing): the second check reads the
+    file again as soon as it changed, however it changed (here in place: same inode, other bytes)."""
+    out = tmp_path / "maitre.xlsx"
+    api.merge([filled[CDC]], initiative, out=out)
+    api.check_output(out, "master", initiative=initiative)  # its own master: replaceable
+    api.check_output(out, "master", initiative=initiative)
+    with out.open("r+b") as handle:  # the partner's copy written over it, in the same file
+        handle.truncate(0)
+        handle.write(filled[BARIL].read_bytes())
+    with pytest.raises(OutputRefused) as refused:
+        api.check_output(out, "master", initiative=initiative)
+    assert refused.value.code == "output_holds_answers"
+
+
 def test_merge_refuses_a_damaged_file_that_may_hold_answers(
     filled: dict[str | None, Path], tmp_path: Path
 ) -> None:

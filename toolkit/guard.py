@@ -94,6 +94,28 @@ def classify(path: Path, initiative: Initiative | None) -> Existing:
     return Existing("filled_copy" if holds_answers(submission) else "unfilled_copy")
 
 
+# The last file classified, by identity: `merge` checks its target before any work and again just
+# before writing, and reading last week's master twice costs seconds at a thousand copies. Any change
+# to the file (a new inode, size, modification or status-change time) reads it again.
+_last: list[tuple[tuple[object, ...], Initiative | None, Existing]] = []
+
+
+def _classify_once(path: Path, initiative: Initiative | None) -> Existing:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return classify(path, initiative)
+    if not stat.S_ISREG(info.st_mode):
+        return classify(path, initiative)
+    key = (os.path.abspath(path), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    for known, whose, existing in _last:
+        if known == key and whose is initiative:
+            return existing
+    existing = classify(path, initiative)
+    _last[:] = [(key, initiative, existing)]
+    return existing
+
+
 def holds_answers(submission: Submission) -> bool:
     """Anything the partner typed: a cell that is not an untouched pre-fill, or text outside the template."""
     texts, origins = submission.column("text"), submission.column("origin")
@@ -111,7 +133,7 @@ def check_output(
     """Raise OutputRefused when writing `target` would replace a source or what `output` may not replace."""
     path = Path(target)
     language: Language = initiative.language if initiative else "fr"
-    existing = classify(path, initiative)
+    existing = _classify_once(path, initiative)
     # a source that is not a spreadsheet holds no copy (last week's rapport.html in the returns folder)
     if existing.found != "not_spreadsheet" and is_source(path, sources):
         raise OutputRefused(
