@@ -933,6 +933,7 @@ def measure_pipeline(
         with_master = pull.seconds + merge.seconds + gaps.seconds
         print(f"  with the master written: cold {with_master:.2f} s, "
               f"warm {with_master - pull.seconds + warm_pull.seconds:.2f} s")  # fmt: skip
+        master_against_floor(merged, merge.seconds - combine.seconds)
     print(f"pull speed ratio (baseline / pull, default processes): {ratio:.1f}x")
     print()
     _target(f"pull + merge + gaps of {TARGET_COPIES} copies cold <= {COLD_SECONDS:.0f} s",
@@ -940,6 +941,28 @@ def measure_pipeline(
     _target(f"pull + merge + gaps of {TARGET_COPIES} copies warm <= {WARM_SECONDS} s",
             warm * scale <= WARM_SECONDS, f"{warm * scale:.2f} s{scaled}")  # fmt: skip
     _target(f"pull >= {TARGET_RATIO:.0f}x faster than the baseline", ratio >= TARGET_RATIO, f"{ratio:.1f}x")
+
+
+def master_against_floor(merged: Any, writing: float) -> None:
+    """Writing the master in the pipeline (guard, content, file) against the writer section's minimal
+    streaming writer of the same cells (bench_writer.floor_bytes, median of 3), timed in this run."""
+    from bench_writer import MASTER_RATIO, floor_bytes, spec_cells
+
+    from toolkit.master import master_spec
+    from toolkit.round_master import with_rounds
+
+    cells = spec_cells(with_rounds(master_spec(merged, FIXED_NOW), merged))
+    floors = []
+    for _ in range(3):
+        started = time.perf_counter()
+        floor_bytes(cells)
+        floors.append(time.perf_counter() - started)
+    floor = statistics.median(floors)
+    print(f"  writing the master in the pipeline {writing:.2f} s; a minimal streaming writer of the same "
+          f"cells {floor:.2f} s: {writing / floor:.2f}x")  # fmt: skip
+    ratio = writing / floor
+    _target(f"writing the master in the pipeline <= {MASTER_RATIO}x the floor", ratio <= MASTER_RATIO,
+            f"{ratio:.2f}x")  # fmt: skip
 
 
 # --- scaling: time per copy and memory at 1k, 5k, 10k ------------------------------------------------

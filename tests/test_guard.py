@@ -104,6 +104,24 @@ def test_a_master_overwritten_by_a_partner_copy_since_the_last_check_is_refused(
     assert refused.value.code == "output_holds_answers"
 
 
+def test_the_quick_look_at_a_master_agrees_with_reading_it_whole(
+    initiative: Initiative, filled: dict[str | None, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Last week's master is recognised by its metadata tab alone (after screening); any other file,
+    a partner's copy above all, is read whole, as before."""
+    from toolkit import guard
+
+    out = tmp_path / "maitre.xlsx"
+    api.merge([filled[CDC], filled[BARIL]], initiative, out=out)
+    assert guard._own_master(out, initiative)
+    assert not guard._own_master(filled[CDC], initiative)
+    assert not guard._own_master(filled[None], initiative)  # the blank copy
+    quick = [guard.classify(p, initiative) for p in (out, filled[CDC], filled[None])]
+    monkeypatch.setattr(guard, "_own_master", lambda path, initiative: False)
+    assert [guard.classify(p, initiative) for p in (out, filled[CDC], filled[None])] == quick
+    assert [e.found for e in quick] == ["master", "filled_copy", "unfilled_copy"]
+
+
 def test_merge_refuses_a_damaged_file_that_may_hold_answers(
     filled: dict[str | None, Path], tmp_path: Path
 ) -> None:

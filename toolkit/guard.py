@@ -21,6 +21,7 @@ from .clock import utc_now
 from .errors import BackendError, OutputRefused, SourceError
 from .files import failure_reason
 from .initiative import Initiative
+from .metadata import METADATA_TAB, parse_records
 from .problems import output_message, source_message
 from .read_copy import read_submission
 from .submission import Submission
@@ -75,6 +76,8 @@ def classify(path: Path, initiative: Initiative | None) -> Existing:
         return Existing("special")
     if not stat.S_ISREG(mode):
         return Existing("special")
+    if _own_master(path, initiative):
+        return Existing("master")
     try:
         raw = read(str(path))
         try:
@@ -114,6 +117,29 @@ def _classify_once(path: Path, initiative: Initiative | None) -> Existing:
     existing = classify(path, initiative)
     _last[:] = [(key, initiative, existing)]
     return existing
+
+
+def _own_master(path: Path, initiative: Initiative | None) -> bool:
+    """The usual case, answered quickly: an earlier master of this initiative, as its metadata tab says
+    once the file passed the same screening as any read, with the kit's tabs it records. Reading the
+    whole file (its Contributions: a million cells at a thousand copies) is left for everything else."""
+    from .backends.files import read_tab  # lazy: the reader pulls in calamine
+    from .backends.local_files import load
+    from .read_copy import METADATA_WIDTH
+
+    try:
+        data, _ = load(str(path))
+        if data is None:
+            return False
+        names, sheet = read_tab(path, data, METADATA_TAB)
+    except (SourceError, ValueError):
+        return False  # classified by the full read, which says why
+    info = parse_records(sheet.lines(METADATA_WIDTH)) if sheet is not None else None
+    if info is None or info.role != "master" or not info.templates:
+        return False
+    if initiative is not None and (info.initiative_id != initiative.id or info.kit_id != initiative.kit.id):
+        return False
+    return all(tab in names for _, _, tab in info.templates)
 
 
 def holds_answers(submission: Submission) -> bool:

@@ -53,18 +53,34 @@ def read_file(path: Path, data: bytes | None = None, modified: dt.datetime | Non
     return RawWorkbook(source, sheets, properties, modified, comments=comments)
 
 
-def _read_sparse(
-    pkg: _Package, fmt: str, formulas: dict[str, Formulas]
-) -> tuple[RawSheet, ...]:
+def read_tab(path: Path, data: bytes, name: str) -> tuple[tuple[str, ...], RawSheet | None]:
+    """Screen an .xlsx file as `read_file` does, then read one tab only: (every tab's name, that tab).
+    For a quick look at a big workbook (the guard's at last week's master); raises SourceError when
+    screening refuses the file, ValueError when the tab cannot be read this way (read_file can)."""
+    screened = screen(path, data)
+    if screened.format != "xlsx" or not screened.standard_parts or screened.grid_cells > MAX_DENSE_CELLS:
+        raise ValueError("not a plain .xlsx package")
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = tuple(m.name for m in workbook.sheets_metadata)
+        if name not in names:
+            return names, None
+        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except BaseException as exc:  # damage comes as plain errors or as a panic of calamine's
+        if not isinstance(exc, CalamineError | ValueError | KeyError | OSError) and not _panic(exc):
+            raise
+        raise ValueError(str(exc)) from None
+    return names, RawSheet.from_rows(name, False, rows, NO_FORMULAS)
+
+
+def _read_sparse(pkg: _Package, fmt: str, formulas: dict[str, Formulas]) -> tuple[RawSheet, ...]:
     return tuple(
         RawSheet(s.name, s.visible, s.cells, formulas.get(s.name, NO_FORMULAS))
         for s in package_cells(pkg, fmt)
     )
 
 
-def _read_dense(
-    path: Path, formulas: dict[str, Formulas], data: bytes | None = None
-) -> tuple[RawSheet, ...]:
+def _read_dense(path: Path, formulas: dict[str, Formulas], data: bytes | None = None) -> tuple[RawSheet, ...]:
     # by content: calamine picks a reader from the name given a path
     with path.open("rb") if data is None else io.BytesIO(data) as handle:
         workbook = CalamineWorkbook.from_filelike(handle)
