@@ -119,6 +119,9 @@ def _classify_once(path: Path, initiative: Initiative | None) -> Existing:
     return existing
 
 
+IDENTITY = frozenset({"toolkit", "copy", "worksheet"})  # metadata rows naming the file, its role, its tabs
+
+
 def _own_master(path: Path, initiative: Initiative | None) -> bool:
     """The usual case, answered quickly: an earlier master of this initiative, as its metadata tab says
     once the file passed the same screening as any read, with the kit's tabs it records. Reading the
@@ -134,7 +137,11 @@ def _own_master(path: Path, initiative: Initiative | None) -> bool:
         names, sheet = read_tab(path, data, METADATA_TAB)
     except (SourceError, ValueError):
         return False  # classified by the full read, which says why
-    info = parse_records(sheet.lines(METADATA_WIDTH)) if sheet is not None else None
+    if sheet is None:
+        return False
+    # identity rows only: the tens of thousands of answer records say nothing of role, initiative, tabs
+    identity = (r for r in sheet.lines(METADATA_WIDTH) if isinstance(r[0], str) and r[0].strip() in IDENTITY)
+    info = parse_records(identity)
     if info is None or info.role != "master" or not info.templates:
         return False
     if initiative is not None and (info.initiative_id != initiative.id or info.kit_id != initiative.kit.id):
