@@ -114,6 +114,12 @@ MESSAGES: dict[str, Text] = {
         "{path} : aucune copie de partenaire à fusionner; rien n'a été écrit",
         "{path}: no partner copy to merge; nothing written",
     ),
+    "register_unreadable": Text(
+        "{path} : registre des copies émises illisible ({reason}); remettez la version de votre "
+        "sauvegarde, ou supprimez-le : les copies seront alors reçues sans vérification de leur code",
+        "{path}: unreadable register of issued copies ({reason}); restore it from your backup, or delete "
+        "it: copies are then accepted without checking their copy id",
+    ),
     "out_required": Text(
         "--out est obligatoire avec --backend xlsx : le dossier où écrire les classeurs",
         "--out is required with --backend xlsx: the folder to write the workbooks into",

@@ -60,7 +60,7 @@ def pull(
     None for none; it needs an initiative."""
     language: Language = initiative.language if initiative else user_language()
     if issued is None and initiative is not None:
-        issued = read_register(initiative.issued_path, initiative.id)
+        issued = read_register(initiative.issued_path, initiative.id, initiative.language)
     options = ReadOptions(initiative, {"google": google_client} if google_client is not None else {})
     expanded = expand(sources)
     local = [s for s, kind in expanded if kind.name == "file"] if reader is None else []

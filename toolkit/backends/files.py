@@ -53,18 +53,14 @@ def read_file(path: Path, data: bytes | None = None, modified: dt.datetime | Non
     return RawWorkbook(source, sheets, properties, modified, comments=comments)
 
 
-def _read_sparse(
-    pkg: _Package, fmt: str, formulas: dict[str, Formulas]
-) -> tuple[RawSheet, ...]:
+def _read_sparse(pkg: _Package, fmt: str, formulas: dict[str, Formulas]) -> tuple[RawSheet, ...]:
     return tuple(
         RawSheet(s.name, s.visible, s.cells, formulas.get(s.name, NO_FORMULAS))
         for s in package_cells(pkg, fmt)
     )
 
 
-def _read_dense(
-    path: Path, formulas: dict[str, Formulas], data: bytes | None = None
-) -> tuple[RawSheet, ...]:
+def _read_dense(path: Path, formulas: dict[str, Formulas], data: bytes | None = None) -> tuple[RawSheet, ...]:
     # by content: calamine picks a reader from the name given a path
     with path.open("rb") if data is None else io.BytesIO(data) as handle:
         workbook = CalamineWorkbook.from_filelike(handle)

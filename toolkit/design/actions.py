@@ -27,7 +27,7 @@ from ..templates import (
     worksheet_from_data,
 )
 from ..text import Language, Paragraphs, Text
-from .messages import MESSAGES, DesignError, DesignProblem
+from .messages import MESSAGES, NOT_A_WORKSHEET, DesignError, DesignProblem
 from .read import design_language, read_design
 from .write import design_bytes
 
@@ -82,7 +82,7 @@ def load_any_worksheet(path: Path, language: Language) -> Worksheet:
         return load_design(path, language)
     if path.suffix.lower() in (".yaml", ".yml"):
         return load_worksheet(path)
-    raise TemplateError(f"{path.name}: a worksheet is a design workbook (.xlsx, .ods) or a template (.yaml)")
+    raise TemplateError(NOT_A_WORKSHEET(language).format(name=path.name))
 
 
 def load_initiative(path: Path | str) -> Initiative:
