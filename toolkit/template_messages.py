@@ -42,10 +42,12 @@ MESSAGES: dict[str, Text] = {
         "{name}: design workbooks are read by toolkit.api.load_initiative",
     ),
     "not_mapping": Text(
-        "le gabarit doit décrire la feuille par des réglages « clé: valeur » (id, version, title, tab, "
-        "columns …)",
-        "the template must describe the worksheet as 'key: value' settings (id, version, title, tab, "
-        "columns …)",
+        "le gabarit doit décrire la feuille par des réglages « clé: valeur » (id, version, title, columns …)",
+        "the template must describe the worksheet as 'key: value' settings (id, version, title, columns …)",
+    ),
+    "kit_not_mapping": Text(
+        "la trousse doit se décrire par des réglages « clé: valeur » (id, version, title, worksheets)",
+        "the kit must be described as 'key: value' settings (id, version, title, worksheets)",
     ),
     "rows_or_entries": Text(
         "donnez soit « rows » (une feuille à lignes fixes), soit « entries » et « key » (une feuille à "
@@ -139,6 +141,8 @@ def column_where(index: int, data: dict[str, Any], language: Language) -> str:
 def schema_messages(name: str, data: Any, language: Language) -> list[str]:
     """Every problem of a template (`name` 'template') or kit ('kit') against its schema, worded as the
     initiative file's problems are, in document order."""
+    if not isinstance(data, dict):  # every other problem would follow from this one
+        return [say("not_mapping" if name == "template" else "kit_not_mapping", language)]
     errors = sorted(schema_errors(name, data), key=lambda e: [str(p) for p in e.absolute_path])
     return [_message(error, data, language) for error in errors]
 
@@ -148,8 +152,6 @@ def _message(error: ValidationError, data: Any, language: Language) -> str:
     value: Any = error.instance
     limit: Any = error.validator_value
     what = subject(path, data, language)
-    if not path and error.validator == "type":
-        return say("not_mapping", language)
     if not path and error.validator == "oneOf":
         return say("rows_or_entries", language)
     if error.validator == "pattern" and path and path[-1] in ("id", "key"):
