@@ -226,7 +226,11 @@ def test_two_given_worksheets_with_one_tab_name_in_english(tmp_path: Path) -> No
 
 
 def test_the_cli_says_a_broken_template_entirely_in_french(tmp_path: Path) -> None:
-    _write(tmp_path, lambda d: (_column(d, "done").update(type="choice"), d.update(id="plan")))
+    def change(data: dict[str, Any]) -> None:
+        data["id"] = "plan"
+        _column(data, "done")["type"] = "choice"
+
+    _write(tmp_path, change)
     text = EXAMPLE.read_text(encoding="utf-8") + "worksheets:\n  - action_plan.yaml\n"
     (tmp_path / "initiative.yaml").write_text(text, encoding="utf-8")
     done = CliRunner().invoke(
@@ -251,8 +255,8 @@ def test_a_template_that_is_no_mapping(tmp_path: Path) -> None:
     with pytest.raises(TemplateError) as refused:
         load_worksheet(path)
     assert str(refused.value) == (
-        "action_plan.yaml : le gabarit doit décrire la feuille par des réglages « clé: valeur » (id, version, "
-        "title, columns …)"
+        "action_plan.yaml : le gabarit doit décrire la feuille par des réglages « clé: valeur » (id, "
+        "version, title, columns …)"
     )
 
 

@@ -138,8 +138,8 @@ def test_missing_worksheet_and_bad_yaml(template_dir: Path) -> None:
         load_kit("collective_impact", template_dir, language="en")
     message = str(error.value)
     assert (
-        f"collective_impact.kit.yaml: worksheets: no worksheet 'progress_canvas' (no progress_canvas.yaml in {template_dir})"
-        in message
+        "collective_impact.kit.yaml: worksheets: no worksheet 'progress_canvas' "
+        f"(no progress_canvas.yaml in {template_dir})" in message
     )
     assert "backbone_infrastructure.yaml, line 2: not valid YAML" in message
 
