@@ -164,7 +164,9 @@ def finish(
     )
     notes += found.notes
     if kit is None:
-        kit = initiative.kit if initiative is not None else load_kit(content.kit_id, language=content.language)
+        kit = (
+            initiative.kit if initiative is not None else load_kit(content.kit_id, language=content.language)
+        )
     return Submission(
         source=raw.source,
         partner_id=found.partner_id,
