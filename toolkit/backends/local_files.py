@@ -73,7 +73,10 @@ def load(source: str) -> tuple[bytes | None, dt.datetime]:
         return None, modified
     try:
         with open(source, "rb") as handle:
-            data = handle.read(MAX_IN_MEMORY + 1)
+            # read(n) allocates n bytes first: ask for the size stat gave (plus one, to see a file that grew)
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += handle.read(MAX_IN_MEMORY + 1 - len(data))
     except PermissionError as exc:
         raise SourceError(source, "unreadable", exc.strerror or "permission denied") from None
     except OSError as exc:
