@@ -541,3 +541,15 @@ def test_formatted_number_reads_back(number: int | float, language: str) -> None
     parsed = parse_cell("number", format_value(number, "number", language), language)
     assert parsed.problem is None
     assert parsed.value == number
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(" \t\n\r\u00a0\u202f\u2000\u3000\u200b\ufeff\u2060xé\u0301"), max_size=12
+    )
+)
+def test_a_cell_is_empty_exactly_when_its_cleaned_text_is(text: str) -> None:
+    from toolkit.values import _blank, _clean_line
+
+    assert _blank(text) == (not _clean_line(text))
+    assert (parse_cell("text", text, "fr").value is None) == (not _clean_line(text))

@@ -85,9 +85,11 @@ class Parsed:
 
 # Invisible characters that copy-paste brings along and that carry no meaning here. A regex drops
 # them: str.translate with a dict looks every character up, several times slower on partners' text.
-_INVISIBLE = re.compile("[\u200b\ufeff\u2060]")
+_INVISIBLE_CHARS = "\u200b\ufeff\u2060"  # zero-width space, BOM, word joiner
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 
 
+@lru_cache(maxsize=64)  # asked once per cell read: a few distinct spellings at most
 def _language(language: str) -> Language:
     """'fr', 'fr-CA', 'FR' → 'fr'; 'en', 'en_CA' → 'en'."""
     code = re.split(r"[-_]", language.strip().lower(), maxsplit=1)[0]
@@ -103,6 +105,16 @@ def _visible_nfc(text: str) -> str:
     if text.isascii():
         return text
     return _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+
+
+def _blank(text: str) -> bool:
+    """`not _clean_line(text)` without cleaning a whole answer: only whitespace and invisible characters
+    (NFC turns no other character into either)."""
+    while True:
+        stripped = text.strip().strip(_INVISIBLE_CHARS)
+        if stripped == text:
+            return not text
+        text = stripped
 
 
 def _clean_line(text: str) -> str:
@@ -526,7 +538,7 @@ def parse_cell(column_type: str, raw: object, language: str, choices: Sequence[s
     if column_type not in COLUMN_TYPES:
         raise ValueError(f"unknown column type: {column_type!r}")
     lang = _language(language)
-    if raw is None or (isinstance(raw, str) and not _clean_line(raw)):
+    if raw is None or (isinstance(raw, str) and _blank(raw)):
         return Parsed(None)
 
     if column_type in _TEXT_TYPES:
