@@ -98,14 +98,28 @@ def _canonical(value: object) -> str:
 
 
 _PLAIN = (str, int, float, bool, PurePath, dt.date, dt.time, dt.timedelta, enum.Enum)
+_EXACT_PLAIN = frozenset({str, int, float, bool})
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """A dataclass's field names (None for any other type), looked up once per type."""
+    if not dataclasses.is_dataclass(kind):
+        return None
+    return tuple(f.name for f in dataclasses.fields(kind))
 
 
 def _write(value: object, out: io.StringIO) -> None:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out.write(type(value).__qualname__ + "(")
-        for f in dataclasses.fields(value):
-            out.write(f.name + "=")
-            _write(getattr(value, f.name), out)
+    kind = type(value)
+    if kind in _EXACT_PLAIN:  # the bulk of an initiative (partners' ids, names, addresses): first
+        out.write(kind.__name__ + repr(value))
+        return
+    names = _field_names(kind)
+    if names is not None:
+        out.write(kind.__qualname__ + "(")
+        for name in names:
+            out.write(name + "=")
+            _write(getattr(value, name), out)
             out.write(",")
         out.write(")")
     elif isinstance(value, Mapping):
