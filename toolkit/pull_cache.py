@@ -22,7 +22,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import enum
-import gc
 import hashlib
 import io
 import pickle
@@ -101,12 +100,15 @@ _PLAIN = (str, int, float, bool, PurePath, dt.date, dt.time, dt.timedelta, enum.
 _EXACT_PLAIN = frozenset({str, int, float, bool})
 
 
-@cache
 def _field_names(kind: type) -> tuple[str, ...] | None:
     """A dataclass's field names (None for any other type), looked up once per type."""
-    if not dataclasses.is_dataclass(kind):
-        return None
-    return tuple(f.name for f in dataclasses.fields(kind))
+    if kind not in _FIELD_NAMES:
+        is_dataclass = dataclasses.is_dataclass(kind)
+        _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(kind)) if is_dataclass else None
+    return _FIELD_NAMES[kind]
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
 
 
 def _write(value: object, out: io.StringIO) -> None:
@@ -288,9 +290,13 @@ _VALUE = CELL_COLUMNS.index("value")
 
 
 def _plain_columns(columns: tuple[tuple[object, ...], ...]) -> tuple[object, ...]:
-    """The cells, dates taken out of the values column: (columns, ((index, day or moment), …))."""
+    """The cells, dates taken out of the values column: (columns, (index, day, …), ((index, moment), …)).
+
+    Days go in one flat tuple of numbers: a pair per date made a warm pull's collector walk thousands
+    of tuples."""
     out: list[object] = []
-    dates: list[tuple[int, object]] = []
+    days: list[int] = []
+    moments: list[tuple[int, object]] = []
     for number, column in enumerate(columns):
         if number != _VALUE:
             out.append(_atomic(column))
@@ -299,24 +305,27 @@ def _plain_columns(columns: tuple[tuple[object, ...], ...]) -> tuple[object, ...
         for index, value in enumerate(values):
             kind = type(value)
             if kind is dt.date:
-                dates.append((index, value.toordinal()))  # type: ignore[attr-defined]
+                days += (index, value.toordinal())  # type: ignore[attr-defined]
                 values[index] = None
             elif kind is dt.datetime:
-                dates.append((index, _plain_moment(value)))
+                moments.append((index, _plain_moment(value)))
                 values[index] = None
             elif kind not in _ATOMS:
                 raise _NotPlain
         out.append(tuple(values))
-    return tuple(out), tuple(dates)
+    return tuple(out), tuple(days), tuple(moments)
 
 
 def _columns(plain: tuple[Any, ...]) -> tuple[tuple[object, ...], ...]:
-    columns, dates = plain
-    if not dates:
+    columns, days, moments = plain
+    if not days and not moments:
         return columns  # type: ignore[no-any-return]
     values = list(columns[_VALUE])
-    for index, day in dates:
-        values[index] = dt.date.fromordinal(day) if type(day) is int else _moment(day)
+    day = dt.date.fromordinal
+    for at in range(0, len(days), 2):
+        values[days[at]] = day(days[at + 1])
+    for index, moment in moments:
+        values[index] = _moment(moment)
     return (*columns[:_VALUE], tuple(values), *columns[_VALUE + 1 :])
 
 
@@ -404,8 +413,6 @@ class PullCache:
         found: dict[str, Entry] = {}
         if self.db is None or not wanted:
             return found
-        collecting = gc.isenabled()
-        gc.disable()  # thousands of small tuples at once: the collector would walk them again and again
         try:
             for chunk in _chunks(wanted, 500):
                 marks = ",".join("?" * len(chunk))
@@ -420,9 +427,6 @@ class PullCache:
         except sqlite3.Error:
             self.db = self._rebuilt()
             return {}
-        finally:
-            if collecting:
-                gc.enable()
         return found
 
     def put(self, file_digest: str, entry: Entry) -> None:
