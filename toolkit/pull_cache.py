@@ -289,44 +289,66 @@ def _info(plain: tuple[Any, ...] | None) -> CopyInfo | None:
 _VALUE = CELL_COLUMNS.index("value")
 
 
-def _plain_columns(columns: tuple[tuple[object, ...], ...]) -> tuple[object, ...]:
-    """The cells, dates taken out of the values column: (columns, (index, day, …), ((index, moment), …)).
+_TEXT = CELL_COLUMNS.index("text")
+_SHARED_COLUMNS = tuple(i for i in range(len(CELL_COLUMNS)) if i not in (_VALUE, _TEXT))
 
-    Days go in one flat tuple of numbers: a pair per date made a warm pull's collector walk thousands
-    of tuples."""
-    out: list[object] = []
+
+def _plain_columns(columns: tuple[tuple[object, ...], ...]) -> tuple[object, ...]:
+    """The cells: (the other columns pickled, values with dates taken out, texts, (index, day, …),
+    ((index, moment), …)).
+
+    Which cells (worksheet, row, column), where, their problems and origin are the same in most copies
+    of a round: pickled apart, they are read once per run and shared (see _shared). Days go in one
+    flat tuple of numbers: a pair per date made the collector walk thousands of tuples."""
+    if len(columns) != len(CELL_COLUMNS):
+        raise _NotPlain
     days: list[int] = []
     moments: list[tuple[int, object]] = []
-    for number, column in enumerate(columns):
-        if number != _VALUE:
-            out.append(_atomic(column))
-            continue
-        values = list(column)
-        for index, value in enumerate(values):
-            kind = type(value)
-            if kind is dt.date:
-                days += (index, value.toordinal())  # type: ignore[attr-defined]
-                values[index] = None
-            elif kind is dt.datetime:
-                moments.append((index, _plain_moment(value)))
-                values[index] = None
-            elif kind not in _ATOMS:
-                raise _NotPlain
-        out.append(tuple(values))
-    return tuple(out), tuple(days), tuple(moments)
+    values = list(columns[_VALUE])
+    for index, value in enumerate(values):
+        kind = type(value)
+        if kind is dt.date:
+            days += (index, value.toordinal())  # type: ignore[attr-defined]
+            values[index] = None
+        elif kind is dt.datetime:
+            moments.append((index, _plain_moment(value)))
+            values[index] = None
+        elif kind not in _ATOMS:
+            raise _NotPlain
+    shared = pickle.dumps(_atomic(tuple(columns[i] for i in _SHARED_COLUMNS)), protocol=5)
+    return shared, tuple(values), _atomic(columns[_TEXT]), tuple(days), tuple(moments)
 
 
 def _columns(plain: tuple[Any, ...]) -> tuple[tuple[object, ...], ...]:
-    columns, days, moments = plain
-    if not days and not moments:
-        return columns  # type: ignore[no-any-return]
-    values = list(columns[_VALUE])
-    day = dt.date.fromordinal
-    for at in range(0, len(days), 2):
-        values[days[at]] = day(days[at + 1])
-    for index, moment in moments:
-        values[index] = _moment(moment)
-    return (*columns[:_VALUE], tuple(values), *columns[_VALUE + 1 :])
+    shared_blob, values, texts, days, moments = plain
+    shared = _shared(shared_blob)
+    if days or moments:
+        filled = list(values)
+        day = dt.date.fromordinal
+        for at in range(0, len(days), 2):
+            filled[days[at]] = day(days[at + 1])
+        for index, moment in moments:
+            filled[index] = _moment(moment)
+        values = tuple(filled)
+    by_index = dict(zip(_SHARED_COLUMNS, shared, strict=True))
+    by_index[_VALUE], by_index[_TEXT] = values, texts
+    return tuple(by_index[i] for i in range(len(CELL_COLUMNS)))
+
+
+def _shared(blob: bytes) -> tuple[tuple[object, ...], ...]:
+    """The shared columns of a cached copy: unpickled once per process for all the copies holding them."""
+    found = _SHARED.get(blob)
+    if found is None:
+        found = _PlainUnpickler(io.BytesIO(blob)).load()
+        if type(found) is not tuple or len(found) != len(_SHARED_COLUMNS):
+            raise pickle.UnpicklingError("not the shared columns of a copy")
+        if len(_SHARED) >= 1024:  # a cache, not an archive: a new round's shapes replace the old
+            _SHARED.clear()
+        _SHARED[blob] = found
+    return found
+
+
+_SHARED: dict[bytes, tuple[tuple[object, ...], ...]] = {}
 
 
 def _plain_entry(entry: Entry) -> tuple[object, ...]:
