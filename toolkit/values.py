@@ -126,8 +126,15 @@ def _clean_lines(text: str) -> str:
     """Like :func:`_clean_line` but keeps line breaks (\\r\\n and \\r become \\n)."""
     text = _visible_nfc(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not _UNCLEAN_LINE.search(text):  # the usual answer: every line clean already, one regex pass
+        return text.strip("\n")
     lines = [" ".join(line.split()) for line in text.split("\n")]
     return "\n".join(lines).strip("\n")
+
+
+# What the per-line clean-up changes: whitespace (but a line break) starting or ending a line, two in a
+# row, or any but a plain space (\s and str.split() agree on what whitespace is).
+_UNCLEAN_LINE = re.compile(r"(?m)^[^\S\n]|[^\S\n]$|[^\S\n]{2}|[^\S \n]")
 
 
 def _fold(text: str) -> str:
