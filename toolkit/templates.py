@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -86,7 +87,15 @@ class Worksheet:
         return next((c for c in self.columns if c.owner), None)
 
     def column(self, column_id: str) -> Column:
-        return next(c for c in self.columns if c.id == column_id)
+        found = self._column_by_id.get(column_id)
+        if found is None:
+            raise StopIteration(column_id)  # what callers catch (it was next() over the columns)
+        return found
+
+    @cached_property
+    def _column_by_id(self) -> dict[str, Column]:
+        """Built once: pull looks a column up for every cell of every copy."""
+        return {c.id: c for c in reversed(self.columns)}  # reversed: the first of a repeated id wins
 
 
 @dataclass(frozen=True)
