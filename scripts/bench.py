@@ -61,7 +61,6 @@ TARGET_SECONDS = 10.0  # pull + merge + gaps of 1,000 copies (issue 6)
 COLD_SECONDS, WARM_SECONDS = 4.0, 1.5  # pull + merge + gaps of 1,000 copies, cold and warm (issue 13)
 SCALE_PEAK_MB = 500  # peak RSS of pull at any size
 TARGET_COPIES = 1000
-TARGET_RATIO = 20.0  # pull at least this many times faster than the pandas baseline
 WORST_FILE_MB = 500  # peak RSS of pulling any single file
 WORST_FILE_SECONDS = 5.0
 FIXED_NOW = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
@@ -934,13 +933,15 @@ def measure_pipeline(
         print(f"  with the master written: cold {with_master:.2f} s, "
               f"warm {with_master - pull.seconds + warm_pull.seconds:.2f} s")  # fmt: skip
         master_against_floor(merged, merge.seconds - combine.seconds)
-    print(f"pull speed ratio (baseline / pull, default processes): {ratio:.1f}x")
+    # no target here: pull against pandas is judged once, one process each ("pull >= 10x faster than
+    # pandas + openpyxl" in the reading section, issue 13); this ratio mixes processes and is shown only
+    print(f"pull speed ratio (baseline / pull, default processes; informational, see the reading targets):"
+          f" {ratio:.1f}x")  # fmt: skip
     print()
     _target(f"pull + merge + gaps of {TARGET_COPIES} copies cold <= {COLD_SECONDS:.0f} s",
             cold * scale <= COLD_SECONDS, f"{cold * scale:.2f} s{scaled}")  # fmt: skip
     _target(f"pull + merge + gaps of {TARGET_COPIES} copies warm <= {WARM_SECONDS} s",
             warm * scale <= WARM_SECONDS, f"{warm * scale:.2f} s{scaled}")  # fmt: skip
-    _target(f"pull >= {TARGET_RATIO:.0f}x faster than the baseline", ratio >= TARGET_RATIO, f"{ratio:.1f}x")
 
 
 def master_against_floor(merged: Any, writing: float) -> None:

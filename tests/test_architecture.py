@@ -54,6 +54,7 @@ CORE = {
     "toolkit.spec",
     "toolkit.style",
     "toolkit.submission",
+    "toolkit.template_messages",
     "toolkit.templates",
     "toolkit.text",
     "toolkit.values",

@@ -277,3 +277,18 @@ def test_modified_long_before_the_copy_was_issued_is_said(
     assert [(n.code, n.params) for n in notes] == [
         ("modified_before_issued", (("modified", "2026-10-01"), ("issued", "2026-11-02")))
     ]
+
+
+def test_a_file_name_is_read_as_pathlib_reads_it() -> None:
+    from pathlib import PurePath
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from toolkit.attribution import _file_name
+
+    @given(st.text(alphabet=st.sampled_from("ab./\\ -é"), max_size=12))
+    def check(source: str) -> None:
+        assert _file_name(source) == PurePath(source.replace("\\", "/")).name
+
+    check()

@@ -90,7 +90,8 @@ def test_broken_template_names_file_and_path(run: CliRunner, tmp_path: Path, tem
     assert result.exit_code == 1
     assert result.stderr.startswith(
         "Erreur : initiative.yaml, ligne 6 : kit : la trousse « collective_impact » est invalide :\n"
-        "progress_canvas.yaml: columns[2].type: 'dat' is not one of"
+        "progress_canvas.yaml : colonne n° 3 (date), type : « dat » n'est pas une valeur permise; choisissez "
+        "parmi : label, text, long_text, date, person, choice, number, yes_no\n"
     )
     assert not (tmp_path / "out").exists()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import openpyxl
@@ -236,7 +237,7 @@ def test_initiative_reports_a_broken_design(tmp_path: Path) -> None:
     broken_design(tmp_path)
     with pytest.raises(ConfigError) as caught:
         api.load_initiative(initiative_with(tmp_path, ["broken.xlsx"]))
-    assert "initiative.yaml: worksheets: broken.xlsx : 7 problèmes" in str(caught.value)
+    assert "initiative.yaml, ligne 63 : worksheets : broken.xlsx : 7 problèmes" in str(caught.value)
     assert "  lignes : onglet absent" in str(caught.value).splitlines()
 
 
@@ -370,12 +371,13 @@ def test_the_core_loader_alone_reads_template_files_but_not_designs(tmp_path: Pa
 
     api.template_import(api.template_new("plan", tmp_path / "plan.xlsx"), tmp_path / "templates")
     assert core_load(initiative_with(tmp_path, ["templates/plan.yaml"])).kit.worksheets[-1].id == "plan"
-    with pytest.raises(ConfigError, match=r"design workbooks are read by toolkit\.api\.load_initiative"):
+    with pytest.raises(ConfigError, match=r"plan\.xlsx : les classeurs de conception se lisent avec toolkit"):
         core_load(initiative_with(tmp_path, ["plan.xlsx"]))
 
 
 def test_two_worksheets_with_one_tab_name_are_refused(tmp_path: Path) -> None:
     design = api.template_new("plan", tmp_path / "plan.xlsx")
     fill(design, {("feuille", "B5"): "Canevas des progrès"})
-    with pytest.raises(ConfigError, match="two worksheets share the fr tab name 'canevas des progrès'"):
+    expected = "worksheets : deux feuilles de travail ont le même nom d'onglet « canevas des progrès » (fr)"
+    with pytest.raises(ConfigError, match=re.escape(expected)):
         api.load_initiative(initiative_with(tmp_path, ["plan.xlsx"]))

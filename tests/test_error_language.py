@@ -160,3 +160,36 @@ def test_an_unreadable_copy_is_named_in_french_without_an_english_tail(folder: P
     assert f"✗ {Path('retours') / 'rapport-annuel.xlsx'} : ce n'est pas un classeur (.xlsx ou .ods)" in (
         done.stdout.splitlines()
     )
+
+
+def test_an_unreadable_register_of_issued_copies_is_explained_in_french(folder: Path) -> None:
+    register = folder / "issued_copies.json"
+    register.write_text("{ pas du JSON", encoding="utf-8")
+    done = CliRunner().invoke(main, ["pull", "retours"], env={"TOOLKIT_LANG": "en"})
+    assert done.exit_code == 1
+    line = done.stderr.splitlines()[-1]
+    assert line.startswith(f"Erreur : {register} : registre des copies émises illisible (")
+    assert line.endswith(
+        "remettez la version de votre sauvegarde, ou supprimez-le : les copies seront alors reçues sans "
+        "vérification de leur code"
+    )
+
+
+def test_a_file_that_is_no_worksheet_is_refused_in_french(tmp_path: Path) -> None:
+    from toolkit.design.actions import load_any_worksheet
+    from toolkit.errors import TemplateError
+
+    with pytest.raises(TemplateError) as refused:
+        load_any_worksheet(tmp_path / "plan.docx", "fr")
+    assert str(refused.value) == (
+        "plan.docx : une feuille de travail est un classeur de conception (.xlsx, .ods) ou un gabarit (.yaml)"
+    )
+
+
+def test_google_token_problems_in_french(tmp_path: Path) -> None:
+    from toolkit.backends.gsheets.auth import save_token
+    from toolkit.errors import BackendError
+
+    with pytest.raises(BackendError) as refused:
+        save_token(object(), tmp_path / "jeton.json")  # type: ignore[arg-type]
+    assert str(refused.value) == "Google : seule une autorisation d'utilisateur (OAuth) peut être enregistrée"

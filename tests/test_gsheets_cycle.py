@@ -189,7 +189,7 @@ def test_an_interrupted_generate_resumes_and_creates_each_copy_once(
     partners = google_initiative.partners
     generate(google_initiative, client, partners=[p.id for p in partners[:3]])
     fake.inject("drive.permissions.create", [503, 503, 503])
-    with pytest.raises(BackendError, match="after 3 attempts"):
+    with pytest.raises(BackendError, match="après 3 tentatives"):
         generate(google_initiative, client)
     manifest = read_manifest(google_initiative.google.manifest or Path())
     assert manifest.entries[partners[3].id].status == "placed"

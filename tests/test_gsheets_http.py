@@ -130,9 +130,22 @@ def test_backoff_grows_and_has_jitter() -> None:
 
 def test_gives_up_with_a_clear_error_after_bounded_attempts() -> None:
     http, adapter, _ = client([503] * 20, max_attempts=4)
-    with pytest.raises(BackendError, match=r"after 4 attempts .*HTTP 503"):
+    with pytest.raises(BackendError, match=r"après 4 tentatives .*dernière réponse : HTTP 503.*réessayez"):
         http.request("get", SHEET_URL)
     assert len(adapter.sent) == 4
+    http, _, _ = client([503] * 20, max_attempts=4)
+    http.language = "en"
+    with pytest.raises(BackendError, match=r"after 4 attempts .*last answer: HTTP 503"):
+        http.request("get", SHEET_URL)
+
+
+def test_a_final_refusal_is_worded_in_the_initiative_language() -> None:
+    from toolkit.backends.gsheets.http import call
+
+    http, _, _ = client([404])
+    with pytest.raises(BackendError) as refused:
+        call(http, "get", SHEET_URL, service="Sheets")
+    assert str(refused.value) == "Google Sheets a refusé GET spreadsheets/abc : 404 x"
 
 
 def test_gives_up_when_retry_after_exceeds_the_time_budget() -> None:

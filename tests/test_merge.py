@@ -62,8 +62,7 @@ def test_combination_rules(initiative: Initiative, returned: dict[str, Path]) ->
     assert values[("progress_canvas", "overview", "date")] == dt.date(2026, 11, 15)  # most recent date
     assert values[("backbone_infrastructure", "vision_strategy", "who")] == "Mamadou Diallo, Isabelle Côté"
     assert values[("backbone_infrastructure", "vision_strategy", "strengths")] == (
-        "CDC Hochelaga : Bonne concertation\n"
-        "CPE Les Lucioles : Des liens solides avec les écoles"
+        "CDC Hochelaga : Bonne concertation\nCPE Les Lucioles : Des liens solides avec les écoles"
     )
     assert values[("backbone_infrastructure", "community_engagement", "strengths")] == "Projet lecture"
 

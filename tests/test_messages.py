@@ -125,6 +125,8 @@ def test_the_catalogue_is_found() -> None:
     assert "toolkit.problems.GAPS[missing_submission].message" in CATALOGUE
     assert "toolkit.reports.words.REPORT_WORDS[title]" in CATALOGUE
     assert "toolkit.config_messages.MESSAGES[email]" in CATALOGUE
+    assert "toolkit.config_messages.MESSAGES[column_named]" in CATALOGUE
+    assert "toolkit.template_messages.MESSAGES[id_mismatch]" in CATALOGUE  # worksheet templates and kits
     assert "toolkit.cli_help.COMMANDS[gaps].params[--details]" in CATALOGUE
 
 

@@ -124,19 +124,19 @@ def test_a_damaged_value_is_a_miss(
     assert summary(api.pull([path], initiative, cache=cache)) == summary(api.pull([path], initiative))
 
 
-def test_a_cached_value_cannot_run_code(tmp_path: Path) -> None:
+def test_a_cached_value_cannot_run_code(capsys: pytest.CaptureFixture[str]) -> None:
     import pickle
 
-    from toolkit.pull_cache import _load
+    from toolkit.pull_cache import _checksum, _load
 
     class Evil:
         def __reduce__(self) -> tuple[object, tuple[str]]:
             return (print, ("pwned",))
 
-    import hashlib
-
-    blob = pickle.dumps(Evil())
-    assert _load(blob, hashlib.blake2b(blob, digest_size=16).digest()) is None
+    evil = pickle.dumps(Evil())
+    for blob in (evil, b"T" + evil, b"P" + evil):  # bare, as a plain value, as a pickled one
+        assert _load(blob, _checksum(blob)) is None
+    assert "pwned" not in capsys.readouterr().out
 
 
 def _pull_in_process(args: tuple[str, str, str]) -> list[object]:
@@ -259,3 +259,55 @@ def test_a_text_is_skipped_only_when_its_key_is_longer_than_any_compared(text: s
 
     if _text_key(text, longest) != _text_key(text):
         assert _text_key(text, longest) == "" and len(normalise_key(text)) > longest
+
+
+def test_a_value_comes_back_equal_in_the_plain_form_and_in_the_pickled_one() -> None:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from toolkit.metadata import CopyInfo
+    from toolkit.pull_cache import CachedError, _dump, _load
+    from toolkit.read_copy import CopyContent
+    from toolkit.submission import Note
+
+    moment = dt.datetime(2026, 11, 2, 9, 30, 0, 12, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+    info = CopyInfo(
+        "i", "Initiative", "kit", 1, "fr", moment, "p1", templates=(("w", 1, "Tab"),), copy_id="c"
+    )
+    usual = CopyContent(
+        tab_info=info,
+        properties_info=None,
+        kit_id="kit",
+        language="fr",
+        role="partner",
+        generated_at=moment.astimezone(dt.UTC),
+        round="2026",
+        prefilled=frozenset({("w", "r", "c")}),
+        columns=(
+            ("w", "w"),
+            ("r", "r2"),
+            ("c", "c"),
+            (dt.date(2026, 3, 1), 2.5),
+            ("2026-03-01", "2,5"),
+            (None, None),
+            ("T!B2", None),
+            ("partner", "prefill"),
+        ),
+        notes=(Note("tab_renamed", "w", params=(("old", "A"), ("new", "B"))),),
+        unmapped=(("T!Z9", "\ud800 lone surrogate"),),
+    )
+    # a value the plain form cannot hold exactly (a time of day) is pickled whole
+    columns = (*usual.columns[:3], (dt.time(9, 30), None), *usual.columns[4:])
+    unusual = dataclasses.replace(usual, columns=columns)
+    in_zone = dataclasses.replace(usual, generated_at=moment.astimezone(ZoneInfo("America/Montreal")))
+    assert _load(*_dump(in_zone)) is None  # a class the loader does not know: a miss, never a guess
+    for entry, form in ((usual, b"T"), (unusual, b"P"), (CachedError("not_zip", "bad"), b"T")):
+        blob, check = _dump(entry)
+        assert blob[:1] == form
+        back = _load(blob, check)
+        assert back == entry
+        assert back is not None and all(
+            getattr(back, f.name) == getattr(entry, f.name) for f in dataclasses.fields(back)
+        )
+    tz = _load(*_dump(usual)).generated_at.tzinfo  # type: ignore[union-attr]
+    assert tz is dt.UTC

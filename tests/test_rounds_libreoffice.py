@@ -120,8 +120,7 @@ def test_round_two_master_holds_each_partners_answer_with_its_round(rounds: TwoR
         ((*k,), t, r) for k, (t, r, c) in held.items() if c != "withdrawn"
     }
     assert (
-        rounds.merged.values[STRENGTH]
-        == f"CDC Hochelaga : {CDC_NEW}\n"
+        rounds.merged.values[STRENGTH] == f"CDC Hochelaga : {CDC_NEW}\n"
         "CPE Les Lucioles : CPE : locaux partagés"
     )
     assert rounds.merged.values[WEAKNESS] == "CIUSSS : peu de données partagées"

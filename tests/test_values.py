@@ -541,3 +541,23 @@ def test_formatted_number_reads_back(number: int | float, language: str) -> None
     parsed = parse_cell("number", format_value(number, "number", language), language)
     assert parsed.problem is None
     assert parsed.value == number
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(" \t\n\r\u00a0\u202f\u2000\u3000\u200b\ufeff\u2060xé\u0301"), max_size=12
+    )
+)
+def test_a_cell_is_empty_exactly_when_its_cleaned_text_is(text: str) -> None:
+    from toolkit.values import _blank, _clean_line
+
+    assert _blank(text) == (not _clean_line(text))
+    assert (parse_cell("text", text, "fr").value is None) == (not _clean_line(text))
+
+
+@given(st.text(alphabet=st.sampled_from(" \t\n\r\u00a0\u2028\x1c\x85\u200bxé"), max_size=14))
+def test_long_text_clean_up_takes_its_short_cut_only_when_nothing_changes(text: str) -> None:
+    from toolkit.values import _clean_lines, _visible_nfc
+
+    slow = _visible_nfc(text).replace("\r\n", "\n").replace("\r", "\n")
+    assert _clean_lines(text) == "\n".join(" ".join(line.split()) for line in slow.split("\n")).strip("\n")

@@ -96,7 +96,7 @@ def attribute(
             notes.append(Note("sender_not_partner", params=(("sender", sender),)))
     by_name = partner_by_filename(initiative, source) if initiative is not None else None
     if by_name:
-        evidence.append(Evidence("filename", by_name, PurePath(source.replace("\\", "/")).name))
+        evidence.append(Evidence("filename", by_name, _file_name(source)))
     reference = next((e for e in evidence if e.partner_id), None)
     conflicts: dict[str | None, list[str]] = {}  # partner named against the reference -> by what
     for other in evidence:
@@ -145,7 +145,9 @@ def partner_by_filename(initiative: Initiative, source: str) -> str | None:
     The initiative's own id is taken out first; a partner id inside a longer one that also matches
     (cdc in cdc-hochelaga) does not count; two partners named means no evidence."""
     index = _index(initiative)
-    stem = slugify(PurePath(source.replace("\\", "/")).stem)
+    name = _file_name(source)
+    dot = name.rfind(".")
+    stem = slugify(name[:dot] if 0 < dot < len(name) - 1 else name)  # PurePath.stem, without a PurePath
     stem = stem.replace(index.initiative_slug, " ") if index.initiative_slug else stem
     first = _first_matches(stem, index.needle_lengths, index.by_needle.keys())
     spans: dict[str, tuple[int, int]] = {}
@@ -162,6 +164,13 @@ def partner_by_filename(initiative: Initiative, source: str) -> str | None:
         )
     }
     return named.pop() if len(named) == 1 else None
+
+
+def _file_name(source: str) -> str:
+    """PurePath(source).name, \\ as a separator too (a path or address; a PurePath per copy showed)."""
+    text = source.replace("\\", "/")
+    name = text.rpartition("/")[2]
+    return name if name not in ("", ".", "..") else PurePath(text).name  # those: as pathlib reads them
 
 
 def _first_matches(stem: str, lengths: frozenset[int], needles: Iterable[str]) -> dict[str, tuple[int, int]]:

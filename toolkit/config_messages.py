@@ -22,6 +22,13 @@ MESSAGES: dict[str, Text] = {
     "at_file": Text("{file} : {message}", "{file}: {message}"),
     "partner": Text("partenaire n° {number}", "partner {number}"),
     "partner_named": Text("partenaire n° {number} ({label})", "partner {number} ({label})"),
+    # A worksheet template's columns, rows and debrief questions, numbered from 1 like partners.
+    "column": Text("colonne n° {number}", "column {number}"),
+    "column_named": Text("colonne n° {number} ({label})", "column {number} ({label})"),
+    "row": Text("ligne n° {number} du tableau", "row {number}"),
+    "row_named": Text("ligne n° {number} du tableau ({label})", "row {number} ({label})"),
+    "question": Text("question de bilan n° {number}", "debrief question {number}"),
+    "question_named": Text("question de bilan n° {number} ({label})", "debrief question {number} ({label})"),
     "two_partners": Text(
         "partenaires n° {a} ({id_a}) et n° {b} ({id_b})", "partners {a} ({id_a}) and {b} ({id_b})"
     ),
@@ -113,6 +120,12 @@ MESSAGES: dict[str, Text] = {
     "nothing_to_merge": Text(
         "{path} : aucune copie de partenaire à fusionner; rien n'a été écrit",
         "{path}: no partner copy to merge; nothing written",
+    ),
+    "register_unreadable": Text(
+        "{path} : registre des copies émises illisible ({reason}); remettez la version de votre "
+        "sauvegarde, ou supprimez-le : les copies seront alors reçues sans vérification de leur code",
+        "{path}: unreadable register of issued copies ({reason}); restore it from your backup, or delete "
+        "it: copies are then accepted without checking their copy id",
     ),
     "out_required": Text(
         "--out est obligatoire avec --backend xlsx : le dossier où écrire les classeurs",
@@ -210,13 +223,22 @@ def partner_label(number: int, partner: object, language: Language, *, by_name: 
     return say("partner_named", language, number=number, label=label)
 
 
+# Lists whose items are named by number (from 1) and id: a template's columns, rows and questions.
+ITEMS = {"columns": "column", "rows": "row", "debrief": "question"}
+
+
 def subject(path: Sequence[object], data: Any, language: Language) -> str:
     """What a schema path points at, as the coordinator reads the file."""
     parts = list(path)
-    if len(parts) >= 2 and parts[0] == "partners" and isinstance(parts[1], int):
-        partners = data.get("partners") if isinstance(data, dict) else None
-        partner = partners[parts[1]] if isinstance(partners, list) and parts[1] < len(partners) else None
-        head = partner_label(parts[1] + 1, partner, language)
+    if len(parts) >= 2 and isinstance(parts[1], int) and str(parts[0]) in ("partners", *ITEMS):
+        items = data.get(str(parts[0])) if isinstance(data, dict) else None
+        item = items[parts[1]] if isinstance(items, list) and parts[1] < len(items) else None
+        if parts[0] == "partners":
+            head = partner_label(parts[1] + 1, item, language)
+        else:
+            label = item.get("id") if isinstance(item, dict) else None
+            code = ITEMS[str(parts[0])] + ("_named" if isinstance(label, str) and label else "")
+            head = say(code, language, number=parts[1] + 1, label=label)
         return head + (f", {'.'.join(str(p) for p in parts[2:])}" if parts[2:] else "")
     if len(parts) == 1 and str(parts[0]) in SUBJECTS:
         return SUBJECTS[str(parts[0])](language)

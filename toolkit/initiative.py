@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from . import template_messages
 from .clock import utc_now
 from .config_check import (
     config_warnings,
@@ -213,7 +214,7 @@ def load_initiative(
         raise error
     templates_dir = (path.parent / data["templates"]) if "templates" in data else None
     try:
-        kit = load_kit(data["kit"], templates_dir)
+        kit = load_kit(data["kit"], templates_dir, language=language)
     except TemplateError as exc:
         detail = say("broken_kit", language, value=data["kit"], detail=exc)
         error = ConfigError(_at(path, document, ("kit",), detail, language))
@@ -221,7 +222,7 @@ def load_initiative(
         raise error from None
     if data.get("worksheets"):
         paths = [path.parent / w for w in data["worksheets"]]
-        kit = _with_worksheets(kit, paths, data["language"], path, read_worksheet or _template_file)
+        kit = _with_worksheets(kit, paths, language, path, document, read_worksheet or _template_file)
     coordinator = data.get("coordinator")
     time_zone = str(data.get("time_zone", DEFAULT_TIME_ZONE))
     deadline = dt.date.fromisoformat(data["deadline"]) if "deadline" in data else None
@@ -299,30 +300,51 @@ def _today(time_zone: str) -> dt.date:
 
 
 def _with_worksheets(
-    kit: Kit, paths: list[Path], language: Language, path: Path, read: WorksheetReader
+    kit: Kit,
+    paths: list[Path],
+    language: Language,
+    path: Path,
+    document: YamlDocument,
+    read: WorksheetReader,
 ) -> Kit:
     """Worksheets from template files (or design workbooks), next to or in place of the kit's.
 
-    Every file is read before any problem is raised, so all of them are reported at once."""
-    problems: list[str] = []
+    Every file is read before any problem is raised, so all of them are reported at once, each at the
+    line of the initiative file that names it."""
+    problems: list[tuple[tuple[object, ...], str]] = []
     loaded: list[tuple[str, Worksheet]] = []
-    for worksheet_path in paths:
+    for index, worksheet_path in enumerate(paths):
         try:
             loaded.append((worksheet_path.name, read(worksheet_path, language)))
         except TemplateError as exc:
-            problems.append(str(exc))
+            problems.append((("worksheets", index), str(exc)))
     if not problems:
         try:
-            return with_worksheets(kit, loaded)
+            return with_worksheets(kit, loaded, language=language)
         except TemplateError as exc:
-            problems.append(str(exc))
-    raise ConfigError("\n".join(f"{path.name}: worksheets: {p}" for p in problems))
+            problems.append((("worksheets",), str(exc)))
+    error = ConfigError(
+        "\n".join(
+            _at(
+                path,
+                document,
+                where,
+                template_messages.say("in_worksheets", language, message=message),
+                language,
+            )
+            for where, message in problems
+        )
+    )
+    error.language = language
+    raise error
 
 
 def _template_file(path: Path, language: Language) -> Worksheet:
     if path.suffix.lower() not in (".yaml", ".yml"):
-        raise TemplateError(f"{path.name}: design workbooks are read by toolkit.api.load_initiative")
-    return load_worksheet(path)
+        error = TemplateError(template_messages.say("design_needs_api", language, name=path.name))
+        error.language = language
+        raise error
+    return load_worksheet(path, language=language)
 
 
 def _google(data: dict[str, object], language: str, base: Path, time_zone: str) -> GoogleSettings:

@@ -18,8 +18,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .attribution import IssuedCopy
+from .config_messages import say
 from .errors import ConfigError
 from .files import atomic_write
+from .text import Language
 
 KIND = "toolkit-issued-copies"
 FORMAT = 1
@@ -29,11 +31,13 @@ def new_copy_id() -> str:
     return secrets.token_hex(12)
 
 
-def read_register(path: Path | None, initiative_id: str) -> dict[str, IssuedCopy] | None:
+def read_register(
+    path: Path | None, initiative_id: str, language: Language = "fr"
+) -> dict[str, IssuedCopy] | None:
     """Copy id -> issued copy of this initiative; None when no copy of it was ever recorded there."""
     if path is None or not path.is_file():
         return None
-    found = {c.copy_id: c for c in _read(path) if c.initiative_id == initiative_id}
+    found = {c.copy_id: c for c in _read(path, language) if c.initiative_id == initiative_id}
     return found or None
 
 
@@ -62,7 +66,7 @@ def record_issued(path: Path, copies: Iterable[IssuedCopy]) -> None:
     atomic_write(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
 
 
-def _read(path: Path) -> list[IssuedCopy]:
+def _read(path: Path, language: Language = "fr") -> list[IssuedCopy]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("kind") != KIND:
@@ -79,4 +83,4 @@ def _read(path: Path) -> list[IssuedCopy]:
             for c in data["copies"]
         ]
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ConfigError(f"{path}: unreadable register of issued copies ({exc})") from None
+        raise ConfigError(say("register_unreadable", language, path=path, reason=exc)) from None

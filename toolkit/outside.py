@@ -107,15 +107,15 @@ def _in_any(key: str, sets: tuple[frozenset[str], ...]) -> bool:
 def _metadata_extras(sheet: RawSheet) -> list[tuple[str, str]]:
     """Cells beyond the records the generator writes (values inside a record are attribution's business)."""
     out = []
-    widths: dict[int, int] = {}
-    for r, c, value in sheet.items():
-        if r not in widths:
-            kind = _text(sheet.value(r, 1))
-            widths[r] = RECORD_WIDTHS.get(kind, 0)
-            if kind == "copy" and _text(sheet.value(r, 2)) not in COPY_KEYS:
-                widths[r] = 0
-        if c > widths[r] and is_text(value):
-            out.append((f"{sheet.name}!{a1(r, c)}", str(value)))
+    for r in sheet.row_numbers():  # row by row: a record's width is decided once per row
+        cells = sheet.row(r)
+        kind = _text(cells.get(1, ""))
+        width = RECORD_WIDTHS.get(kind, 0)
+        if kind == "copy" and _text(cells.get(2, "")) not in COPY_KEYS:
+            width = 0
+        for c, value in cells.items():
+            if c > width and is_text(value):
+                out.append((f"{sheet.name}!{a1(r, c)}", str(value)))
     return out
 
 

@@ -11,7 +11,9 @@ against the register, the sender and the file name: decided again on every run).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import importlib
 import os
 import sys
@@ -63,7 +65,7 @@ def pull(
     copies to read are many."""
     language: Language = initiative.language if initiative else user_language()
     if issued is None and initiative is not None:
-        issued = read_register(initiative.issued_path, initiative.id)
+        issued = read_register(initiative.issued_path, initiative.id, initiative.language)
     options = ReadOptions(initiative, {"google": google_client} if google_client is not None else {})
     expanded = expand(sources)
     local = [s for s, kind in expanded if kind.name == "file"] if reader is None else []
@@ -152,16 +154,17 @@ def _pull_local_files(
     todo = sources
     if store is not None:
         todo = []
-        known = _digests(sources)
-        hits = store.get_many(k[0] for k in known.values() if isinstance(k, tuple) and k[0])
-        for source in sources:
-            found = known[source]
-            if isinstance(found, SourceError):
-                done[source] = _problem(found, _language(initiative))
-            elif found[0] is not None and found[0] in hits:
-                done[source] = _from_entry(source, hits[found[0]], found[1], initiative, issued)
-            else:
-                todo.append(source)
+        with _collector_paused():
+            known = _digests(sources)
+            hits = store.get_many(k[0] for k in known.values() if isinstance(k, tuple) and k[0])
+            for source in sources:
+                found = known[source]
+                if isinstance(found, SourceError):
+                    done[source] = _problem(found, _language(initiative))
+                elif found[0] is not None and found[0] in hits:
+                    done[source] = _from_entry(source, hits[found[0]], found[1], initiative, issued)
+                else:
+                    todo.append(source)
     bar = _progress(len(todo), initiative) if progress else _NoBar()
     try:
         for source, outcome, entry in _read_many(todo, initiative, issued, jobs, store is not None):
@@ -172,6 +175,25 @@ def _pull_local_files(
     finally:
         bar.close()
     return done
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Cache hits make thousands of small objects that all live on (the run's result): the cyclic
+    garbage collector walking them through its young generations took as long as the hits themselves.
+    Paused while they are made, then handed straight to the oldest generation (freeze, then unfreeze:
+    a full collection still sees them and anything else young; none is lost). Left alone when the
+    program froze objects itself (a server before fork): unfreezing would undo that."""
+    enabled, frozen = gc.isenabled(), gc.get_freeze_count()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if not frozen:
+            gc.freeze()
+            gc.unfreeze()
+        if enabled:
+            gc.enable()
 
 
 def _digests(sources: Sequence[str]) -> dict[str, tuple[str | None, dt.datetime] | SourceError]:

@@ -11,8 +11,9 @@ copies, the file's name and time) is not cached: pull decides it on every run (`
 The cache is one SQLite file (WAL, so two runs can pull at once), beside the initiative's history,
 hidden so a folder pulled whole does not list it. Anything wrong with it (corrupt, locked too long,
 read-only, a value that does not check out) makes it a miss or turns it off for the run: the cache
-never makes a pull fail. Values are pickled, each with a checksum, and unpickled with a loader that
-knows only the few classes they hold: a tampered file cannot run code.
+never makes a pull fail. Values are plain tuples (text, numbers, dates as numbers) pickled with no
+class at all, else (an unusual value) pickled whole and unpickled with a loader that knows only the
+few classes they hold; each has a checksum: a tampered file cannot run code.
 """
 
 from __future__ import annotations
@@ -26,15 +27,19 @@ import io
 import pickle
 import sqlite3
 import sys
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path, PurePath
+from typing import Any
 
 from .initiative import Initiative
+from .metadata import CopyInfo
 from .read_copy import CopyContent
+from .submission import CELL_COLUMNS, Note
 
-SCHEMA = 1  # bump when CopyContent or what it holds changes shape
+SCHEMA = 2  # bump when CopyContent or what it holds changes shape
 FILE_NAME = ".toolkit-pull-cache.sqlite"
 MAX_ENTRIES = 200_000  # past this, the oldest entries go (a cache, not an archive)
 _BUSY_SECONDS = 10.0  # how long a run waits for another run's write
@@ -92,14 +97,31 @@ def _canonical(value: object) -> str:
 
 
 _PLAIN = (str, int, float, bool, PurePath, dt.date, dt.time, dt.timedelta, enum.Enum)
+_EXACT_PLAIN = frozenset({str, int, float, bool})
+
+
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """A dataclass's field names (None for any other type), looked up once per type."""
+    if kind not in _FIELD_NAMES:
+        is_dataclass = dataclasses.is_dataclass(kind)
+        _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(kind)) if is_dataclass else None
+    return _FIELD_NAMES[kind]
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
 
 
 def _write(value: object, out: io.StringIO) -> None:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out.write(type(value).__qualname__ + "(")
-        for f in dataclasses.fields(value):
-            out.write(f.name + "=")
-            _write(getattr(value, f.name), out)
+    kind = type(value)
+    if kind in _EXACT_PLAIN:  # the bulk of an initiative (partners' ids, names, addresses): first
+        out.write(kind.__name__ + repr(value))
+        return
+    names = _field_names(kind)
+    if names is not None:
+        out.write(kind.__qualname__ + "(")
+        for name in names:
+            out.write(name + "=")
+            _write(getattr(value, name), out)
             out.write(",")
         out.write(")")
     elif isinstance(value, Mapping):
@@ -123,7 +145,15 @@ def _write(value: object, out: io.StringIO) -> None:
         out.write(type(value).__qualname__ + repr(value))
 
 
-# --- values: pickled, checked, and unpickled knowing only these classes ----------------------------
+# --- values: plain tuples (pickled with no class at all), else pickled knowing only a few classes ---
+#
+# A warm pull loads every copy's value: rebuilding dataclasses through pickle cost more than the rest of
+# a cache hit. The usual value (text, numbers, dates) is stored as plain tuples of str, int, float, bool
+# and None, pickled with no class allowed, and rebuilt here; anything else falls back to the checked
+# pickle of the value itself. Both are prefixed with their format and carry a checksum.
+
+_PLAIN_FORMAT, _PICKLED_FORMAT = b"T", b"P"
+_ATOMS = (str, int, float, bool, type(None))  # bool is an int: listed for the reader
 
 _ALLOWED = {
     ("toolkit.read_copy", "CopyContent"),
@@ -147,19 +177,214 @@ class _Unpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
+class _PlainUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> object:
+        raise pickle.UnpicklingError(f"{module}.{name}: a plain value holds no class")
+
+
+class _NotPlain(Exception):
+    """A value the plain format cannot hold exactly (it is pickled whole instead)."""
+
+
 def _dump(entry: Entry) -> tuple[bytes, bytes]:
-    blob = pickle.dumps(entry, protocol=5)
-    return blob, hashlib.blake2b(blob, digest_size=16).digest()
+    try:
+        blob = _PLAIN_FORMAT + pickle.dumps(_plain_entry(entry), protocol=5)
+    except _NotPlain:
+        blob = _PICKLED_FORMAT + pickle.dumps(entry, protocol=5)
+    return blob, _checksum(blob)
+
+
+def _checksum(blob: bytes) -> bytes:
+    """Against damage, not tampering (whoever can write the file can recompute any sum): CRC-32."""
+    return zlib.crc32(blob).to_bytes(4, "big")
 
 
 def _load(blob: bytes, check: bytes) -> Entry | None:
-    if hashlib.blake2b(blob, digest_size=16).digest() != check:
+    if _checksum(blob) != check:
         return None
     try:
-        entry = _Unpickler(io.BytesIO(blob)).load()
+        if blob[:1] == _PLAIN_FORMAT:
+            entry = _entry(_PlainUnpickler(io.BytesIO(blob[1:])).load())
+        elif blob[:1] == _PICKLED_FORMAT:
+            entry = _Unpickler(io.BytesIO(blob[1:])).load()
+        else:
+            return None
     except Exception:  # a value that does not load is a miss, whatever went wrong
         return None
     return entry if isinstance(entry, CopyContent | CachedError) else None
+
+
+def _atomic(value: object) -> object:
+    """`value` when it is an atom or nested tuples of atoms, else _NotPlain."""
+    if type(value) is tuple:
+        for item in value:
+            _atomic(item)
+    elif type(value) not in _ATOMS:
+        raise _NotPlain
+    return value
+
+
+def _plain_moment(value: object) -> tuple[int | None, ...] | None:
+    """A datetime as numbers (its time zone a fixed offset or none), else _NotPlain."""
+    if value is None:
+        return None
+    if type(value) is not dt.datetime:
+        raise _NotPlain
+    zone = value.tzinfo
+    offset = zone.utcoffset(None) if zone is not None else None
+    if zone is not None and (
+        type(zone) is not dt.timezone
+        or offset is None
+        or zone != dt.timezone(offset)
+        or zone.tzname(None) != dt.timezone(offset).tzname(None)
+    ):
+        raise _NotPlain
+    seconds = None if offset is None else offset // dt.timedelta(microseconds=1)
+    return (value.year, value.month, value.day, value.hour, value.minute, value.second,
+            value.microsecond, value.fold, seconds)  # fmt: skip
+
+
+def _moment(plain: tuple[Any, ...] | None) -> dt.datetime | None:
+    if plain is None:
+        return None
+    found = _MOMENTS.get(plain)
+    if found is None:
+        year, month, day, hour, minute, second, microsecond, fold, offset = plain
+        zone = None if offset is None else dt.timezone(dt.timedelta(microseconds=offset))
+        found = dt.datetime(year, month, day, hour, minute, second, microsecond, zone, fold=fold)
+        if len(_MOMENTS) < 10_000:
+            _MOMENTS[plain] = found
+    return found
+
+
+_MOMENTS: dict[tuple[Any, ...], dt.datetime] = {}  # the copies of one run share a few times (generated at)
+
+
+def _plain_info(info: CopyInfo | None) -> tuple[object, ...] | None:
+    if info is None:
+        return None
+    if type(info) is not CopyInfo or info.cells or info.prefill or info.answers is not None:
+        raise _NotPlain  # an identity (read_copy._identity) holds none of these
+    atoms = (info.initiative_id, info.initiative_name, info.kit_id, info.kit_version, info.language)
+    rest = (info.partner_id, info.role, info.templates, info.problems, info.copy_id, info.round)
+    return (*_atomic_tuple(atoms), _plain_moment(info.generated_at), *_atomic_tuple(rest))
+
+
+def _atomic_tuple(value: tuple[object, ...]) -> tuple[object, ...]:
+    _atomic(value)
+    return value
+
+
+def _info(plain: tuple[Any, ...] | None) -> CopyInfo | None:
+    if plain is None:
+        return None
+    initiative_id, name, kit_id, version, language, moment, *rest = plain
+    partner, role, templates, problems, copy_id, round_ = rest
+    return CopyInfo(
+        initiative_id, name, kit_id, version, language, _moment(moment), partner_id=partner, role=role,  # type: ignore[arg-type]
+        templates=templates, problems=problems, copy_id=copy_id, round=round_,
+    )  # fmt: skip
+
+
+_VALUE = CELL_COLUMNS.index("value")
+
+
+_TEXT = CELL_COLUMNS.index("text")
+_SHARED_COLUMNS = tuple(i for i in range(len(CELL_COLUMNS)) if i not in (_VALUE, _TEXT))
+
+
+def _plain_columns(columns: tuple[tuple[object, ...], ...]) -> tuple[object, ...]:
+    """The cells: (the other columns pickled, values with dates taken out, texts, (index, day, …),
+    ((index, moment), …)).
+
+    Which cells (worksheet, row, column), where, their problems and origin are the same in most copies
+    of a round: pickled apart, they are read once per run and shared (see _shared). Days go in one
+    flat tuple of numbers: a pair per date made the collector walk thousands of tuples."""
+    if len(columns) != len(CELL_COLUMNS):
+        raise _NotPlain
+    days: list[int] = []
+    moments: list[tuple[int, object]] = []
+    values = list(columns[_VALUE])
+    for index, value in enumerate(values):
+        kind = type(value)
+        if kind is dt.date:
+            days += (index, value.toordinal())  # type: ignore[attr-defined]
+            values[index] = None
+        elif kind is dt.datetime:
+            moments.append((index, _plain_moment(value)))
+            values[index] = None
+        elif kind not in _ATOMS:
+            raise _NotPlain
+    shared = pickle.dumps(_atomic(tuple(columns[i] for i in _SHARED_COLUMNS)), protocol=5)
+    return shared, tuple(values), _atomic(columns[_TEXT]), tuple(days), tuple(moments)
+
+
+def _columns(plain: tuple[Any, ...]) -> tuple[tuple[object, ...], ...]:
+    shared_blob, values, texts, days, moments = plain
+    shared = _shared(shared_blob)
+    if days or moments:
+        filled = list(values)
+        day = dt.date.fromordinal
+        for at in range(0, len(days), 2):
+            filled[days[at]] = day(days[at + 1])
+        for index, moment in moments:
+            filled[index] = _moment(moment)
+        values = tuple(filled)
+    by_index = dict(zip(_SHARED_COLUMNS, shared, strict=True))
+    by_index[_VALUE], by_index[_TEXT] = values, texts
+    return tuple(by_index[i] for i in range(len(CELL_COLUMNS)))
+
+
+def _shared(blob: bytes) -> tuple[tuple[object, ...], ...]:
+    """The shared columns of a cached copy: unpickled once per process for all the copies holding them."""
+    found = _SHARED.get(blob)
+    if found is None:
+        found = _PlainUnpickler(io.BytesIO(blob)).load()
+        if type(found) is not tuple or len(found) != len(_SHARED_COLUMNS):
+            raise pickle.UnpicklingError("not the shared columns of a copy")
+        if len(_SHARED) >= 1024:  # a cache, not an archive: a new round's shapes replace the old
+            _SHARED.clear()
+        _SHARED[blob] = found
+    return found
+
+
+_SHARED: dict[bytes, tuple[tuple[object, ...], ...]] = {}
+
+
+def _plain_entry(entry: Entry) -> tuple[object, ...]:
+    if type(entry) is CachedError:
+        return ("error", _atomic(entry.code), _atomic(entry.detail))
+    if type(entry) is not CopyContent:
+        raise _NotPlain
+    for note in entry.notes:
+        if type(note) is not Note:
+            raise _NotPlain
+    notes = tuple(_atomic((n.code, n.worksheet, n.row, n.column, n.params)) for n in entry.notes)
+    return (
+        "content", _plain_info(entry.tab_info), _plain_info(entry.properties_info),
+        _atomic((entry.kit_id, entry.language, entry.role)), _plain_moment(entry.generated_at),
+        _atomic(entry.round), _atomic(tuple(entry.prefilled)), _plain_columns(entry.columns), notes,
+        _atomic(entry.unmapped),
+    )  # fmt: skip
+
+
+def _entry(plain: tuple[Any, ...]) -> Entry:
+    if plain[0] == "error":
+        return CachedError(plain[1], plain[2])
+    _, tab, properties, (kit_id, language, role), moment, round_, prefilled, columns, notes, unmapped = plain
+    return CopyContent(
+        tab_info=_info(tab),
+        properties_info=_info(properties),
+        kit_id=kit_id,
+        language=language,
+        role=role,
+        generated_at=_moment(moment),
+        round=round_,
+        prefilled=frozenset(prefilled),
+        columns=_columns(columns),
+        notes=tuple(Note(*n) for n in notes),
+        unmapped=unmapped,
+    )
 
 
 # --- the file ------------------------------------------------------------------------------------

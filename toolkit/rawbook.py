@@ -104,8 +104,9 @@ class RawSheet:
 
     def lines(self, width: int) -> Iterator[list[object]]:
         """The first `width` columns of every row holding a value ('' for empty cells)."""
+        columns, blanks = range(1, width + 1), ("",) * width
         for cells in self._by_row.values():
-            yield [cells.get(c, "") for c in range(1, width + 1)]
+            yield list(map(cells.get, columns, blanks))  # cells.get(c, "") for each column, in C
 
     @property
     def height(self) -> int:

@@ -164,7 +164,9 @@ def finish(
     )
     notes += found.notes
     if kit is None:
-        kit = initiative.kit if initiative is not None else load_kit(content.kit_id)
+        kit = (
+            initiative.kit if initiative is not None else load_kit(content.kit_id, language=content.language)
+        )
     return Submission(
         source=raw.source,
         partner_id=found.partner_id,
@@ -196,7 +198,7 @@ def _kit_and_language(
             raise SourceError(raw.source, "foreign_template", f"kit '{info.kit_id}'")
         return initiative.kit, initiative.language
     language: Language = "en" if info is not None and info.language == "en" else "fr"
-    return load_kit(info.kit_id if info else DEFAULT_KIT), language
+    return load_kit(info.kit_id if info else DEFAULT_KIT, language=language), language
 
 
 def _find_sheet(

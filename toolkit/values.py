@@ -85,9 +85,11 @@ class Parsed:
 
 # Invisible characters that copy-paste brings along and that carry no meaning here. A regex drops
 # them: str.translate with a dict looks every character up, several times slower on partners' text.
-_INVISIBLE = re.compile("[\u200b\ufeff\u2060]")
+_INVISIBLE_CHARS = "\u200b\ufeff\u2060"  # zero-width space, BOM, word joiner
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 
 
+@lru_cache(maxsize=64)  # asked once per cell read: a few distinct spellings at most
 def _language(language: str) -> Language:
     """'fr', 'fr-CA', 'FR' → 'fr'; 'en', 'en_CA' → 'en'."""
     code = re.split(r"[-_]", language.strip().lower(), maxsplit=1)[0]
@@ -105,6 +107,16 @@ def _visible_nfc(text: str) -> str:
     return _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
 
 
+def _blank(text: str) -> bool:
+    """`not _clean_line(text)` without cleaning a whole answer: only whitespace and invisible characters
+    (NFC turns no other character into either)."""
+    while True:
+        stripped = text.strip().strip(_INVISIBLE_CHARS)
+        if stripped == text:
+            return not text
+        text = stripped
+
+
 def _clean_line(text: str) -> str:
     """NFC, without invisible characters, whitespace (incl. U+00A0, U+202F) collapsed."""
     return " ".join(_visible_nfc(text).split())
@@ -114,8 +126,15 @@ def _clean_lines(text: str) -> str:
     """Like :func:`_clean_line` but keeps line breaks (\\r\\n and \\r become \\n)."""
     text = _visible_nfc(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not _UNCLEAN_LINE.search(text):  # the usual answer: every line clean already, one regex pass
+        return text.strip("\n")
     lines = [" ".join(line.split()) for line in text.split("\n")]
     return "\n".join(lines).strip("\n")
+
+
+# What the per-line clean-up changes: whitespace (but a line break) starting or ending a line, two in a
+# row, or any but a plain space (\s and str.split() agree on what whitespace is).
+_UNCLEAN_LINE = re.compile(r"(?m)^[^\S\n]|[^\S\n]$|[^\S\n]{2}|[^\S \n]")
 
 
 def _fold(text: str) -> str:
@@ -526,7 +545,7 @@ def parse_cell(column_type: str, raw: object, language: str, choices: Sequence[s
     if column_type not in COLUMN_TYPES:
         raise ValueError(f"unknown column type: {column_type!r}")
     lang = _language(language)
-    if raw is None or (isinstance(raw, str) and not _clean_line(raw)):
+    if raw is None or (isinstance(raw, str) and _blank(raw)):
         return Parsed(None)
 
     if column_type in _TEXT_TYPES:

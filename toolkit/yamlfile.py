@@ -76,7 +76,7 @@ class YamlDocument:
 
 
 def read_yaml(path: Path, error: type[InputError]) -> Any:
-    """Templates and kits: messages in English (kit authors), the data only."""
+    """The data only, for a caller that ignores its problems' wording (messages in English)."""
     return read_yaml_document(path, error, "en").data
 
 

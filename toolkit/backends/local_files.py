@@ -27,7 +27,7 @@ def expand(source: str) -> list[str]:
     path = Path(source)
     if not path.is_dir():
         return [source]
-    found: list[str] = []
+    found: list[tuple[tuple[str, ...], str]] = []  # (path parts below `path`: the order, the path)
     seen: set[str] = set()
     for top, folders, files in os.walk(path, followlinks=True):
         real = os.path.realpath(top)
@@ -36,8 +36,9 @@ def expand(source: str) -> list[str]:
             continue
         seen.add(real)
         folders[:] = sorted(f for f in folders if not f.startswith(IGNORED_PREFIXES))
-        found += [os.path.join(top, f) for f in sorted(files) if not f.startswith(IGNORED_PREFIXES)]
-    return sorted(found, key=lambda p: Path(p).relative_to(path).parts)
+        below = Path(top).relative_to(path).parts  # once per folder, not once per file
+        found += [((*below, f), os.path.join(top, f)) for f in files if not f.startswith(IGNORED_PREFIXES)]
+    return [p for _, p in sorted(found)]
 
 
 # A file larger than this is screened and read from the disk, never held whole in memory (nor cached):
@@ -73,7 +74,10 @@ def load(source: str) -> tuple[bytes | None, dt.datetime]:
         return None, modified
     try:
         with open(source, "rb") as handle:
-            data = handle.read(MAX_IN_MEMORY + 1)
+            # read(n) allocates n bytes first: ask for the size stat gave (plus one, to see a file that grew)
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += handle.read(MAX_IN_MEMORY + 1 - len(data))
     except PermissionError as exc:
         raise SourceError(source, "unreadable", exc.strerror or "permission denied") from None
     except OSError as exc:

@@ -27,7 +27,7 @@ from ..templates import (
     worksheet_from_data,
 )
 from ..text import Language, Paragraphs, Text
-from .messages import MESSAGES, DesignError, DesignProblem
+from .messages import MESSAGES, NOT_A_WORKSHEET, DesignError, DesignProblem
 from .read import design_language, read_design
 from .write import design_bytes
 
@@ -81,8 +81,8 @@ def load_any_worksheet(path: Path, language: Language) -> Worksheet:
     if path.suffix.lower() in DESIGN_SUFFIXES:
         return load_design(path, language)
     if path.suffix.lower() in (".yaml", ".yml"):
-        return load_worksheet(path)
-    raise TemplateError(f"{path.name}: a worksheet is a design workbook (.xlsx, .ods) or a template (.yaml)")
+        return load_worksheet(path, language=language)
+    raise TemplateError(NOT_A_WORKSHEET(language).format(name=path.name))
 
 
 def load_initiative(path: Path | str) -> Initiative:
@@ -131,7 +131,7 @@ def find_worksheet(
 ) -> Worksheet:
     candidate = Path(worksheet_id)
     if candidate.suffix == ".yaml" and candidate.is_file():
-        return load_worksheet(candidate)
+        return load_worksheet(candidate, language=language)
     if candidate.suffix in DESIGN_SUFFIXES and candidate.is_file():
         return load_design(candidate)
     if initiative is not None:
@@ -145,7 +145,7 @@ def find_worksheet(
         directory = builtin_templates_dir()
         path = directory / f"{worksheet_id}.yaml"
         if path.is_file():
-            return load_worksheet(path)
+            return load_worksheet(path, language=language)
         known = sorted(p.stem for p in directory.glob("*.yaml") if not p.name.endswith(KIT_SUFFIX))
     available = ", ".join(known) or "—"
     raise TemplateError(MESSAGES["no_worksheet"](language).format(value=worksheet_id, available=available))
@@ -227,7 +227,7 @@ def template_import(
             data["version"] = old_version + 1
     if changed:
         atomic_write(target, template_yaml(data, design.name).encode("utf-8"))
-    worksheet = load_worksheet(target)
+    worksheet = load_worksheet(target, language=lang)
     previous_version = old_version if previous is not None else None
     return ImportedTemplate(target, worksheet, previous_version, changed, lang)
 

@@ -120,6 +120,10 @@ MESSAGES: dict[str, Text] = {
     ),
 }
 
+NOT_A_WORKSHEET = Text(
+    "{name} : une feuille de travail est un classeur de conception (.xlsx, .ods) ou un gabarit (.yaml)",
+    "{name}: a worksheet is a design workbook (.xlsx, .ods) or a template (.yaml)",
+)
 SUMMARY = Text("{source} : {count}, rien n'a été écrit :", "{source}: {count}, nothing was written:")
 
 

@@ -15,7 +15,7 @@ from ..cells import column_letter
 from ..i18n import WORDS
 from ..metadata import METADATA_TAB
 from ..rawbook import RawSheet, RawWorkbook
-from ..schemas import schema_problems
+from ..template_messages import schema_messages
 from ..templates import worksheet_problems
 from ..text import LANGUAGES, Language
 from .format import (
@@ -446,6 +446,8 @@ class _Reader:
 
     def consistency(self, data: dict[str, Any]) -> None:
         """The template's own checks, as a safety net: a design that passes ours should pass these."""
-        found = schema_problems("template", data) or worksheet_problems(data, expected_id=data["id"])
+        found = schema_messages("template", data, self.language) or worksheet_problems(
+            data, expected_id=data["id"], language=self.language
+        )
         for detail in found:
             self.problem(self.tab_word(SHEET), "inconsistent", detail=detail)

@@ -30,6 +30,7 @@ from google.oauth2 import service_account
 
 from ...errors import BackendError, ConfigError
 from ...initiative import GoogleSettings
+from ...text import Language
 from .messages import (
     AUTH_KIND,
     CLIENT_INVALID,
@@ -39,6 +40,8 @@ from .messages import (
     KEY_NOT_FOUND,
     NO_KEY_FILE,
     NOT_SIGNED_IN,
+    ONLY_USER_TOKENS,
+    TOKEN_NOT_WRITTEN,
     TOKEN_UNREADABLE,
     language_of,
 )
@@ -86,15 +89,16 @@ def token_path(environ: Mapping[str, str] | None = None) -> Path:
     return config_dir(environ) / TOKEN_NAME
 
 
-def save_token(credentials: Credentials, path: Path) -> Path:
-    """Write the OAuth token atomically, readable by its owner only (0600; the folder 0700)."""
+def save_token(credentials: Credentials, path: Path, language: Language = "fr") -> Path:
+    """Write the OAuth token atomically, readable by its owner only (0600; the folder 0700 where the
+    system has such modes: Windows keeps a user's profile folder private already)."""
     to_json = getattr(credentials, "to_json", None)
     if to_json is None:
-        raise BackendError("Google: only OAuth user credentials can be cached")
+        raise BackendError(ONLY_USER_TOKENS(language))
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.fchmod(fd, 0o600)
+        os.chmod(temp, 0o600)  # not os.fchmod: Windows has it only from Python 3.13
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(to_json())
             handle.flush()
@@ -102,7 +106,8 @@ def save_token(credentials: Credentials, path: Path) -> Path:
         os.replace(temp, path)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
-        raise BackendError(f"{path}: cannot write the Google token ({exc.strerror or exc})") from None
+        reason = exc.strerror or str(exc)
+        raise BackendError(TOKEN_NOT_WRITTEN(language).format(path=path, reason=reason)) from None
     return path
 
 
@@ -204,5 +209,5 @@ def authorize_google(
     ):  # said here, in the initiative's language (the flow is a test seam)
         raise ConfigError(CLIENT_NOT_FOUND(language_of(settings.locale)).format(path=settings.credentials))
     creds = run_oauth_flow(settings.credentials, runner, scopes)
-    path = save_token(creds, token_file or token_path(environ))
+    path = save_token(creds, token_file or token_path(environ), language_of(settings.locale))
     return GoogleAuth(creds, "oauth", path)

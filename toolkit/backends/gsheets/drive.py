@@ -20,12 +20,11 @@ from typing import Any
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
-from ...errors import BackendError
 from ...french import de
 from ...i18n import long_date
 from ...initiative import Initiative, Partner
 from ...text import Language, Text
-from .http import drive_call
+from .http import drive_call, refused
 
 FILES = "https://www.googleapis.com/drive/v3/files"
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
@@ -85,12 +84,12 @@ def place(
         return answer
     except APIError as exc:
         if not folder_id or exc.code != 400:
-            raise _refused("PATCH", file_id, exc) from None
+            raise refused(http, "Drive", "PATCH", "files/" + file_id, exc) from None
         current = drive_call(
             http, "get", f"{FILES}/{file_id}", params={"fields": "parents", "supportsAllDrives": "true"}
         )
         if folder_id not in current.get("parents", []):
-            raise _refused("PATCH", file_id, exc) from None
+            raise refused(http, "Drive", "PATCH", "files/" + file_id, exc) from None
     params = {"supportsAllDrives": "true", "fields": FILE_FIELDS}
     return drive_call(http, "patch", f"{FILES}/{file_id}", params=params, json=body)
 
@@ -142,7 +141,7 @@ def folder_info(http: HTTPClient, folder_id: str) -> dict[str, Any] | None:
     except APIError as exc:
         if exc.code in (403, 404):
             return None
-        raise _refused("GET", folder_id, exc) from None
+        raise refused(http, "Drive", "GET", "files/" + folder_id, exc) from None
     return found
 
 
@@ -157,7 +156,7 @@ def share(http: HTTPClient, file_id: str, email: str, *, notify: bool, message: 
     except APIError as exc:
         reasons = {e.get("reason") for e in exc.error.get("errors", []) if isinstance(e, dict)}
         if notify or exc.code != 400 or "invalidSharingRequest" not in reasons:
-            raise _refused("POST", f"{file_id}/permissions", exc) from None
+            raise refused(http, "Drive", "POST", f"files/{file_id}/permissions", exc) from None
         _permission(http, file_id, email, notify=True, message=message)
         return True
     return False
@@ -244,11 +243,6 @@ def _list(http: HTTPClient, query: str, drive_id: str | None = None) -> list[dic
     data = drive_call(http, "get", FILES, params=params)
     files: Sequence[dict[str, Any]] = data.get("files", [])
     return list(files)
-
-
-def _refused(method: str, where: str, exc: APIError) -> BackendError:
-    reason = f"{exc.code} {exc.error.get('message', '')}".rstrip()
-    return BackendError(f"Google Drive refused {method} files/{where}: {reason}")
 
 
 def _quote(value: str) -> str:

@@ -43,7 +43,7 @@ from gspread.http_client import FileType, HTTPClient, ParamsType
 
 from ...errors import BackendError
 from ...text import Language
-from .messages import KEY_REFUSED, SIGN_IN_AGAIN
+from .messages import GAVE_UP, GOOGLE_REFUSED, KEY_REFUSED, NOT_SIGNED_IN, SIGN_IN_AGAIN
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Drive reports some quota errors as 403 with one of these reasons.
@@ -202,8 +202,9 @@ class GoogleHTTPClient(HTTPClient):
             elapsed = self.clock() - started
             if attempt >= self.retry.max_attempts or elapsed + wait > self.retry.max_total_seconds:
                 raise BackendError(
-                    f"Google did not accept {what} after {attempt} attempts over {elapsed:.0f} s "
-                    f"(last answer: {detail}); try again later"
+                    GAVE_UP(self.language).format(
+                        what=what, attempts=attempt, seconds=f"{elapsed:.0f}", detail=detail
+                    )
                 )
             self.sleep(wait)
 
@@ -268,7 +269,7 @@ def make_client(
 ) -> Client:
     """A gspread Client talking through `GoogleHTTPClient` (credentials, or a ready session)."""
     if credentials is None and session is None:
-        raise BackendError("Google: no credentials given (run `toolkit auth google` first)")
+        raise BackendError(NOT_SIGNED_IN(language))
     client = Client(cast(Credentials, credentials), session=session or requests.Session())
     client.http_client = GoogleHTTPClient(
         credentials,
@@ -300,9 +301,18 @@ def call(http: HTTPClient, method: str, url: str, *, service: str, **kwargs: Any
         result: dict[str, Any] = http.request(method, url, **kwargs).json()
     except APIError as exc:
         where = url.split("/v3/", 1)[-1] if "/v3/" in url else url.split("/v4/", 1)[-1]
-        reason = f"{exc.code} {exc.error.get('message', '')}".rstrip()
-        raise BackendError(f"Google {service} refused {method.upper()} {where}: {reason}") from None
+        raise refused(http, service, method, where, exc) from None
     return result
+
+
+def refused(http: HTTPClient, service: str, method: str, where: str, exc: APIError) -> BackendError:
+    """Google's final refusal of one request, worded in the initiative's language."""
+    language = http.language if isinstance(http, GoogleHTTPClient) else "en"
+    reason = f"{exc.code} {exc.error.get('message', '')}".rstrip()
+    message = GOOGLE_REFUSED(language).format(
+        service=service, method=method.upper(), where=where, reason=reason
+    )
+    return BackendError(message)
 
 
 SHEETS_API = "https://sheets.googleapis.com/v4/spreadsheets"

@@ -114,3 +114,23 @@ def language_of(locale: str) -> Language:
 
 def say(text: Text, language: Language, **fields: object) -> str:
     return text(language).format(**fields)
+
+
+GOOGLE_REFUSED = Text(
+    "Google {service} a refusé {method} {where} : {reason}",
+    "Google {service} refused {method} {where}: {reason}",
+)
+GAVE_UP = Text(
+    "Google n'a pas accepté {what} après {attempts} tentatives en {seconds} s (dernière réponse : "
+    "{detail}); réessayez plus tard",
+    "Google did not accept {what} after {attempts} attempts over {seconds} s (last answer: {detail}); "
+    "try again later",
+)
+TOKEN_NOT_WRITTEN = Text(
+    "{path} : impossible d'enregistrer l'autorisation Google ({reason})",
+    "{path}: cannot write the Google token ({reason})",
+)
+ONLY_USER_TOKENS = Text(
+    "Google : seule une autorisation d'utilisateur (OAuth) peut être enregistrée",
+    "Google: only OAuth user credentials can be cached",
+)
