@@ -31,6 +31,7 @@ from xml.sax.saxutils import escape
 
 from toolkit import api
 from toolkit.backends.xlsx import workbook_bytes
+from toolkit.cells import column_letter
 from toolkit.generate import CopyPlan
 from toolkit.i18n import word
 from toolkit.initiative import Initiative
@@ -78,15 +79,7 @@ def spec_cells(spec: WorkbookSpec) -> Sheets:
     return sheets
 
 
-def _letters(n: int) -> str:
-    out = ""
-    while n:
-        n, rest = divmod(n - 1, 26)
-        out = chr(65 + rest) + out
-    return out
-
-
-COLUMNS = [_letters(i) for i in range(1, 64)]
+COLUMNS = [column_letter(i) for i in range(1, 64)]
 EPOCH = dt.datetime(1899, 12, 30)
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
