@@ -293,16 +293,13 @@ def _xlsx_formula_cells(pkg: _Package) -> dict[str, Formulas]:
     if workbook_data is None:
         return {}
     out: dict[str, Formulas] = {}
-    for sheet in pkg.parse(workbook, workbook_data).iter():
-        if sheet.tag not in _SHEET_TAGS:
-            continue
-        sheet_rel = next((sheet.get(attr) for attr in _REL_ID if sheet.get(attr) is not None), None)
-        if sheet_rel is None or sheet_rel not in candidates:
+    for sheet_name, sheet_rel in _workbook_sheets(pkg, workbook, workbook_data):
+        if sheet_rel not in candidates:
             continue
         name, data = candidates[sheet_rel]
         cells = _xlsx_sheet_formulas(pkg, name, data)
         if cells:
-            out[sheet.get("name", "")] = cells
+            out[sheet_name] = cells
     return out
 
 
@@ -481,6 +478,16 @@ def package_comments(pkg: _Package, fmt: str) -> tuple[tuple[str, int, int, str]
     return tuple(_ods_comments(pkg))
 
 
+def _workbook_sheets(pkg: _Package, workbook: str, data: bytes) -> Iterator[tuple[str, str]]:
+    """Each `<sheet>` of workbook.xml, in tab order: its name and the relationship id of its part."""
+    for sheet in pkg.parse(workbook, data).iter():
+        if sheet.tag not in _SHEET_TAGS:
+            continue
+        rel = next((sheet.get(attr) for attr in _REL_ID if sheet.get(attr) is not None), None)
+        if rel is not None:
+            yield sheet.get("name", ""), rel
+
+
 def _xlsx_comments(pkg: _Package) -> Iterator[tuple[str, int, int, str]]:
     workbook = _package_part(pkg, _DEFAULT_WORKBOOK, _REL_OFFICE_DOCUMENT)
     workbook_data = pkg.read(workbook) if workbook else None
@@ -492,11 +499,8 @@ def _xlsx_comments(pkg: _Package) -> Iterator[tuple[str, int, int, str]]:
         if rel_type.endswith(_REL_WORKSHEET)
     }
     count = 0
-    for sheet in pkg.parse(workbook, workbook_data).iter():
-        if sheet.tag not in _SHEET_TAGS:
-            continue
-        rel = next((sheet.get(attr) for attr in _REL_ID if sheet.get(attr) is not None), None)
-        if rel is None or rel not in parts:
+    for sheet_name, rel in _workbook_sheets(pkg, workbook, workbook_data):
+        if rel not in parts:
             continue
         for _, rel_type, comments_part in _relationships(pkg, parts[rel]):
             data = pkg.read(comments_part) if rel_type.endswith(_REL_COMMENTS) else None
@@ -512,7 +516,7 @@ def _xlsx_comments(pkg: _Package) -> Iterator[tuple[str, int, int, str]]:
                 if count > MAX_COMMENTS:
                     raise SourceError(pkg.source, "too_large", f"more than {MAX_COMMENTS:,} comments")
                 text = "".join(t.text or "" for t in comment.iter() if _local(t.tag) == "t")
-                yield sheet.get("name", ""), int(match[2]), _column_number(match[1]), text
+                yield sheet_name, int(match[2]), _column_number(match[1]), text
 
 
 def _ods_comments(pkg: _Package) -> Iterator[tuple[str, int, int, str]]:
