@@ -15,7 +15,6 @@ from toolkit import api
 from toolkit.cli import main
 
 progress = importlib.import_module("toolkit.progress")
-pull_module = importlib.import_module("toolkit.pull")
 
 
 class Terminal(io.StringIO):
@@ -26,8 +25,7 @@ class Terminal(io.StringIO):
 @pytest.fixture
 def few_is_many(monkeypatch: pytest.MonkeyPatch) -> None:
     """The example's handful of copies count as many: the bars' threshold is one copy."""
-    monkeypatch.setattr(progress, "PROGRESS_FROM", 1)
-    monkeypatch.setattr(pull_module, "PROGRESS_FROM", 1)
+    monkeypatch.setattr(progress, "PROGRESS_FROM", 1)  # pull's bar and the stage bars
 
 
 def _cli(args: list[str], monkeypatch: pytest.MonkeyPatch, terminal: bool) -> str:

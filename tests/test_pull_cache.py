@@ -164,8 +164,8 @@ def test_no_progress_bar_unless_stderr_is_a_terminal(
 
     from toolkit.cli import main
 
-    pull_module = importlib.import_module("toolkit.pull")
-    monkeypatch.setattr(pull_module, "PROGRESS_FROM", 1)
+    progress = importlib.import_module("toolkit.progress")
+    monkeypatch.setattr(progress, "PROGRESS_FROM", 1)
     folder = str(copies[None].parent)
     result = CliRunner().invoke(main, ["pull", folder, "--config", str(EXAMPLE), "--no-cache"])
     assert result.exit_code == 0, result.output

@@ -24,11 +24,29 @@ GAPS = Text("réponses manquantes", "gaps")
 HISTORY = Text("historique", "history")
 RENDER = Text("mise en page du rapport", "rendering the report")
 STEP = Text(" étape", " step")
+COPY = Text(" copie", " copy")
 
 
 def on_terminal() -> bool:
     """Whether stderr is a terminal someone watches (tests replace this)."""
     return sys.stderr.isatty()
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def copies_bar(name: str, total: int, language: Language, *, enabled: bool = True, leave: bool = True) -> Any:
+    """A tqdm bar on stderr counting copies (`update(n)`, `close()`), or one that does nothing unless
+    `enabled` (the caller's threshold and switch) and stderr is a terminal."""
+    if not enabled or not on_terminal():
+        return _NoBar()
+    tqdm: Any = importlib.import_module("tqdm").tqdm  # untyped
+    return tqdm(total=total, desc=name, unit=COPY(language), file=sys.stderr, leave=leave)
 
 
 class Stages:

@@ -14,13 +14,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-import importlib
 import os
-import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
 
 from . import progress as terminal
 from .attribution import IssuedCopy
@@ -28,6 +25,7 @@ from .errors import SourceError
 from .initiative import Initiative
 from .issued import read_register
 from .language import user_language
+from .merge import quiet_gc
 from .problems import source_message
 from .pull_cache import CachedError, Entry, PullCache, default_path, digest
 from .rawbook import RawWorkbook
@@ -37,7 +35,6 @@ from .submission import PullResult, SourceProblem, Submission
 from .text import Language
 
 PARALLEL_FROM = 200  # copies from which reading is spread over processes by default (start-up costs)
-PROGRESS_FROM = 50  # copies from which a progress bar shows (on a terminal only)
 MAX_JOBS = 8
 
 Outcome = Submission | SourceProblem
@@ -165,7 +162,8 @@ def _pull_local_files(
                     done[source] = _from_entry(source, hits[found[0]], found[1], initiative, issued)
                 else:
                     todo.append(source)
-    bar = _progress(len(todo), initiative) if progress else _NoBar()
+    many = progress and len(todo) >= terminal.PROGRESS_FROM
+    bar = terminal.copies_bar("pull", len(todo), _language(initiative), enabled=many, leave=False)
     try:
         for source, outcome, entry in _read_many(todo, initiative, issued, jobs, store is not None):
             done[source] = outcome
@@ -184,16 +182,14 @@ def _collector_paused() -> Iterator[None]:
     Paused while they are made, then handed straight to the oldest generation (freeze, then unfreeze:
     a full collection still sees them and anything else young; none is lost). Left alone when the
     program froze objects itself (a server before fork): unfreezing would undo that."""
-    enabled, frozen = gc.isenabled(), gc.get_freeze_count()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if not frozen:
-            gc.freeze()
-            gc.unfreeze()
-        if enabled:
-            gc.enable()
+    frozen = gc.get_freeze_count()
+    with quiet_gc():
+        try:
+            yield
+        finally:
+            if not frozen:
+                gc.freeze()
+                gc.unfreeze()
 
 
 def _digests(sources: Sequence[str]) -> dict[str, tuple[str | None, dt.datetime] | SourceError]:
@@ -291,23 +287,3 @@ def _start_worker(initiative: Initiative | None, issued: Mapping[str, IssuedCopy
 
 def _worker_read(source: str) -> tuple[Outcome, tuple[str, Entry] | None]:
     return _read_local(source, *_worker_setup)
-
-
-# --- progress ------------------------------------------------------------------------------------
-
-
-class _NoBar:
-    def update(self, n: int = 1) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def _progress(total: int, initiative: Initiative | None) -> Any:
-    """A tqdm bar on stderr for many copies, only when stderr is a terminal (never in a pipe or a log)."""
-    if total < PROGRESS_FROM or not terminal.on_terminal():
-        return _NoBar()
-    tqdm: Any = importlib.import_module("tqdm").tqdm
-    unit = " copie" if _language(initiative) == "fr" else " copy"
-    return tqdm(total=total, desc="pull", unit=unit, file=sys.stderr, leave=False)

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib
 import os
 import re
-import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from .. import style
 from ..cells import column_letter
@@ -32,6 +30,7 @@ from ..initiative import Initiative, Partner
 from ..layout import DESCRIPTION_ROW, HINT_ROW, TITLE_ROW, SheetLayout
 from ..metadata import METADATA_TAB, properties, records
 from ..problems import output_message
+from ..progress import copies_bar
 from ..spec import ExtraTab, WorkbookSpec
 from ..templates import DEBRIEF_COLUMN, Column
 from ..text import CELL_LIMIT, EXCEL_ESCAPE, XML_FORBIDDEN, Language
@@ -125,24 +124,26 @@ def _build(plan: CopyPlan, partners: list[Partner | None], options: WriteOptions
     """Each copy's bytes, in the plan's order: in worker processes when there are enough copies to
     pay for starting them (`options.jobs`, default one per CPU), else here."""
     jobs = options.jobs or os.cpu_count() or 1
-    bar = _progress(len(partners), options.progress and len(partners) >= PARALLEL_FROM, plan.language)
-    if jobs <= 1 or len(partners) < PARALLEL_FROM:
-        built = []
-        for partner in partners:
-            built.append(workbook_bytes(plan.spec(partner)))
-            bar(1)
+    many = options.progress and len(partners) >= PARALLEL_FROM
+    bar = copies_bar("Excel", len(partners), plan.language, enabled=many)
+    built: list[bytes] = []
+    try:
+        if jobs <= 1 or len(partners) < PARALLEL_FROM:
+            for partner in partners:
+                built.append(workbook_bytes(plan.spec(partner)))
+                bar.update(1)
+            return built
+        size = -(-len(partners) // (jobs * CHUNKS_PER_JOB))
+        chunks = [partners[i : i + size] for i in range(0, len(partners), size)]
+        with ProcessPoolExecutor(
+            max_workers=min(jobs, len(chunks)), initializer=_receive, initargs=(plan,)
+        ) as pool:
+            for chunk in pool.map(_build_chunk, chunks):  # results in submission order: deterministic
+                built += chunk
+                bar.update(len(chunk))
         return built
-    size = -(-len(partners) // (jobs * CHUNKS_PER_JOB))
-    chunks = [partners[i : i + size] for i in range(0, len(partners), size)]
-    built = []
-    with ProcessPoolExecutor(
-        max_workers=min(jobs, len(chunks)), initializer=_receive, initargs=(plan,)
-    ) as pool:
-        for chunk in pool.map(_build_chunk, chunks):  # results in submission order: deterministic
-            built += chunk
-            bar(len(chunk))
-    bar(0, close=True)
-    return built
+    finally:
+        bar.close()
 
 
 _PLAN: list[CopyPlan] = []  # in a worker: the plan, sent once rather than with every chunk
@@ -154,25 +155,6 @@ def _receive(plan: CopyPlan) -> None:
 
 def _build_chunk(partners: list[Partner | None]) -> list[bytes]:
     return [workbook_bytes(_PLAN[0].spec(partner)) for partner in partners]
-
-
-class _Bar(Protocol):
-    def __call__(self, done: int, close: bool = False) -> None: ...
-
-
-def _progress(total: int, enabled: bool, language: Language) -> _Bar:
-    """A tqdm bar on stderr when it is a terminal (and `enabled`); else nothing."""
-    if not enabled or not sys.stderr.isatty():
-        return lambda done, close=False: None
-    tqdm: Any = importlib.import_module("tqdm").tqdm  # untyped
-    bar = tqdm(total=total, desc="Excel", unit=" copie" if language == "fr" else " copy", file=sys.stderr)
-
-    def update(done: int, close: bool = False) -> None:
-        bar.update(done)
-        if close or bar.n >= total:
-            bar.close()
-
-    return update
 
 
 def _kept(existing: Existing, path: Path, language: Language) -> str:

@@ -29,10 +29,8 @@ No spreadsheet is created twice:
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +43,7 @@ from ...generate import Prefill, choose_partners, partner_spec
 from ...initiative import GoogleSettings, Initiative, Partner, load_initiative
 from ...layout import workbook_layout
 from ...metadata import PROPERTY_PREFIX
+from ...progress import copies_bar
 from ...text import Language
 from . import drive
 from .auth import load_credentials
@@ -126,7 +125,15 @@ def generate_google(
     run.start = prefill or Prefill()
     run.via_drive = via_drive is not False or run.robot  # default: Drive creates, for every account
     run.create_folder = create_folder
-    return [run.partner(p) for p in _progress(chosen, progress, run.language)]
+    bar = copies_bar("Google Sheets", len(chosen), run.language, enabled=progress)
+    made = []
+    try:
+        for partner in chosen:
+            made.append(run.partner(partner))
+            bar.update(1)
+    finally:
+        bar.close()
+    return made
 
 
 class _Run:
@@ -366,14 +373,3 @@ def protection_editors(initiative: Initiative, actor: str | None) -> list[str]:
     """Who may edit headers and labels: the identity that builds the copy and the coordinator."""
     coordinator = initiative.coordinator.email if initiative.coordinator else None
     return list(dict.fromkeys(e for e in (actor, coordinator) if e))
-
-
-def _progress(items: Sequence[Partner], enabled: bool, language: Language) -> Iterable[Partner]:
-    """A tqdm bar on stderr when it is a terminal (and `enabled`); the plain list otherwise."""
-    if not enabled or not sys.stderr.isatty():
-        return items
-    tqdm: Any = importlib.import_module("tqdm").tqdm
-    bar: Iterable[Partner] = tqdm(
-        items, desc="Google Sheets", unit=" copie" if language == "fr" else " copy", file=sys.stderr
-    )
-    return bar
