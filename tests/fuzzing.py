@@ -11,6 +11,8 @@ Mutants (each one reproducible from the campaign seed and its number):
                                          40,000-character strings, impossible dates and cell references
   hostile_text                           a cell's text replaced by hostile text (the same list, plus
                                          formulas, markup, Word field marks, long answers)
+  hostile_formula                        formula elements in answer cells (.xlsx <f>, .ods table:formula):
+                                         huge, control characters, shared without text, whole-sheet ranges
 
 The campaign runs in a child process, so that a hang can be bounded and named: the parent waits at most
 `budget` seconds for each step (one mutant pulled, or one batch merged/reported), kills the child on a
@@ -265,6 +267,45 @@ def hostile_text(rnd: random.Random, members: Members) -> Members:
     return members
 
 
+# What a formula element can hold: huge, control characters, markup-looking text, a shared formula with
+# no text or a range over the whole sheet, a reference far outside the grid, nothing at all.
+HOSTILE_FORMULAS = [
+    "=" + "A1+" * 20_000 + "1",
+    "SOMME(A1:A3)\x01\x1f",
+    "<b>gras</b> & ]]>",
+    '<f t="shared" si="0"/>',
+    '<f t="shared" ref="A1:XFD1048576" si="0">A1</f>',
+    "XFD1048576*ZZZ99999999",
+    "",
+]
+
+
+@_package_op
+def hostile_formula(rnd: random.Random, members: Members) -> Members:
+    """Put formulas into answer cells: an .xlsx <f> before a cell's value, an .ods table:formula."""
+    candidates = [i for i, (info, _) in enumerate(members) if re.search(r"(sheet\d*|content)\.xml$", info)]
+    if not candidates:
+        return members
+    i = rnd.choice(candidates)
+    text = members[i][1].decode("utf-8", "replace")
+    xlsx = re.compile(r"(<c\s[^>]*?)(/?)>")
+    ods = re.compile(r"<table:table-cell(?=[\s>/])")
+    spots = list(xlsx.finditer(text)) or list(ods.finditer(text))
+    for spot in rnd.sample(spots, min(len(spots), rnd.choice([1, 3, 10]))):
+        formula = rnd.choice(HOSTILE_FORMULAS)
+        element = formula if formula.startswith("<f") else f"<f>{_xml_text(formula)}</f>"
+        if spot.group().startswith("<table"):
+            attribute = _xml_text("of:" + formula).replace('"', "&quot;")
+            replacement = f'<table:table-cell table:formula="{attribute}"'
+        elif spot.group(2):  # an empty cell <c …/>: give it a formula and a cached value
+            replacement = f"{spot.group(1)}>{element}<v>0</v></c>"
+        else:
+            replacement = f"{spot.group(1)}>{element}"
+        text = text.replace(spot.group(), replacement, 1)
+    members[i] = (members[i][0], text.encode("utf-8"))
+    return members
+
+
 MUTATORS: dict[str, Mutator] = {
     "truncate": truncate,
     "flip_bits": flip_bits,
@@ -276,9 +317,10 @@ MUTATORS: dict[str, Mutator] = {
     "mangle_xml": mangle_xml,
     "hostile_metadata": hostile_metadata,
     "hostile_text": hostile_text,
+    "hostile_formula": hostile_formula,
 }
 # metadata and text are what partners can change without breaking the file: weigh them up
-WEIGHTS = {"hostile_metadata": 3, "hostile_text": 3, "mangle_xml": 2}
+WEIGHTS = {"hostile_metadata": 3, "hostile_text": 3, "hostile_formula": 2, "mangle_xml": 2}
 
 
 def mutant(seed: int, number: int, seeds: Sequence[Path]) -> Mutant:
