@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -77,6 +78,39 @@ class Evidence:
 
 Columns = tuple[tuple[object, ...], ...]  # the tidy table as one tuple per CELL_COLUMNS entry
 
+# Columns that say where a cell is and what kind (worksheet, row, column, problem, location, origin): the
+# same for most copies of one template. Thousands of copies share one tuple per column and one string per
+# location instead of each holding its own (a copy read in a worker process, or from the pull cache, comes
+# with fresh strings): about a third of what 10,000 copies hold. `text` and `value` stay each copy's own.
+_SHARED_COLUMNS = tuple(i for i, name in enumerate(CELL_COLUMNS) if name not in ("value", "text"))
+_SHARED_LIMIT = 4096  # distinct columns remembered; past it the memory starts again (a long-lived process)
+_shared: dict[tuple[object, ...], tuple[object, ...]] = {}
+
+
+def _share(column: tuple[object, ...]) -> tuple[object, ...]:
+    """An equal column already seen, or this one with its strings interned (and remembered)."""
+    try:
+        known = _shared.get(column)
+    except TypeError:  # an unhashable entry: nothing to share
+        return column
+    if known is not None:
+        return known
+    if len(_shared) >= _SHARED_LIMIT:
+        _shared.clear()
+    column = tuple(sys.intern(v) if type(v) is str else v for v in column)
+    _shared[column] = column
+    return column
+
+
+def compact(columns: Columns) -> Columns:
+    """`columns` with the where-and-kind columns shared between copies (equal values, less memory)."""
+    if not isinstance(columns, tuple) or len(columns) != len(CELL_COLUMNS):
+        return columns
+    return tuple(
+        _share(column) if i in _SHARED_COLUMNS and isinstance(column, tuple) else column
+        for i, column in enumerate(columns)
+    )
+
 
 class _LazyTable:
     """`Submission.cells`: given as a DataFrame or as its columns; the DataFrame is built on first use.
@@ -96,7 +130,7 @@ class _LazyTable:
         return value
 
     def __set__(self, obj: object, value: pd.DataFrame | Columns) -> None:
-        obj.__dict__[self.slot] = value
+        obj.__dict__[self.slot] = value if isinstance(value, pd.DataFrame) else compact(value)
 
 
 def table(columns: Columns) -> pd.DataFrame:
@@ -135,15 +169,22 @@ class Submission:
             return list(given[name])
         return given[CELL_COLUMNS.index(name)]
 
-    @cached_property
+    # `rows` and `filled_keys` are made on each use, not kept: kept, at 10,000 copies they held more
+    # memory than the copies' own cells (a Cell tuple per cell, a set of key tuples per copy).
+    @property
     def rows(self) -> list[Cell]:
-        return [Cell(*values) for values in zip(*(self.column(name) for name in CELL_COLUMNS), strict=True)]
+        return list(map(Cell._make, zip(*(self.column(name) for name in CELL_COLUMNS), strict=True)))
 
-    @cached_property
+    @property
     def filled_keys(self) -> frozenset[tuple[str, str, str]]:
         """(worksheet, row, column) of the cells holding a usable value (not empty, not invalid)."""
+        c = self.column
         return frozenset(
-            (c.worksheet, c.row, c.column) for c in self.rows if c.value is not None and not c.problem
+            (worksheet, row, column)
+            for worksheet, row, column, value, problem in zip(
+                c("worksheet"), c("row"), c("column"), c("value"), c("problem"), strict=True
+            )
+            if value is not None and not problem
         )
 
     @cached_property
