@@ -159,8 +159,10 @@ def merge(
         if previous is None and history is not None:
             previous = last_master(initiative, history)
         before = read_previous(previous, initiative, clients) if previous is not None else None
-        # close_round computes the master's values again: merge need not (the time and memory of a 2nd copy)
-        merged = close_round(_merge(pulled, initiative, values=False), before, round_label(initiative, now))
+        # close_round computes the master's values and the partners' rows again: merge need not (the
+        # time and memory of a 2nd copy)
+        combined = _merge(pulled, initiative, values=False, partner_rows=False)
+        merged = close_round(combined, before, round_label(initiative, now))
         if out is not None:
             read = [e.source for e in pulled.errors]
             _write_master(merged, out, now, clients, read, history, bar)

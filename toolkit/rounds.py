@@ -13,11 +13,12 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .answers import Answer, Change
 from .initiative import Initiative, partner_labels
-from .merge import CONTRIBUTION_COLUMNS, Merged, combine_cell, quiet_gc
+from .merge import CONTRIBUTION_COLUMNS, Merged, cell_groups, combine_cell, quiet_gc
 from .submission import Cell, Submission
 from .templates import DEBRIEF_COLUMN, Kit
 from .text import LANGUAGES, Language
@@ -48,21 +49,33 @@ def close_round(merged: Merged, previous: PreviousRound | None, round_label: str
     initiative = merged.initiative
     before = {a.key: a for a in (previous.answers if previous else ()) if a.active}
     answers: list[Answer] = []
-    found: dict[tuple[str, str, str, str], tuple[Submission, Cell]] = {}
+    # where each answer was read, by position: its copy and its cell's place in the copy's columns (a
+    # dict of cells by key was 110 MB at 10,000 copies); None for an answer carried from `previous`
+    found: list[tuple[Submission, int] | None] = []
     for submission in merged.accepted:
         partner = submission.partner_id
         if partner is None:
             continue  # an unidentified file: its values count this round, but belong to no partner
-        for cell in submission.rows:
+        start = len(answers)
+        latest: dict[tuple[str, str, str], int] = {}  # a cell given twice is read where it was last
+        for j, cell in enumerate(submission.rows):
             key = (cell.worksheet, cell.row, cell.column, partner)
             answer = _answer(cell, partner, before.get(key), key[:3] in submission.prefilled, round_label)
             if answer is not None:
                 answers.append(answer)
-                found[key] = (submission, cell)
-    seen = {a.key for a in answers}
-    answers += [dataclasses.replace(a, change="unconfirmed") for k, a in before.items() if k not in seen]
-    answers.sort(key=_order(initiative))
+                latest[key[:3]] = j
+        found += [(submission, latest[a.worksheet, a.row, a.column]) for a in answers[start:]]
+    if before:
+        seen = {a.key for a in answers}
+        answers += [dataclasses.replace(a, change="unconfirmed") for k, a in before.items() if k not in seen]
+    found += [None] * (len(answers) - len(found))
+    order = _order(initiative)
+    ranked = sorted(range(len(answers)), key=lambda i: order(answers[i]))  # stable, as answers.sort
+    answers = [answers[i] for i in ranked]
+    found = [found[i] for i in ranked]
+    del ranked
     contributions = _contributions(merged, answers, found, previous)
+    del found  # not kept while the values are made
     values = _values(initiative, contributions)
     return dataclasses.replace(
         merged,
@@ -132,10 +145,11 @@ def typed(kit: Kit, answer: Answer, language: Language) -> tuple[object, str | N
 def _contributions(
     merged: Merged,
     answers: list[Answer],
-    found: dict[tuple[str, str, str, str], tuple[Submission, Cell]],
+    found: list[tuple[Submission, int] | None],
     previous: PreviousRound | None,
 ) -> pd.DataFrame:
-    """Merge's contributions, with each identified partner's cells replaced by its answers."""
+    """Merge's contributions, with each identified partner's cells replaced by its answers
+    (`found[i]`: where `answers[i]` was read, or None)."""
     initiative = merged.initiative
     names = partner_labels(initiative.partners)  # as merge names them
     old = merged.contributions
@@ -143,42 +157,44 @@ def _contributions(
     if previous is not None:  # pre-filled cells are the partners' own previous answers, above
         replaced |= old["status"] == "carried_over"
     kept = old[~replaced].assign(round=None, change=None)
-    rows = []
-    for a in answers:
+    # the rows go straight into one block: a list of row tuples first was 70 MB at 10,000 copies
+    block = np.empty((len(answers), len(ROUND_COLUMNS)), dtype=object)
+    for i, (a, read) in enumerate(zip(answers, found, strict=True)):
         status = (
             "withdrawn" if a.change == "withdrawn" else "unconfirmed" if a.change == "unconfirmed" else "used"
         )
-        if a.key in found and a.change != "unconfirmed":
-            submission, cell = found[a.key]
+        if read is not None and a.change != "unconfirmed":
+            submission, j = read
             value, problem = (
-                (cell.value, cell.problem)
+                (submission.column("value")[j], submission.column("problem")[j])
                 if a.change != "unchanged"
                 else typed(initiative.kit, a, initiative.language)
             )
-            where = (cell.location, submission.source, submission.modified)
+            where = (submission.column("location")[j], submission.source, submission.modified)
         else:
             value, problem = typed(initiative.kit, a, initiative.language)
             where = (None, previous.source if previous else "", None)
         if a.change == "withdrawn":
             value = None
         name = names.get(a.partner, a.partner)
-        rows.append(
-            (
-                a.worksheet,
-                a.row,
-                a.column,
-                a.partner,
-                name,
-                value,
-                a.text,
-                problem,
-                *where,
-                status,
-                a.round,
-                a.change,
-            )
+        block[i] = (
+            a.worksheet,
+            a.row,
+            a.column,
+            a.partner,
+            name,
+            value,
+            a.text,
+            problem,
+            *where,
+            status,
+            a.round,
+            a.change,
         )
-    frame = pd.DataFrame(rows, columns=ROUND_COLUMNS, dtype=object)
+    if answers:
+        frame = pd.DataFrame(block, columns=ROUND_COLUMNS, dtype=object, copy=False)
+    else:
+        frame = pd.DataFrame([], columns=ROUND_COLUMNS, dtype=object)
     if kept.empty:
         return frame
     return pd.concat([frame, kept[ROUND_COLUMNS]], ignore_index=True)
@@ -186,12 +202,9 @@ def _contributions(
 
 def _values(initiative: Initiative, contributions: pd.DataFrame) -> dict[tuple[str, str, str], object]:
     """Each cell's master value from the answers still in the master (partner order)."""
-    active = contributions[contributions["status"].isin(IN_MASTER) & contributions["worksheet"].notna()]
     values: dict[tuple[str, str, str], object] = {}
     kit = initiative.kit
-    for (worksheet_id, row_id, column_id), group in active.groupby(
-        ["worksheet", "row", "column"], sort=False
-    ):
+    for (worksheet_id, row_id, column_id), group in cell_groups(contributions, IN_MASTER):
         if (group["status"] != "carried_over").any():  # no previous master given: carried text is a fallback
             group = group[group["status"] != "carried_over"]
         worksheet = kit.worksheet(str(worksheet_id))

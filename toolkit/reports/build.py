@@ -51,7 +51,8 @@ def build_report(
     bar.start(COMBINE)
     path = history_path or initiative.history_path
     last_round = _previous_round(initiative, path)
-    merged = merge(pulled, initiative, values=last_round is None)  # close_round computes them again
+    closing = last_round is not None  # close_round computes the values and the partners' rows again
+    merged = merge(pulled, initiative, values=not closing, partner_rows=not closing)
     if last_round is not None:  # the master as it would be now: each partner's answers since last round
         merged = close_round(merged, last_round, round_label(initiative, now))
     bar.start(GAPS)
