@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import pandas as pd
 
@@ -179,11 +179,11 @@ class Submission:
     def filled_keys(self) -> frozenset[tuple[str, str, str]]:
         """(worksheet, row, column) of the cells holding a usable value (not empty, not invalid)."""
         c = self.column
+        keys = cast("Iterator[tuple[str, str, str]]", zip(c("worksheet"), c("row"), c("column"), strict=True))
+        usable = zip(c("value"), c("problem"), strict=True)
         return frozenset(
-            (worksheet, row, column)
-            for worksheet, row, column, value, problem in zip(
-                c("worksheet"), c("row"), c("column"), c("value"), c("problem"), strict=True
-            )
+            key
+            for key, (value, problem) in zip(keys, usable, strict=True)
             if value is not None and not problem
         )
 
