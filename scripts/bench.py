@@ -475,6 +475,7 @@ def synthetic_pulled(sample: Any, initiative: Initiative, copies: int) -> Any:
                 partner_id=partner.id,
                 cells=cells,
                 copy_id=f"{model.copy_id}-{i}" if model.copy_id else None,
+                kit=initiative.kit,  # as pull gives it: the initiative's own kit (not the sample's)
                 evidence=tuple(dataclasses.replace(e, partner_id=partner.id) for e in model.evidence),
             )
         )

@@ -97,29 +97,36 @@ def find_gaps(
         if partner.id not in answered and partner.id not in named:  # a disputed copy names them: said below
             gaps.append(describe.gap("missing_submission", "error", partner=partner.id))
     gaps += [_dispute_gap(s, describe) for s in merged.disputed]
+    summaries = []
     for submission in merged.accepted:
+        filled = submission.filled_keys  # made on use (submission.py): once per copy here
         gaps += _structure_gaps(submission, describe)
-        gaps += _cell_gaps(submission, describe)
-    gaps += _initiative_gaps(merged, describe)
-    summaries = tuple(
-        SubmissionSummary(
-            partner=s.partner_id,
-            source=s.source,
-            modified=s.modified.isoformat() if s.modified else None,
-            completion=round(describe.completion(s), 3),
+        gaps += _cell_gaps(submission, describe, filled)
+        summaries.append(
+            SubmissionSummary(
+                partner=submission.partner_id,
+                source=submission.source,
+                modified=submission.modified.isoformat() if submission.modified else None,
+                completion=round(describe.completion(submission, filled), 3),
+            )
         )
-        for s in merged.accepted
-    )
-    return GapReport(initiative.name, now.isoformat(), summaries, tuple(gaps), pulled.errors)
+    gaps += _initiative_gaps(merged, describe)
+    return GapReport(initiative.name, now.isoformat(), tuple(summaries), tuple(gaps), pulled.errors)
 
 
-def share(submission: Submission, kit: Kit, required: set[tuple[str, str, str]]) -> float:
-    """`completion(submission)`, given `kit`'s required cells computed once for thousands of copies."""
+def share(
+    submission: Submission,
+    kit: Kit,
+    required: set[tuple[str, str, str]],
+    filled: frozenset[tuple[str, str, str]] | None = None,
+) -> float:
+    """`completion(submission)`, given `kit`'s required cells computed once for thousands of copies
+    (and the copy's `filled_keys`, when the caller has them already)."""
     if submission.kit is not kit:
         return completion(submission)
     if not required:
         return 1.0
-    return len(submission.filled_keys & required) / len(required)
+    return len((submission.filled_keys if filled is None else filled) & required) / len(required)
 
 
 class _Describer:
@@ -133,8 +140,10 @@ class _Describer:
         self.required = required_cells(self.kit)  # once, not once per copy (thousands of them)
         self._where: dict[tuple[str | None, str | None, str | None], dict[str, str]] = {}
 
-    def completion(self, submission: Submission) -> float:
-        return share(submission, self.kit, self.required)
+    def completion(
+        self, submission: Submission, filled: frozenset[tuple[str, str, str]] | None = None
+    ) -> float:
+        return share(submission, self.kit, self.required, filled)
 
     def gap(
         self,
@@ -248,9 +257,12 @@ def quoted_formula(formula: str) -> str:
     return flat if len(flat) <= FORMULA_QUOTE else flat[: FORMULA_QUOTE - 1].rstrip() + "…"
 
 
-def _cell_gaps(submission: Submission, describe: _Describer) -> list[Gap]:
+def _cell_gaps(
+    submission: Submission, describe: _Describer, filled: frozenset[tuple[str, str, str]]
+) -> list[Gap]:
     partner = submission.partner_id
-    own = [c for c in submission.rows if c.origin == "partner"]  # a kept pre-fill is not theirs to fix
+    rows = submission.rows  # made on use: once
+    own = [c for c in rows if c.origin == "partner"]  # a kept pre-fill is not theirs to fix
     gaps = [
         describe.gap(
             "invalid_value",
@@ -266,8 +278,8 @@ def _cell_gaps(submission: Submission, describe: _Describer) -> list[Gap]:
         for c in own
         if c.problem
     ]
-    order = {(c.worksheet, c.row, c.column): i for i, c in enumerate(submission.rows)}
-    missing = describe.required - submission.filled_keys
+    order = {(c.worksheet, c.row, c.column): i for i, c in enumerate(rows)}
+    missing = describe.required - filled
     for worksheet, row, column in sorted(missing, key=lambda k: order.get(k, 0)):
         gaps.append(describe.gap("missing_cell", "warning", worksheet, row, column, partner))
     roster = {normalise_key(p) for p in describe.initiative.people}

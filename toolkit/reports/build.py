@@ -150,9 +150,11 @@ def _required_by_worksheet(initiative: Initiative) -> dict[str, frozenset[tuple[
 
 
 def _worksheet_shares(
-    submission: Submission, needed: dict[str, frozenset[tuple[str, str, str]]]
+    submission: Submission,
+    needed: dict[str, frozenset[tuple[str, str, str]]],
+    have: frozenset[tuple[str, str, str]] | None = None,
 ) -> dict[str, float | None]:
-    have = submission.filled_keys
+    have = submission.filled_keys if have is None else have  # made on use: pass them when known
     return {w: round(len(keys & have) / len(keys), 3) if keys else None for w, keys in needed.items()}
 
 
@@ -215,6 +217,7 @@ def _row(
     if copy is None:
         return PartnerRow(partner, name, False, None, None, None, None)
     missing, problems = counts.get(partner, (0, 0)) if partner else (0, 0)
+    filled = copy.filled_keys
     return PartnerRow(
         partner=partner,
         name=name,
@@ -222,8 +225,8 @@ def _row(
         file=Path(copy.source).name,
         modified=copy.modified.isoformat() if copy.modified else None,
         on_time=(aware(copy.modified) <= end) if end and copy.modified else None,
-        completion=round(share(copy, initiative.kit, required), 3),
-        worksheets=_worksheet_shares(copy, needed),
+        completion=round(share(copy, initiative.kit, required, filled), 3),
+        worksheets=_worksheet_shares(copy, needed, filled),
         missing_cells=missing,
         problems=problems,
     )
