@@ -124,3 +124,6 @@ def test_copies_share_where_and_kind_but_keep_their_own_text(initiative: Initiat
     assert one.rows[2] == Cell(*cells[2], None, "=A1", "formula", "Tab!B7", "partner")
     assert one.filled_keys == {cells[0]} and two.filled_keys == {cells[0], cells[1]}
     assert list(one.cells.columns) == CELL_COLUMNS and one.cells["text"].tolist() == ["Oui", "", "=A1"]
+    moved = copy("ciusss-est", cells[1:] + cells[:1], ["A", "B", "C"], 3)  # another layout: its own places
+    assert list(moved.column("row")) == [c[1] for c in cells[1:] + cells[:1]] != list(one.column("row"))
+    assert list(one.column("row")) == [c[1] for c in cells]  # the copies before are untouched
