@@ -90,6 +90,32 @@ def test_whose_copy_it_is_is_decided_again_on_every_run(
     assert warm.submissions[0].partner_id == "cdc-hochelaga"  # named by the file name, not cached
 
 
+def test_the_provenance_beside_a_copy_is_read_again_on_every_run(
+    initiative: Initiative, copies: dict[str | None, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sidecar `collect` writes later, or one that no longer matches the bytes: the warm pull sees it."""
+    from toolkit.mail.provenance import Provenance, sha256, write_sidecar
+
+    folder, cache = tmp_path / "retours", tmp_path / "cache.sqlite"
+    folder.mkdir()
+    blank, other = folder / "copie.xlsx", folder / "autre.xlsx"
+    shutil.copyfile(copies[None], blank)
+    shutil.copyfile(copies["cdc-hochelaga"], other)
+    api.pull([folder], initiative, cache=cache)
+    no_reading(monkeypatch)
+    sender = "direction@cdc-hochelaga.example"
+    for digest in (sha256(blank.read_bytes()), "0" * 64):  # the bytes it describes, then other bytes
+        at = "2026-11-19T14:00:00+00:00"
+        write_sidecar(blank, Provenance(blank.name, digest, sender, at, "Re", "<m@x>", "c.xlsx"))
+        warm = api.pull([folder], initiative, cache=cache)
+        monkeypatch.undo()
+        cold = api.pull([folder], initiative)
+        no_reading(monkeypatch)
+        assert summary(warm) == summary(cold)
+        senders = {Path(s.source).name: s.sender for s in warm.submissions}
+        assert senders == {"autre.xlsx": None, "copie.xlsx": sender if digest != "0" * 64 else None}
+
+
 def test_another_initiative_setting_is_a_miss(
     initiative: Initiative, copies: dict[str | None, Path], tmp_path: Path
 ) -> None:
