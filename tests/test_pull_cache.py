@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import multiprocessing
+import pickle
 import shutil
 import sqlite3
 import sys
@@ -151,8 +152,6 @@ def test_a_damaged_value_is_a_miss(
 
 
 def test_a_cached_value_cannot_run_code(capsys: pytest.CaptureFixture[str]) -> None:
-    import pickle
-
     from toolkit.pull_cache import _checksum, _load
 
     class Evil:
@@ -161,7 +160,7 @@ def test_a_cached_value_cannot_run_code(capsys: pytest.CaptureFixture[str]) -> N
 
     evil = pickle.dumps(Evil())
     for blob in (evil, b"T" + evil, b"P" + evil):  # bare, as a plain value, as a pickled one
-        assert _load(blob, _checksum(blob)) is None
+        assert _load(blob, _checksum(blob), {}) is None
     assert "pwned" not in capsys.readouterr().out
 
 
@@ -287,12 +286,23 @@ def test_a_text_is_skipped_only_when_its_key_is_longer_than_any_compared(text: s
         assert _text_key(text, longest) == "" and len(normalise_key(text)) > longest
 
 
+def _round_trip(entry: object) -> object:
+    """`entry` stored and loaded back, as the cache file does (its layout stored apart)."""
+    from toolkit.pull_cache import _dump, _layout, _load, layout_key
+
+    blob, check, layout = _dump(entry)  # type: ignore[arg-type]
+    layouts = {}
+    if layout is not None:
+        layouts[layout_key(layout)] = _layout(layout_key(layout), layout)
+    return _load(blob, check, layouts)  # type: ignore[arg-type]
+
+
 def test_a_value_comes_back_equal_in_the_plain_form_and_in_the_pickled_one() -> None:
     import datetime as dt
     from zoneinfo import ZoneInfo
 
     from toolkit.metadata import CopyInfo
-    from toolkit.pull_cache import CachedError, _dump, _load
+    from toolkit.pull_cache import CachedError, _dump
     from toolkit.read_copy import CopyContent
     from toolkit.submission import Note
 
@@ -302,7 +312,7 @@ def test_a_value_comes_back_equal_in_the_plain_form_and_in_the_pickled_one() -> 
     )
     usual = CopyContent(
         tab_info=info,
-        properties_info=None,
+        properties_info=dataclasses.replace(info, initiative_name=""),
         kit_id="kit",
         language="fr",
         role="partner",
@@ -315,7 +325,7 @@ def test_a_value_comes_back_equal_in_the_plain_form_and_in_the_pickled_one() -> 
             ("c", "c"),
             (dt.date(2026, 3, 1), 2.5),
             ("2026-03-01", "2,5"),
-            (None, None),
+            (None, "not_a_date"),
             ("T!B2", None),
             ("partner", "prefill"),
         ),
@@ -326,14 +336,39 @@ def test_a_value_comes_back_equal_in_the_plain_form_and_in_the_pickled_one() -> 
     columns = (*usual.columns[:3], (dt.time(9, 30), None), *usual.columns[4:])
     unusual = dataclasses.replace(usual, columns=columns)
     in_zone = dataclasses.replace(usual, generated_at=moment.astimezone(ZoneInfo("America/Montreal")))
-    assert _load(*_dump(in_zone)) is None  # a class the loader does not know: a miss, never a guess
-    for entry, form in ((usual, b"T"), (unusual, b"P"), (CachedError("not_zip", "bad"), b"T")):
-        blob, check = _dump(entry)
-        assert blob[:1] == form
-        back = _load(blob, check)
+    assert _round_trip(in_zone) is None  # a class the loader does not know: a miss, never a guess
+    same_info = dataclasses.replace(usual, properties_info=info)
+    for entry, form in (
+        (usual, b"T"),
+        (same_info, b"T"),
+        (unusual, b"P"),
+        (CachedError("not_zip", "bad"), b"T"),
+    ):
+        assert _dump(entry)[0][:1] == form
+        back = _round_trip(entry)
         assert back == entry
-        assert back is not None and all(
-            getattr(back, f.name) == getattr(entry, f.name) for f in dataclasses.fields(back)
-        )
-    tz = _load(*_dump(usual)).generated_at.tzinfo  # type: ignore[union-attr]
+        # every field, those equality leaves out too (made without __init__: none may be missing)
+        assert back is not None and vars(back).keys() == vars(entry).keys()
+        assert all(getattr(back, f.name) == getattr(entry, f.name) for f in dataclasses.fields(back))
+        for name in ("tab_info", "properties_info"):
+            got, want = getattr(back, name, None), getattr(entry, name, None)
+            assert (got is None and want is None) or vars(got) == vars(want)
+    tz = _round_trip(usual).generated_at.tzinfo  # type: ignore[attr-defined]
     assert tz is dt.UTC
+
+
+def test_a_value_whose_layout_is_gone_or_altered_is_a_miss() -> None:
+    from toolkit.pull_cache import _dump, _layout, _load, layout_key
+    from toolkit.read_copy import CopyContent
+
+    columns = (("w",), ("r",), ("c",), ("x",), ("x",), (None,), ("T!B2",), ("partner",))
+    entry = CopyContent(None, None, "kit", "fr", "partner", None, None, frozenset(), columns, (), ())
+    blob, check, layout = _dump(entry)
+    assert layout is not None
+    key = layout_key(layout)
+    assert _load(blob, check, {}) is None  # its layout is not stored (any more)
+    assert _layout(key, layout.replace(b"T!B2", b"T!B3")) is None  # not the bytes the key names
+    other = pickle.dumps((("w", "w"), ("r", "r"), ("c", "c"), ("T!B2", "T!B3")))
+    two_cells = _layout(layout_key(other), other)
+    assert two_cells is not None and _load(blob, check, {key: two_cells}) is None  # 2 cells, not 1
+    assert _load(blob, check, {key: _layout(key, layout)}) == entry  # type: ignore[dict-item]
