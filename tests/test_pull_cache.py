@@ -52,11 +52,14 @@ def test_a_warm_pull_reads_no_copy_and_says_the_same(
     (copies[None].parent / "notes.txt").write_text("à relancer", encoding="utf-8")
     folder, cache = copies[None].parent, tmp_path / "cache.sqlite"
     cold = api.pull([folder], initiative)
+    one = summary(api.pull([copies["cdc-hochelaga"]], initiative))
     first = api.pull([folder], initiative, cache=cache)
     no_reading(monkeypatch)
     warm = api.pull([folder], initiative, cache=cache)
     assert summary(first) == summary(cold) and summary(warm) == summary(cold)
     assert len(cold.errors) == 1  # the text file: its refusal is cached too
+    # one copy among the many the cache holds (looked up by key, not by reading the whole file)
+    assert summary(api.pull([copies["cdc-hochelaga"]], initiative, cache=cache)) == one
 
 
 def test_a_changed_byte_is_read_again(

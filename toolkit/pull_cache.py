@@ -24,6 +24,7 @@ import datetime as dt
 import enum
 import hashlib
 import io
+import itertools
 import operator
 import pickle
 import sqlite3
@@ -111,6 +112,11 @@ def _field_names(kind: type) -> tuple[str, ...] | None:
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+_FLAT = frozenset({str, int, float, bool, type(None)})
+
+
+def _flat_tuple(value: tuple[object, ...]) -> bool:
+    return all(type(item) in _FLAT for item in value)
 
 
 def _write(value: object, out: io.StringIO) -> None:
@@ -120,6 +126,11 @@ def _write(value: object, out: io.StringIO) -> None:
         return
     names = _field_names(kind)
     if names is not None:
+        fields = tuple(map(getattr, itertools.repeat(value), names))
+        if all(type(f) in _FLAT or (type(f) is tuple and _flat_tuple(f)) for f in fields):
+            # a partner: its fields' repr, which tells str, int, float, bool and None apart (in order)
+            out.write(kind.__qualname__ + repr(fields))
+            return
         out.write(kind.__qualname__ + "(")
         for name in names:
             out.write(name + "=")
@@ -229,12 +240,14 @@ def _unpacked(blob: bytes, check: bytes) -> Entry | tuple[Any, ...] | None:
     _built), or None when it does not check out."""
     if _checksum(blob) != check:
         return None
+    stream = io.BytesIO(blob)  # shares the bytes (blob[1:] copied them)
+    form = stream.read(1)
     try:
-        if blob[:1] == _PLAIN_FORMAT:
-            plain = _PlainUnpickler(io.BytesIO(blob[1:])).load()
+        if form == _PLAIN_FORMAT:
+            plain = _PlainUnpickler(stream).load()
             return plain if type(plain) is tuple and plain else None
-        if blob[:1] == _PICKLED_FORMAT:
-            entry = _Unpickler(io.BytesIO(blob[1:])).load()
+        if form == _PICKLED_FORMAT:
+            entry = _Unpickler(stream).load()
             return entry if isinstance(entry, CopyContent | CachedError) else None
     except Exception:  # a value that does not load is a miss, whatever went wrong
         return None
@@ -268,7 +281,7 @@ def _made(kind: type[_T], **fields: object) -> _T:
     __init__ (a CopyInfo's took as long as the rest of its cache hit): the values are those an
     instance made by __init__ held when the entry was written, rebuilt exactly."""
     made = object.__new__(kind)
-    made.__dict__.update(fields)
+    object.__setattr__(made, "__dict__", fields)
     return made
 
 
@@ -461,6 +474,7 @@ class PullCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=_BUSY_SECONDS, isolation_level=None)
         try:
+            db.execute("PRAGMA page_size=16384")  # a new file: a copy's value on one page or two, not three
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")  # a lost last write is a miss next time
             db.execute(
@@ -495,16 +509,10 @@ class PullCache:
             return found
         stored: dict[str, Entry | tuple[Any, ...]] = {}
         try:
-            for chunk in _chunks(wanted, 500):
-                rows = self.db.execute(
-                    "SELECT key, value, check_ FROM entries WHERE fingerprint = ?"
-                    f" AND key IN ({_marks(chunk)})",
-                    (self.fingerprint, *chunk),
-                ).fetchall()
-                for key, blob, check in rows:
-                    value = _unpacked(blob, check)
-                    if value is not None:
-                        stored[key] = value
+            for key, blob, check in self._rows(wanted):
+                value = _unpacked(blob, check)
+                if value is not None:
+                    stored[key] = value
             named = {v[_LAYOUT_AT] for v in stored.values() if type(v) is tuple and v[0] == "content"}
             layouts = self._layouts(named)
         except sqlite3.Error:
@@ -515,6 +523,24 @@ class PullCache:
             if entry is not None:
                 found[key] = entry  # type: ignore[assignment]
         return found
+
+    def _rows(self, wanted: list[str]) -> Iterator[tuple[str, bytes, bytes]]:
+        """(key, value, checksum) of the wanted entries stored: when they may be most of the file
+        (the weekly run), in one pass over it, else by key (500 at a time)."""
+        assert self.db is not None
+        (stored,) = self.db.execute("SELECT count(*) FROM entries").fetchone()
+        if stored <= 2 * len(wanted):
+            keys = set(wanted)
+            rows = self.db.execute(
+                "SELECT key, value, check_ FROM entries WHERE fingerprint = ?", (self.fingerprint,)
+            )
+            yield from (row for row in rows if row[0] in keys)
+            return
+        for chunk in _chunks(wanted, 500):
+            yield from self.db.execute(
+                f"SELECT key, value, check_ FROM entries WHERE fingerprint = ? AND key IN ({_marks(chunk)})",
+                (self.fingerprint, *chunk),
+            ).fetchall()
 
     def _layouts(self, keys: Iterable[object]) -> dict[bytes, Layout]:
         assert self.db is not None
