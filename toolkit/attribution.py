@@ -156,6 +156,8 @@ def partner_by_filename(initiative: Initiative, source: str) -> str | None:
             match = first.get(needle)
             if match and (partner_id not in spans or _longer(match, spans[partner_id])):
                 spans[partner_id] = match
+    if len(spans) <= 1:  # the usual case: no partner or one, none inside another's span
+        return next(iter(spans), None)
     named = {
         pid
         for pid, (start, end) in spans.items()
