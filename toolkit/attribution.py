@@ -15,9 +15,9 @@ import re
 from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import NamedTuple
 
 from .initiative import Initiative, slugify
-from .metadata import CopyInfo
 from .submission import Evidence, Note
 from .text import Text
 
@@ -46,6 +46,16 @@ class IssuedCopy:
     where: str  # the file written (or the spreadsheet's address)
 
 
+class Identity(NamedTuple):
+    """What a copy says of whose it is (its hidden tab, or its document properties): all attribution
+    weighs of a CopyInfo. A plain tuple: pull's cache rebuilds one per copy on every run."""
+
+    partner_id: str | None
+    role: str
+    copy_id: str | None
+    generated_at: dt.datetime
+
+
 @dataclass(frozen=True)
 class Attribution:
     partner_id: str | None
@@ -57,8 +67,8 @@ class Attribution:
 
 def attribute(
     source: str,
-    tab: CopyInfo | None,
-    properties: CopyInfo | None,
+    tab: Identity | None,
+    properties: Identity | None,
     initiative: Initiative | None,
     *,
     sender: str | None = None,
@@ -279,7 +289,7 @@ def _is_coordinator(initiative: Initiative, sender: str) -> bool:
 
 
 def _modified_before_issued(
-    modified: dt.datetime | None, entry: IssuedCopy | None, info: CopyInfo | None
+    modified: dt.datetime | None, entry: IssuedCopy | None, info: Identity | None
 ) -> list[Note]:
     issued_at: dt.datetime | None = None
     if entry is not None:

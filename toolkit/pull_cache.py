@@ -36,8 +36,8 @@ from functools import cache
 from pathlib import Path, PurePath
 from typing import Any, TypeVar
 
+from .attribution import Identity
 from .initiative import Initiative
-from .metadata import CopyInfo
 from .read_copy import CopyContent
 from .submission import CELL_COLUMNS, Note
 
@@ -173,7 +173,7 @@ _ATOMS = (str, int, float, bool, type(None))  # bool is an int: listed for the r
 _ALLOWED = {
     ("toolkit.read_copy", "CopyContent"),
     ("toolkit.pull_cache", "CachedError"),
-    ("toolkit.metadata", "CopyInfo"),
+    ("toolkit.attribution", "Identity"),
     ("toolkit.submission", "Note"),
     ("datetime", "date"),
     ("datetime", "datetime"),
@@ -335,14 +335,12 @@ def _moment(plain: tuple[Any, ...] | None) -> dt.datetime | None:
 _MOMENTS: dict[tuple[Any, ...], dt.datetime] = {}  # the copies of one run share a few times (generated at)
 
 
-def _plain_info(info: CopyInfo | None) -> tuple[object, ...] | None:
+def _plain_info(info: Identity | None) -> tuple[object, ...] | None:
     if info is None:
         return None
-    if type(info) is not CopyInfo or info.cells or info.prefill or info.answers is not None:
-        raise _NotPlain  # an identity (read_copy._identity) holds none of these
-    atoms = (info.initiative_id, info.initiative_name, info.kit_id, info.kit_version, info.language)
-    rest = (info.partner_id, info.role, info.templates, info.problems, info.copy_id, info.round)
-    return (*_atomic_tuple(atoms), _plain_moment(info.generated_at), *_atomic_tuple(rest))
+    if type(info) is not Identity:
+        raise _NotPlain
+    return (*_atomic_tuple((info.partner_id, info.role, info.copy_id)), _plain_moment(info.generated_at))
 
 
 def _atomic_tuple(value: tuple[object, ...]) -> tuple[object, ...]:
@@ -350,16 +348,11 @@ def _atomic_tuple(value: tuple[object, ...]) -> tuple[object, ...]:
     return value
 
 
-def _info(plain: tuple[Any, ...] | None) -> CopyInfo | None:
+def _info(plain: tuple[Any, ...] | None) -> Identity | None:
     if plain is None:
         return None
-    initiative_id, name, kit_id, version, language, moment, *rest = plain
-    partner, role, templates, problems, copy_id, round_ = rest
-    return _made(
-        CopyInfo, initiative_id=initiative_id, initiative_name=name, kit_id=kit_id, kit_version=version,
-        language=language, generated_at=_moment(moment), partner_id=partner, role=role, templates=templates,
-        cells={}, prefill={}, problems=problems, copy_id=copy_id, round=round_, answers=None,
-    )  # fmt: skip
+    partner_id, role, copy_id, moment = plain
+    return Identity(partner_id, role, copy_id, _moment(moment))  # type: ignore[arg-type]
 
 
 def _plain_columns(columns: tuple[tuple[object, ...], ...]) -> tuple[bytes, tuple[object, ...]]:
