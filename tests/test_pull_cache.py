@@ -373,3 +373,26 @@ def test_a_value_whose_layout_is_gone_or_altered_is_a_miss() -> None:
     two_cells = _layout(layout_key(other), other)
     assert two_cells is not None and _load(blob, check, {key: two_cells}) is None  # 2 cells, not 1
     assert _load(blob, check, {key: _layout(key, layout)}) == entry  # type: ignore[dict-item]
+
+
+def test_any_partner_field_is_in_the_fingerprint(initiative: Initiative) -> None:
+    from toolkit.initiative import Partner
+    from toolkit.pull_cache import fingerprint
+
+    def with_partner(index: int, **changes: object) -> Initiative:
+        partners = list(initiative.partners)
+        partners[index] = dataclasses.replace(partners[index], **changes)  # type: ignore[arg-type]
+        return dataclasses.replace(initiative, partners=tuple(partners))
+
+    rebuilt = tuple(Partner(**dataclasses.asdict(p)) for p in initiative.partners)  # equal, new objects
+    assert fingerprint(dataclasses.replace(initiative, partners=rebuilt)) == fingerprint(initiative)
+    last = len(initiative.partners) - 1
+    changed = [
+        with_partner(0, emails=(*initiative.partners[0].emails, "x@y.example")),
+        with_partner(last, contact=None if initiative.partners[last].contact else "None"),
+        with_partner(last, short_name="None"),
+        with_partner(0, name=initiative.partners[0].name + " "),
+        dataclasses.replace(initiative, partners=initiative.partners[::-1]),
+    ]
+    prints = {fingerprint(i) for i in changed}
+    assert len(prints) == len(changed) and fingerprint(initiative) not in prints

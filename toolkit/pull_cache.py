@@ -119,6 +119,22 @@ def _flat_tuple(value: tuple[object, ...]) -> bool:
     return all(type(item) in _FLAT for item in value)
 
 
+def _write_flat_rows(items: list[object] | tuple[object, ...], out: io.StringIO) -> bool:
+    """Many dataclasses of one kind holding only atoms and tuples of atoms (an initiative's partners):
+    the repr of their fields, in one pass (True), else nothing written (False)."""
+    kinds = {type(item) for item in items}
+    names = _field_names(next(iter(kinds))) if len(kinds) == 1 else None
+    if not names or len(names) < 2:  # attrgetter of one name gives the value, not a tuple
+        return False
+    rows = list(map(operator.attrgetter(*names), items))
+    types = {type(field) for row in rows for field in row}
+    inner = {type(x) for row in rows for field in row if type(field) is tuple for x in field}
+    if not (types <= _FLAT | {tuple} and inner <= _FLAT):
+        return False
+    out.write(f"{next(iter(kinds)).__qualname__}*{rows!r}")
+    return True
+
+
 def _write(value: object, out: io.StringIO) -> None:
     kind = type(value)
     if kind in _EXACT_PLAIN:  # the bulk of an initiative (partners' ids, names, addresses): first
@@ -145,6 +161,8 @@ def _write(value: object, out: io.StringIO) -> None:
     elif isinstance(value, set | frozenset):
         out.write("set(" + ",".join(sorted(_canonical(v) for v in value)) + ")")
     elif isinstance(value, list | tuple):
+        if _write_flat_rows(value, out):
+            return
         out.write("[")
         for item in value:
             _write(item, out)
