@@ -13,7 +13,8 @@ hidden so a folder pulled whole does not list it. Anything wrong with it (corrup
 read-only, a value that does not check out) makes it a miss or turns it off for the run: the cache
 never makes a pull fail. Values are plain tuples (text, numbers, dates as numbers) pickled with no
 class at all, else (an unusual value) pickled whole and unpickled with a loader that knows only the
-few classes they hold; each has a checksum: a tampered file cannot run code.
+few classes they hold; each has a checksum: a tampered file cannot run code. Where a copy's cells are
+(the layout most copies of a round share) is stored once, under the sha256 of its bytes.
 """
 
 from __future__ import annotations
