@@ -246,7 +246,7 @@ class _Sidecars:
         if folder not in self.names:
             self.names[folder] = self._list(folder)
         found = self.names[folder]
-        return found is None or (bool(found) and f".{name}{SIDECAR_SUFFIX}" in found)  # as sidecar_path
+        return found is None or f".{name}{SIDECAR_SUFFIX}" in found  # the name sidecar_path gives
 
     @staticmethod
     def _list(folder: str) -> frozenset[str] | None:
