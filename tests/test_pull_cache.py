@@ -269,6 +269,9 @@ def test_a_cached_pull_equals_a_cold_pull_for_any_change(
     cold = summary(api.pull([path], initiative))
     assert summary(api.pull([path], initiative, cache=cache)) == cold  # a miss, then kept
     assert summary(api.pull([path], initiative, cache=cache)) == cold  # a hit
+    # both kept side by side (their cells' layouts shared or not): the original is still itself
+    path.write_bytes(original)
+    assert summary(api.pull([path], initiative, cache=cache)) == summary(api.pull([path], initiative))
 
 
 # --- the shortcuts that make a cold pull fast never change what it finds ----------------------------
