@@ -292,3 +292,26 @@ def test_a_file_name_is_read_as_pathlib_reads_it() -> None:
         assert _file_name(source) == PurePath(source.replace("\\", "/")).name
 
     check()
+
+
+def test_a_partner_is_found_in_a_file_name_as_the_whole_word_regex_finds_it() -> None:
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from toolkit.attribution import _first_matches
+
+    words = st.sampled_from(["cdc", "cdc-hochelaga", "baril", "a1", "p0001", "p00012"])
+
+    @settings(max_examples=400)
+    @given(st.text(alphabet=st.sampled_from("acdhp01 -_é.b"), max_size=20), st.sets(words, max_size=4))
+    def check(stem: str, needles: set[str]) -> None:
+        expected = {}
+        for needle in needles:
+            match = re.search(rf"(?<![a-z0-9]){re.escape(needle)}(?![a-z0-9])", stem)
+            if match:
+                expected[needle] = match.span()
+        assert _first_matches(stem, frozenset(map(len, needles)), needles) == expected
+
+    check()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import multiprocessing
+import pickle
 import shutil
 import sqlite3
 import sys
@@ -51,11 +52,14 @@ def test_a_warm_pull_reads_no_copy_and_says_the_same(
     (copies[None].parent / "notes.txt").write_text("à relancer", encoding="utf-8")
     folder, cache = copies[None].parent, tmp_path / "cache.sqlite"
     cold = api.pull([folder], initiative)
+    one = summary(api.pull([copies["cdc-hochelaga"]], initiative))
     first = api.pull([folder], initiative, cache=cache)
     no_reading(monkeypatch)
     warm = api.pull([folder], initiative, cache=cache)
     assert summary(first) == summary(cold) and summary(warm) == summary(cold)
     assert len(cold.errors) == 1  # the text file: its refusal is cached too
+    # one copy among the many the cache holds (looked up by key, not by reading the whole file)
+    assert summary(api.pull([copies["cdc-hochelaga"]], initiative, cache=cache)) == one
 
 
 def test_a_changed_byte_is_read_again(
@@ -88,6 +92,32 @@ def test_whose_copy_it_is_is_decided_again_on_every_run(
         no_reading(monkeypatch)
         assert summary(warm) == summary(cold)
     assert warm.submissions[0].partner_id == "cdc-hochelaga"  # named by the file name, not cached
+
+
+def test_the_provenance_beside_a_copy_is_read_again_on_every_run(
+    initiative: Initiative, copies: dict[str | None, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sidecar `collect` writes later, or one that no longer matches the bytes: the warm pull sees it."""
+    from toolkit.mail.provenance import Provenance, sha256, write_sidecar
+
+    folder, cache = tmp_path / "retours", tmp_path / "cache.sqlite"
+    folder.mkdir()
+    blank, other = folder / "copie.xlsx", folder / "autre.xlsx"
+    shutil.copyfile(copies[None], blank)
+    shutil.copyfile(copies["cdc-hochelaga"], other)
+    api.pull([folder], initiative, cache=cache)
+    no_reading(monkeypatch)
+    sender = "direction@cdc-hochelaga.example"
+    for digest in (sha256(blank.read_bytes()), "0" * 64):  # the bytes it describes, then other bytes
+        at = "2026-11-19T14:00:00+00:00"
+        write_sidecar(blank, Provenance(blank.name, digest, sender, at, "Re", "<m@x>", "c.xlsx"))
+        warm = api.pull([folder], initiative, cache=cache)
+        monkeypatch.undo()
+        cold = api.pull([folder], initiative)
+        no_reading(monkeypatch)
+        assert summary(warm) == summary(cold)
+        senders = {Path(s.source).name: s.sender for s in warm.submissions}
+        assert senders == {"autre.xlsx": None, "copie.xlsx": sender if digest != "0" * 64 else None}
 
 
 def test_another_initiative_setting_is_a_miss(
@@ -125,8 +155,6 @@ def test_a_damaged_value_is_a_miss(
 
 
 def test_a_cached_value_cannot_run_code(capsys: pytest.CaptureFixture[str]) -> None:
-    import pickle
-
     from toolkit.pull_cache import _checksum, _load
 
     class Evil:
@@ -135,7 +163,7 @@ def test_a_cached_value_cannot_run_code(capsys: pytest.CaptureFixture[str]) -> N
 
     evil = pickle.dumps(Evil())
     for blob in (evil, b"T" + evil, b"P" + evil):  # bare, as a plain value, as a pickled one
-        assert _load(blob, _checksum(blob)) is None
+        assert _load(blob, _checksum(blob), {}) is None
     assert "pwned" not in capsys.readouterr().out
 
 
@@ -241,6 +269,9 @@ def test_a_cached_pull_equals_a_cold_pull_for_any_change(
     cold = summary(api.pull([path], initiative))
     assert summary(api.pull([path], initiative, cache=cache)) == cold  # a miss, then kept
     assert summary(api.pull([path], initiative, cache=cache)) == cold  # a hit
+    # both kept side by side (their cells' layouts shared or not): the original is still itself
+    path.write_bytes(original)
+    assert summary(api.pull([path], initiative, cache=cache)) == summary(api.pull([path], initiative))
 
 
 # --- the shortcuts that make a cold pull fast never change what it finds ----------------------------
@@ -261,22 +292,31 @@ def test_a_text_is_skipped_only_when_its_key_is_longer_than_any_compared(text: s
         assert _text_key(text, longest) == "" and len(normalise_key(text)) > longest
 
 
+def _round_trip(entry: object) -> object:
+    """`entry` stored and loaded back, as the cache file does (its layout stored apart)."""
+    from toolkit.pull_cache import _dump, _layout, _load, layout_key
+
+    blob, check, layout = _dump(entry)  # type: ignore[arg-type]
+    layouts = {}
+    if layout is not None:
+        layouts[layout_key(layout)] = _layout(layout_key(layout), layout)
+    return _load(blob, check, layouts)  # type: ignore[arg-type]
+
+
 def test_a_value_comes_back_equal_in_the_plain_form_and_in_the_pickled_one() -> None:
     import datetime as dt
     from zoneinfo import ZoneInfo
 
-    from toolkit.metadata import CopyInfo
-    from toolkit.pull_cache import CachedError, _dump, _load
+    from toolkit.attribution import Identity
+    from toolkit.pull_cache import CachedError, _dump
     from toolkit.read_copy import CopyContent
     from toolkit.submission import Note
 
     moment = dt.datetime(2026, 11, 2, 9, 30, 0, 12, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
-    info = CopyInfo(
-        "i", "Initiative", "kit", 1, "fr", moment, "p1", templates=(("w", 1, "Tab"),), copy_id="c"
-    )
+    info = Identity("p1", "partner", "c", moment)
     usual = CopyContent(
         tab_info=info,
-        properties_info=None,
+        properties_info=info._replace(copy_id=None),
         kit_id="kit",
         language="fr",
         role="partner",
@@ -289,7 +329,7 @@ def test_a_value_comes_back_equal_in_the_plain_form_and_in_the_pickled_one() -> 
             ("c", "c"),
             (dt.date(2026, 3, 1), 2.5),
             ("2026-03-01", "2,5"),
-            (None, None),
+            (None, "not_a_date"),
             ("T!B2", None),
             ("partner", "prefill"),
         ),
@@ -300,14 +340,62 @@ def test_a_value_comes_back_equal_in_the_plain_form_and_in_the_pickled_one() -> 
     columns = (*usual.columns[:3], (dt.time(9, 30), None), *usual.columns[4:])
     unusual = dataclasses.replace(usual, columns=columns)
     in_zone = dataclasses.replace(usual, generated_at=moment.astimezone(ZoneInfo("America/Montreal")))
-    assert _load(*_dump(in_zone)) is None  # a class the loader does not know: a miss, never a guess
-    for entry, form in ((usual, b"T"), (unusual, b"P"), (CachedError("not_zip", "bad"), b"T")):
-        blob, check = _dump(entry)
-        assert blob[:1] == form
-        back = _load(blob, check)
+    assert _round_trip(in_zone) is None  # a class the loader does not know: a miss, never a guess
+    same_info = dataclasses.replace(usual, properties_info=info)
+    for entry, form in (
+        (usual, b"T"),
+        (same_info, b"T"),
+        (unusual, b"P"),
+        (CachedError("not_zip", "bad"), b"T"),
+    ):
+        assert _dump(entry)[0][:1] == form
+        back = _round_trip(entry)
         assert back == entry
-        assert back is not None and all(
-            getattr(back, f.name) == getattr(entry, f.name) for f in dataclasses.fields(back)
-        )
-    tz = _load(*_dump(usual)).generated_at.tzinfo  # type: ignore[union-attr]
+        # every field, those equality leaves out too (made without __init__: none may be missing)
+        assert back is not None and vars(back).keys() == vars(entry).keys()
+        assert all(getattr(back, f.name) == getattr(entry, f.name) for f in dataclasses.fields(back))
+        for name in ("tab_info", "properties_info"):
+            got, want = getattr(back, name, None), getattr(entry, name, None)
+            assert type(got) is type(want) and got == want
+    tz = _round_trip(usual).generated_at.tzinfo  # type: ignore[attr-defined]
     assert tz is dt.UTC
+
+
+def test_a_value_whose_layout_is_gone_or_altered_is_a_miss() -> None:
+    from toolkit.pull_cache import _dump, _layout, _load, layout_key
+    from toolkit.read_copy import CopyContent
+
+    columns = (("w",), ("r",), ("c",), ("x",), ("x",), (None,), ("T!B2",), ("partner",))
+    entry = CopyContent(None, None, "kit", "fr", "partner", None, None, frozenset(), columns, (), ())
+    blob, check, layout = _dump(entry)
+    assert layout is not None
+    key = layout_key(layout)
+    assert _load(blob, check, {}) is None  # its layout is not stored (any more)
+    assert _layout(key, layout.replace(b"T!B2", b"T!B3")) is None  # not the bytes the key names
+    other = pickle.dumps((("w", "w"), ("r", "r"), ("c", "c"), ("T!B2", "T!B3")))
+    two_cells = _layout(layout_key(other), other)
+    assert two_cells is not None and _load(blob, check, {key: two_cells}) is None  # 2 cells, not 1
+    assert _load(blob, check, {key: _layout(key, layout)}) == entry  # type: ignore[dict-item]
+
+
+def test_any_partner_field_is_in_the_fingerprint(initiative: Initiative) -> None:
+    from toolkit.initiative import Partner
+    from toolkit.pull_cache import fingerprint
+
+    def with_partner(index: int, **changes: object) -> Initiative:
+        partners = list(initiative.partners)
+        partners[index] = dataclasses.replace(partners[index], **changes)  # type: ignore[arg-type]
+        return dataclasses.replace(initiative, partners=tuple(partners))
+
+    rebuilt = tuple(Partner(**dataclasses.asdict(p)) for p in initiative.partners)  # equal, new objects
+    assert fingerprint(dataclasses.replace(initiative, partners=rebuilt)) == fingerprint(initiative)
+    last = len(initiative.partners) - 1
+    changed = [
+        with_partner(0, emails=(*initiative.partners[0].emails, "x@y.example")),
+        with_partner(last, contact=None if initiative.partners[last].contact else "None"),
+        with_partner(last, short_name="None"),
+        with_partner(0, name=initiative.partners[0].name + " "),
+        dataclasses.replace(initiative, partners=initiative.partners[::-1]),
+    ]
+    prints = {fingerprint(i) for i in changed}
+    assert len(prints) == len(changed) and fingerprint(initiative) not in prints

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import NamedTuple
 
 from .initiative import Initiative, slugify
-from .metadata import CopyInfo
 from .submission import Evidence, Note
 from .text import Text
 
@@ -46,6 +46,16 @@ class IssuedCopy:
     where: str  # the file written (or the spreadsheet's address)
 
 
+class Identity(NamedTuple):
+    """What a copy says of whose it is (its hidden tab, or its document properties): all attribution
+    weighs of a CopyInfo. A plain tuple: pull's cache rebuilds one per copy on every run."""
+
+    partner_id: str | None
+    role: str
+    copy_id: str | None
+    generated_at: dt.datetime
+
+
 @dataclass(frozen=True)
 class Attribution:
     partner_id: str | None
@@ -57,8 +67,8 @@ class Attribution:
 
 def attribute(
     source: str,
-    tab: CopyInfo | None,
-    properties: CopyInfo | None,
+    tab: Identity | None,
+    properties: Identity | None,
     initiative: Initiative | None,
     *,
     sender: str | None = None,
@@ -149,13 +159,15 @@ def partner_by_filename(initiative: Initiative, source: str) -> str | None:
     dot = name.rfind(".")
     stem = slugify(name[:dot] if 0 < dot < len(name) - 1 else name)  # PurePath.stem, without a PurePath
     stem = stem.replace(index.initiative_slug, " ") if index.initiative_slug else stem
-    first = _first_matches(stem, index.needle_lengths, index.by_needle.keys())
+    first = _first_matches(stem, index.needle_lengths, index.by_needle)
     spans: dict[str, tuple[int, int]] = {}
     for partner_id, needles in index.needles_of(first):
         for needle in needles:
             match = first.get(needle)
             if match and (partner_id not in spans or _longer(match, spans[partner_id])):
                 spans[partner_id] = match
+    if len(spans) <= 1:  # the usual case: no partner or one, none inside another's span
+        return next(iter(spans), None)
     named = {
         pid
         for pid, (start, end) in spans.items()
@@ -173,27 +185,26 @@ def _file_name(source: str) -> str:
     return name if name not in ("", ".", "..") else PurePath(text).name  # those: as pathlib reads them
 
 
-def _first_matches(stem: str, lengths: frozenset[int], needles: Iterable[str]) -> dict[str, tuple[int, int]]:
+def _first_matches(stem: str, lengths: frozenset[int], needles: Container[str]) -> dict[str, tuple[int, int]]:
     """Span of the leftmost whole-word occurrence of each needle found in `stem`.
 
     Whole word: no letter or digit just before or after, as `(?<![a-z0-9])needle(?![a-z0-9])`
     would find it; one pass over the stem's word boundaries instead of one regex per partner."""
-    known = needles if isinstance(needles, Set) else frozenset(needles)
-    starts = [0, *(i for i in range(1, len(stem)) if not _alnum(stem[i - 1]))]
-    ends = {len(stem), *(j for j in range(len(stem)) if not _alnum(stem[j]))}
+    cuts = [m.start() for m in _NOT_ALNUM.finditer(stem)]  # a word ends at a cut, the next starts after it
+    starts = [0, *(cut + 1 for cut in cuts if cut + 1 < len(stem))]
+    ends = {len(stem), *cuts}
     found: dict[str, tuple[int, int]] = {}
     for start in starts:
         for length in lengths:
             end = start + length
             if end in ends:
                 piece = stem[start:end]
-                if piece in known and piece not in found:
+                if piece in needles and piece not in found:
                     found[piece] = (start, end)
     return found
 
 
-def _alnum(char: str) -> bool:
-    return "a" <= char <= "z" or "0" <= char <= "9"
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
 @dataclass(frozen=True)
@@ -278,7 +289,7 @@ def _is_coordinator(initiative: Initiative, sender: str) -> bool:
 
 
 def _modified_before_issued(
-    modified: dt.datetime | None, entry: IssuedCopy | None, info: CopyInfo | None
+    modified: dt.datetime | None, entry: IssuedCopy | None, info: Identity | None
 ) -> list[Note]:
     issued_at: dt.datetime | None = None
     if entry is not None:

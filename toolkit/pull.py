@@ -25,6 +25,7 @@ from .errors import SourceError
 from .initiative import Initiative
 from .issued import read_register
 from .language import user_language
+from .mail.provenance import SIDECAR_SUFFIX
 from .merge import quiet_gc
 from .problems import source_message
 from .pull_cache import CachedError, Entry, PullCache, default_path, digest
@@ -154,12 +155,14 @@ def _pull_local_files(
         with _collector_paused():
             known = _digests(sources)
             hits = store.get_many(k[0] for k in known.values() if isinstance(k, tuple) and k[0])
+            beside = _Sidecars()
             for source in sources:
                 found = known[source]
                 if isinstance(found, SourceError):
                     done[source] = _problem(found, _language(initiative))
                 elif found[0] is not None and found[0] in hits:
-                    done[source] = _from_entry(source, hits[found[0]], found[1], initiative, issued)
+                    hit = hits[found[0]]
+                    done[source] = _from_entry(source, hit, found, initiative, issued, beside)
                 else:
                     todo.append(source)
     many = progress and len(todo) >= terminal.PROGRESS_FROM
@@ -211,17 +214,47 @@ def _digests(sources: Sequence[str]) -> dict[str, tuple[str | None, dt.datetime]
 def _from_entry(
     source: str,
     entry: Entry,
-    modified: dt.datetime,
+    known: tuple[str | None, dt.datetime],
     initiative: Initiative | None,
     issued: Mapping[str, IssuedCopy] | None,
+    beside: _Sidecars,
 ) -> Outcome:
-    """A cached reading finished for this run: provenance and attribution are decided now."""
+    """A cached reading finished for this run: provenance and attribution are decided now.
+    `known`: the sha256 of the file's bytes and its time."""
     from .backends import local_files
 
     if isinstance(entry, CachedError):
         return _problem(SourceError(source, entry.code, entry.detail), _language(initiative))  # type: ignore[arg-type]
-    raw = local_files.with_provenance(RawWorkbook(source, (), {}, modified), Path(source))
+    raw = RawWorkbook(source, (), {}, known[1])
+    if beside.may_have(source):
+        raw = local_files.with_provenance(raw, Path(source), known[0])
     return finish(entry, raw, initiative, issued)
+
+
+class _Sidecars:
+    """Which files have a provenance file beside them (mail/provenance.py), by one listing of each
+    folder: looking for each copy's own (mostly missing) sidecar took longer than its cache hit."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, frozenset[str] | None] = {}  # folder -> its hidden sidecars' names
+
+    def may_have(self, source: str) -> bool:
+        """False only when `source`'s folder was listed and holds no sidecar for it."""
+        folder, name = os.path.split(source)
+        if not name or name in (".", ".."):  # not a plain file name: let the full check decide
+            return True
+        if folder not in self.names:
+            self.names[folder] = self._list(folder)
+        found = self.names[folder]
+        return found is None or f".{name}{SIDECAR_SUFFIX}" in found  # the name sidecar_path gives
+
+    @staticmethod
+    def _list(folder: str) -> frozenset[str] | None:
+        try:
+            with os.scandir(folder or ".") as entries:
+                return frozenset(e.name for e in entries if e.name.endswith(SIDECAR_SUFFIX))
+        except OSError:
+            return None  # unlistable: each copy's sidecar is looked for as usual
 
 
 def _read_many(

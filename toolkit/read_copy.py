@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from .attribution import IssuedCopy, attribute
+from .attribution import Identity, IssuedCopy, attribute
 from .cells import a1
 from .errors import SourceError
 from .initiative import Initiative
@@ -53,8 +53,8 @@ class CopyContent:
     issued copies: pull may keep it in its cache, keyed on the copy's bytes (see pull_cache.py), and
     `finish` adds the rest on every run."""
 
-    tab_info: CopyInfo | None  # identity only (what attribution weighs): see _identity
-    properties_info: CopyInfo | None
+    tab_info: Identity | None  # what attribution weighs of the copy's account of itself: see _identity
+    properties_info: Identity | None
     kit_id: str
     language: Language
     role: str
@@ -136,9 +136,9 @@ def _read_content(raw: RawWorkbook, initiative: Initiative | None) -> tuple[Copy
     return content, kit
 
 
-def _identity(info: CopyInfo | None) -> CopyInfo | None:
+def _identity(info: CopyInfo | None) -> Identity | None:
     """The part of a copy's account of itself attribution weighs (the layout was used already)."""
-    return None if info is None else replace(info, cells={}, prefill={}, answers=None)
+    return None if info is None else Identity(info.partner_id, info.role, info.copy_id, info.generated_at)
 
 
 def finish(

@@ -73,16 +73,28 @@ def load(source: str) -> tuple[bytes | None, dt.datetime]:
     if info.st_size > MAX_IN_MEMORY:
         return None, modified
     try:
-        with open(source, "rb") as handle:
-            # read(n) allocates n bytes first: ask for the size stat gave (plus one, to see a file that grew)
-            data = handle.read(info.st_size + 1)
+        # os.read, not a file object (making one took a third of re-pulling a cached copy); read(n)
+        # allocates n bytes first: ask for the size stat gave (plus one, to see a file that grew)
+        handle = os.open(source, os.O_RDONLY | getattr(os, "O_BINARY", 0))  # O_BINARY: Windows
+        try:
+            data = _read_up_to(handle, info.st_size + 1)
             if len(data) > info.st_size:
-                data += handle.read(MAX_IN_MEMORY + 1 - len(data))
+                data += _read_up_to(handle, MAX_IN_MEMORY + 1 - len(data))
+        finally:
+            os.close(handle)
     except PermissionError as exc:
         raise SourceError(source, "unreadable", exc.strerror or "permission denied") from None
     except OSError as exc:
         raise SourceError(source, "unreadable", exc.strerror or str(exc)) from None
     return (data if len(data) <= MAX_IN_MEMORY else None), modified
+
+
+def _read_up_to(handle: int, size: int) -> bytes:
+    """`size` bytes, or fewer at the end of the file (os.read may return less than asked: read on)."""
+    data = os.read(handle, size)
+    while 0 < len(data) < size and (more := os.read(handle, size - len(data))):
+        data += more
+    return data
 
 
 def read_loaded(source: str, data: bytes | None, modified: dt.datetime) -> RawWorkbook:
@@ -98,9 +110,10 @@ def read_bytes(source: str, data: bytes | None, modified: dt.datetime) -> RawWor
         raise SourceError(source, "unreadable", exc.strerror or "permission denied") from None
 
 
-def with_provenance(raw: RawWorkbook, path: Path) -> RawWorkbook:
-    """A copy saved by `collect` carries its message's date and sender (see mail/provenance.py)."""
-    recorded = provenance_of(path)
+def with_provenance(raw: RawWorkbook, path: Path, sha256: str | None = None) -> RawWorkbook:
+    """A copy saved by `collect` carries its message's date and sender (see mail/provenance.py).
+    `sha256`: of the file's bytes, when the caller just read them (else they are read again)."""
+    recorded = provenance_of(path, sha256)
     if recorded is None:
         return raw
     return replace(raw, modified=recorded.moment or raw.modified, sender=recorded.sender)

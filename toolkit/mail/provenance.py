@@ -99,13 +99,14 @@ def read_sidecar(path: Path) -> Provenance | None:
         return None
 
 
-def provenance_of(file: Path) -> Provenance | None:
-    """The provenance recorded beside `file`, if the file still holds the bytes it describes."""
+def provenance_of(file: Path, digest: str | None = None) -> Provenance | None:
+    """The provenance recorded beside `file`, if the file still holds the bytes it describes.
+    `digest`: the sha256 of the file's bytes, when the caller has just read and hashed them."""
     recorded = read_sidecar(sidecar_path(file))
     if recorded is None:
         return None
     try:
-        if sha256(file.read_bytes()) != recorded.sha256:
+        if (digest or sha256(file.read_bytes())) != recorded.sha256:
             return None
     except OSError:
         return None
