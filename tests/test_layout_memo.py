@@ -180,3 +180,34 @@ def test_header_text_typed_in_an_answer_cell_is_located_afresh(
     monkeypatch.setattr(locate, "_locate", counted)
     _same(locate.locate(typed, worksheet, recorded), real(typed, worksheet, recorded)[0])
     assert calls == [typed]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["cell", " cell", "cell "]),
+            st.one_of(
+                st.sampled_from(["B5", " C12 ", "b5", "XFD1048576", "XFE1", "A1048577", "A0", "5B", "B5.0"]),
+                st.text(alphabet="AZaz09 .$", max_size=14),
+                st.sampled_from([5.0, 12, True, None]),
+            ),
+        ),
+        max_size=6,
+    )
+)
+def test_cell_records_read_as_the_tolerant_parser_reads_them(records: list[tuple[str, object]]) -> None:
+    from toolkit.metadata import _Problems, _text, parse_records
+
+    head: list[list[object]] = [["toolkit", "format", "1"], ["copy", "initiative", "i"]]
+    rows = [[kind, "w", f"r{i}", "c", ref, ""] for i, (kind, ref) in enumerate(records)]
+    info = parse_records(head + rows)
+    assert info is not None
+    expected = _Problems()
+    cells = {}
+    for row in rows:
+        ref = row[4].strip() if isinstance(row[4], str) else _text(row[4])
+        position = expected.cell(f"w {row[2]} c", ref)
+        if position is not None:
+            cells[("w", str(row[2]), "c")] = position
+    assert info.cells == cells
+    assert info.problems == tuple(expected.found)

@@ -11,6 +11,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from .answers import CHANGES, Answer
 from .cells import a1, parse_a1
@@ -156,6 +157,17 @@ def parse_records(rows: Iterable[Sequence[object]]) -> CopyInfo | None:
     answers: list[Answer] | None = None
     seen_format = False
     for raw in rows:
+        first = raw[0] if raw else ""
+        if first == "cell" and len(raw) > 4:  # most records: read only the cells they have, by hand
+            worksheet, row_id, column_id, ref = (
+                v.strip() if v.__class__ is str else _text(v) for v in raw[1:5]
+            )
+            position = _cell_position(ref) if len(ref) <= 12 else None
+            if position is None:
+                problems.bad(f"{worksheet} {row_id} {column_id}", ref)
+            else:
+                cells[(worksheet, row_id, column_id)] = position
+            continue
         row = [v.strip() if v.__class__ is str else _text(v) for v in raw]  # most cells are text
         kind = row[0] if row else ""
         if kind == "toolkit" and len(row) > 2 and row[1] == "format":
@@ -296,6 +308,16 @@ class _Problems:
             pass
         self.bad(name, text)
         return NO_TIME
+
+
+@lru_cache(maxsize=4096)
+def _cell_position(ref: str) -> tuple[int, int] | None:
+    """`_Problems.cell` of a short reference, remembered: every copy of a kit records the same cells."""
+    try:
+        row, column = parse_a1(ref)
+    except ValueError:
+        return None
+    return (row, column) if 0 < row <= MAX_ROW and 0 < column <= MAX_COLUMN else None
 
 
 def _text(value: object) -> str:
