@@ -211,3 +211,24 @@ def test_cell_records_read_as_the_tolerant_parser_reads_them(records: list[tuple
             cells[("w", str(row[2]), "c")] = position
     assert info.cells == cells
     assert info.problems == tuple(expected.found)
+
+
+@pytest.mark.parametrize(
+    "layout", ["r=a:5,b:6;c=x:2,y:3;d=q:9", "r=a:0,b:x;c=y:99999999;d=q:-1", "r=" + "a:5," * 80]
+)
+def test_a_compact_layout_reads_the_same_every_time(layout: str) -> None:
+    from toolkit.metadata import parse_properties
+
+    props = {
+        "toolkit.initiative": "i",
+        "toolkit.kit": "k@1",
+        "toolkit.templates": "w@1",
+        "toolkit.layout.w": layout,
+    }
+    first = parse_properties(props)
+    assert first is not None
+    first.cells.clear()  # a caller's change stays its own
+    again, fresh = parse_properties(props), parse_properties({**props, "toolkit.layout.w": layout + ";"})
+    assert again is not None and fresh is not None
+    assert again.cells == fresh.cells and again.problems == first.problems == fresh.problems
+    assert bool(again.cells) == layout.startswith("r=a:5,b")

@@ -217,6 +217,26 @@ def parse_properties(props: dict[str, str]) -> CopyInfo | None:
 def _parse_compact(
     worksheet_id: str, compact: str, problems: _Problems
 ) -> dict[tuple[str, str, str], tuple[int, int]]:
+    if len(compact) > MAX_PROPERTY_LENGTH:  # not ours (we write at most 255): read, not remembered
+        return _compact_cells(worksheet_id, compact, problems)
+    cells, found = _remembered_compact(worksheet_id, compact)
+    problems.found += found
+    return dict(cells)
+
+
+@lru_cache(maxsize=1024)
+def _remembered_compact(
+    worksheet_id: str, compact: str
+) -> tuple[tuple[tuple[tuple[str, str, str], tuple[int, int]], ...], tuple[tuple[str, str], ...]]:
+    """A worksheet's compact layout, the same in every copy of a kit: read once (callers copy it)."""
+    problems = _Problems()
+    cells = _compact_cells(worksheet_id, compact, problems)
+    return tuple(cells.items()), tuple(problems.found)
+
+
+def _compact_cells(
+    worksheet_id: str, compact: str, problems: _Problems
+) -> dict[tuple[str, str, str], tuple[int, int]]:
     parts = dict(p.split("=", 1) for p in compact.split(";") if "=" in p)
 
     def pairs(key: str, limit: int) -> list[tuple[str, int]]:

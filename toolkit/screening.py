@@ -390,6 +390,18 @@ class _Zip:
         """Stream one XML member through expat; any DOCTYPE (hence any ENTITY) is an xml_bomb.
 
         `lenient`: malformed XML is no problem of ours (a part no reader opens); a DOCTYPE still is."""
+        if data is None:
+            data = self._whole(name)
+        seen: list[tuple[str, dict[str, str]]] = []
+        remember = end is None and not lenient and data is not None and len(data) <= _EVENTS_MAX_BYTES
+        if remember and start is not None and data is not None:
+            events = _start_events.pop(data, None)
+            if events is not None:  # these very bytes parsed before: their events again
+                _start_events[data] = events  # most recently used last
+                for tag, attrs in events:
+                    start(tag, dict(attrs))
+                return
+            start = _recording(start, seen)
         parser = expat.ParserCreate()
         parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
 
@@ -402,8 +414,6 @@ class _Zip:
             parser.StartElementHandler = start
         if end is not None:
             parser.EndElementHandler = end
-        if data is None:
-            data = self._whole(name)
         try:
             for chunk in self._read(name) if data is None else [data]:
                 parser.Parse(chunk, False)
@@ -411,6 +421,11 @@ class _Zip:
         except (expat.ExpatError, LookupError) as exc:  # LookupError: an encoding Python does not know
             if not lenient:
                 raise self.fail("corrupt", f"member {name} is not well-formed XML: {exc}") from None
+            return
+        if remember and start is not None and data is not None:
+            if len(_start_events) >= _EVENTS_ENTRIES:
+                del _start_events[next(iter(_start_events))]
+            _start_events[data] = tuple((tag, tuple(attrs.items())) for tag, attrs in seen)
 
     def _parse_other_xml(
         self, done: set[str], start: Handler | None = None, needles: tuple[bytes, ...] = (b"<!",)
@@ -601,6 +616,23 @@ def _workbook_rels_handler(sheets: set[str], folder: str) -> Handler:
             sheets.add(_resolve(folder, attrs.get("Target", "")))
 
     return start
+
+
+# What expat saw in a part parsed whole without complaint (no DOCTYPE, well-formed): its elements'
+# start events, by the part's exact bytes. [Content_Types].xml and the workbook's relationships come
+# byte for byte the same in every copy of a kit: the same bytes give the same events, so handlers
+# judge them again (a macro content type is refused every time) without expat reading them again.
+_start_events: dict[bytes, tuple[tuple[str, tuple[tuple[str, str], ...]], ...]] = {}
+_EVENTS_ENTRIES = 64
+_EVENTS_MAX_BYTES = 256 * 1024
+
+
+def _recording(start: Handler, seen: list[tuple[str, dict[str, str]]]) -> Handler:
+    def record(tag: str, attrs: dict[str, str]) -> None:
+        seen.append((tag, dict(attrs)))
+        start(tag, attrs)
+
+    return record
 
 
 def _whole_tags(chunks: Iterable[bytes]) -> Iterator[bytes]:
