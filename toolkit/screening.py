@@ -25,6 +25,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO
 from xml.parsers import expat
@@ -75,10 +76,9 @@ _CELL_WITHOUT_R = re.compile(rb'<c(?=[ />])(?! r=")')
 _PREFIXED_CELL = re.compile(rb":c[ />]")
 # Once those pass, every cell starts exactly like this. The extent is taken over every cell,
 # empty or not: telling them apart by bytes could be fooled by a "/>" inside an attribute value,
-# and an extent too small would let calamine build a huge grid. One pattern for the row, one for
-# the column: findall then gives plain lists, cheap to reduce.
-_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,2}([0-9]{1,6})"')
-_CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,2})[0-9]')
+# and an extent too small would let calamine build a huge grid. One pass gives (letters, digits).
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,2})([0-9]{1,6})"')
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 
 @dataclass(frozen=True)
@@ -668,11 +668,11 @@ def _fast_sheet_extent(pieces: Iterable[bytes]) -> tuple[int, int, int] | None:
         text = data.translate(_WS_TO_SPACE)
         if any(pattern.search(text) for pattern in (_ODD_R, _CELL_WITHOUT_R, _PREFIXED_CELL)):
             return None
-        rows = _CELL_ROW.findall(text)
-        if rows:
+        cells = _CELL_REF.findall(text)
+        if cells:
             values += text.count(b"</c>")
-            last_row = max(last_row, *map(int, rows))
-            letters = {letters.decode() for letters in set(_CELL_COLUMN.findall(text))}
+            last_row = max(last_row, *map(int, map(_SECOND, cells)))
+            letters = {letters.decode() for letters in set(map(_FIRST, cells))}
             last_column = max(last_column, *map(_column_number, letters))
     if last_row > MAX_ROWS or last_column > MAX_COLUMNS:
         return None  # expat tells empty cells from values, and names a value too far
