@@ -159,9 +159,16 @@ def parse_records(rows: Iterable[Sequence[object]]) -> CopyInfo | None:
     for raw in rows:
         first = raw[0] if raw else ""
         if first == "cell" and len(raw) > 4:  # most records: read only the cells they have, by hand
-            worksheet, row_id, column_id, ref = (
-                v.strip() if v.__class__ is str else _text(v) for v in raw[1:5]
-            )
+            worksheet, row_id, column_id, ref = raw[1], raw[2], raw[3], raw[4]
+            if str is worksheet.__class__ is row_id.__class__ is column_id.__class__ is ref.__class__:
+                worksheet, row_id, column_id, ref = (
+                    worksheet.strip(),
+                    row_id.strip(),
+                    column_id.strip(),
+                    ref.strip(),
+                )
+            else:
+                worksheet, row_id, column_id, ref = map(_cell_text, (worksheet, row_id, column_id, ref))
             position = _cell_position(ref) if len(ref) <= 12 else None
             if position is None:
                 problems.bad(f"{worksheet} {row_id} {column_id}", ref)
@@ -338,6 +345,10 @@ def _cell_position(ref: str) -> tuple[int, int] | None:
     except ValueError:
         return None
     return (row, column) if 0 < row <= MAX_ROW and 0 < column <= MAX_COLUMN else None
+
+
+def _cell_text(value: object) -> str:
+    return value.strip() if isinstance(value, str) and value.__class__ is str else _text(value)
 
 
 def _text(value: object) -> str:

@@ -335,6 +335,8 @@ def _typed(
     if column_id not in columns.columns:
         raise StopIteration(column_id)  # as Worksheet.column
     column, choices = columns.columns[column_id]
+    if raw == "":  # an empty cell (what parse_cell says of one)
+        return None, "", None
     parsed = parse_cell(column.type, raw, language, choices)
     value = parsed.value
     if column.type == "choice" and parsed.problem is None and value is not None:
