@@ -154,18 +154,17 @@ class _Shape:
         inputs, watched = self.inputs, self.watched
         others: list[tuple[object, ...]] = []
         held: list[tuple[int, int]] = []
-        for r, c, value in sheet.items():
-            if (r, c) in inputs:
-                if value.__class__ is not str:
-                    pass
-                elif _text_key(value, longest) in template_like:
-                    return None
-                if (r, c) in watched:
-                    held.append((r, c))
-            elif value.__class__ is str:
-                others.append((r, c, value))
-            else:
-                others.append((r, c, value.__class__, str(value)))
+        for r, row in sheet.rows():  # every cell, row by row (a loop, not a generator: the hot path)
+            for c, value in row.items():
+                if (r, c) in inputs:
+                    if value.__class__ is str and _text_key(value, longest) in template_like:
+                        return None
+                    if (r, c) in watched:
+                        held.append((r, c))
+                elif value.__class__ is str:
+                    others.append((r, c, value))
+                else:
+                    others.append((r, c, value.__class__, str(value)))
         return sheet.name, tuple(others), tuple(held)
 
 
