@@ -232,3 +232,17 @@ def test_a_compact_layout_reads_the_same_every_time(layout: str) -> None:
     assert again is not None and fresh is not None
     assert again.cells == fresh.cells and again.problems == first.problems == fresh.problems
     assert bool(again.cells) == layout.startswith("r=a:5,b")
+
+
+def test_the_memo_holds_a_bounded_amount_of_text(
+    fixed_sheets: list[tuple[RawSheet, Worksheet, Recorded]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(locate, "_MEMO_BUDGET", 3 * locate._MEMO_MAX_CHARS)
+    sheet, worksheet, recorded = fixed_sheets[0]
+    for i in range(12):  # a partner's long note beside the table, different in every copy
+        noted = _mutated(sheet, [(30, 9, f"Note {i} " + "é" * (locate._MEMO_MAX_CHARS // 3))])
+        _same(locate.locate(noted, worksheet, recorded), locate._locate(noted, worksheet, recorded)[0])
+        assert locate._memo_chars <= locate._MEMO_BUDGET
+    huge = _mutated(sheet, [(30, 9, "x" * (locate._MEMO_MAX_CHARS + 1))])
+    _same(locate.locate(huge, worksheet, recorded), locate._locate(huge, worksheet, recorded)[0])
+    assert locate._memo_chars <= locate._MEMO_BUDGET

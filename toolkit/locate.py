@@ -125,9 +125,10 @@ def _locate(
 # --- the layout memo -----------------------------------------------------------------------------
 
 _MEMO_WORKSHEETS = 16  # (worksheet, recorded layout) pairs remembered
-_MEMO_SHAPES = 8  # sets of input cells remembered per pair (rows moved, entries added...)
-_MEMO_SHEETS = 256  # located sheets remembered per set of input cells
-_MEMO_MAX_CHARS = 50_000  # text outside the input cells of a sheet remembered (its key holds it)
+_MEMO_SHAPES = 4  # sets of input cells remembered per pair (rows moved, entries added...)
+_MEMO_SHEETS = 64  # located sheets remembered per set of input cells
+_MEMO_MAX_CHARS = 20_000  # text outside the input cells of a sheet remembered (its key holds it)
+_MEMO_BUDGET = 2_000_000  # characters the whole memo holds at most (then it starts afresh)
 
 # Cell: (row, column); a sheet's key: its name, every cell but the input cells exactly (text as is,
 # other values as type and str: 1, 1.0 and True differ), and which watched input cells hold a value.
@@ -200,14 +201,27 @@ class _Layouts:
             self.shapes.insert(0, shape)
             del self.shapes[_MEMO_SHAPES:]
         key = shape.key(sheet, self.template_like, self.longest)
-        if key is None or sum(len(str(cell[-1])) for cell in key[1]) > _MEMO_MAX_CHARS:
+        size = 0 if key is None else sum(len(str(cell[-1])) for cell in key[1])
+        if key is None or size > _MEMO_MAX_CHARS:
             return  # much text outside the input cells: a partner's own, not a kit's layout
+        global _memo_chars
+        if _memo_chars + size > _MEMO_BUDGET:  # memory stays bounded whatever the copies hold
+            _forget_all()
+        _memo_chars += size
         if len(shape.found) >= _MEMO_SHEETS:
             del shape.found[next(iter(shape.found))]
         shape.found[key] = (dict(match.cells), tuple(match.notes), tuple(match.unmapped))
 
 
 _memo: dict[tuple[int, tuple[object, ...]], _Layouts] = {}
+_memo_chars = 0  # characters remembered since the memo last started afresh (evicted ones included)
+
+
+def _forget_all() -> None:
+    global _memo_chars
+    for layouts in _memo.values():
+        layouts.shapes.clear()
+    _memo_chars = 0
 
 
 def _layouts(worksheet: Worksheet, recorded: dict[tuple[str, str], tuple[int, int]]) -> _Layouts:

@@ -624,7 +624,7 @@ def _workbook_rels_handler(sheets: set[str], folder: str) -> Handler:
 # judge them again (a macro content type is refused every time) without expat reading them again.
 _start_events: dict[bytes, tuple[tuple[str, tuple[tuple[str, str], ...]], ...]] = {}
 _EVENTS_ENTRIES = 64
-_EVENTS_MAX_BYTES = 256 * 1024
+_EVENTS_MAX_BYTES = 64 * 1024  # with _EVENTS_ENTRIES: 4 MB of keys at most
 
 
 def _recording(start: Handler, seen: list[tuple[str, dict[str, str]]]) -> Handler:

@@ -128,7 +128,7 @@ T = TypeVar("T")
 # Facts derived from parts, by (fact, context, screened, the part's bytes): see _Package.derived.
 _derived: dict[tuple[str, str, bool, bytes], object] = {}
 _DERIVED_ENTRIES = 128
-_DERIVED_MAX_BYTES = 256 * 1024
+_DERIVED_MAX_BYTES = 64 * 1024  # with _DERIVED_ENTRIES: 8 MB at most
 
 
 class _Package:
