@@ -419,3 +419,28 @@ def test_empty_basic_library_lists_are_no_macro(tmp_path: Path) -> None:
         "Basic/Standard/script-lb.xml": library,
     }
     assert screen_file(make_hostile.write_ods(tmp_path / "book.ods", extra=extra)) == "ods"
+
+
+def test_a_part_seen_before_is_judged_again_in_its_own_package(tmp_path: Path) -> None:
+    """[Content_Types].xml and the relationships are parsed once per distinct bytes; what their
+    elements mean is decided again for every package (a macro type is one only with a member)."""
+    default = (
+        '<Default Extension="bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/>'
+    )
+    parts: dict[str, bytes | str] = dict(make_hostile.minimal_xlsx_parts())
+    parts["[Content_Types].xml"] = str(parts["[Content_Types].xml"]).replace(
+        "<Default ", default + "<Default ", 1
+    )
+    for _ in range(2):
+        make_hostile.write_zip(tmp_path / "book.xlsx", parts)
+        assert screen_file(tmp_path / "book.xlsx") == "xlsx"
+    make_hostile.write_zip(tmp_path / "macro.xlsx", {**parts, "xl/media/image.bin": b"\x00" * 16})
+    assert code_of(tmp_path / "macro.xlsx") == "macro"
+    doctype = str(parts["xl/_rels/workbook.xml.rels"]).replace(
+        "<Relationships", "<!DOCTYPE r><Relationships", 1
+    )
+    make_hostile.write_zip(tmp_path / "bomb.xlsx", {**parts, "xl/_rels/workbook.xml.rels": doctype})
+    assert [code_of(tmp_path / "bomb.xlsx") for _ in range(2)] == ["xml_bomb", "xml_bomb"]
+    broken = str(parts["[Content_Types].xml"]).replace("</Types>", "</Typo>")
+    make_hostile.write_zip(tmp_path / "broken.xlsx", {**parts, "[Content_Types].xml": broken})
+    assert [code_of(tmp_path / "broken.xlsx") for _ in range(2)] == ["corrupt", "corrupt"]

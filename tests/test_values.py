@@ -561,3 +561,19 @@ def test_long_text_clean_up_takes_its_short_cut_only_when_nothing_changes(text: 
 
     slow = _visible_nfc(text).replace("\r\n", "\n").replace("\r", "\n")
     assert _clean_lines(text) == "\n".join(" ".join(line.split()) for line in slow.split("\n")).strip("\n")
+
+
+def test_the_odd_whitespace_set_is_every_whitespace_but_space_and_line_feed() -> None:
+    from toolkit.values import _ODD_WHITESPACE
+
+    everything = "".join(map(chr, range(0x110000)))
+    expected = [c for c in everything if c.isspace() and c not in " \n"]
+    assert _ODD_WHITESPACE.findall(everything) == expected
+
+
+@given(st.text(alphabet=st.sampled_from("  \t\n\u00a0\u3000\u2029x"), max_size=10))
+def test_unclean_lines_is_what_the_line_clean_up_changes(text: str) -> None:
+    from toolkit.values import _unclean_lines
+
+    cleaned = "\n".join(" ".join(line.split()) for line in text.split("\n"))
+    assert _unclean_lines(text) == (cleaned != text)

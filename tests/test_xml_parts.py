@@ -504,3 +504,45 @@ def test_workbook_found_through_package_relationships(tmp_path: Path) -> None:
             zout.writestr(info.filename.replace("xl/", "book/"), data)
     assert "book/workbook.xml" in zipfile.ZipFile(dst).namelist()
     assert formula_cells(dst, "xlsx") == OPENPYXL_FORMULAS
+
+
+def test_facts_remembered_from_a_part_are_read_again_when_it_changes(
+    generated: dict[str | None, Path], tmp_path: Path
+) -> None:
+    """workbook.xml, relationships and notes are remembered by their exact bytes: one byte changed is
+    read afresh, and the same bytes resolve against their own part."""
+    from toolkit.backends.files import read_file
+
+    path = next(p for partner, p in generated.items() if partner)
+    before = read_file(path).comments
+    assert before
+    with zipfile.ZipFile(path) as zf:
+        comments = next(n for n in zf.namelist() if "comments" in n and n.endswith(".xml"))
+        notes, book = zf.read(comments), zf.read("xl/workbook.xml")
+    tab, _, _, text = before[0]
+    changed = notes.replace(text[:8].encode(), b"X" + text[1:8].encode(), 1)
+    renamed = book.replace(f'name="{tab}"'.encode(), f'name="{tab}!"'.encode().replace(b"!", b" 2"), 1)
+    copy = rewrite(path, tmp_path / "changed.xlsx", {comments: changed, "xl/workbook.xml": renamed})
+    after = read_file(copy).comments
+    assert after[0] == (tab + " 2", before[0][1], before[0][2], "X" + text[1:])
+    assert read_file(path).comments == before
+
+    with zipfile.ZipFile(path) as zf:
+        rels = zf.read("xl/_rels/workbook.xml.rels")
+    pkg = xml_parts._Package(path)
+    first = pkg.derived(
+        "xl/_rels/workbook.xml.rels",
+        rels,
+        "relationships",
+        "xl/workbook.xml",
+        xml_parts._internal_targets("xl/workbook.xml"),
+    )
+    other = pkg.derived(
+        "xl/_rels/workbook.xml.rels",
+        rels,
+        "relationships",
+        "x/book.xml",
+        xml_parts._internal_targets("x/book.xml"),
+    )
+    moved = {name for _, _, name in other} - {name for _, _, name in first}
+    assert moved and all(name.startswith("x/") for name in moved)  # relative targets, from their own part

@@ -85,13 +85,32 @@ def header_score(sheet: RawSheet, worksheet: Worksheet) -> tuple[int, int]:
 def locate(
     sheet: RawSheet, worksheet: Worksheet, recorded: dict[tuple[str, str], tuple[int, int]]
 ) -> SheetMatch:
-    """Map every input cell of `worksheet` in `sheet`; note what moved and what could not be mapped."""
+    """Map every input cell of `worksheet` in `sheet`; note what moved and what could not be mapped.
+
+    Copies of one kit share their layout: a sheet whose every cell but the input cells is exactly
+    that of a sheet located before in this process (and whose input cells cannot change the answer,
+    see _Layouts) gets that sheet's answer again, without locating it anew."""
+    layouts = _layouts(worksheet, recorded)
+    found = layouts.find(sheet)
+    if found is not None:
+        return found
+    match, label_column = _locate(sheet, worksheet, recorded)
+    layouts.remember(sheet, match, label_column)
+    return match
+
+
+def _locate(
+    sheet: RawSheet, worksheet: Worksheet, recorded: dict[tuple[str, str], tuple[int, int]]
+) -> tuple[SheetMatch, int | None]:
+    """locate's work, and the column the row labels were read from (None for an open worksheet)."""
     match = SheetMatch(sheet)
     score, header_row = header_score(sheet, worksheet)
     columns = _columns(sheet, worksheet, header_row if score else 0, recorded, match)
+    label_column = None
     if worksheet.is_open:
         rows = _entry_rows(sheet, worksheet, header_row or HEADER_ROW, columns)
     else:
+        label_column = columns.get(worksheet.columns[0].id, 1)
         rows = _fixed_rows(sheet, worksheet, header_row, columns, recorded, match)
     for column in worksheet.input_columns:
         if column.id in columns:
@@ -100,7 +119,134 @@ def locate(
     _debrief(sheet, worksheet, recorded, match)
     _moved(worksheet, recorded, match)
     _unmapped(sheet, worksheet, header_row, columns, match)
-    return match
+    return match, label_column
+
+
+# --- the layout memo -----------------------------------------------------------------------------
+
+_MEMO_WORKSHEETS = 16  # (worksheet, recorded layout) pairs remembered
+_MEMO_SHAPES = 4  # sets of input cells remembered per pair (rows moved, entries added...)
+_MEMO_SHEETS = 64  # located sheets remembered per set of input cells
+_MEMO_MAX_CHARS = 20_000  # text outside the input cells of a sheet remembered (its key holds it)
+_MEMO_BUDGET = 2_000_000  # characters the whole memo holds at most (then it starts afresh)
+
+# Cell: (row, column); a sheet's key: its name, every cell but the input cells exactly (text as is,
+# other values as type and str: 1, 1.0 and True differ), and which watched input cells hold a value.
+_SheetKey = tuple[str, tuple[tuple[object, ...], ...], tuple[tuple[int, int], ...]]
+# a located sheet: its input cells, notes and unmapped text
+_Found = tuple[dict[tuple[str, str], tuple[int, int]], tuple[Note, ...], tuple[tuple[str, str], ...]]
+
+
+@dataclass
+class _Shape:
+    """The located sheets sharing one set of input cells (`inputs`).
+
+    What locate reads of an input cell: the text of a header, label or question typed there (such a
+    sheet is never taken from here: `_template_like`); and whether it holds a value, only in the
+    rows of debrief answers (the answer is the first cell right of its question) and anywhere in an
+    open worksheet (entries are the rows holding a value): `watched`."""
+
+    inputs: frozenset[tuple[int, int]]
+    watched: frozenset[tuple[int, int]]
+    found: dict[_SheetKey, _Found] = field(default_factory=dict)
+
+    def key(self, sheet: RawSheet, template_like: frozenset[str], longest: int) -> _SheetKey | None:
+        """`sheet`'s key for this shape; None when an input cell holds template text."""
+        inputs, watched = self.inputs, self.watched
+        others: list[tuple[object, ...]] = []
+        held: list[tuple[int, int]] = []
+        for r, row in sheet.rows():  # every cell, row by row (a loop, not a generator: the hot path)
+            for c, value in row.items():
+                if (r, c) in inputs:
+                    if value.__class__ is str and _text_key(value, longest) in template_like:
+                        return None
+                    if (r, c) in watched:
+                        held.append((r, c))
+                elif value.__class__ is str:
+                    others.append((r, c, value))
+                else:
+                    others.append((r, c, value.__class__, str(value)))
+        return sheet.name, tuple(others), tuple(held)
+
+
+@dataclass
+class _Layouts:
+    """What was located for one worksheet and one recorded layout, by shape."""
+
+    worksheet: Worksheet  # held, so its id() names it while it is remembered
+    template_like: frozenset[str]  # every key locate compares a cell's text with
+    longest: int
+    shapes: list[_Shape] = field(default_factory=list)
+
+    def find(self, sheet: RawSheet) -> SheetMatch | None:
+        for shape in self.shapes:
+            key = shape.key(sheet, self.template_like, self.longest)
+            if key is not None and (hit := shape.found.get(key)) is not None:
+                cells, notes, unmapped = hit
+                return SheetMatch(sheet, dict(cells), list(notes), list(unmapped))
+        return None
+
+    def remember(self, sheet: RawSheet, match: SheetMatch, label_column: int | None) -> None:
+        inputs = frozenset(match.cells.values())
+        if len(inputs) != len(match.cells) or any(c == label_column for _, c in inputs):
+            return  # two ids on one cell, or an input cell where row labels are read: not worth a rule
+        shape = next((s for s in self.shapes if s.inputs == inputs), None)
+        if shape is None:
+            if self.worksheet.is_open:
+                watched = inputs
+            else:
+                answer_rows = {r for (_, col_id), (r, _) in match.cells.items() if col_id == DEBRIEF_COLUMN}
+                watched = frozenset(p for p in inputs if p[0] in answer_rows)
+            shape = _Shape(inputs, watched)
+            self.shapes.insert(0, shape)
+            del self.shapes[_MEMO_SHAPES:]
+        key = shape.key(sheet, self.template_like, self.longest)
+        size = 0 if key is None else sum(len(str(cell[-1])) for cell in key[1])
+        if key is None or size > _MEMO_MAX_CHARS:
+            return  # much text outside the input cells: a partner's own, not a kit's layout
+        global _memo_chars
+        if _memo_chars + size > _MEMO_BUDGET:  # memory stays bounded whatever the copies hold
+            _forget_all()
+        _memo_chars += size
+        if len(shape.found) >= _MEMO_SHEETS:
+            del shape.found[next(iter(shape.found))]
+        shape.found[key] = (dict(match.cells), tuple(match.notes), tuple(match.unmapped))
+
+
+_memo: dict[tuple[int, tuple[object, ...]], _Layouts] = {}
+_memo_chars = 0  # characters remembered since the memo last started afresh (evicted ones included)
+
+
+def _forget_all() -> None:
+    global _memo_chars
+    for layouts in _memo.values():
+        layouts.shapes.clear()
+    _memo_chars = 0
+
+
+def _layouts(worksheet: Worksheet, recorded: dict[tuple[str, str], tuple[int, int]]) -> _Layouts:
+    key = (id(worksheet), tuple(recorded.items()))
+    layouts = _memo.get(key)
+    if layouts is None or layouts.worksheet is not worksheet:
+        template_like = frozenset(_template_keys(worksheet) | _toolkit_words())
+        layouts = _Layouts(worksheet, template_like, _longest(template_like))
+        if len(_memo) >= _MEMO_WORKSHEETS:
+            del _memo[next(iter(_memo))]
+        _memo[key] = layouts
+    return layouts
+
+
+def _template_keys(worksheet: Worksheet) -> set[str]:
+    """Every key locate compares a cell's text with: headers, row labels, questions, the debrief
+    heading, title and description."""
+    return keys(
+        [worksheet.title(lang) for lang in LANGUAGES]
+        + [worksheet.description(lang) for lang in LANGUAGES]
+        + [c.header(lang) for c in worksheet.columns for lang in LANGUAGES]
+        + [r.label(lang) for r in worksheet.rows for lang in LANGUAGES]
+        + [q.text(lang) for q in worksheet.debrief for lang in LANGUAGES]
+        + ["Débreffage", "Debrief"]
+    )
 
 
 def _columns(

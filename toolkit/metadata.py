@@ -11,6 +11,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from .answers import CHANGES, Answer
 from .cells import a1, parse_a1
@@ -156,6 +157,24 @@ def parse_records(rows: Iterable[Sequence[object]]) -> CopyInfo | None:
     answers: list[Answer] | None = None
     seen_format = False
     for raw in rows:
+        first = raw[0] if raw else ""
+        if first == "cell" and len(raw) > 4:  # most records: read only the cells they have, by hand
+            worksheet, row_id, column_id, ref = raw[1], raw[2], raw[3], raw[4]
+            if str is worksheet.__class__ is row_id.__class__ is column_id.__class__ is ref.__class__:
+                worksheet, row_id, column_id, ref = (
+                    worksheet.strip(),
+                    row_id.strip(),
+                    column_id.strip(),
+                    ref.strip(),
+                )
+            else:
+                worksheet, row_id, column_id, ref = map(_cell_text, (worksheet, row_id, column_id, ref))
+            position = _cell_position(ref) if len(ref) <= 12 else None
+            if position is None:
+                problems.bad(f"{worksheet} {row_id} {column_id}", ref)
+            else:
+                cells[(worksheet, row_id, column_id)] = position
+            continue
         row = [v.strip() if v.__class__ is str else _text(v) for v in raw]  # most cells are text
         kind = row[0] if row else ""
         if kind == "toolkit" and len(row) > 2 and row[1] == "format":
@@ -203,6 +222,26 @@ def parse_properties(props: dict[str, str]) -> CopyInfo | None:
 
 
 def _parse_compact(
+    worksheet_id: str, compact: str, problems: _Problems
+) -> dict[tuple[str, str, str], tuple[int, int]]:
+    if len(compact) > MAX_PROPERTY_LENGTH:  # not ours (we write at most 255): read, not remembered
+        return _compact_cells(worksheet_id, compact, problems)
+    cells, found = _remembered_compact(worksheet_id, compact)
+    problems.found += found
+    return dict(cells)
+
+
+@lru_cache(maxsize=1024)
+def _remembered_compact(
+    worksheet_id: str, compact: str
+) -> tuple[tuple[tuple[tuple[str, str, str], tuple[int, int]], ...], tuple[tuple[str, str], ...]]:
+    """A worksheet's compact layout, the same in every copy of a kit: read once (callers copy it)."""
+    problems = _Problems()
+    cells = _compact_cells(worksheet_id, compact, problems)
+    return tuple(cells.items()), tuple(problems.found)
+
+
+def _compact_cells(
     worksheet_id: str, compact: str, problems: _Problems
 ) -> dict[tuple[str, str, str], tuple[int, int]]:
     parts = dict(p.split("=", 1) for p in compact.split(";") if "=" in p)
@@ -296,6 +335,20 @@ class _Problems:
             pass
         self.bad(name, text)
         return NO_TIME
+
+
+@lru_cache(maxsize=4096)
+def _cell_position(ref: str) -> tuple[int, int] | None:
+    """`_Problems.cell` of a short reference, remembered: every copy of a kit records the same cells."""
+    try:
+        row, column = parse_a1(ref)
+    except ValueError:
+        return None
+    return (row, column) if 0 < row <= MAX_ROW and 0 < column <= MAX_COLUMN else None
+
+
+def _cell_text(value: object) -> str:
+    return value.strip() if isinstance(value, str) and value.__class__ is str else _text(value)
 
 
 def _text(value: object) -> str:

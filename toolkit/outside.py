@@ -113,6 +113,8 @@ def _metadata_extras(sheet: RawSheet) -> list[tuple[str, str]]:
         width = RECORD_WIDTHS.get(kind, 0)
         if kind == "copy" and _text(cells.get(2, "")) not in COPY_KEYS:
             width = 0
+        if max(cells) <= width:  # the usual record: nothing beyond its width
+            continue
         for c, value in cells.items():
             if c > width and is_text(value):
                 out.append((f"{sheet.name}!{a1(r, c)}", str(value)))

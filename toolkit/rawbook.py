@@ -102,6 +102,10 @@ class RawSheet:
                 for c, value in cells.items():
                     yield r, c, value
 
+    def rows(self) -> Iterable[tuple[int, Mapping[int, object]]]:
+        """(row, its non-empty cells by column) of every row holding a value, in increasing order."""
+        return self._by_row.items()
+
     def lines(self, width: int) -> Iterator[list[object]]:
         """The first `width` columns of every row holding a value ('' for empty cells)."""
         columns, blanks = range(1, width + 1), ("",) * width

@@ -11,6 +11,8 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from operator import itemgetter
 
 from .attribution import Identity, IssuedCopy, attribute
 from .cells import a1
@@ -21,7 +23,7 @@ from .metadata import METADATA_TAB, CopyInfo, parse_properties, parse_records
 from .outside import is_metadata_tab, outside_text
 from .rawbook import RawSheet, RawWorkbook
 from .submission import CELL_COLUMNS, Note, Submission
-from .templates import DEBRIEF_COLUMN, Kit, Worksheet, load_kit
+from .templates import DEBRIEF_COLUMN, Column, Kit, Worksheet, load_kit
 from .text import LANGUAGES, Language, forbidden_characters
 from .values import FORMULA, format_value, parse_cell
 
@@ -129,11 +131,21 @@ def _read_content(raw: RawWorkbook, initiative: Initiative | None) -> tuple[Copy
         generated_at=info.generated_at if info else None,
         round=info.round if info else None,
         prefilled=frozenset(info.prefill) if info else frozenset(),
-        columns=tuple(tuple(row[name] for row in rows) for name in CELL_COLUMNS),
+        columns=_columns_table(rows),
         notes=tuple(notes),
         unmapped=tuple(unmapped),
     )
     return content, kit
+
+
+def _columns_table(rows: list[dict[str, object]]) -> tuple[tuple[object, ...], ...]:
+    """The rows as one tuple per CELL_COLUMNS entry (transposed in C)."""
+    if not rows:
+        return tuple(() for _ in CELL_COLUMNS)
+    return tuple(zip(*map(_CELL_VALUES, rows), strict=True))
+
+
+_CELL_VALUES = itemgetter(*CELL_COLUMNS)
 
 
 def _identity(info: CopyInfo | None) -> Identity | None:
@@ -247,21 +259,22 @@ def _cell_rows(
 
     A cell still showing what the copy was pre-filled with is marked origin "prefill": the partner
     kept it, but did not write it."""
-    expected = [(r.id, c.id) for r in worksheet.rows for c in worksheet.input_columns]
-    expected += [(q.id, DEBRIEF_COLUMN) for q in worksheet.debrief]
+    columns = _columns_of(worksheet, language)
+    expected = columns.expected
     positions = match.cells if match else {}
     if worksheet.is_open:
         expected = [key for key in positions if key[1] != DEBRIEF_COLUMN] + expected
+    sheet = match.sheet if match else None
+    formulas = sheet.formulas if sheet else {}
     out = []
     for row_id, column_id in expected:
-        where = positions.get((row_id, column_id))
-        raw: object = match.sheet.value(*where) if match and where else ""
-        value, text, problem = _typed(worksheet, column_id, raw, language)
-        if match and where and where in match.sheet.formulas:
+        where = positions.get((row_id, column_id)) if sheet else None
+        raw: object = sheet.value(*where) if sheet and where else ""
+        value, text, problem = _typed(columns, column_id, raw, language)
+        if where and where in formulas:
             # a formula where a value belongs: what the partner typed ("=B6") is its text, to quote back;
             # its computed result is never read as an answer (merge keeps it out of the master)
-            value, text, problem = None, match.sheet.formulas[where] or "=…", FORMULA
-        location = f"{match.sheet.name}!{a1(*where)}" if match and where else None
+            value, text, problem = None, formulas[where] or "=…", FORMULA
         out.append(
             {
                 "worksheet": worksheet.id,
@@ -270,7 +283,7 @@ def _cell_rows(
                 "value": value,
                 "text": text,
                 "problem": problem,
-                "location": location,
+                "location": f"{sheet.name}!{_a1(*where)}" if sheet and where else None,
                 "origin": "prefill"
                 if text and prefill.get((worksheet.id, row_id, column_id)) == text
                 else "partner",
@@ -279,14 +292,51 @@ def _cell_rows(
     return out
 
 
+@dataclass(frozen=True)
+class _Columns:
+    """What typing a worksheet's cells needs, worked out once per worksheet and language."""
+
+    worksheet: Worksheet  # held, so its id() names it while it is remembered
+    expected: list[tuple[str, str]]  # (row id, column id) of every input cell of a fixed worksheet
+    # column id -> (column, its choices in the copy's language then both: what parse_cell accepts)
+    columns: dict[str, tuple[Column, list[str]]]
+
+
+_columns_memo: dict[tuple[int, Language], _Columns] = {}
+
+
+def _columns_of(worksheet: Worksheet, language: Language) -> _Columns:
+    found = _columns_memo.get((id(worksheet), language))
+    if found is None or found.worksheet is not worksheet:
+        expected = [(r.id, c.id) for r in worksheet.rows for c in worksheet.input_columns]
+        expected += [(q.id, DEBRIEF_COLUMN) for q in worksheet.debrief]
+        columns = {
+            c.id: (c, [choice(lang) for lang in (language, *LANGUAGES) for choice in c.choices])
+            for c in reversed(worksheet.columns)  # the first of a repeated id wins, as Worksheet.column
+        }
+        found = _Columns(worksheet, expected, columns)
+        if len(_columns_memo) >= 64:
+            _columns_memo.clear()
+        _columns_memo[(id(worksheet), language)] = found
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _a1(row: int, column: int) -> str:
+    return a1(row, column)  # the same few cells in every copy of a kit
+
+
 def _typed(
-    worksheet: Worksheet, column_id: str, raw: object, language: Language
+    columns: _Columns, column_id: str, raw: object, language: Language
 ) -> tuple[object, str, str | None]:
     if column_id == DEBRIEF_COLUMN:
         parsed = parse_cell("long_text", raw, language)
         return parsed.value, str(parsed.value or ""), None
-    column = worksheet.column(column_id)
-    choices = [choice(lang) for lang in (language, *LANGUAGES) for choice in column.choices]
+    if column_id not in columns.columns:
+        raise StopIteration(column_id)  # as Worksheet.column
+    column, choices = columns.columns[column_id]
+    if raw == "":  # an empty cell (what parse_cell says of one)
+        return None, "", None
     parsed = parse_cell(column.type, raw, language, choices)
     value = parsed.value
     if column.type == "choice" and parsed.problem is None and value is not None:

@@ -25,6 +25,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO
 from xml.parsers import expat
@@ -75,10 +76,9 @@ _CELL_WITHOUT_R = re.compile(rb'<c(?=[ />])(?! r=")')
 _PREFIXED_CELL = re.compile(rb":c[ />]")
 # Once those pass, every cell starts exactly like this. The extent is taken over every cell,
 # empty or not: telling them apart by bytes could be fooled by a "/>" inside an attribute value,
-# and an extent too small would let calamine build a huge grid. One pattern for the row, one for
-# the column: findall then gives plain lists, cheap to reduce.
-_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,2}([0-9]{1,6})"')
-_CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,2})[0-9]')
+# and an extent too small would let calamine build a huge grid. One pass gives (letters, digits).
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,2})([0-9]{1,6})"')
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 
 @dataclass(frozen=True)
@@ -390,6 +390,18 @@ class _Zip:
         """Stream one XML member through expat; any DOCTYPE (hence any ENTITY) is an xml_bomb.
 
         `lenient`: malformed XML is no problem of ours (a part no reader opens); a DOCTYPE still is."""
+        if data is None:
+            data = self._whole(name)
+        seen: list[tuple[str, dict[str, str]]] = []
+        remember = end is None and not lenient and data is not None and len(data) <= _EVENTS_MAX_BYTES
+        if remember and start is not None and data is not None:
+            events = _start_events.pop(data, None)
+            if events is not None:  # these very bytes parsed before: their events again
+                _start_events[data] = events  # most recently used last
+                for tag, attrs in events:
+                    start(tag, dict(attrs))
+                return
+            start = _recording(start, seen)
         parser = expat.ParserCreate()
         parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
 
@@ -402,8 +414,6 @@ class _Zip:
             parser.StartElementHandler = start
         if end is not None:
             parser.EndElementHandler = end
-        if data is None:
-            data = self._whole(name)
         try:
             for chunk in self._read(name) if data is None else [data]:
                 parser.Parse(chunk, False)
@@ -411,6 +421,11 @@ class _Zip:
         except (expat.ExpatError, LookupError) as exc:  # LookupError: an encoding Python does not know
             if not lenient:
                 raise self.fail("corrupt", f"member {name} is not well-formed XML: {exc}") from None
+            return
+        if remember and start is not None and data is not None:
+            if len(_start_events) >= _EVENTS_ENTRIES:
+                del _start_events[next(iter(_start_events))]
+            _start_events[data] = tuple((tag, tuple(attrs.items())) for tag, attrs in seen)
 
     def _parse_other_xml(
         self, done: set[str], start: Handler | None = None, needles: tuple[bytes, ...] = (b"<!",)
@@ -603,6 +618,23 @@ def _workbook_rels_handler(sheets: set[str], folder: str) -> Handler:
     return start
 
 
+# What expat saw in a part parsed whole without complaint (no DOCTYPE, well-formed): its elements'
+# start events, by the part's exact bytes. [Content_Types].xml and the workbook's relationships come
+# byte for byte the same in every copy of a kit: the same bytes give the same events, so handlers
+# judge them again (a macro content type is refused every time) without expat reading them again.
+_start_events: dict[bytes, tuple[tuple[str, tuple[tuple[str, str], ...]], ...]] = {}
+_EVENTS_ENTRIES = 64
+_EVENTS_MAX_BYTES = 64 * 1024  # with _EVENTS_ENTRIES: 4 MB of keys at most
+
+
+def _recording(start: Handler, seen: list[tuple[str, dict[str, str]]]) -> Handler:
+    def record(tag: str, attrs: dict[str, str]) -> None:
+        seen.append((tag, dict(attrs)))
+        start(tag, attrs)
+
+    return record
+
+
 def _whole_tags(chunks: Iterable[bytes]) -> Iterator[bytes]:
     """The stream re-cut into pieces of about _FAST_SHEET_MAX bytes, each ending before a "<"."""
     pending: list[bytes] = []
@@ -636,11 +668,11 @@ def _fast_sheet_extent(pieces: Iterable[bytes]) -> tuple[int, int, int] | None:
         text = data.translate(_WS_TO_SPACE)
         if any(pattern.search(text) for pattern in (_ODD_R, _CELL_WITHOUT_R, _PREFIXED_CELL)):
             return None
-        rows = _CELL_ROW.findall(text)
-        if rows:
+        cells = _CELL_REF.findall(text)
+        if cells:
             values += text.count(b"</c>")
-            last_row = max(last_row, *map(int, rows))
-            letters = {letters.decode() for letters in set(_CELL_COLUMN.findall(text))}
+            last_row = max(last_row, *map(int, map(_SECOND, cells)))
+            letters = {letters.decode() for letters in set(map(_FIRST, cells))}
             last_column = max(last_column, *map(_column_number, letters))
     if last_row > MAX_ROWS or last_column > MAX_COLUMNS:
         return None  # expat tells empty cells from values, and names a value too far

@@ -52,6 +52,8 @@ CELL_LIMIT = 32_767  # characters (UTF-16 units) an Excel or LibreOffice cell ho
 
 def forbidden_characters(text: str) -> list[str]:
     """The XML-forbidden characters in `text`, each once, as U+XXXX."""
+    if XML_FORBIDDEN.search(text) is None:  # the usual text: no list made
+        return []
     return sorted({f"U+{ord(c):04X}" for c in XML_FORBIDDEN.findall(text)})
 
 

@@ -17,8 +17,9 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar, cast
 from urllib.parse import unquote
 from xml.etree.ElementTree import XML as plain_fromstring  # only for parts screening checked
 from xml.etree.ElementTree import Element
@@ -123,6 +124,13 @@ def package_formulas_and_properties(pkg: _Package, fmt: str) -> tuple[dict[str, 
 # --- zip access ------------------------------------------------------------------------------------
 
 
+T = TypeVar("T")
+# Facts derived from parts, by (fact, context, screened, the part's bytes): see _Package.derived.
+_derived: dict[tuple[str, str, bool, bytes], object] = {}
+_DERIVED_ENTRIES = 128
+_DERIVED_MAX_BYTES = 64 * 1024  # with _DERIVED_ENTRIES: 8 MB at most
+
+
 class _Package:
     """An open zip whose members are read bounded, with errors reported as SourceError.
 
@@ -208,6 +216,24 @@ class _Package:
             raise SourceError(self.source, "corrupt", f"{name}: malformed XML: {exc}") from None
         return root
 
+    def derived(self, name: str, data: bytes, kind: str, context: str, derive: Callable[[Element], T]) -> T:
+        """`derive(self.parse(name, data))`, remembered by the part's exact bytes (and `kind`, the
+        fact derived, and `context`, what else it depends on): workbook.xml, its relationships and
+        the kit's row notes come byte for byte the same in every copy of a kit. A parse error is
+        never remembered; `derive` must give an immutable value."""
+        found = self.find(name)
+        key = (kind, context, found is not None and self.parts.get(found) is data, data)
+        small = len(data) <= _DERIVED_MAX_BYTES
+        if small and (hit := _derived.pop(key, None)) is not None:
+            _derived[key] = hit  # most recently used last
+            return cast(T, hit)
+        value = derive(self.parse(name, data))
+        if small:
+            if len(_derived) >= _DERIVED_ENTRIES:
+                del _derived[next(iter(_derived))]
+            _derived[key] = value
+        return value
+
     def iterparse(self, name: str, data: bytes) -> Iterator[tuple[str, Element]]:
         """Stream (event, element) for start and end events; malformed XML raises SourceError."""
         try:
@@ -245,13 +271,20 @@ def _read_relationships(pkg: _Package, source_part: str) -> list[tuple[str, str,
     data = pkg.read(rels_name)
     if data is None:
         return []
-    out = []
-    for rel in pkg.parse(rels_name, data).iter(_PKG_RELS):
-        target = rel.get("Target")
-        if target is None or rel.get("TargetMode", "Internal") == "External":
-            continue
-        out.append((rel.get("Id", ""), rel.get("Type", ""), _resolve(source_part, target)))
-    return out
+    return list(pkg.derived(rels_name, data, "relationships", source_part, _internal_targets(source_part)))
+
+
+def _internal_targets(source_part: str) -> Callable[[Element], tuple[tuple[str, str, str], ...]]:
+    def derive(root: Element) -> tuple[tuple[str, str, str], ...]:
+        out = []
+        for rel in root.iter(_PKG_RELS):
+            target = rel.get("Target")
+            if target is None or rel.get("TargetMode", "Internal") == "External":
+                continue
+            out.append((rel.get("Id", ""), rel.get("Type", ""), _resolve(source_part, target)))
+        return tuple(out)
+
+    return derive
 
 
 def _package_part(pkg: _Package, default: str, rel_type_suffix: str) -> str | None:
@@ -478,14 +511,20 @@ def package_comments(pkg: _Package, fmt: str) -> tuple[tuple[str, int, int, str]
     return tuple(_ods_comments(pkg))
 
 
-def _workbook_sheets(pkg: _Package, workbook: str, data: bytes) -> Iterator[tuple[str, str]]:
+def _workbook_sheets(pkg: _Package, workbook: str, data: bytes) -> tuple[tuple[str, str], ...]:
     """Each `<sheet>` of workbook.xml, in tab order: its name and the relationship id of its part."""
-    for sheet in pkg.parse(workbook, data).iter():
+    return pkg.derived(workbook, data, "sheets", "", _sheets_of)
+
+
+def _sheets_of(root: Element) -> tuple[tuple[str, str], ...]:
+    out = []
+    for sheet in root.iter():
         if sheet.tag not in _SHEET_TAGS:
             continue
         rel = next((sheet.get(attr) for attr in _REL_ID if sheet.get(attr) is not None), None)
         if rel is not None:
-            yield sheet.get("name", ""), rel
+            out.append((sheet.get("name", ""), rel))
+    return tuple(out)
 
 
 def _xlsx_comments(pkg: _Package) -> Iterator[tuple[str, int, int, str]]:
@@ -506,17 +545,25 @@ def _xlsx_comments(pkg: _Package) -> Iterator[tuple[str, int, int, str]]:
             data = pkg.read(comments_part) if rel_type.endswith(_REL_COMMENTS) else None
             if data is None:
                 continue
-            for comment in pkg.parse(comments_part, data).iter():
-                if _local(comment.tag) != "comment":
-                    continue
-                match = _CELL_REF.fullmatch(comment.get("ref", "").split(":")[0])
-                if match is None:
-                    continue
+            for row, column, text in pkg.derived(comments_part, data, "comments", "", _comments_of):
                 count += 1
                 if count > MAX_COMMENTS:
                     raise SourceError(pkg.source, "too_large", f"more than {MAX_COMMENTS:,} comments")
-                text = "".join(t.text or "" for t in comment.iter() if _local(t.tag) == "t")
-                yield sheet_name, int(match[2]), _column_number(match[1]), text
+                yield sheet_name, row, column, text
+
+
+def _comments_of(root: Element) -> tuple[tuple[int, int, str], ...]:
+    """(row, column, text) of each comment of a comments part whose cell reference reads."""
+    out = []
+    for comment in root.iter():
+        if _local(comment.tag) != "comment":
+            continue
+        match = _CELL_REF.fullmatch(comment.get("ref", "").split(":")[0])
+        if match is None:
+            continue
+        text = "".join(t.text or "" for t in comment.iter() if _local(t.tag) == "t")
+        out.append((int(match[2]), _column_number(match[1]), text))
+    return tuple(out)
 
 
 def _ods_comments(pkg: _Package) -> Iterator[tuple[str, int, int, str]]:
