@@ -503,6 +503,8 @@ def report_scaling_child(stage: str, copies: int, sample_dir: Path, seed: int) -
     started = time.perf_counter()
     if stage == "merge":
         api.merge(pulled, initiative)
+    elif stage == "master":  # merge and write the master (not a default stage: `--report-stages master`)
+        api.merge(pulled, initiative, out=sample_dir.parent / f"master-{copies}.xlsx", now=FIXED_NOW)
     elif stage == "gaps":
         api.find_gaps(pulled, initiative, merged=merged, now=FIXED_NOW)
     elif stage == "report":
@@ -655,7 +657,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--report-stages",
         default=",".join(REPORT_STAGES),
-        help="stages of the scaling section, comma-separated (default merge,gaps,report)",
+        help="stages of the scaling section, comma-separated (default merge,gaps,report; also: master)",
     )
     parser.add_argument(
         "--report-repeat",

@@ -8,19 +8,25 @@ frozen panes, filters, print set-up, sheet protection, hidden sheets, defined na
 custom properties — in the part layout openpyxl used, so readers see exactly what they saw before
 (tests/test_workbook_dump.py). Text is always written as text, never as a formula.
 
-Cells are given in any order and kept per row until `Book.to_bytes`, which writes each sheet row by
-row; one string per cell, joined once.
+Cells are given in any order and kept per row until `Book.write`, which writes each sheet row by row;
+one string per cell. A big table (the master's Contributions) is not kept at all: a sheet's `Table`
+makes its rows' XML while the package is written, so memory does not grow with its rows, and zlib
+compresses what is made in a second thread while the next rows are made (`overlap`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import math
+import queue
+import threading
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import IO
 
 from ..cells import column_letter
 from ..clock import utc_now
@@ -276,6 +282,17 @@ class Note:
     height: int
 
 
+@dataclass(frozen=True)
+class Table:
+    """Rows `first`..`last` of a sheet, at most `width` columns, made as XML (`<row …>…</row>` each, in
+    order) only when the package is written: `rows()` is called once, and makes them one by one."""
+
+    first: int
+    last: int
+    width: int
+    rows: Callable[[], Iterator[str]]
+
+
 @dataclass
 class Sheet:
     """One tab: cells by row, and everything about the tab itself."""
@@ -298,6 +315,7 @@ class Sheet:
     max_col: int = 0
     last: dict[int, int] = field(default_factory=dict)  # row -> last column written
     disordered: set[int] = field(default_factory=set)  # rows whose cells came out of column order
+    table: Table | None = None  # rows made as the package is written, below every row given by cell
 
     def put(self, row: int, col: int, xml: str) -> None:
         """One cell's XML; cells of a row may come in any column order (sorted when written)."""
@@ -327,8 +345,10 @@ class Sheet:
 
     def xml(self, styles: Styles, drawing: str | None) -> Iterable[str]:
         rows = sorted(self.rows)
-        last_row = max([*rows, *self.heights], default=1)
-        dimension = f"A1:{column_letter(max(self.max_col, 1))}{last_row}"
+        table = self.table if self.table is not None and self.table.last >= self.table.first else None
+        last_row = max([*rows, *self.heights, *([table.last] if table else [])], default=1)
+        width = max(self.max_col, table.width if table else 0, 1)
+        dimension = f"A1:{column_letter(width)}{last_row}"
         fit = '<pageSetUpPr fitToPage="1"/>' if self.print_setup else ""
         grid = "" if self.gridlines else ' showGridLines="0"'
         yield (
@@ -354,6 +374,10 @@ class Sheet:
             if r in self.disordered:  # Excel wants a row's cells left to right
                 cells = sorted(cells, key=lambda xml: _split_ref(xml[6 : xml.index('"', 6)])[0])
             yield head + "".join(cells) + "</row>"
+        if table is not None:
+            if max([*rows, *self.heights], default=0) >= table.first:
+                raise ValueError(f"{self.title}: cells given in rows the table writes")
+            yield from table.rows()
         yield "</sheetData>"
         if self.protection is not None:
             flags = "".join(f' {k}="{int(v)}"' for k, v in self.protection.items())
@@ -469,32 +493,47 @@ class Book:
 
     def to_bytes(self) -> bytes:
         out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-            drawings = [i for i, s in enumerate(self.sheets, start=1) if s.notes]
-            z.writestr("[Content_Types].xml", self._content_types(drawings))
-            z.writestr("_rels/.rels", _RELS)
-            z.writestr("docProps/app.xml", _APP)
-            z.writestr("docProps/core.xml", self._core())
-            z.writestr("docProps/custom.xml", self._custom())
-            z.writestr("xl/workbook.xml", self._workbook())
-            z.writestr("xl/_rels/workbook.xml.rels", self._workbook_rels())
-            z.writestr("xl/styles.xml", self.styles.xml())
-            z.writestr("xl/theme/theme1.xml", THEME)
-            for i, sheet in enumerate(self.sheets, start=1):
-                drawing = "vml" if sheet.notes else None
-                z.writestr(f"xl/worksheets/sheet{i}.xml", "".join(sheet.xml(self.styles, drawing)))
-                if sheet.notes:
-                    z.writestr(
-                        f"xl/worksheets/_rels/sheet{i}.xml.rels",
+        self.write(out)
+        return out.getvalue()
+
+    def write(self, stream: IO[bytes], *, overlap: bool = False) -> None:
+        """The package into a seekable binary stream. With `overlap`, a second thread compresses
+        while this one makes the next rows (zlib lets go of the GIL): for big workbooks, the master."""
+        with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as z:
+            parts = _Parts(z, overlap)
+            try:
+                self._write_parts(parts)
+            finally:
+                parts.close()
+
+    def _write_parts(self, parts: _Parts) -> None:
+        drawings = [i for i, s in enumerate(self.sheets, start=1) if s.notes]
+        parts.write("[Content_Types].xml", [self._content_types(drawings)])
+        parts.write("_rels/.rels", [_RELS])
+        parts.write("docProps/app.xml", [_APP])
+        parts.write("docProps/core.xml", [self._core()])
+        parts.write("docProps/custom.xml", [self._custom()])
+        parts.write("xl/workbook.xml", [self._workbook()])
+        parts.write("xl/_rels/workbook.xml.rels", [self._workbook_rels()])
+        parts.write("xl/theme/theme1.xml", [THEME])
+        for i, sheet in enumerate(self.sheets, start=1):
+            drawing = "vml" if sheet.notes else None
+            parts.write(f"xl/worksheets/sheet{i}.xml", sheet.xml(self.styles, drawing))
+            if sheet.notes:
+                parts.write(
+                    f"xl/worksheets/_rels/sheet{i}.xml.rels",
+                    [
                         f'<Relationships xmlns="{PKG_REL}">'
                         f'<Relationship Id="comments" Type="{REL}/comments" '
                         f'Target="/xl/comments/comment{i}.xml"/>'
                         f'<Relationship Id="vml" Type="{REL}/vmlDrawing" '
-                        f'Target="/xl/drawings/commentsDrawing{i}.vml"/></Relationships>',
-                    )
-                    z.writestr(f"xl/comments/comment{i}.xml", _comments(sheet.notes))
-                    z.writestr(f"xl/drawings/commentsDrawing{i}.vml", _vml(sheet.notes, i))
-        return out.getvalue()
+                        f'Target="/xl/drawings/commentsDrawing{i}.vml"/></Relationships>'
+                    ],
+                )
+                parts.write(f"xl/comments/comment{i}.xml", [_comments(sheet.notes)])
+                parts.write(f"xl/drawings/commentsDrawing{i}.vml", [_vml(sheet.notes, i)])
+        # last: a table's rows, made as they are written, may add a look (a date among its values)
+        parts.write("xl/styles.xml", [self.styles.xml()])
 
     def _content_types(self, drawings: list[int]) -> str:
         parts = [
@@ -594,6 +633,87 @@ class Book:
             'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
             f"{props}</Properties>"
         )
+
+
+CHUNK = 1 << 18  # characters of XML encoded and compressed at a time
+
+
+class _Parts:
+    """Writes the package's parts, each from pieces of XML; with `overlap`, the zip (zlib, the disk) is
+    written by a second thread, fed chunks through a short queue, so memory stays a few chunks."""
+
+    def __init__(self, z: zipfile.ZipFile, overlap: bool) -> None:
+        self.z = z
+        self.error: BaseException | None = None
+        self.queue: queue.Queue[str | bytes | None] | None = None
+        self.member: IO[bytes] | None = None
+        if overlap:
+            self.queue = queue.Queue(maxsize=4)
+            self.thread = threading.Thread(target=self._drain, name="xlsx-zip", daemon=True)
+            self.thread.start()
+
+    def write(self, name: str, pieces: Iterable[str | bytes]) -> None:
+        self._send(name)
+        buffer: list[str] = []
+        size = 0
+        for piece in pieces:
+            if isinstance(piece, bytes):
+                self._send(piece)
+                continue
+            buffer.append(piece)
+            size += len(piece)
+            if size >= CHUNK:
+                self._send("".join(buffer).encode("utf-8"))
+                buffer, size = [], 0
+        if buffer:
+            self._send("".join(buffer).encode("utf-8"))
+        self._send(None)
+
+    def close(self) -> None:
+        """Wait for the second thread to finish (or fail): its failure is raised here."""
+        if self.queue is not None:
+            self.queue.put(_DONE)
+            self.thread.join()
+            self.queue = None
+        if self.member is not None:  # left open by a failure: closed, so that the zip file can close
+            with contextlib.suppress(OSError, ValueError):  # the first failure is the one reported
+                self.member.close()
+            self.member = None
+        if self.error is not None:
+            raise self.error
+
+    def _send(self, item: str | bytes | None) -> None:
+        """A part's name (opens it), a chunk of it, or None (closes it)."""
+        if self.error is not None:
+            raise self.error
+        if self.queue is None:
+            self._do(item)
+        else:
+            self.queue.put(item)
+
+    def _do(self, item: str | bytes | None) -> None:
+        if isinstance(item, str):
+            self.member = self.z.open(item, "w")
+        elif item is None:
+            assert self.member is not None
+            self.member.close()
+            self.member = None
+        else:
+            assert self.member is not None
+            self.member.write(item)
+
+    def _drain(self) -> None:
+        assert self.queue is not None
+        while (item := self.queue.get()) is not _DONE:
+            if self.error is not None:
+                continue  # taken and dropped, so the maker never waits on a full queue
+            try:
+                self._do(item)
+            except BaseException as exc:  # raised in the making thread (close or its next chunk)
+                self.error = exc
+
+
+_DONE = "\0done"  # not a part name: a part's name never holds NUL
 
 
 def _absolute(ref: str) -> str:
