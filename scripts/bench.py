@@ -495,6 +495,8 @@ def report_scaling_child(stage: str, copies: int, sample_dir: Path, seed: int) -
     pulled = synthetic_pulled(sample, initiative, copies)
     del sample
     merged = api.merge(pulled, initiative) if stage == "gaps" else None
+    target = sample_dir.parent / f"master-{copies}.xlsx"
+    target.unlink(missing_ok=True)  # a new master each time (the guard's look at an old one is not timed)
     gc.collect()
     input_rss = _vm("VmRSS")
     with open("/proc/self/clear_refs", "w") as refs:  # VmHWM := VmRSS now
@@ -504,7 +506,7 @@ def report_scaling_child(stage: str, copies: int, sample_dir: Path, seed: int) -
     if stage == "merge":
         api.merge(pulled, initiative)
     elif stage == "master":  # merge and write the master (not a default stage: `--report-stages master`)
-        api.merge(pulled, initiative, out=sample_dir.parent / f"master-{copies}.xlsx", now=FIXED_NOW)
+        api.merge(pulled, initiative, out=target, now=FIXED_NOW)
     elif stage == "gaps":
         api.find_gaps(pulled, initiative, merged=merged, now=FIXED_NOW)
     elif stage == "report":

@@ -99,8 +99,10 @@ def record_rows(info: CopyInfo, layout: WorkbookLayout) -> tuple[int, int, Calla
     count, width = len(rows), max(map(len, rows))
     if answers is not None:
         count += 1 + len(answers)
-        longest = max((len(a.text) for a in answers), default=0)
-        width = max(width, 2, ANSWER_FIELDS + max(1, -(-longest // TEXT_PART)))  # as many parts as _parts
+        width = max(width, 2)
+        if answers:
+            longest = max(len(a.text) for a in answers)
+            width = max(width, ANSWER_FIELDS + max(1, -(-longest // TEXT_PART)))  # as many parts as _parts
 
     def made() -> Iterator[list[str]]:
         yield from rows

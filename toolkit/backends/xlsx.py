@@ -493,6 +493,10 @@ def _table_rows(
         ws.max_col = max(ws.max_col, width)
 
 
+MEMO_TEXT = 160  # characters: shorter text is remembered per column (labels, names, files, times repeat)
+MEMO_SIZE = 4096  # texts remembered per column; then forgotten, so memory stays small
+
+
 def _row_xml(
     book: Book,
     rows: Rows,
@@ -503,15 +507,17 @@ def _row_xml(
     s: int,
     widths: Sequence[float] | None,
 ) -> Iterator[str]:
-    """The XML of each of `rows` (see _table_rows), row `first` on."""
+    """The XML of each of `rows` (see _table_rows), row `first` on. A text's XML after its cell
+    reference, and the lines it takes, are made once per column: most of a table's texts repeat."""
     head = f' s="{s}" t="inlineStr"><is><t' if s else ' t="inlineStr"><is><t'
     blank = f'" s="{s}"/>' if s else ""  # an empty cell keeps the look (wrapped) of its column
     fitted = bool(widths)
     per_line = [max(1, int(w * style.CHARS_PER_WIDTH)) for w in widths or ()]
-    per_line += [0] * (len(LETTERS) - len(per_line))  # 0: not counted
+    per_line += [0] * (width - len(per_line))  # 0: not counted
     line, most = style.LINE_HEIGHT, style.MAX_ROW_HEIGHT
-    opens = [f'<c r="{letter}' for letter in LETTERS]
-    forbidden = XML_FORBIDDEN.search
+    opens = [f'<c r="{letter}' for letter in LETTERS[:width]]
+    memos: list[dict[str, tuple[str, int]]] = [{} for _ in opens]
+    heights: dict[int, str] = {}  # lines -> the row's height
     row = first - 1
     for row, values in enumerate(rows, start=first):
         if len(values) > width:
@@ -519,44 +525,64 @@ def _row_xml(
         r = str(row)
         cells: list[str] = []
         lines = 1
-        for col, (opening, chars, value) in enumerate(zip(opens, per_line, values, strict=False)):
-            if type(value) is str or value is None:
-                if not value:
-                    if blank:
-                        cells.append(f"{opening}{r}{blank}")
-                    continue
-                shown = value
-                if (
-                    len(value) <= SURELY_FITS
-                    and (value.isprintable() or not forbidden(value))  # isprintable: faster, stricter
-                    and "_x" not in value
-                ):
-                    escaped = value  # nearly always: nothing to escape or cut
-                else:
-                    escaped = cell_text(value)
-                if "&" in escaped or "<" in escaped or ">" in escaped:
-                    escaped = xml_text(escaped)
-                if value[0].isspace() or value[-1].isspace():
-                    cells.append(f'{opening}{r}"{head} xml:space="preserve">{escaped}</t></is></c>')
-                else:
-                    cells.append(f'{opening}{r}"{head}>{escaped}</t></is></c>')
+        for col, (opening, memo, value) in enumerate(zip(opens, memos, values, strict=False)):
+            if type(value) is str:
+                known = memo.get(value)
+                if known is None:
+                    known = _text_xml(value, head, blank, per_line[col])
+                    if len(value) <= MEMO_TEXT:
+                        if len(memo) >= MEMO_SIZE:
+                            memo.clear()
+                        memo[value] = known
+                rest, count = known
+                if rest:
+                    cells.append(f"{opening}{r}{rest}")
+                if count > lines:
+                    lines = count
+            elif value is None:
+                if blank:
+                    cells.append(f"{opening}{r}{blank}")
             else:
                 cells.append(cell_xml(book, f"{LETTERS[col]}{r}", value, look))
-                shown = _shown(value)
-            if chars and (len(shown) > chars or "\n" in shown):
-                if "\n" in shown:
-                    count = sum(max(1, -(-len(part) // chars)) for part in shown.split("\n"))
-                else:
-                    count = -(-len(shown) // chars)
+                count = _lines(_shown(value), per_line[col])
                 if count > lines:
                     lines = count
         if fitted:
-            height = number(min(most, max(18, line * lines + 3)))
+            height = heights.get(lines)
+            if height is None:
+                height = heights[lines] = number(min(most, max(18, line * lines + 3)))
             yield f'<row r="{r}" ht="{height}" customHeight="1">{"".join(cells)}</row>'
         elif cells:
             yield f'<row r="{r}">{"".join(cells)}</row>'
     if row != last:
         raise ValueError(f"the table's rows end at row {row}, not {last} as counted")
+
+
+def _text_xml(value: str, head: str, blank: str, chars: int) -> tuple[str, int]:
+    """A text cell's XML after `<c r="A1`, and the lines it takes `chars` a line (0: not counted)."""
+    if not value:
+        return blank, 1
+    if (
+        len(value) <= SURELY_FITS
+        and (value.isprintable() or not XML_FORBIDDEN.search(value))  # isprintable: faster, stricter
+        and "_x" not in value
+    ):
+        escaped = value  # nearly always: nothing to escape or cut
+    else:
+        escaped = cell_text(value)
+    if "&" in escaped or "<" in escaped or ">" in escaped:
+        escaped = xml_text(escaped)
+    space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
+    return f'"{head}{space}>{escaped}</t></is></c>', _lines(value, chars)
+
+
+def _lines(shown: str, chars: int) -> int:
+    """Lines `shown` takes wrapped at `chars` a line (0: not counted, 1)."""
+    if not chars or (len(shown) <= chars and "\n" not in shown):
+        return 1
+    if "\n" in shown:
+        return sum(max(1, -(-len(part) // chars)) for part in shown.split("\n"))
+    return -(-len(shown) // chars)
 
 
 def _protect(ws: Sheet, password: str | None, allow_insert_rows: bool) -> None:
