@@ -635,7 +635,9 @@ class Book:
         )
 
 
-CHUNK = 1 << 18  # characters of XML encoded and compressed at a time
+# Characters of XML encoded and compressed at a time: large, because the compressing thread takes the
+# GIL back after each zlib call, waiting for this one to let go of it (up to the switch interval).
+CHUNK = 1 << 21
 
 
 class _Parts:
@@ -648,7 +650,7 @@ class _Parts:
         self.queue: queue.Queue[str | bytes | None] | None = None
         self.member: IO[bytes] | None = None
         if overlap:
-            self.queue = queue.Queue(maxsize=4)
+            self.queue = queue.Queue(maxsize=2)
             self.thread = threading.Thread(target=self._drain, name="xlsx-zip", daemon=True)
             self.thread.start()
 
