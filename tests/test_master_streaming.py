@@ -20,6 +20,7 @@ from python_calamine import CalamineWorkbook
 
 from tests.conftest import FIXED_NOW
 from toolkit.answers import Answer
+from toolkit.backends import xlsx_package
 from toolkit.backends.xlsx import WRITER, workbook_bytes
 from toolkit.generate import CopyPlan
 from toolkit.initiative import Initiative
@@ -72,7 +73,10 @@ def _master_spec(initiative: Initiative, tab: ExtraTab) -> WorkbookSpec:
     return dataclasses.replace(plan.spec(None), extra_tabs=(tab,), reading=True)
 
 
-def test_a_big_tab_is_written_without_holding_its_rows(initiative: Initiative, tmp_path: Path) -> None:
+def test_a_big_tab_is_written_without_holding_its_rows(
+    initiative: Initiative, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(xlsx_package, "CHUNK", 1 << 16)  # memory is a few chunks: small ones here
     target = tmp_path / "maître.xlsx"
     spec = _master_spec(initiative, _big_tab())
     tracemalloc.start()
