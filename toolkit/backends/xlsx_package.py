@@ -660,6 +660,9 @@ class _Parts:
         size = 0
         for piece in pieces:
             if isinstance(piece, bytes):
+                if buffer:
+                    self._send("".join(buffer).encode("utf-8"))
+                    buffer, size = [], 0
                 self._send(piece)
                 continue
             buffer.append(piece)
