@@ -2,7 +2,7 @@
 
 At a thousand copies the Contributions, answers and metadata tabs are hundreds of thousands of cells
 (89 MB of XML); at ten thousand, ten times that. Their rows are made only as the writer walks them
-(spec.LazyRows), and the package writer streams each into the zip while a second thread compresses.
+(spec.LazyRows), and the package writer streams each into the zip a chunk at a time.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def _parts(data: bytes | Path) -> dict[str, bytes]:
 
 
 def test_the_master_file_is_the_same_package_as_in_memory(initiative: Initiative, tmp_path: Path) -> None:
-    """Streamed into the file with a second thread compressing, or made in memory: the same parts."""
+    """Streamed into the file, or made in memory: the same parts."""
     target = tmp_path / "maître.xlsx"
     spec = _master_spec(initiative, _big_tab())
     WRITER.write_master(initiative, spec, str(target), WriteOptions())

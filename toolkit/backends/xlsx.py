@@ -169,9 +169,8 @@ def _kept(existing: Existing, path: Path, language: Language) -> str:
 
 def write_master(initiative: Initiative, spec: WorkbookSpec, target: str, options: WriteOptions) -> str:
     book = build_workbook(spec)
-    # straight into the file, compressed by a second thread: the master of thousands of copies is
-    # hundreds of megabytes of XML, never whole in memory
-    atomic_write_with(Path(target), lambda file: book.write(file, overlap=True), initiative.language)
+    # straight into the file: the master of thousands of copies is hundreds of megabytes of XML
+    atomic_write_with(Path(target), book.write, initiative.language)
     return target
 
 

@@ -10,18 +10,15 @@ custom properties — in the part layout openpyxl used, so readers see exactly w
 
 Cells are given in any order and kept per row until `Book.write`, which writes each sheet row by row;
 one string per cell. A big table (the master's Contributions) is not kept at all: a sheet's `Table`
-makes its rows' XML while the package is written, so memory does not grow with its rows, and zlib
-compresses what is made in a second thread while the next rows are made (`overlap`).
+makes its rows' XML while the package is written, a chunk at a time, so memory does not grow with
+its rows.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
 import math
-import queue
-import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -496,44 +493,37 @@ class Book:
         self.write(out)
         return out.getvalue()
 
-    def write(self, stream: IO[bytes], *, overlap: bool = False) -> None:
-        """The package into a seekable binary stream. With `overlap`, a second thread compresses
-        while this one makes the next rows (zlib lets go of the GIL): for big workbooks, the master."""
+    def write(self, stream: IO[bytes]) -> None:
+        """The package into a seekable binary stream (a file: the master), a chunk at a time."""
         with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as z:
-            parts = _Parts(z, overlap)
-            try:
-                self._write_parts(parts)
-            finally:
-                parts.close()
-
-    def _write_parts(self, parts: _Parts) -> None:
-        drawings = [i for i, s in enumerate(self.sheets, start=1) if s.notes]
-        parts.write("[Content_Types].xml", [self._content_types(drawings)])
-        parts.write("_rels/.rels", [_RELS])
-        parts.write("docProps/app.xml", [_APP])
-        parts.write("docProps/core.xml", [self._core()])
-        parts.write("docProps/custom.xml", [self._custom()])
-        parts.write("xl/workbook.xml", [self._workbook()])
-        parts.write("xl/_rels/workbook.xml.rels", [self._workbook_rels()])
-        parts.write("xl/theme/theme1.xml", [THEME])
-        for i, sheet in enumerate(self.sheets, start=1):
-            drawing = "vml" if sheet.notes else None
-            parts.write(f"xl/worksheets/sheet{i}.xml", sheet.xml(self.styles, drawing))
-            if sheet.notes:
-                parts.write(
-                    f"xl/worksheets/_rels/sheet{i}.xml.rels",
-                    [
-                        f'<Relationships xmlns="{PKG_REL}">'
-                        f'<Relationship Id="comments" Type="{REL}/comments" '
-                        f'Target="/xl/comments/comment{i}.xml"/>'
-                        f'<Relationship Id="vml" Type="{REL}/vmlDrawing" '
-                        f'Target="/xl/drawings/commentsDrawing{i}.vml"/></Relationships>'
-                    ],
-                )
-                parts.write(f"xl/comments/comment{i}.xml", [_comments(sheet.notes)])
-                parts.write(f"xl/drawings/commentsDrawing{i}.vml", [_vml(sheet.notes, i)])
-        # last: a table's rows, made as they are written, may add a look (a date among its values)
-        parts.write("xl/styles.xml", [self.styles.xml()])
+            drawings = [i for i, s in enumerate(self.sheets, start=1) if s.notes]
+            _write_part(z, "[Content_Types].xml", [self._content_types(drawings)])
+            _write_part(z, "_rels/.rels", [_RELS])
+            _write_part(z, "docProps/app.xml", [_APP])
+            _write_part(z, "docProps/core.xml", [self._core()])
+            _write_part(z, "docProps/custom.xml", [self._custom()])
+            _write_part(z, "xl/workbook.xml", [self._workbook()])
+            _write_part(z, "xl/_rels/workbook.xml.rels", [self._workbook_rels()])
+            _write_part(z, "xl/theme/theme1.xml", [THEME])
+            for i, sheet in enumerate(self.sheets, start=1):
+                drawing = "vml" if sheet.notes else None
+                _write_part(z, f"xl/worksheets/sheet{i}.xml", sheet.xml(self.styles, drawing))
+                if sheet.notes:
+                    _write_part(
+                        z,
+                        f"xl/worksheets/_rels/sheet{i}.xml.rels",
+                        [
+                            f'<Relationships xmlns="{PKG_REL}">'
+                            f'<Relationship Id="comments" Type="{REL}/comments" '
+                            f'Target="/xl/comments/comment{i}.xml"/>'
+                            f'<Relationship Id="vml" Type="{REL}/vmlDrawing" '
+                            f'Target="/xl/drawings/commentsDrawing{i}.vml"/></Relationships>'
+                        ],
+                    )
+                    _write_part(z, f"xl/comments/comment{i}.xml", [_comments(sheet.notes)])
+                    _write_part(z, f"xl/drawings/commentsDrawing{i}.vml", [_vml(sheet.notes, i)])
+            # last: a table's rows, made as they are written, may add a look (a date among its values)
+            _write_part(z, "xl/styles.xml", [self.styles.xml()])
 
     def _content_types(self, drawings: list[int]) -> str:
         parts = [
@@ -635,90 +625,29 @@ class Book:
         )
 
 
-# Characters of XML encoded and compressed at a time: large, because the compressing thread takes the
-# GIL back after each zlib call, waiting for this one to let go of it (up to the switch interval).
-CHUNK = 1 << 21
+CHUNK = 1 << 18  # characters of XML encoded and compressed at a time
 
 
-class _Parts:
-    """Writes the package's parts, each from pieces of XML; with `overlap`, the zip (zlib, the disk) is
-    written by a second thread, fed chunks through a short queue, so memory stays a few chunks."""
-
-    def __init__(self, z: zipfile.ZipFile, overlap: bool) -> None:
-        self.z = z
-        self.error: BaseException | None = None
-        self.queue: queue.Queue[str | bytes | None] | None = None
-        self.member: IO[bytes] | None = None
-        if overlap:
-            self.queue = queue.Queue(maxsize=2)
-            self.thread = threading.Thread(target=self._drain, name="xlsx-zip", daemon=True)
-            self.thread.start()
-
-    def write(self, name: str, pieces: Iterable[str | bytes]) -> None:
-        self._send(name)
+def _write_part(z: zipfile.ZipFile, name: str, pieces: Iterable[str | bytes]) -> None:
+    """One part of the package from pieces of XML, encoded and compressed a chunk at a time: a part
+    is never whole in memory (the master's Contributions are hundreds of megabytes at 10,000 copies)."""
+    with z.open(name, "w") as member:
         buffer: list[str] = []
         size = 0
         for piece in pieces:
             if isinstance(piece, bytes):
                 if buffer:
-                    self._send("".join(buffer).encode("utf-8"))
+                    member.write("".join(buffer).encode("utf-8"))
                     buffer, size = [], 0
-                self._send(piece)
+                member.write(piece)
                 continue
             buffer.append(piece)
             size += len(piece)
             if size >= CHUNK:
-                self._send("".join(buffer).encode("utf-8"))
+                member.write("".join(buffer).encode("utf-8"))
                 buffer, size = [], 0
         if buffer:
-            self._send("".join(buffer).encode("utf-8"))
-        self._send(None)
-
-    def close(self) -> None:
-        """Wait for the second thread to finish (or fail): its failure is raised here."""
-        if self.queue is not None:
-            self.queue.put(_DONE)
-            self.thread.join()
-            self.queue = None
-        if self.member is not None:  # left open by a failure: closed, so that the zip file can close
-            with contextlib.suppress(OSError, ValueError):  # the first failure is the one reported
-                self.member.close()
-            self.member = None
-        if self.error is not None:
-            raise self.error
-
-    def _send(self, item: str | bytes | None) -> None:
-        """A part's name (opens it), a chunk of it, or None (closes it)."""
-        if self.error is not None:
-            raise self.error
-        if self.queue is None:
-            self._do(item)
-        else:
-            self.queue.put(item)
-
-    def _do(self, item: str | bytes | None) -> None:
-        if isinstance(item, str):
-            self.member = self.z.open(item, "w")
-        elif item is None:
-            assert self.member is not None
-            self.member.close()
-            self.member = None
-        else:
-            assert self.member is not None
-            self.member.write(item)
-
-    def _drain(self) -> None:
-        assert self.queue is not None
-        while (item := self.queue.get()) is not _DONE:
-            if self.error is not None:
-                continue  # taken and dropped, so the maker never waits on a full queue
-            try:
-                self._do(item)
-            except BaseException as exc:  # raised in the making thread (close or its next chunk)
-                self.error = exc
-
-
-_DONE = "\0done"  # not a part name: a part's name never holds NUL
+            member.write("".join(buffer).encode("utf-8"))
 
 
 def _absolute(ref: str) -> str:
