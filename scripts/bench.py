@@ -496,6 +496,8 @@ def report_scaling_child(stage: str, copies: int, sample_dir: Path, seed: int) -
     pulled = synthetic_pulled(sample, initiative, copies)
     del sample
     merged = api.merge(pulled, initiative) if stage == "gaps" else None
+    target = sample_dir.parent / f"master-{copies}.xlsx"
+    target.unlink(missing_ok=True)  # a new master each time (the guard's look at an old one is not timed)
     gc.collect()
     input_rss = _vm("VmRSS")
     with open("/proc/self/clear_refs", "w") as refs:  # VmHWM := VmRSS now
@@ -504,6 +506,8 @@ def report_scaling_child(stage: str, copies: int, sample_dir: Path, seed: int) -
     started, cpu_started = time.perf_counter(), time.process_time()  # CPU: less moved by a busy machine
     if stage == "merge":
         api.merge(pulled, initiative)
+    elif stage == "master":  # merge and write the master (not a default stage: `--report-stages master`)
+        api.merge(pulled, initiative, out=target, now=FIXED_NOW)
     elif stage == "gaps":
         api.find_gaps(pulled, initiative, merged=merged, now=FIXED_NOW)
     elif stage == "report":
@@ -659,7 +663,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--report-stages",
         default=",".join(REPORT_STAGES),
-        help="stages of the scaling section, comma-separated (default merge,gaps,report)",
+        help="stages of the scaling section, comma-separated (default merge,gaps,report; also: master)",
     )
     parser.add_argument(
         "--report-repeat",

@@ -262,7 +262,10 @@ def test_long_answers_are_kept_whole_in_contributions(
     assert len(gaps) == 1 and "2–4" in gaps[0].message and str(CELL_LIMIT) in gaps[0].message
     from toolkit.master import _cell_rows, _contributions_tab
 
-    assert _cell_rows(merged) == _contributions_tab(merged)[1]  # the gaps' row count is the tab's
+    tab, cell_rows = _contributions_tab(merged)
+    assert _cell_rows(merged) == cell_rows  # the gaps' row count is the tab's
+    made = list(tab.rows)  # made as a writer walks them: as many as counted beforehand
+    assert len(made) == len(tab.rows) == len(contributions) - 1 and [r[4] for r in made[:3]] == texts
 
 
 def test_report_xlsx_and_pdf_cut_with_a_visible_mark(

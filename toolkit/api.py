@@ -40,7 +40,7 @@ from .mail.collect import CollectResult
 from .mail.imap import TokenSource
 from .mail.outbox import remind, send_copies
 from .master import master_spec
-from .merge import Merged
+from .merge import Merged, quiet_gc
 from .merge import merge as _merge
 from .progress import COMBINE, MASTER, WRITE, Stages
 from .pull import pull
@@ -190,6 +190,7 @@ def write_master(
         return _write_master(merged, out, now, clients, sources, history, bar)
 
 
+@quiet_gc()  # the master's rows are millions of small objects: see quiet_gc
 def _write_master(
     merged: Merged,
     out: Path | str,

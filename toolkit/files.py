@@ -10,7 +10,9 @@ import errno
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import BackendError
 from .text import Language, Text
@@ -26,21 +28,30 @@ DISK_FULL = Text(
 
 def atomic_write(target: Path, data: bytes, language: Language = "en") -> None:
     """Write `data` to a temporary file beside `target`, flush it to disk, then rename it over."""
+    atomic_write_with(target, lambda file: _write_all(file.fileno(), data), language)
+
+
+def atomic_write_with(target: Path, write: Callable[[BinaryIO], None], language: Language = "en") -> None:
+    """atomic_write, of what `write` puts into the temporary file (seekable): a big file is made straight
+    into it, never whole in memory (the master workbook)."""
     temp: str | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            _write_all(fd, data)
+        with open(fd, "wb") as file:
+            write(file)
+            file.flush()
             os.fsync(fd)
-        finally:
-            os.close(fd)
         os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
         os.replace(temp, target)
     except OSError as exc:
         if temp is not None:
             Path(temp).unlink(missing_ok=True)
         raise BackendError(write_failure(target, exc, language)) from None
+    except BaseException:
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def write_failure(target: Path | str, exc: BaseException, language: Language = "en") -> str:

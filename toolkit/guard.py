@@ -134,13 +134,18 @@ def _own_master(path: Path, initiative: Initiative | None) -> bool:
         data, _ = load(str(path))
         if data is None:
             return False
-        names, sheet = read_tab(path, data, METADATA_TAB)
+        names, rows = read_tab(path, data, METADATA_TAB)
     except (SourceError, ValueError):
         return False  # classified by the full read, which says why
-    if sheet is None:
+    if rows is None:
         return False
     # identity rows only: the tens of thousands of answer records say nothing of role, initiative, tabs
-    identity = (r for r in sheet.lines(METADATA_WIDTH) if isinstance(r[0], str) and r[0].strip() in IDENTITY)
+    blanks = [""] * METADATA_WIDTH  # rows as wide as a full read gives them
+    identity = (
+        [*r[:METADATA_WIDTH], *blanks[len(r) :]]
+        for r in rows
+        if r and isinstance(r[0], str) and r[0].strip() in IDENTITY
+    )
     info = parse_records(identity)
     if info is None or info.role != "master" or not info.templates:
         return False

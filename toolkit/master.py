@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,7 +15,7 @@ from .layout import workbook_layout
 from .longtext import fits, head, row_ranges, split_text
 from .metadata import identity
 from .problems import cell_reason
-from .spec import ExtraTab, WorkbookSpec
+from .spec import ExtraTab, LazyRows, WorkbookSpec
 from .text import CELL_LIMIT, Language, Text
 
 if TYPE_CHECKING:
@@ -148,7 +149,15 @@ def split_values(
 
 
 def _cell_rows(merged: Merged, cell_limit: int | None = CELL_LIMIT) -> dict[tuple[str, str, str], list[int]]:
-    """`_contributions_tab(...)[1]` without building the tab's rows (labels, dates): only their count."""
+    """`_contributions_tab(...)[1]`: for each master cell, the Contributions rows it was made from."""
+    return _layout(merged, cell_limit)[0]
+
+
+def _layout(
+    merged: Merged, cell_limit: int | None = CELL_LIMIT
+) -> tuple[dict[tuple[str, str, str], list[int]], int]:
+    """Where each contribution goes in the Contributions tab, without making its rows (labels, dates):
+    the rows holding each master cell's contributions, and how many rows the tab has."""
     c = merged.contributions
     by_status: dict[tuple[str, str, str, str], list[int]] = {}
     first = FIRST_DATA_ROW
@@ -161,9 +170,10 @@ def _cell_rows(merged: Merged, cell_limit: int | None = CELL_LIMIT) -> dict[tupl
                 range(first, first + parts)
             )
         first += parts
+    # a master cell is made from the partners' values when there are any, else from what was carried over
     cell_rows = {k[1:]: v for k, v in by_status.items() if k[0] == "carried_over"}
     cell_rows.update({k[1:]: v for k, v in by_status.items() if k[0] == "used"})
-    return cell_rows
+    return cell_rows, first - FIRST_DATA_ROW
 
 
 def _cover(merged: Merged, now: dt.datetime) -> list[Line]:
@@ -235,54 +245,53 @@ def _cell_labels(
 def _contributions_tab(
     merged: Merged, cell_limit: int | None = CELL_LIMIT
 ) -> tuple[ExtraTab, dict[tuple[str, str, str], list[int]]]:
-    """The tab, and for each master cell the rows holding the contributions it was made from."""
+    """The tab, and for each master cell the rows holding the contributions it was made from. The
+    tab's rows are made as a writer walks them (tens of thousands at a thousand copies)."""
+    cell_rows, count = _layout(merged, cell_limit)
+    language = merged.initiative.language
+    header = contribution_headers(language, merged.initiative.time_zone)
+    tab = ExtraTab(
+        title="Contributions",
+        header=header,
+        rows=LazyRows(count, len(header), lambda: _contribution_rows(merged, cell_limit)),
+        # narrow enough that a landscape page fitted to its width stays legible; rows grow to fit
+        widths=(18, 30, 20, 22, 56, 16, 20, 26, 17, 16),
+    )
+    return tab, cell_rows
+
+
+def _contribution_rows(merged: Merged, cell_limit: int | None) -> Iterator[tuple[object, ...]]:
+    """The Contributions tab's rows: one per contribution, and one more per part of a text too long
+    for one cell (`_layout` counts them the same way)."""
     initiative = merged.initiative
     language = initiative.language
     kit = initiative.kit
-    rows: list[tuple[object, ...]] = []
-    by_status: dict[tuple[str, str, str, str], list[int]] = {}
+    zone = initiative.time_zone
+    statuses = STATUS[language]
     # thousands of contributions share a few cells, copies and times: each label is made once
     cells: dict[tuple[object, object, object], tuple[str, str, str]] = {}
     files: dict[str, str] = {}
     times: dict[object, str] = {}
-    for c in merged.contributions.itertuples():
-        cell = (c.worksheet, c.row, c.column)
+    c = merged.contributions
+    columns = (
+        c["worksheet"], c["row"], c["column"], c["partner_name"], c["text"], c["problem"], c["location"],
+        c["source"], c["modified"], c["status"],
+    )  # fmt: skip
+    for worksheet, row, column, partner_name, text, problem, location, source, modified, status in zip(
+        *columns, strict=True
+    ):
+        cell = (worksheet, row, column)
         if cell not in cells:
-            cells[cell] = _cell_labels(kit, c.worksheet, c.row, c.column, language)
-        if c.modified not in times:
-            times[c.modified] = local_time(c.modified, initiative.time_zone) if c.modified is not None else ""
-        if c.source not in files:
-            files[c.source] = PurePath(c.source).name
-        modified = times[c.modified]
-        problem = cell_reason(c.problem, language) if isinstance(c.problem, str) else ""
-        where = (*cells[cell], c.partner_name)
-        parts = split_text(str(c.text), cell_limit) if cell_limit is not None else [str(c.text)]
-        status = STATUS[language].get(c.status, c.status)
-        first = len(rows) + FIRST_DATA_ROW
-        rows.append((*where, parts[0], problem, c.location or "", files[c.source], modified, status))
+            cells[cell] = _cell_labels(kit, worksheet, row, column, language)
+        if modified not in times:
+            times[modified] = local_time(modified, zone) if modified is not None else ""
+        if source not in files:
+            files[source] = PurePath(source).name
+        text = str(text)
+        where = (*cells[cell], partner_name)
+        parts = [text] if cell_limit is None or fits(text, cell_limit) else split_text(text, cell_limit)
+        reason = cell_reason(problem, language) if isinstance(problem, str) else ""
+        at = location or ""
+        yield (*where, parts[0], reason, at, files[source], times[modified], statuses.get(status, status))
         for number, part in enumerate(parts[1:], start=2):  # the rest of a text too long for one cell
-            rows.append(
-                (
-                    *where,
-                    part,
-                    "",
-                    c.location or "",
-                    "",
-                    "",
-                    PART[language].format(part=number, parts=len(parts)),
-                )
-            )
-        if c.status in ("used", "carried_over") and isinstance(c.worksheet, str):
-            key = (c.status, c.worksheet, str(c.row), str(c.column))
-            by_status.setdefault(key, []).extend(range(first, first + len(parts)))
-    tab = ExtraTab(
-        title="Contributions",
-        header=contribution_headers(language, initiative.time_zone),
-        rows=tuple(rows),
-        # narrow enough that a landscape page fitted to its width stays legible; rows grow to fit
-        widths=(18, 30, 20, 22, 56, 16, 20, 26, 17, 16),
-    )
-    # a master cell is made from the partners' values when there are any, else from what was carried over
-    cell_rows = {k[1:]: v for k, v in by_status.items() if k[0] == "carried_over"}
-    cell_rows.update({k[1:]: v for k, v in by_status.items() if k[0] == "used"})
-    return tab, cell_rows
+            yield (*where, part, "", at, "", "", PART[language].format(part=number, parts=len(parts)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -70,6 +70,13 @@ def identity(
 
 def records(info: CopyInfo, layout: WorkbookLayout) -> list[list[str]]:
     """Rows of the metadata tab."""
+    return list(record_rows(info, layout)[2]())
+
+
+def record_rows(info: CopyInfo, layout: WorkbookLayout) -> tuple[int, int, Callable[[], Iterator[list[str]]]]:
+    """`records`: how many rows, the longest row's length, and the rows made only as they are walked (a
+    master records every partner's answer: tens of thousands of rows). A writer states a sheet's size
+    before its rows."""
     rows = [
         ["toolkit", "format", str(FORMAT)],
         ["copy", "role", info.role],
@@ -89,13 +96,26 @@ def records(info: CopyInfo, layout: WorkbookLayout) -> list[list[str]]:
         rows.append(["worksheet", sheet.worksheet.id, str(sheet.worksheet.version), sheet.tab])
         rows += [["cell", sheet.worksheet.id, r, c, a1(row, col)] for r, c, row, col in sheet.input_cells()]
     rows += [["prefill", w, r, c, *_parts(text)] for (w, r, c), text in info.prefill.items()]
-    if info.answers is not None:
-        rows.append(["answers", str(len(info.answers))])
-        rows += [
-            ["answer", a.partner, a.worksheet, a.row, a.column, a.round, a.change, *_parts(a.text)]
-            for a in info.answers
-        ]
-    return rows
+    answers = info.answers
+    count, width = len(rows), max(map(len, rows))
+    if answers is not None:
+        count += 1 + len(answers)
+        width = max(width, 2)
+        if answers:
+            longest = max(len(a.text) for a in answers)
+            width = max(width, ANSWER_FIELDS + max(1, -(-longest // TEXT_PART)))  # as many parts as _parts
+
+    def made() -> Iterator[list[str]]:
+        yield from rows
+        if answers is not None:
+            yield ["answers", str(len(answers))]
+            for a in answers:
+                yield ["answer", a.partner, a.worksheet, a.row, a.column, a.round, a.change, *_parts(a.text)]
+
+    return count, width, made
+
+
+ANSWER_FIELDS = 7  # an answer record's cells before its text's parts
 
 
 def _parts(text: str) -> list[str]:

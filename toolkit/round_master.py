@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import PurePath
 
 from .answers import CHANGE_WORDS, OTHERS_TAB, Answer
@@ -24,7 +25,7 @@ from .merge import Merged
 from .rawbook import RawSheet, RawWorkbook
 from .read_copy import copy_info
 from .rounds import PreviousRound, typed
-from .spec import ExtraTab, WorkbookSpec
+from .spec import ExtraTab, LazyRows, WorkbookSpec
 from .templates import DEBRIEF_COLUMN, Kit
 from .text import LANGUAGES, Language, Text
 
@@ -141,26 +142,25 @@ def cell_labels(kit: Kit, a: Answer, language: Language) -> tuple[str, str, str]
 
 
 def answers_tab(merged: Merged) -> ExtraTab:
-    """Every partner's answer per cell with the round it came from and what changed this round."""
+    """Every partner's answer per cell with the round it came from and what changed this round (its
+    rows made as a writer walks them: one per answer, tens of thousands at a thousand copies)."""
+    language = merged.initiative.language
+    header = (*CONTRIBUTION_HEADERS[language][:4], ANSWER(language), ROUND(language), CHANGE(language))
+    rows = LazyRows(len(merged.answers), len(header), lambda: _answer_rows(merged))
+    return ExtraTab(ANSWERS_TAB(language), header, rows, (18, 30, 20, 22, 56, 14, 16))
+
+
+def _answer_rows(merged: Merged) -> Iterator[tuple[object, ...]]:
     initiative = merged.initiative
     language = initiative.language
     names = partner_labels(initiative.partners)  # as the Contributions tab names them
+    changes = {change: words(language) for change, words in CHANGE_WORDS.items()}
     labels: dict[tuple[str, str, str], tuple[str, str, str]] = {}  # many answers, few cells
     for a in merged.answers:
-        if (a.worksheet, a.row, a.column) not in labels:
-            labels[(a.worksheet, a.row, a.column)] = cell_labels(initiative.kit, a, language)
-    rows = tuple(
-        (
-            *labels[(a.worksheet, a.row, a.column)],
-            names.get(a.partner, a.partner),
-            a.text,
-            a.round,
-            CHANGE_WORDS[a.change](language),
-        )
-        for a in merged.answers
-    )
-    header = (*CONTRIBUTION_HEADERS[language][:4], ANSWER(language), ROUND(language), CHANGE(language))
-    return ExtraTab(ANSWERS_TAB(language), header, rows, (18, 30, 20, 22, 56, 14, 16))
+        cell = (a.worksheet, a.row, a.column)
+        if cell not in labels:
+            labels[cell] = cell_labels(initiative.kit, a, language)
+        yield (*labels[cell], names.get(a.partner, a.partner), a.text, a.round, changes[a.change])
 
 
 def with_rounds(spec: WorkbookSpec, merged: Merged) -> WorkbookSpec:

@@ -6,12 +6,38 @@ backend (`backends/xlsx.py`, `backends/gsheets/build.py`), which makes no conten
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from .cover import Line
 from .layout import WorkbookLayout
 from .metadata import CopyInfo
+
+
+class Rows(Protocol):
+    """A table's rows, as a writer takes them: counted, then walked once (a tuple, or LazyRows)."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Sequence[object]]: ...
+
+
+@dataclass(frozen=True)
+class LazyRows:
+    """Rows made only when walked, each time anew: the master's tens of thousands of Contributions
+    rows are never all in memory, nor made twice (spec, then writer). `count` rows, each at most
+    `width` values."""
+
+    count: int
+    width: int
+    make: Callable[[], Iterator[Sequence[object]]]
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[Sequence[object]]:
+        return self.make()
 
 
 @dataclass(frozen=True)
@@ -20,7 +46,7 @@ class ExtraTab:
 
     title: str
     header: tuple[str, ...]
-    rows: tuple[tuple[object, ...], ...]
+    rows: Rows
     widths: tuple[float, ...] = ()
     read_only: bool = False  # protected (e.g. the other partners' answers on a partner's copy)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
@@ -53,10 +54,11 @@ def read_file(path: Path, data: bytes | None = None, modified: dt.datetime | Non
     return RawWorkbook(source, sheets, properties, modified, comments=comments)
 
 
-def read_tab(path: Path, data: bytes, name: str) -> tuple[tuple[str, ...], RawSheet | None]:
-    """Screen an .xlsx file as `read_file` does, then read one tab only: (every tab's name, that tab).
-    For a quick look at a big workbook (the guard's at last week's master); raises SourceError when
-    screening refuses the file, ValueError when the tab cannot be read this way (read_file can)."""
+def read_tab(path: Path, data: bytes, name: str) -> tuple[tuple[str, ...], Sequence[Sequence[object]] | None]:
+    """Screen an .xlsx file as `read_file` does, then read one tab only: (every tab's name, that tab's
+    rows from A1, '' for an empty cell). For a quick look at a big workbook (the guard's at last week's
+    master); raises SourceError when screening refuses the file, ValueError when the tab cannot be
+    read this way (read_file can)."""
     screened = screen(path, data)
     if screened.format != "xlsx" or not screened.standard_parts or screened.grid_cells > MAX_DENSE_CELLS:
         raise ValueError("not a plain .xlsx package")
@@ -70,7 +72,7 @@ def read_tab(path: Path, data: bytes, name: str) -> tuple[tuple[str, ...], RawSh
         if not isinstance(exc, CalamineError | ValueError | KeyError | OSError) and not _panic(exc):
             raise
         raise ValueError(str(exc)) from None
-    return names, RawSheet.from_rows(name, False, rows, NO_FORMULAS)
+    return names, rows
 
 
 def _read_sparse(pkg: _Package, fmt: str, formulas: dict[str, Formulas]) -> tuple[RawSheet, ...]:

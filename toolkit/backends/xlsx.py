@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,16 +22,16 @@ from ..cells import column_letter
 from ..config_messages import say
 from ..cover import Line
 from ..errors import ConfigError
-from ..files import atomic_write
+from ..files import atomic_write, atomic_write_with
 from ..generate import CopyPlan, copy_filename
 from ..guard import Existing, backup, classify
 from ..i18n import word
 from ..initiative import Initiative, Partner
 from ..layout import DESCRIPTION_ROW, HINT_ROW, TITLE_ROW, SheetLayout
-from ..metadata import METADATA_TAB, properties, records
+from ..metadata import METADATA_TAB, properties, record_rows
 from ..problems import output_message
 from ..progress import copies_bar
-from ..spec import ExtraTab, WorkbookSpec
+from ..spec import ExtraTab, LazyRows, Rows, WorkbookSpec
 from ..templates import DEBRIEF_COLUMN, Column
 from ..text import CELL_LIMIT, EXCEL_ESCAPE, XML_FORBIDDEN, Language
 from ..writers import WriteOptions, Writer
@@ -42,11 +42,13 @@ from .xlsx_package import (
     Note,
     Sheet,
     Style,
+    Table,
     Validation,
     blank_cell,
     bool_cell,
     date_serial,
     is_number,
+    number,
     number_cell,
     string_cell,
 )
@@ -166,7 +168,9 @@ def _kept(existing: Existing, path: Path, language: Language) -> str:
 
 
 def write_master(initiative: Initiative, spec: WorkbookSpec, target: str, options: WriteOptions) -> str:
-    atomic_write(Path(target), workbook_bytes(spec), initiative.language)
+    book = build_workbook(spec)
+    # straight into the file: the master of thousands of copies is hundreds of megabytes of XML
+    atomic_write_with(Path(target), book.write, initiative.language)
     return target
 
 
@@ -225,7 +229,8 @@ def build_workbook(spec: WorkbookSpec) -> Book:
         _print_setup(ws, landscape=len(tab.header) > 4, title_rows="1:1")
     meta = book.add_sheet(METADATA_TAB)
     meta.state = "veryHidden"
-    _table_rows(book, meta, records(spec.info, spec.layout), 1, DEFAULT)  # pre-filled text stays text
+    count, width, made = record_rows(spec.info, spec.layout)
+    _table_rows(book, meta, LazyRows(count, width, made), 1, DEFAULT)  # pre-filled text stays text
     return book
 
 
@@ -471,62 +476,112 @@ def _fit_rows(ws: Sheet, sheet: SheetLayout, spec: WorkbookSpec) -> None:
 def _table_rows(
     book: Book,
     ws: Sheet,
-    rows: Sequence[Sequence[object]],
+    rows: Rows,
     first: int,
     look: Style,
     widths: Sequence[float] | None = None,
 ) -> None:
     """Many plain rows in one look (Contributions, answers, the metadata tab): the master's bulk, so
-    text cells are written here directly; with `widths`, each row as tall as its longest text
-    (style.fitted_height, inlined)."""
+    their XML is made only as the package is written (`Table`), text cells directly; with `widths`,
+    each row as tall as its longest text (style.fitted_height, inlined)."""
     s = book.styles.index(look)
+    width = rows.width if isinstance(rows, LazyRows) else max(map(len, rows), default=0)
+    last = first + len(rows) - 1
+    ws.table = Table(first, last, width, lambda: _row_xml(book, rows, first, last, width, look, s, widths))
+    if last >= first:
+        ws.max_col = max(ws.max_col, width)
+
+
+MEMO_TEXT = 160  # characters: shorter text is remembered per column (labels, names, files, times repeat)
+MEMO_SIZE = 4096  # texts remembered per column; then forgotten, so memory stays small
+
+
+def _row_xml(
+    book: Book,
+    rows: Rows,
+    first: int,
+    last: int,
+    width: int,
+    look: Style,
+    s: int,
+    widths: Sequence[float] | None,
+) -> Iterator[str]:
+    """The XML of each of `rows` (see _table_rows), row `first` on. A text's XML after its cell
+    reference, and the lines it takes, are made once per column: most of a table's texts repeat."""
     head = f' s="{s}" t="inlineStr"><is><t' if s else ' t="inlineStr"><is><t'
     blank = f'" s="{s}"/>' if s else ""  # an empty cell keeps the look (wrapped) of its column
     fitted = bool(widths)
     per_line = [max(1, int(w * style.CHARS_PER_WIDTH)) for w in widths or ()]
-    per_line += [0] * (len(LETTERS) - len(per_line))  # 0: not counted
+    per_line += [0] * (width - len(per_line))  # 0: not counted
     line, most = style.LINE_HEIGHT, style.MAX_ROW_HEIGHT
-    opens = [f'<c r="{letter}' for letter in LETTERS]
-    forbidden = XML_FORBIDDEN.search
+    opens = [f'<c r="{letter}' for letter in LETTERS[:width]]
+    memos: list[dict[str, tuple[str, int]]] = [{} for _ in opens]
+    heights: dict[int, str] = {}  # lines -> the row's height
+    row = first - 1
     for row, values in enumerate(rows, start=first):
+        if len(values) > width:
+            raise ValueError(f"row {row}: {len(values)} values, more than the table's {width} columns")
         r = str(row)
         cells: list[str] = []
         lines = 1
-        for col, (opening, width, value) in enumerate(zip(opens, per_line, values, strict=False)):
-            if type(value) is str or value is None:
-                if not value:
-                    if blank:
-                        cells.append(f"{opening}{r}{blank}")
-                    continue
-                shown = value
-                if (
-                    len(value) <= SURELY_FITS
-                    and (value.isprintable() or not forbidden(value))  # isprintable: faster, stricter
-                    and "_x" not in value
-                ):
-                    escaped = value  # nearly always: nothing to escape or cut
-                else:
-                    escaped = cell_text(value)
-                if "&" in escaped or "<" in escaped or ">" in escaped:
-                    escaped = xml_text(escaped)
-                if value[0].isspace() or value[-1].isspace():
-                    cells.append(f'{opening}{r}"{head} xml:space="preserve">{escaped}</t></is></c>')
-                else:
-                    cells.append(f'{opening}{r}"{head}>{escaped}</t></is></c>')
-            else:
-                cells.append(cell_xml(book, f"{LETTERS[col]}{r}", value, look))
-                shown = _shown(value)
-            if width and (len(shown) > width or "\n" in shown):
-                if "\n" in shown:
-                    count = sum(max(1, -(-len(part) // width)) for part in shown.split("\n"))
-                else:
-                    count = -(-len(shown) // width)
+        for col, (opening, memo, value) in enumerate(zip(opens, memos, values, strict=False)):
+            if type(value) is str:
+                known = memo.get(value)
+                if known is None:
+                    known = _text_xml(value, head, blank, per_line[col])
+                    if len(value) <= MEMO_TEXT:
+                        if len(memo) >= MEMO_SIZE:
+                            memo.clear()
+                        memo[value] = known
+                rest, count = known
+                if rest:
+                    cells.append(f"{opening}{r}{rest}")
                 if count > lines:
                     lines = count
-        if cells:
-            ws.put_row(row, cells, len(values))
+            elif value is None:
+                if blank:
+                    cells.append(f"{opening}{r}{blank}")
+            else:
+                cells.append(cell_xml(book, f"{LETTERS[col]}{r}", value, look))
+                count = _lines(_shown(value), per_line[col])
+                if count > lines:
+                    lines = count
         if fitted:
-            ws.heights[row] = min(most, max(18, line * lines + 3))
+            height = heights.get(lines)
+            if height is None:
+                height = heights[lines] = number(min(most, max(18, line * lines + 3)))
+            yield f'<row r="{r}" ht="{height}" customHeight="1">{"".join(cells)}</row>'
+        elif cells:
+            yield f'<row r="{r}">{"".join(cells)}</row>'
+    if row != last:
+        raise ValueError(f"the table's rows end at row {row}, not {last} as counted")
+
+
+def _text_xml(value: str, head: str, blank: str, chars: int) -> tuple[str, int]:
+    """A text cell's XML after `<c r="A1`, and the lines it takes `chars` a line (0: not counted)."""
+    if not value:
+        return blank, 1
+    if (
+        len(value) <= SURELY_FITS
+        and (value.isprintable() or not XML_FORBIDDEN.search(value))  # isprintable: faster, stricter
+        and "_x" not in value
+    ):
+        escaped = value  # nearly always: nothing to escape or cut
+    else:
+        escaped = cell_text(value)
+    if "&" in escaped or "<" in escaped or ">" in escaped:
+        escaped = xml_text(escaped)
+    space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
+    return f'"{head}{space}>{escaped}</t></is></c>', _lines(value, chars)
+
+
+def _lines(shown: str, chars: int) -> int:
+    """Lines `shown` takes wrapped at `chars` a line (0: not counted, 1)."""
+    if not chars or (len(shown) <= chars and "\n" not in shown):
+        return 1
+    if "\n" in shown:
+        return sum(max(1, -(-len(part) // chars)) for part in shown.split("\n"))
+    return -(-len(shown) // chars)
 
 
 def _protect(ws: Sheet, password: str | None, allow_insert_rows: bool) -> None:

@@ -8,8 +8,10 @@ frozen panes, filters, print set-up, sheet protection, hidden sheets, defined na
 custom properties — in the part layout openpyxl used, so readers see exactly what they saw before
 (tests/test_workbook_dump.py). Text is always written as text, never as a formula.
 
-Cells are given in any order and kept per row until `Book.to_bytes`, which writes each sheet row by
-row; one string per cell, joined once.
+Cells are given in any order and kept per row until `Book.write`, which writes each sheet row by row;
+one string per cell. A big table (the master's Contributions) is not kept at all: a sheet's `Table`
+makes its rows' XML while the package is written, a chunk at a time, so memory does not grow with
+its rows.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ import datetime as dt
 import io
 import math
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import IO
 
 from ..cells import column_letter
 from ..clock import utc_now
@@ -276,6 +279,17 @@ class Note:
     height: int
 
 
+@dataclass(frozen=True)
+class Table:
+    """Rows `first`..`last` of a sheet, at most `width` columns, made as XML (`<row …>…</row>` each, in
+    order) only when the package is written: `rows()` is called once, and makes them one by one."""
+
+    first: int
+    last: int
+    width: int
+    rows: Callable[[], Iterator[str]]
+
+
 @dataclass
 class Sheet:
     """One tab: cells by row, and everything about the tab itself."""
@@ -298,6 +312,7 @@ class Sheet:
     max_col: int = 0
     last: dict[int, int] = field(default_factory=dict)  # row -> last column written
     disordered: set[int] = field(default_factory=set)  # rows whose cells came out of column order
+    table: Table | None = None  # rows made as the package is written, below every row given by cell
 
     def put(self, row: int, col: int, xml: str) -> None:
         """One cell's XML; cells of a row may come in any column order (sorted when written)."""
@@ -327,8 +342,10 @@ class Sheet:
 
     def xml(self, styles: Styles, drawing: str | None) -> Iterable[str]:
         rows = sorted(self.rows)
-        last_row = max([*rows, *self.heights], default=1)
-        dimension = f"A1:{column_letter(max(self.max_col, 1))}{last_row}"
+        table = self.table if self.table is not None and self.table.last >= self.table.first else None
+        last_row = max([*rows, *self.heights, *([table.last] if table else [])], default=1)
+        width = max(self.max_col, table.width if table else 0, 1)
+        dimension = f"A1:{column_letter(width)}{last_row}"
         fit = '<pageSetUpPr fitToPage="1"/>' if self.print_setup else ""
         grid = "" if self.gridlines else ' showGridLines="0"'
         yield (
@@ -354,6 +371,10 @@ class Sheet:
             if r in self.disordered:  # Excel wants a row's cells left to right
                 cells = sorted(cells, key=lambda xml: _split_ref(xml[6 : xml.index('"', 6)])[0])
             yield head + "".join(cells) + "</row>"
+        if table is not None:
+            if max([*rows, *self.heights], default=0) >= table.first:
+                raise ValueError(f"{self.title}: cells given in rows the table writes")
+            yield from table.rows()
         yield "</sheetData>"
         if self.protection is not None:
             flags = "".join(f' {k}="{int(v)}"' for k, v in self.protection.items())
@@ -469,32 +490,40 @@ class Book:
 
     def to_bytes(self) -> bytes:
         out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        self.write(out)
+        return out.getvalue()
+
+    def write(self, stream: IO[bytes]) -> None:
+        """The package into a seekable binary stream (a file: the master), a chunk at a time."""
+        with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as z:
             drawings = [i for i, s in enumerate(self.sheets, start=1) if s.notes]
-            z.writestr("[Content_Types].xml", self._content_types(drawings))
-            z.writestr("_rels/.rels", _RELS)
-            z.writestr("docProps/app.xml", _APP)
-            z.writestr("docProps/core.xml", self._core())
-            z.writestr("docProps/custom.xml", self._custom())
-            z.writestr("xl/workbook.xml", self._workbook())
-            z.writestr("xl/_rels/workbook.xml.rels", self._workbook_rels())
-            z.writestr("xl/styles.xml", self.styles.xml())
-            z.writestr("xl/theme/theme1.xml", THEME)
+            _write_part(z, "[Content_Types].xml", [self._content_types(drawings)])
+            _write_part(z, "_rels/.rels", [_RELS])
+            _write_part(z, "docProps/app.xml", [_APP])
+            _write_part(z, "docProps/core.xml", [self._core()])
+            _write_part(z, "docProps/custom.xml", [self._custom()])
+            _write_part(z, "xl/workbook.xml", [self._workbook()])
+            _write_part(z, "xl/_rels/workbook.xml.rels", [self._workbook_rels()])
+            _write_part(z, "xl/theme/theme1.xml", [THEME])
             for i, sheet in enumerate(self.sheets, start=1):
                 drawing = "vml" if sheet.notes else None
-                z.writestr(f"xl/worksheets/sheet{i}.xml", "".join(sheet.xml(self.styles, drawing)))
+                _write_part(z, f"xl/worksheets/sheet{i}.xml", sheet.xml(self.styles, drawing))
                 if sheet.notes:
-                    z.writestr(
+                    _write_part(
+                        z,
                         f"xl/worksheets/_rels/sheet{i}.xml.rels",
-                        f'<Relationships xmlns="{PKG_REL}">'
-                        f'<Relationship Id="comments" Type="{REL}/comments" '
-                        f'Target="/xl/comments/comment{i}.xml"/>'
-                        f'<Relationship Id="vml" Type="{REL}/vmlDrawing" '
-                        f'Target="/xl/drawings/commentsDrawing{i}.vml"/></Relationships>',
+                        [
+                            f'<Relationships xmlns="{PKG_REL}">'
+                            f'<Relationship Id="comments" Type="{REL}/comments" '
+                            f'Target="/xl/comments/comment{i}.xml"/>'
+                            f'<Relationship Id="vml" Type="{REL}/vmlDrawing" '
+                            f'Target="/xl/drawings/commentsDrawing{i}.vml"/></Relationships>'
+                        ],
                     )
-                    z.writestr(f"xl/comments/comment{i}.xml", _comments(sheet.notes))
-                    z.writestr(f"xl/drawings/commentsDrawing{i}.vml", _vml(sheet.notes, i))
-        return out.getvalue()
+                    _write_part(z, f"xl/comments/comment{i}.xml", [_comments(sheet.notes)])
+                    _write_part(z, f"xl/drawings/commentsDrawing{i}.vml", [_vml(sheet.notes, i)])
+            # last: a table's rows, made as they are written, may add a look (a date among its values)
+            _write_part(z, "xl/styles.xml", [self.styles.xml()])
 
     def _content_types(self, drawings: list[int]) -> str:
         parts = [
@@ -594,6 +623,31 @@ class Book:
             'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
             f"{props}</Properties>"
         )
+
+
+CHUNK = 1 << 18  # characters of XML encoded and compressed at a time
+
+
+def _write_part(z: zipfile.ZipFile, name: str, pieces: Iterable[str | bytes]) -> None:
+    """One part of the package from pieces of XML, encoded and compressed a chunk at a time: a part
+    is never whole in memory (the master's Contributions are hundreds of megabytes at 10,000 copies)."""
+    with z.open(name, "w") as member:
+        buffer: list[str] = []
+        size = 0
+        for piece in pieces:
+            if isinstance(piece, bytes):
+                if buffer:
+                    member.write("".join(buffer).encode("utf-8"))
+                    buffer, size = [], 0
+                member.write(piece)
+                continue
+            buffer.append(piece)
+            size += len(piece)
+            if size >= CHUNK:
+                member.write("".join(buffer).encode("utf-8"))
+                buffer, size = [], 0
+        if buffer:
+            member.write("".join(buffer).encode("utf-8"))
 
 
 def _absolute(ref: str) -> str:
