@@ -248,3 +248,70 @@ def test_a_link_to_a_source_is_the_source(filled: dict[str | None, Path], tmp_pa
     )
     assert result.exit_code == 1 and "est une des sources lues" in result.stderr
     assert digest(filled[BARIL]) == before
+
+
+def _unpacked_size(path: Path) -> int:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return sum(info.file_size for info in z.infolist())
+
+
+def test_a_master_grown_past_the_reading_limits_is_still_replaced(
+    initiative: Initiative, filled: dict[str | None, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A master of a thousand or more copies outgrows screening's limits for any file read (100 MB of
+    XML): merge still recognises its own last master (from its properties and tab names) and replaces
+    it, and still refuses a partner's copy or another initiative's master that outgrew them too. The
+    limit is lowered here to between a copy's size and the master's."""
+    from toolkit import guard, screening
+
+    out = tmp_path / "maitre.xlsx"
+    api.merge([filled[CDC]], initiative, out=out)
+    pulled = api.pull([filled[CDC], filled[BARIL]], initiative)  # read before the limit is lowered
+    monkeypatch.setattr(screening, "MAX_TOTAL_UNCOMPRESSED", _unpacked_size(out) // 2)
+    guard._last.clear()
+    assert guard.classify(out, initiative).found == "master"
+    assert guard.classify(filled[BARIL], initiative).found == "unreadable"  # the limit does bite
+
+    api.merge(pulled, initiative, out=out)  # the weekly run, over last week's master
+    assert _holds(out, "Ateliers de lecture")
+
+    # without the properties' word, the same master is refused as a zip bomb, as it was before
+    monkeypatch.setattr(guard, "_own_master_by_properties", lambda path, data, initiative: False)
+    guard._last.clear()
+    with pytest.raises(OutputRefused) as refused:
+        api.merge(pulled, initiative, out=out)
+    assert refused.value.code == "output_not_replaceable"
+
+
+def test_a_file_past_the_reading_limits_that_is_not_this_initiatives_master_is_refused(
+    initiative: Initiative, filled: dict[str | None, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from toolkit import guard, screening
+
+    other = Initiative(**{**initiative.__dict__, "id": "autre-initiative"})
+    theirs = tmp_path / "leur-maitre.xlsx"
+    api.merge([filled[CDC]], initiative, out=theirs)
+    monkeypatch.setattr(screening, "MAX_TOTAL_UNCOMPRESSED", 1000)  # below any workbook
+    guard._last.clear()
+    assert not guard._own_master(theirs, other)  # another initiative's
+    partner = tmp_path / "copie.xlsx"
+    partner.write_bytes(filled[BARIL].read_bytes())
+    assert not guard._own_master(partner, initiative)  # a partner's copy: role "partner"
+    before = digest(partner)
+    with pytest.raises(OutputRefused):
+        api.check_output(partner, "master", initiative=initiative)
+    assert digest(partner) == before
+
+
+def _holds(path: Path, text: str) -> bool:
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_path(str(path))
+    return any(
+        text in str(value)
+        for name in workbook.sheet_names
+        for row in workbook.get_sheet_by_name(name).to_python()
+        for value in row
+    )

@@ -113,6 +113,19 @@ def formulas_and_properties(path: Path, fmt: str) -> tuple[dict[str, Formulas], 
         return package_formulas_and_properties(pkg, fmt)
 
 
+def tabs_and_properties(path: Path, data: bytes) -> tuple[tuple[str, ...], dict[str, str]]:
+    """An .xlsx package's tab names and custom properties, from those two small parts only (each read
+    bounded, parsed by the entity-refusing parser): what a workbook says it is without reading its
+    sheets. Raises SourceError when the package or a part is damaged."""
+    with _Package(path, data) as pkg:
+        properties = _xlsx_properties(pkg)
+        workbook = _package_part(pkg, _DEFAULT_WORKBOOK, _REL_OFFICE_DOCUMENT)
+        workbook_data = pkg.read(workbook) if workbook is not None else None
+        if workbook is None or workbook_data is None:
+            return (), properties
+        return tuple(name for name, _ in _workbook_sheets(pkg, workbook, workbook_data)), properties
+
+
 def package_formulas_and_properties(pkg: _Package, fmt: str) -> tuple[dict[str, Formulas], dict[str, str]]:
     if fmt not in ("xlsx", "ods"):
         raise ValueError(f"unknown workbook format {fmt!r} (expected 'xlsx' or 'ods')")
