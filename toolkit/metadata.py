@@ -177,22 +177,10 @@ def parse_records(rows: Iterable[Sequence[object]]) -> CopyInfo | None:
     answers: list[Answer] | None = None
     seen_format = False
     for raw in rows:
-        first = raw[0] if raw else ""
-        if first == "cell" and len(raw) > 4:  # most records: read only the cells they have, by hand
-            worksheet, row_id, column_id, ref = raw[1], raw[2], raw[3], raw[4]
-            if str is worksheet.__class__ is row_id.__class__ is column_id.__class__ is ref.__class__:
-                worksheet, row_id, column_id, ref = (
-                    worksheet.strip(),
-                    row_id.strip(),
-                    column_id.strip(),
-                    ref.strip(),
-                )
-            else:
-                worksheet, row_id, column_id, ref = map(_cell_text, (worksheet, row_id, column_id, ref))
-            position = _cell_position(ref) if len(ref) <= 12 else None
-            if position is None:
-                problems.bad(f"{worksheet} {row_id} {column_id}", ref)
-            else:
+        if raw and _cell_text(raw[0]) == "cell" and len(raw) > 4:  # most records: only their five cells
+            worksheet, row_id, column_id, ref = map(_cell_text, raw[1:5])
+            position = problems.cell(f"{worksheet} {row_id} {column_id}", ref)
+            if position is not None:
                 cells[(worksheet, row_id, column_id)] = position
             continue
         row = [v.strip() if v.__class__ is str else _text(v) for v in raw]  # most cells are text
@@ -203,10 +191,6 @@ def parse_records(rows: Iterable[Sequence[object]]) -> CopyInfo | None:
             values[row[1]] = row[2]
         elif kind == "worksheet" and len(row) > 3:
             templates.append((row[1], problems.number(f"{row[1]} version", row[2]), row[3]))
-        elif kind == "cell" and len(row) > 4:
-            position = problems.cell(f"{row[1]} {row[2]} {row[3]}", row[4])
-            if position is not None:
-                cells[(row[1], row[2], row[3])] = position
         elif kind == "prefill" and len(row) > 4:
             prefill[(row[1], row[2], row[3])] = _joined(raw, row, 4)
         elif kind == "answers":
@@ -331,14 +315,10 @@ class _Problems:
         return 0
 
     def cell(self, name: str, ref: str) -> tuple[int, int] | None:
-        try:
-            row, column = parse_a1(ref) if len(ref) <= 12 else (0, 0)
-        except ValueError:
-            row = column = 0
-        if 0 < row <= MAX_ROW and 0 < column <= MAX_COLUMN:
-            return row, column
-        self.bad(name, ref)
-        return None
+        position = _cell_position(ref) if len(ref) <= 12 else None
+        if position is None:
+            self.bad(name, ref)
+        return position
 
     def moment(self, name: str, text: str) -> dt.datetime:
         """An aware datetime (a naive one is taken as UTC, as the toolkit writes them)."""
@@ -359,7 +339,8 @@ class _Problems:
 
 @lru_cache(maxsize=4096)
 def _cell_position(ref: str) -> tuple[int, int] | None:
-    """`_Problems.cell` of a short reference, remembered: every copy of a kit records the same cells."""
+    """A short reference's (row, column) within the sheet's bounds, else None; remembered: every copy
+    of a kit records the same cells."""
     try:
         row, column = parse_a1(ref)
     except ValueError:
@@ -368,7 +349,7 @@ def _cell_position(ref: str) -> tuple[int, int] | None:
 
 
 def _cell_text(value: object) -> str:
-    return value.strip() if isinstance(value, str) and value.__class__ is str else _text(value)
+    return value.strip() if value.__class__ is str else _text(value)  # most cells are text
 
 
 def _text(value: object) -> str:

@@ -504,7 +504,7 @@ class Book:
             _write_part(z, "docProps/custom.xml", [self._custom()])
             _write_part(z, "xl/workbook.xml", [self._workbook()])
             _write_part(z, "xl/_rels/workbook.xml.rels", [self._workbook_rels()])
-            _write_part(z, "xl/theme/theme1.xml", [THEME])
+            z.writestr("xl/theme/theme1.xml", THEME)
             for i, sheet in enumerate(self.sheets, start=1):
                 drawing = "vml" if sheet.notes else None
                 _write_part(z, f"xl/worksheets/sheet{i}.xml", sheet.xml(self.styles, drawing))
@@ -628,19 +628,13 @@ class Book:
 CHUNK = 1 << 18  # characters of XML encoded and compressed at a time
 
 
-def _write_part(z: zipfile.ZipFile, name: str, pieces: Iterable[str | bytes]) -> None:
+def _write_part(z: zipfile.ZipFile, name: str, pieces: Iterable[str]) -> None:
     """One part of the package from pieces of XML, encoded and compressed a chunk at a time: a part
     is never whole in memory (the master's Contributions are hundreds of megabytes at 10,000 copies)."""
     with z.open(name, "w") as member:
         buffer: list[str] = []
         size = 0
         for piece in pieces:
-            if isinstance(piece, bytes):
-                if buffer:
-                    member.write("".join(buffer).encode("utf-8"))
-                    buffer, size = [], 0
-                member.write(piece)
-                continue
             buffer.append(piece)
             size += len(piece)
             if size >= CHUNK:
