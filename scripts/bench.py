@@ -843,7 +843,63 @@ def measure_reading(
     _target("pull faster than pandas + calamine", cold < got["pandas + calamine"],
             f"{got['pandas + calamine'] / cold:.2f}x")  # fmt: skip
     _target("warm pull >= 50x faster than cold", cold >= 50 * warm, f"{cold / warm:.1f}x")
+    print()
+    cold_pull_stages(paths[: min(len(paths), 200)], initiative, max(repeat, 5))
     return got
+
+
+def cold_pull_stages(paths: Sequence[Path], initiative: Initiative, repeat: int) -> None:
+    """Where one cold pull's time goes, stage by stage, against the floor measured on the same copies:
+    what the pull must do before any of its own logic (screening, calamine) is set beside the rest."""
+    from toolkit.backends.files import _read_dense, read_file
+    from toolkit.backends.xml_parts import _Package, package_comments, package_formulas_and_properties
+    from toolkit.read_copy import read_content
+    from toolkit.screening import screen
+
+    datas = [path.read_bytes() for path in paths]
+    screened = [screen(path, data) for path, data in zip(paths, datas, strict=True)]
+    raws = [read_file(path, data) for path, data in zip(paths, datas, strict=True)]
+
+    def parts() -> None:
+        for path, data, found in zip(paths, datas, screened, strict=True):
+            with _Package(path, data, found.parts, found.members) as pkg:
+                package_formulas_and_properties(pkg, found.format)
+                package_comments(pkg, found.format)
+
+    stages: dict[str, Callable[[], Any]] = {
+        "floor (as above, on these copies)": lambda: floor_read(paths),
+        "screening (every part inflated, checked, scanned)": lambda: [
+            screen(p, d) for p, d in zip(paths, datas, strict=True)
+        ],
+        "calamine: every tab's values": lambda: [
+            _read_dense(p, {}, d) for p, d in zip(paths, datas, strict=True)
+        ],
+        "formulas, properties, comments (screened parts)": parts,
+        "the copy read: tabs, cells located, typed, checked": lambda: [
+            read_content(raw, initiative) for raw in raws
+        ],
+        "pull, 1 process, no cache (in all)": lambda: api.pull(list(map(str, paths)), initiative, jobs=1),
+    }
+    times: dict[str, list[float]] = {name: [] for name in stages}
+    for _ in range(repeat):
+        for name, work in stages.items():
+            gc.collect()
+            started = time.process_time()
+            work()
+            times[name].append(1000 * (time.process_time() - started) / len(paths))
+    # what running the stages one after another per copy costs over running each alone is in the rest
+    # too; it is taken run by run, so that each run's stages and whole pull share the machine's mood
+    named = [name for name in stages if not name.startswith(("floor", "pull"))]
+    times["the rest (file reads, sheet building, attribution)"] = [
+        whole - sum(times[name][run] for name in named)
+        for run, whole in enumerate(times["pull, 1 process, no cache (in all)"])
+    ]
+    got = {name: statistics.median(t) for name, t in times.items()}
+    floor = got["floor (as above, on these copies)"]
+    print(f"where a cold pull's time goes: ms per copy, CPU, median of {repeat} interleaved runs "
+          f"on {len(paths)} copies")  # fmt: skip
+    for name, ms in got.items():
+        print(f"  {name:<55} {ms:>7.3f} ms   {ms / floor:>5.2f}x floor")
 
 
 def _cold_with_cache(folder: Path, initiative: Initiative, cache: Path) -> None:
