@@ -278,11 +278,45 @@ def test_a_master_grown_past_the_reading_limits_is_still_replaced(
     assert _holds(out, "Ateliers de lecture")
 
     # without the properties' word, the same master is refused as a zip bomb, as it was before
-    monkeypatch.setattr(guard, "_own_master_by_properties", lambda path, data, initiative: False)
+    monkeypatch.setattr(guard, "own_master_by_properties", lambda path, data, initiative: False)
     guard._last.clear()
     with pytest.raises(OutputRefused) as refused:
         api.merge(pulled, initiative, out=out)
     assert refused.value.code == "output_not_replaceable"
+
+
+def test_a_master_grown_past_the_reading_limits_is_named_as_such_when_read_back(
+    initiative: Initiative, filled: dict[str | None, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The weekly merge continues last week's master, which the history names. One grown past the
+    limits on any file read cannot be read back: the coordinator is told that, in the initiative's
+    language, with its size, not that their own master is a zip bomb. Other files past the limits are
+    still refused as before."""
+    from toolkit import guard, screening
+    from toolkit.errors import ConfigError
+
+    out, history = tmp_path / "maitre.xlsx", tmp_path / "historique.jsonl"
+    pulled = api.pull([filled[CDC], filled[BARIL]], initiative)
+    api.merge(pulled, initiative, out=out, history=history)
+    before = digest(out)
+    monkeypatch.setattr(screening, "MAX_TOTAL_UNCOMPRESSED", _unpacked_size(out) // 2)
+    guard._last.clear()
+
+    with pytest.raises(ConfigError) as said:
+        api.merge(pulled, initiative, out=out, history=history)  # next week's run
+    message = str(said.value)
+    assert str(out) in message and "trop volumineux pour être relu" in message
+    assert "bombe" not in message and "Mo de données" in message
+    assert digest(out) == before  # last week's master untouched
+    english = Initiative(**{**initiative.__dict__, "language": "en"})
+    with pytest.raises(ConfigError, match="too large to be read back"):
+        api.read_previous(out, english)
+
+    partner = tmp_path / "copie.xlsx"  # a partner's copy past the limits: refused as before
+    partner.write_bytes(filled[BARIL].read_bytes())
+    monkeypatch.setattr(screening, "MAX_TOTAL_UNCOMPRESSED", 1000)
+    with pytest.raises(ConfigError, match="bombe zip"):
+        api.read_previous(partner, initiative)
 
 
 def test_a_file_past_the_reading_limits_that_is_not_this_initiatives_master_is_refused(

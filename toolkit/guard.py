@@ -137,7 +137,7 @@ def _own_master(path: Path, initiative: Initiative | None) -> bool:
         names, rows = read_tab(path, data, METADATA_TAB)
     except SourceError as exc:
         if exc.code in OUTGROWN:
-            return _own_master_by_properties(path, data, initiative)
+            return own_master_by_properties(path, data, initiative)
         return False  # classified by the full read, which says why
     except ValueError:
         return False
@@ -165,7 +165,7 @@ def _own_master(path: Path, initiative: Initiative | None) -> bool:
 OUTGROWN = frozenset({"zip_bomb", "too_large"})
 
 
-def _own_master_by_properties(path: Path, data: bytes | None, initiative: Initiative | None) -> bool:
+def own_master_by_properties(path: Path, data: bytes | None, initiative: Initiative | None) -> bool:
     """A master of this initiative as its document properties say, with the kit's tabs in its language."""
     from .backends.xml_parts import tabs_and_properties  # lazy: an edge module
 

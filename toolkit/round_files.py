@@ -5,11 +5,15 @@ An edge module (it reads files and the history); the rules of rounds themselves 
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from . import screening
 from .errors import ConfigError, SourceError
 from .generate import Prefill
+from .guard import OUTGROWN, own_master_by_properties
 from .history import History
 from .initiative import Initiative
 from .problems import source_message
@@ -17,7 +21,7 @@ from .read_copy import read_submission
 from .round_master import prefill_for_partners, previous_round
 from .rounds import PreviousRound
 from .sources import ReadOptions, kind_of
-from .text import Language
+from .text import Language, Text
 
 
 def read_previous(
@@ -29,9 +33,48 @@ def read_previous(
     try:
         raw = kind_of(source).reader(options)(source)
     except SourceError as exc:
+        size = _outgrown_master(source, initiative) if exc.code in OUTGROWN else None
+        if size is not None:
+            language = initiative.language
+            limit = _megabytes(screening.MAX_TOTAL_UNCOMPRESSED, language)
+            raise ConfigError(
+                OUTGROWN_MASTER(language).format(source=source, size=_megabytes(size, language), limit=limit)
+            ) from None
         raise ConfigError(f"{source}: {source_message(exc.code, initiative.language)}") from None
     read_submission(raw, initiative)  # the same checks as any copy: this initiative, this kit
     return previous_round(raw, initiative)
+
+
+# A master of about 1,100 partners or more (at 38 answers each) holds more than screening lets any
+# file read expand to: the guard still lets merge replace it, but it cannot be read back whole as last
+# round's master. Said as what it is, not as the zip bomb screening takes any such file for.
+OUTGROWN_MASTER = Text(
+    "{source} : ce classeur maître de l'initiative est trop volumineux pour être relu comme ronde "
+    "précédente ({size} Mo de données, au-delà des {limit} Mo que l'outil relit d'un classeur). "
+    "La ronde précédente ne peut pas être continuée à partir de ce fichier.",
+    "{source}: this master of the initiative is too large to be read back as the previous round "
+    "({size} MB of data, past the {limit} MB the toolkit reads from a workbook). The previous round "
+    "cannot be continued from this file.",
+)
+
+
+def _outgrown_master(source: str, initiative: Initiative) -> int | None:
+    """The bytes `source`'s parts expand to, when it is this initiative's own master (see the guard)."""
+    path = Path(source)
+    try:
+        data = path.read_bytes()
+        if not own_master_by_properties(path, data, initiative):
+            return None
+        with zipfile.ZipFile(io.BytesIO(data)) as package:  # the directory only: nothing is inflated
+            return sum(info.file_size for info in package.infolist())
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return None
+
+
+def _megabytes(size: int, language: Language) -> str:
+    megabytes = size / 2**20
+    shown = f"{megabytes:,.0f}" if megabytes >= 10 else f"{megabytes:.1f}"
+    return shown.replace(",", "\u202f").replace(".", ",") if language == "fr" else shown
 
 
 def last_master(initiative: Initiative, history: Path | str | None = None) -> str | None:
