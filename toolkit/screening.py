@@ -53,6 +53,13 @@ ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 _CHUNK = 64 * 1024
 _WORKSHEET_REL = "/relationships/worksheet"
 _WORKSHEET_TYPE = "spreadsheetml.worksheet+xml"
+# Members that hold no cell for any reader to find (pictures, fonts, printer settings, the legacy
+# drawings of notes): a package of the kept parts may leave them out. Anything else not kept (an
+# empty part, a part under an unusual name) means the file's own bytes are read instead.
+_NO_CELLS = (
+    *(".png", ".jpeg", ".jpg", ".jpe", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".wdp", ".svg"),
+    *(".ico", ".vml", ".bin", ".ttf", ".odttf", ".fntdata"),
+)
 # Content types that carry code: VBA projects, macro-enabled workbooks, Excel 4 macro sheets.
 _MACRO_TYPE_MARKERS = ("macroenabled", "vbaproject", "macrosheet")
 
@@ -92,6 +99,10 @@ class Screened:
     # readers that come next take them from here instead of decompressing them again
     parts: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)
     members: tuple[str, ...] | None = field(default=None, compare=False, repr=False)  # names as zipped
+    # the CRC-32 of each kept part, and whether every member that may hold cells was kept (then the
+    # kept parts are all a reader of values needs: see backends/stored_zip.py)
+    checksums: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    every_part_kept: bool = field(default=False, compare=False, repr=False)
 
 
 def screen_file(path: Path) -> str:
@@ -212,6 +223,7 @@ class _Zip:
         self.fh = fh
         self.source = source
         self.parts: dict[str, bytes] = {}  # members read whole, for the readers (Screened.parts)
+        self.checksums: dict[str, int] = {}
         self.unlike_zipfile: set[str] = set()  # members zipfile would not open as we read them
 
     def fail(self, code: SourceCode, detail: str) -> SourceError:
@@ -355,6 +367,12 @@ class _Zip:
     def _members(self) -> tuple[str, ...]:
         return tuple(info.filename for info in self.infos)
 
+    def _every_part_kept(self) -> bool:
+        """Whether every member was kept whole, but pictures, fonts, printer settings and legacy
+        drawings, which hold no cell. An empty part is not kept: it makes the answer no (an empty
+        workbook.xml must still fail calamine)."""
+        return all(name in self.parts or name.lower().endswith(_NO_CELLS) for name in self.by_name)
+
     @staticmethod
     def _as_zipfile_reads(info: zipfile.ZipInfo, local: bytes, name: bytes) -> bool:
         """Whether Python's zipfile would open this member as we read it (it compares the local
@@ -377,6 +395,7 @@ class _Zip:
             return None
         if name not in self.unlike_zipfile:
             self.parts[name] = data
+            self.checksums[name] = self.by_name[name].CRC
         return data
 
     def _parse(
@@ -476,7 +495,15 @@ class _Zip:
             done.add(sheet)
         self._parse_other_xml(done)
         standard = workbook == "xl/workbook.xml" and rels in names
-        return Screened("xlsx", self.grid_cells, standard, self.parts, self._members())
+        return Screened(
+            "xlsx",
+            self.grid_cells,
+            standard,
+            self.parts,
+            self._members(),
+            self.checksums,
+            self._every_part_kept(),
+        )
 
     def _workbook_part(self, done: set[str]) -> str:
         """xl/workbook.xml, or the part the package relationships name (some writers put it elsewhere)."""

@@ -16,7 +16,8 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, Shee
 
 from ..errors import SourceError
 from ..rawbook import NO_FORMULAS, RawSheet, RawWorkbook
-from ..screening import screen
+from ..screening import Screened, screen
+from .stored_zip import stored_zip
 from .xml_cells import package_cells
 from .xml_parts import Formulas, _Package, package_comments, package_formulas_and_properties
 
@@ -39,7 +40,7 @@ def read_file(path: Path, data: bytes | None = None, modified: dt.datetime | Non
             sheets = _read_sparse(pkg, screened.format, formulas)
         else:
             try:
-                sheets = _read_dense(path, formulas, data)
+                sheets = _read_dense(path, formulas, _for_calamine(screened, data))
             except BaseException as exc:  # some damage comes as plain errors, some as a panic of calamine's
                 if not isinstance(exc, CalamineError | ValueError | KeyError | OSError) and not _panic(exc):
                     raise
@@ -80,6 +81,18 @@ def _read_sparse(pkg: _Package, fmt: str, formulas: dict[str, Formulas]) -> tupl
         RawSheet(s.name, s.visible, s.cells, formulas.get(s.name, NO_FORMULAS))
         for s in package_cells(pkg, fmt)
     )
+
+
+# Above this, the parts are not copied into a package of their own: calamine reads the file's bytes.
+_STORED_MAX_BYTES = 16 * 1024 * 1024
+
+
+def _for_calamine(screened: Screened, data: bytes | None) -> bytes | None:
+    """The package calamine reads: the parts screening kept, stored (it need not inflate them again),
+    when screening kept every part that may hold cells; else the file's own bytes (None: the path)."""
+    if not screened.every_part_kept or sum(map(len, screened.parts.values())) > _STORED_MAX_BYTES:
+        return data
+    return stored_zip(screened.parts, screened.checksums)
 
 
 def _read_dense(path: Path, formulas: dict[str, Formulas], data: bytes | None = None) -> tuple[RawSheet, ...]:
