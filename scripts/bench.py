@@ -851,7 +851,7 @@ def measure_reading(
 def cold_pull_stages(paths: Sequence[Path], initiative: Initiative, repeat: int) -> None:
     """Where one cold pull's time goes, stage by stage, against the floor measured on the same copies:
     what the pull must do before any of its own logic (screening, calamine) is set beside the rest."""
-    from toolkit.backends.files import _read_dense, read_file
+    from toolkit.backends.files import _for_calamine, _read_dense, read_file
     from toolkit.backends.xml_parts import _Package, package_comments, package_formulas_and_properties
     from toolkit.read_copy import read_content
     from toolkit.screening import screen
@@ -871,8 +871,8 @@ def cold_pull_stages(paths: Sequence[Path], initiative: Initiative, repeat: int)
         "screening (every part inflated, checked, scanned)": lambda: [
             screen(p, d) for p, d in zip(paths, datas, strict=True)
         ],
-        "calamine: every tab's values": lambda: [
-            _read_dense(p, {}, d) for p, d in zip(paths, datas, strict=True)
+        "calamine: every tab's values (the parts screening kept)": lambda: [
+            _read_dense(p, {}, _for_calamine(s, d)) for p, d, s in zip(paths, datas, screened, strict=True)
         ],
         "formulas, properties, comments (screened parts)": parts,
         "the copy read: tabs, cells located, typed, checked": lambda: [
