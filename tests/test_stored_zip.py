@@ -120,3 +120,20 @@ def test_the_package_is_built_only_when_screening_kept_every_part_that_may_hold_
         assert package is not None and _stored_reads_the_same(path, data)
         with zipfile.ZipFile(io.BytesIO(package)) as stored:
             assert extra not in stored.namelist()
+
+
+@pytest.mark.libreoffice
+def test_a_copy_filled_and_saved_by_libreoffice_reads_the_same_from_the_stored_parts(
+    initiative: Initiative, tmp_path: Path
+) -> None:
+    """Partners' copies come back re-saved by a spreadsheet application: shared strings, styles and
+    the legacy drawing of the notes as it writes them. The package is built for such a copy, and
+    calamine reads it exactly as it reads the file."""
+    from tests import libreoffice as lo
+
+    lo.require()
+    _, good = build_corpus(initiative, tmp_path)
+    saved = lo.resave(good[0], tmp_path / "resaved.xlsx")
+    data = saved.read_bytes()
+    assert screen(saved, data).every_part_kept
+    assert _stored_reads_the_same(saved, data) is True
