@@ -312,6 +312,12 @@ def test_a_master_grown_past_the_reading_limits_is_named_as_such_when_read_back(
     with pytest.raises(ConfigError, match="too large to be read back"):
         api.read_previous(out, english)
 
+    # past the rows a sheet may hold (Contributions, from about 2,600 partners): said so too
+    monkeypatch.setattr(screening, "MAX_TOTAL_UNCOMPRESSED", 100 * 2**20)
+    monkeypatch.setattr(screening, "MAX_ROWS", 3)
+    with pytest.raises(ConfigError, match="une feuille y dépasse ce que l'outil relit : 3 lignes"):
+        api.read_previous(out, initiative)
+
     partner = tmp_path / "copie.xlsx"  # a partner's copy past the limits: refused as before
     partner.write_bytes(filled[BARIL].read_bytes())
     monkeypatch.setattr(screening, "MAX_TOTAL_UNCOMPRESSED", 1000)

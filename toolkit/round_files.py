@@ -35,11 +35,7 @@ def read_previous(
     except SourceError as exc:
         size = _outgrown_master(source, initiative) if exc.code in OUTGROWN else None
         if size is not None:
-            language = initiative.language
-            limit = _megabytes(screening.MAX_TOTAL_UNCOMPRESSED, language)
-            raise ConfigError(
-                OUTGROWN_MASTER(language).format(source=source, size=_megabytes(size, language), limit=limit)
-            ) from None
+            raise ConfigError(_outgrown_message(source, exc.code, size, initiative.language)) from None
         raise ConfigError(f"{source}: {source_message(exc.code, initiative.language)}") from None
     read_submission(raw, initiative)  # the same checks as any copy: this initiative, this kit
     return previous_round(raw, initiative)
@@ -50,12 +46,31 @@ def read_previous(
 # round's master. Said as what it is, not as the zip bomb screening takes any such file for.
 OUTGROWN_MASTER = Text(
     "{source} : ce classeur maître de l'initiative est trop volumineux pour être relu comme ronde "
-    "précédente ({size} Mo de données, au-delà des {limit} Mo que l'outil relit d'un classeur). "
-    "La ronde précédente ne peut pas être continuée à partir de ce fichier.",
+    "précédente ({why}). La ronde précédente ne peut pas être continuée à partir de ce fichier.",
     "{source}: this master of the initiative is too large to be read back as the previous round "
-    "({size} MB of data, past the {limit} MB the toolkit reads from a workbook). The previous round "
-    "cannot be continued from this file.",
+    "({why}). The previous round cannot be continued from this file.",
 )
+OUTGROWN_SIZE = Text(
+    "{size} Mo de données, au-delà des {limit} Mo que l'outil relit d'un classeur",
+    "{size} MB of data, past the {limit} MB the toolkit reads from a workbook",
+)
+OUTGROWN_SHEET = Text(
+    "une feuille y dépasse ce que l'outil relit : {rows} lignes, {columns} colonnes ou {cells} valeurs",
+    "a sheet holds more than the toolkit reads: {rows} rows, {columns} columns or {cells} values",
+)
+
+
+def _outgrown_message(source: str, code: str, size: int, language: Language) -> str:
+    if code == "zip_bomb":  # the bytes its parts expand to
+        limit = _number(screening.MAX_TOTAL_UNCOMPRESSED / 2**20, language)
+        why = OUTGROWN_SIZE(language).format(size=_number(size / 2**20, language), limit=limit)
+    else:  # too_large: rows, columns or values of one sheet
+        why = OUTGROWN_SHEET(language).format(
+            rows=_number(screening.MAX_ROWS, language),
+            columns=_number(screening.MAX_COLUMNS, language),
+            cells=_number(screening.MAX_VALUE_CELLS, language),
+        )
+    return OUTGROWN_MASTER(language).format(source=source, why=why)
 
 
 def _outgrown_master(source: str, initiative: Initiative) -> int | None:
@@ -71,9 +86,9 @@ def _outgrown_master(source: str, initiative: Initiative) -> int | None:
         return None
 
 
-def _megabytes(size: int, language: Language) -> str:
-    megabytes = size / 2**20
-    shown = f"{megabytes:,.0f}" if megabytes >= 10 else f"{megabytes:.1f}"
+def _number(value: float, language: Language) -> str:
+    """As the language writes it: 3 072 and 0,3 in French, 3,072 and 0.3 in English."""
+    shown = f"{value:,.0f}" if value >= 10 or float(value).is_integer() else f"{value:.1f}"
     return shown.replace(",", "\u202f").replace(".", ",") if language == "fr" else shown
 
 

@@ -31,28 +31,11 @@ def stored_zip(parts: Mapping[str, bytes], checksums: Mapping[str, int]) -> byte
         crc, size = checksums[name], len(data)
         local = _LOCAL.pack(0x04034B50, _VERSION, flags, 0, 0, _DATE, crc, size, size, len(encoded), 0)
         pieces += (local, encoded, data)
-        central += (
-            _CENTRAL.pack(
-                0x02014B50,
-                _VERSION,
-                _VERSION,
-                flags,
-                0,
-                0,
-                _DATE,
-                crc,
-                size,
-                size,
-                len(encoded),
-                0,
-                0,
-                0,
-                0,
-                0,
-                offset,
-            ),
-            encoded,
-        )
+        header = _CENTRAL.pack(
+            0x02014B50, _VERSION, _VERSION, flags, 0, 0, _DATE, crc, size, size, len(encoded),
+            0, 0, 0, 0, 0, offset,  # no extra field nor comment, disk 0, no attributes; the local header
+        )  # fmt: skip
+        central += (header, encoded)
         offset += len(local) + len(encoded) + size
     directory = b"".join(central)
     end = _END.pack(0x06054B50, 0, 0, len(parts), len(parts), len(directory), offset, 0)
