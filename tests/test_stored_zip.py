@@ -1,6 +1,6 @@
 """calamine reads the parts screening kept, handed over stored, exactly as it reads the file itself.
 
-Pull gives calamine a package of the XML parts screening already inflated and checked, stored rather
+Pull gives calamine a package of the parts screening already inflated and checked, stored rather
 than compressed (backends/stored_zip.py), so that it does not inflate them again. Whatever calamine
 makes of a file, it must make the same of that package: the same tabs, values and types, and a
 failure where the file fails. Checked over real files from other programs (tests/data/corpus), the
