@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import os
+import random
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -14,9 +17,10 @@ import python_calamine
 from tests.data import make_hostile
 from toolkit.backends.files import read_file
 from toolkit.errors import SourceError
-from toolkit.screening import MAX_COLUMNS, MAX_ROWS, screen, screen_file
+from toolkit.screening import MAX_COLUMNS, MAX_ROWS, _Zip, screen, screen_file
 
 HOSTILE_DIR = Path(__file__).parent / "data" / "hostile"
+CORPUS_FILES = Path(__file__).parent / "data" / "corpus" / "files"
 CORPUS = sorted({**make_hostile.SMALL_EXPECTED, **make_hostile.LARGE_EXPECTED}.items())
 
 
@@ -444,3 +448,63 @@ def test_a_part_seen_before_is_judged_again_in_its_own_package(tmp_path: Path) -
     broken = str(parts["[Content_Types].xml"]).replace("</Types>", "</Typo>")
     make_hostile.write_zip(tmp_path / "broken.xlsx", {**parts, "[Content_Types].xml": broken})
     assert [code_of(tmp_path / "broken.xlsx") for _ in range(2)] == ["corrupt", "corrupt"]
+
+
+def _member_reads(data: bytes, infos: list[zipfile.ZipInfo]) -> list[tuple[str, object, object]]:
+    """(member, what the one-shot read gives, what the streaming read gives): bytes, or an error code."""
+    found = []
+    for info in infos:
+        package = _Zip(io.BytesIO(data), "book.xlsx")
+        package.by_name = {i.filename: i for i in infos}
+        outcomes: list[object] = []
+        for read in (package._read_whole, lambda name: b"".join(package._read(name))):
+            try:
+                outcomes.append(read(info.filename))
+            except SourceError as exc:
+                outcomes.append(exc.code)
+        found.append((info.filename, *outcomes))
+    return found
+
+
+def test_a_small_part_read_in_one_go_is_read_as_the_stream_reads_it() -> None:
+    """Screening reads a small part in one read and one decompression: it must accept exactly the
+    bytes the bounded streaming read accepts, and refuse with the same code what it refuses
+    (damaged data, a size, CRC or method the directory lies about, a truncated file)."""
+    rng = random.Random(13)
+    files = [p for p in sorted(CORPUS_FILES.glob("*")) if p.suffix in (".xlsx", ".ods", ".xlsm")]
+    compared = refused = 0
+    for path in files:
+        original = path.read_bytes()
+        if not zipfile.is_zipfile(io.BytesIO(original)):
+            continue  # a corpus file that is no zip (screening says so before reading a member)
+        for attempt in range(12):
+            data = bytearray(original)
+            infos = zipfile.ZipFile(io.BytesIO(original)).infolist()
+            victim = rng.choice(infos)
+            damage = attempt % 6
+            if damage == 1:  # bytes of the compressed data flipped
+                start = victim.header_offset + 30 + len(victim.orig_filename.encode())
+                for _ in range(3):
+                    at = start + rng.randrange(max(victim.compress_size, 1))
+                    if at < len(data):
+                        data[at] ^= 1 << rng.randrange(8)
+            elif damage == 2:
+                victim.file_size = max(0, victim.file_size + rng.choice([-1, 1, -100, 5000]))
+            elif damage == 3:
+                victim.compress_size = max(0, victim.compress_size + rng.choice([-1, 1, -50, 200]))
+            elif damage == 4:
+                victim.CRC ^= 1 << rng.randrange(32)
+            elif damage == 5:
+                victim.compress_type = rng.choice([0, 8, 12, 14])
+            for member, one_go, streamed in _member_reads(bytes(data), infos):
+                assert one_go == streamed, (path.name, attempt, member)
+                compared += 1
+                refused += isinstance(streamed, str)
+    # a part that inflates far beyond the small size its directory declares: a bomb, both ways
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("xl/worksheets/sheet1.xml", b"<a/>" + b" " * 3_000_000)
+    infos = zipfile.ZipFile(io.BytesIO(buffer.getvalue())).infolist()
+    infos[0].file_size = 10
+    assert _member_reads(buffer.getvalue(), infos) == [("xl/worksheets/sheet1.xml", "zip_bomb", "zip_bomb")]
+    assert compared > 500 and refused > 50  # both ways were tried, on bytes good and bad

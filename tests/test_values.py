@@ -563,6 +563,16 @@ def test_long_text_clean_up_takes_its_short_cut_only_when_nothing_changes(text: 
     assert _clean_lines(text) == "\n".join(" ".join(line.split()) for line in slow.split("\n")).strip("\n")
 
 
+@pytest.mark.parametrize("kind", ["latin-1", "wider"])
+def test_every_invisible_character_is_dropped_from_any_answer(kind: str) -> None:
+    """The short cut tests for each invisible character by name: it must know every one."""
+    from toolkit.values import _INVISIBLE_CHARS, _clean_lines
+
+    letters = "Été" if kind == "latin-1" else "Été — ok"
+    for char in _INVISIBLE_CHARS:
+        assert _clean_lines(f"{letters}{char}!") == f"{letters}!"
+
+
 def test_the_odd_whitespace_set_is_every_whitespace_but_space_and_line_feed() -> None:
     from toolkit.values import _ODD_WHITESPACE
 

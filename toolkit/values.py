@@ -104,7 +104,12 @@ def _visible_nfc(text: str) -> str:
     """NFC without invisible characters (ASCII text is both already)."""
     if text.isascii():
         return text
-    return _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    text = unicodedata.normalize("NFC", text)
+    # three substring tests, not the regex's test of every character: 0.08 µs on a 400-character
+    # answer against 1.6 (in text of Latin-1 letters, none of the three can be: answered at once)
+    if "\u200b" in text or "\ufeff" in text or "\u2060" in text:  # _INVISIBLE_CHARS
+        text = _INVISIBLE.sub("", text)
+    return text
 
 
 def _blank(text: str) -> bool:
