@@ -457,9 +457,10 @@ def _member_reads(data: bytes, infos: list[zipfile.ZipInfo]) -> list[tuple[str, 
         package = _Zip(io.BytesIO(data), "book.xlsx")
         package.by_name = {i.filename: i for i in infos}
         outcomes: list[object] = []
-        for read in (package._read_whole, lambda name: b"".join(package._read(name))):
+        for one_go in (True, False):
             try:
-                outcomes.append(read(info.filename))
+                name = info.filename
+                outcomes.append(package._read_whole(name) if one_go else b"".join(package._read(name)))
             except SourceError as exc:
                 outcomes.append(exc.code)
         found.append((info.filename, *outcomes))
