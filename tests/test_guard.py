@@ -325,6 +325,39 @@ def test_a_master_grown_past_the_reading_limits_is_named_as_such_when_read_back(
         api.read_previous(partner, initiative)
 
 
+def test_the_weekly_report_says_why_it_shows_no_changes_since_last_round(
+    initiative: Initiative, filled: dict[str | None, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report shows what changed since last round's master, which the history names. When that
+    master cannot be read back (grown past the limits, moved, deleted), the report is still made and
+    says why the round's changes are missing: before, the section was left out without a word."""
+    from toolkit import guard, screening
+
+    out, history = tmp_path / "maitre.xlsx", tmp_path / "historique.jsonl"
+    pulled = api.pull([filled[CDC], filled[BARIL]], initiative)
+    api.merge(pulled, initiative, out=out, history=history)
+    readable = api.build_report(pulled, initiative, history_path=history, record=False)
+    assert readable.rounds is not None and readable.rounds_problem is None
+
+    monkeypatch.setattr(screening, "MAX_TOTAL_UNCOMPRESSED", _unpacked_size(out) // 2)
+    guard._last.clear()
+    report = api.build_report(pulled, initiative, history_path=history, record=False)
+    assert report.rounds is None and not report.history_failures  # made, and the run is no failure
+    assert report.rounds_problem and "trop volumineux pour être relu" in report.rounds_problem
+    assert report.to_dict()["rounds_problem"] == report.rounds_problem
+    text = report.text()
+    assert "Depuis la ronde précédente : changements non montrés" in text
+    assert f"{out} : ce classeur maître de l'initiative est trop volumineux" in text
+    assert "trop volumineux pour être relu" in report.html()
+
+    monkeypatch.setattr(screening, "MAX_TOTAL_UNCOMPRESSED", 100 * 2**20)
+    out.unlink()  # moved away since
+    english = Initiative(**{**initiative.__dict__, "language": "en"})
+    gone = api.build_report(pulled, english, history_path=history, record=False)
+    assert gone.rounds is None and str(out) in (gone.rounds_problem or "")
+    assert "Since the previous round: changes not shown" in gone.text()
+
+
 def test_a_file_past_the_reading_limits_that_is_not_this_initiatives_master_is_refused(
     initiative: Initiative, filled: dict[str | None, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -50,7 +50,7 @@ def build_report(
     bar = stages or Stages("report", (), 0, initiative.language, enabled=False)
     bar.start(COMBINE)
     path = history_path or initiative.history_path
-    last_round = _previous_round(initiative, path)
+    last_round, rounds_problem = _previous_round(initiative, path)
     closing = last_round is not None  # close_round computes the values and the partners' rows again
     merged = merge(pulled, initiative, values=not closing, partner_rows=not closing)
     if last_round is not None:  # the master as it would be now: each partner's answers since last round
@@ -111,6 +111,7 @@ def build_report(
         run_id,
         rounds=rounds,
         history_failures=tuple(dict.fromkeys(failures)),
+        rounds_problem=rounds_problem,
     )
 
 
@@ -128,15 +129,22 @@ def _tolerant(failures: list[str], history: History | None, call: Callable[[Hist
         return None
 
 
-def _previous_round(initiative: Initiative, history: Path | str | None) -> PreviousRound | None:
-    """Last round's master as the history records it; None when there is none (or it is gone)."""
-    try:  # a history that cannot be read (disk, damage) leaves the report without round changes
+def _previous_round(
+    initiative: Initiative, history: Path | str | None
+) -> tuple[PreviousRound | None, str | None]:
+    """Last round's master as the history records it, else None; and why it could not be read, when
+    the history names one (moved, deleted, damaged, too large to read back): the report is made
+    without the round's changes and says so, in the initiative's language."""
+    try:  # a history that cannot be read (disk, damage) is a failure the report says anyway
         where = last_master(initiative, history) if history else None
-        if where is None:
-            return None
-        return read_previous(where, initiative)
     except ToolkitError:
-        return None  # moved or deleted since: the report still runs, without round changes
+        return None, None
+    if where is None:
+        return None, None
+    try:
+        return read_previous(where, initiative), None
+    except ToolkitError as exc:
+        return None, str(exc)
 
 
 def worksheet_completion(submission: Submission, initiative: Initiative) -> dict[str, float | None]:

@@ -89,6 +89,7 @@ class Report:
     run_id: int | None = None  # the run recorded in the history
     rounds: RoundChanges | None = None  # since the previous round's master, when the history knows one
     history_failures: tuple[str, ...] = ()  # why the history could not be read or written (disk full…)
+    rounds_problem: str | None = None  # why last round's master, which the history names, could not be read
 
     @property
     def language(self) -> Language:
@@ -104,6 +105,7 @@ class Report:
             "partners": [{**asdict(p), "worksheets": dict(p.worksheets)} for p in self.partners],
             "trend": [asdict(t) for t in self.trend],
             "rounds": self.rounds.to_dict() if self.rounds else None,
+            "rounds_problem": self.rounds_problem,
         }
 
     def json(self) -> str:

@@ -215,6 +215,8 @@ def _changes(report: Report, labels: Labels) -> Section:
 def _rounds(report: Report, labels: Labels) -> tuple[Section, ...]:
     """Per cell and per partner, what changed since the previous round's master (when there is one)."""
     rounds, lang = report.rounds, report.language
+    if rounds is None and report.rounds_problem:
+        return (Section("rounds", rw("rounds_unreadable", lang), (Block(lines=(report.rounds_problem,)),)),)
     if rounds is None:
         return ()
     counts = {c: rounds.count(c) for c in ("new", "changed", "withdrawn", "unconfirmed")}

@@ -25,6 +25,10 @@ REPORT_WORDS: dict[str, Text] = {
     "rounds": Text(
         "Depuis la ronde {previous} (classeur maître {master})", "Since round {previous} (master {master})"
     ),
+    "rounds_unreadable": Text(
+        "Depuis la ronde précédente : changements non montrés, son classeur maître n'a pas pu être relu",
+        "Since the previous round: changes not shown, its master could not be read back",
+    ),
     "rounds_counts": Text(
         "{new} nouvelles, {changed} modifiées, {withdrawn} retirées, {unconfirmed} non confirmées",
         "{new} new, {changed} changed, {withdrawn} withdrawn, {unconfirmed} not confirmed",
