@@ -12,7 +12,6 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import itemgetter
 
 from .attribution import Identity, IssuedCopy, attribute
 from .cells import a1
@@ -93,7 +92,7 @@ def _read_content(raw: RawWorkbook, initiative: Initiative | None) -> tuple[Copy
     )
     recorded_tabs = {w: tab for w, _, tab in info.templates} if info else {}
     content_sheets = [s for s in raw.sheets if not is_metadata_tab(s)]
-    rows: list[dict[str, object]] = []
+    rows: list[_CellRow] = []
     unmapped: list[tuple[str, str]] = []
     used: set[str] = set()
     matched_tabs: dict[str, str] = {}
@@ -138,14 +137,16 @@ def _read_content(raw: RawWorkbook, initiative: Initiative | None) -> tuple[Copy
     return content, kit
 
 
-def _columns_table(rows: list[dict[str, object]]) -> tuple[tuple[object, ...], ...]:
+# One input cell as read: its values in CELL_COLUMNS order (a tuple: an 8-key dict per cell cost more
+# than typing most cells)
+_CellRow = tuple[str, str, str, object, str, str | None, str | None, str]
+
+
+def _columns_table(rows: list[_CellRow]) -> tuple[tuple[object, ...], ...]:
     """The rows as one tuple per CELL_COLUMNS entry (transposed in C)."""
     if not rows:
         return tuple(() for _ in CELL_COLUMNS)
-    return tuple(zip(*map(_CELL_VALUES, rows), strict=True))
-
-
-_CELL_VALUES = itemgetter(*CELL_COLUMNS)
+    return tuple(zip(*rows, strict=True))
 
 
 def _identity(info: CopyInfo | None) -> Identity | None:
@@ -254,7 +255,7 @@ def _cell_rows(
     match: SheetMatch | None,
     language: Language,
     prefill: dict[tuple[str, str, str], str],
-) -> list[dict[str, object]]:
+) -> list[_CellRow]:
     """One tidy row per input cell; cells that could not be found are empty, so they count as missing.
 
     A cell still showing what the copy was pre-filled with is marked origin "prefill": the partner
@@ -276,18 +277,16 @@ def _cell_rows(
             # its computed result is never read as an answer (merge keeps it out of the master)
             value, text, problem = None, formulas[where] or "=…", FORMULA
         out.append(
-            {
-                "worksheet": worksheet.id,
-                "row": row_id,
-                "column": column_id,
-                "value": value,
-                "text": text,
-                "problem": problem,
-                "location": f"{sheet.name}!{_a1(*where)}" if sheet and where else None,
-                "origin": "prefill"
-                if text and prefill.get((worksheet.id, row_id, column_id)) == text
-                else "partner",
-            }
+            (  # CELL_COLUMNS
+                worksheet.id,
+                row_id,
+                column_id,
+                value,
+                text,
+                problem,
+                f"{sheet.name}!{_a1(*where)}" if sheet and where else None,
+                "prefill" if text and prefill.get((worksheet.id, row_id, column_id)) == text else "partner",
+            )
         )
     return out
 
@@ -372,17 +371,14 @@ def _check_template_versions(kit: Kit, info: CopyInfo | None, notes: list[Note])
             )
 
 
-def control_character_notes(rows: list[dict[str, object]], unmapped: list[tuple[str, str]]) -> list[Note]:
+def control_character_notes(rows: list[_CellRow], unmapped: list[tuple[str, str]]) -> list[Note]:
     """Text holding characters no workbook can (Word field marks…): kept, and said (writers escape them)."""
     notes = []
-    for row in rows:
-        chars = forbidden_characters(str(row["text"]))
+    for worksheet_id, row_id, column_id, _, text, _, location, _ in rows:  # CELL_COLUMNS
+        chars = forbidden_characters(text)
         if chars:
-            where = str(row["location"] or "")
-            params = (("chars", ", ".join(chars)), ("where", where))
-            notes.append(
-                Note("control_characters", str(row["worksheet"]), str(row["row"]), str(row["column"]), params)
-            )
+            params = (("chars", ", ".join(chars)), ("where", location or ""))
+            notes.append(Note("control_characters", worksheet_id, row_id, column_id, params))
     for location, text in unmapped:
         if chars := forbidden_characters(text):
             notes.append(
