@@ -179,9 +179,11 @@ def parse_records(rows: Iterable[Sequence[object]]) -> CopyInfo | None:
     for raw in rows:
         if raw and _cell_text(raw[0]) == "cell" and len(raw) > 4:  # most records: only their five cells
             worksheet, row_id, column_id, ref = map(_cell_text, raw[1:5])
-            position = problems.cell(f"{worksheet} {row_id} {column_id}", ref)
+            position = _cell_position(ref) if len(ref) <= _MAX_REF else None
             if position is not None:
                 cells[(worksheet, row_id, column_id)] = position
+            else:  # the field's name made only for a bad one (most copies have none)
+                problems.bad(f"{worksheet} {row_id} {column_id}", ref)
             continue
         row = [v.strip() if v.__class__ is str else _text(v) for v in raw]  # most cells are text
         kind = row[0] if row else ""
@@ -288,6 +290,7 @@ def _info(
 
 
 MAX_ROW, MAX_COLUMN = 1_048_576, 16_384  # the largest sheet Excel and LibreOffice make
+_MAX_REF = 12  # characters of a cell reference looked at ("XFD1048576" and a few spaces)
 MAX_VERSION = 1_000_000
 NO_TIME = dt.datetime.min.replace(tzinfo=dt.UTC)  # a copy that does not say when it was made
 
@@ -313,12 +316,6 @@ class _Problems:
             return int(number)
         self.bad(name, text)
         return 0
-
-    def cell(self, name: str, ref: str) -> tuple[int, int] | None:
-        position = _cell_position(ref) if len(ref) <= 12 else None
-        if position is None:
-            self.bad(name, ref)
-        return position
 
     def moment(self, name: str, text: str) -> dt.datetime:
         """An aware datetime (a naive one is taken as UTC, as the toolkit writes them)."""

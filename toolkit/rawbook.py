@@ -109,8 +109,13 @@ class RawSheet:
     def lines(self, width: int) -> Iterator[list[object]]:
         """The first `width` columns of every row holding a value ('' for empty cells)."""
         columns, blanks = range(1, width + 1), ("",) * width
+        padding = [blanks[:n] for n in range(width + 1)]
         for cells in self._by_row.values():
-            yield list(map(cells.get, columns, blanks))  # cells.get(c, "") for each column, in C
+            filled = len(cells)
+            if filled <= width and next(reversed(cells)) == filled:  # columns 1 to n, none empty
+                yield [*cells.values(), *padding[width - filled]]  # (a record of the metadata tab)
+            else:
+                yield list(map(cells.get, columns, blanks))  # cells.get(c, "") for each column, in C
 
     @property
     def height(self) -> int:
