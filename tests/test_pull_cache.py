@@ -114,8 +114,10 @@ def test_the_provenance_beside_a_copy_is_read_again_on_every_run(
         warm = api.pull([folder], initiative, cache=cache)
         monkeypatch.undo()
         cold = api.pull([folder], initiative)
+        in_workers = api.pull([folder], initiative, jobs=2)  # each worker lists the folder itself
+        filling = api.pull([folder], initiative, cache=tmp_path / f"new-{digest[:4]}.sqlite")
         no_reading(monkeypatch)
-        assert summary(warm) == summary(cold)
+        assert summary(warm) == summary(cold) == summary(in_workers) == summary(filling)
         senders = {Path(s.source).name: s.sender for s in warm.submissions}
         assert senders == {"autre.xlsx": None, "copie.xlsx": sender if digest != "0" * 64 else None}
 

@@ -150,12 +150,12 @@ def _pull_local_files(
     """Each local file: from the cache when its bytes were read before, else read (in `jobs` processes)."""
     done: dict[str, Outcome] = {}
     todo = sources
+    beside = _Sidecars()
     if store is not None:
         todo = []
         with _collector_paused():
             known = _digests(sources)
             hits = store.get_many(k[0] for k in known.values() if isinstance(k, tuple) and k[0])
-            beside = _Sidecars()
             for source in sources:
                 found = known[source]
                 if isinstance(found, SourceError):
@@ -168,7 +168,7 @@ def _pull_local_files(
     many = progress and len(todo) >= terminal.PROGRESS_FROM
     bar = terminal.copies_bar("pull", len(todo), _language(initiative), enabled=many, leave=False)
     try:
-        for source, outcome, entry in _read_many(todo, initiative, issued, jobs, store is not None):
+        for source, outcome, entry in _read_many(todo, initiative, issued, jobs, store is not None, beside):
             done[source] = outcome
             if store is not None and entry is not None:
                 store.put(*entry)
@@ -233,7 +233,8 @@ def _from_entry(
 
 class _Sidecars:
     """Which files have a provenance file beside them (mail/provenance.py), by one listing of each
-    folder: looking for each copy's own (mostly missing) sidecar took longer than its cache hit."""
+    folder: looking for each copy's own (mostly missing) sidecar took longer than its cache hit, and
+    20 µs of reading it cold."""
 
     def __init__(self) -> None:
         self.names: dict[str, frozenset[str] | None] = {}  # folder -> its hidden sidecars' names
@@ -263,11 +264,13 @@ def _read_many(
     issued: Mapping[str, IssuedCopy] | None,
     jobs: int,
     keep: bool,
+    beside: _Sidecars,
 ) -> Iterator[tuple[str, Outcome, tuple[str, Entry] | None]]:
-    """(source, outcome, cache entry) of each file, in order; in worker processes when `jobs` > 1."""
+    """(source, outcome, cache entry) of each file, in order; in worker processes when `jobs` > 1
+    (each lists the folders itself: `beside` serves this process)."""
     if jobs <= 1 or len(sources) < 2:
         for source in sources:
-            yield source, *_read_local(source, initiative, issued, keep)
+            yield source, *_read_local(source, initiative, issued, keep, beside)
         return
     chunks = max(1, min(32, len(sources) // (jobs * 8)))
     with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(initiative, issued, keep)) as pool:
@@ -277,9 +280,14 @@ def _read_many(
 
 
 def _read_local(
-    source: str, initiative: Initiative | None, issued: Mapping[str, IssuedCopy] | None, keep: bool
+    source: str,
+    initiative: Initiative | None,
+    issued: Mapping[str, IssuedCopy] | None,
+    keep: bool,
+    beside: _Sidecars,
 ) -> tuple[Outcome, tuple[str, Entry] | None]:
-    """One file read from its bytes; with `keep`, the cache entry its bytes earn."""
+    """One file read from its bytes; with `keep`, the cache entry its bytes earn. `beside`: which
+    files of the folder have a provenance file."""
     from .backends import local_files
 
     language = _language(initiative)
@@ -302,20 +310,26 @@ def _read_local(
         raise
     except BaseException as exc:
         return _failed(source, exc, language), None
-    outcome = finish(content, local_files.with_provenance(raw, Path(source)), initiative, issued)
-    return outcome, ((key, content) if key else None)
+    if beside.may_have(source):
+        raw = local_files.with_provenance(raw, Path(source), key)
+    return finish(content, raw, initiative, issued), ((key, content) if key else None)
 
 
 def _language(initiative: Initiative | None) -> Language:
     return initiative.language if initiative else user_language()
 
 
-_worker_setup: tuple[Initiative | None, Mapping[str, IssuedCopy] | None, bool] = (None, None, False)
+_worker_setup: tuple[Initiative | None, Mapping[str, IssuedCopy] | None, bool, _Sidecars] = (
+    None,
+    None,
+    False,
+    _Sidecars(),
+)
 
 
 def _start_worker(initiative: Initiative | None, issued: Mapping[str, IssuedCopy] | None, keep: bool) -> None:
     global _worker_setup
-    _worker_setup = (initiative, issued, keep)
+    _worker_setup = (initiative, issued, keep, _Sidecars())  # each worker lists a folder once
 
 
 def _worker_read(source: str) -> tuple[Outcome, tuple[str, Entry] | None]:
