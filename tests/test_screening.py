@@ -13,9 +13,12 @@ from pathlib import Path
 
 import pytest
 import python_calamine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.data import make_hostile
 from toolkit.backends.files import read_file
+from toolkit.cells import column_letter
 from toolkit.errors import SourceError
 from toolkit.screening import MAX_COLUMNS, MAX_ROWS, _Zip, screen, screen_file
 
@@ -164,6 +167,37 @@ def xlsx_with_sheet(path: Path, body: str, dimension: str = "A1:B2") -> Path:
 )
 def test_far_cells_under_a_small_dimension(tmp_path: Path, body: str) -> None:
     assert code_of(xlsx_with_sheet(tmp_path / "book.xlsx", body)) == "too_large"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.tuples(st.integers(1, 1500), st.integers(1, 702), st.booleans()), min_size=1, max_size=8),
+    st.sampled_from(["", "\n", "\t"]),
+)
+def test_the_extent_screening_takes_holds_every_cell(
+    tmp_path: Path, cells: list[tuple[int, int, bool]], space: str
+) -> None:
+    """Screening sizes the grid calamine will build from the cells' references. A sheet whose
+    references all stay below row 1,000 is given 999 x 702 (every column two letters name) without
+    finding each cell: the extent taken must still hold every cell, exactly once a row passes 999."""
+    rows: dict[int, list[str]] = {}
+    for row, column, filled in sorted(set(cells)):
+        ref = f"{column_letter(column)}{row}"
+        rows.setdefault(row, []).append(
+            f'<c{space or " "}r="{ref}"><v>1</v></c>' if filled else f'<c r="{ref}"/>'
+        )
+    body = "".join(f'<row r="{r}">{"".join(found)}</row>' for r, found in rows.items())
+    path = xlsx_with_sheet(tmp_path / "book.xlsx", body)
+    found = screen(path)
+    last_row = max(row for row, _, _ in cells)
+    last_column = max(column for _, column, _ in cells)
+    assert found.grid_cells >= last_row * last_column
+    if last_row >= 1000 or not any(filled for _, _, filled in cells):
+        assert found.grid_cells == last_row * last_column  # each cell found: the exact extent
+    else:
+        assert found.grid_cells == 999 * 702
+    values = read_values(path)["Data"]
+    assert set(values) == {(row, column) for row, column, filled in cells if filled}
 
 
 @pytest.mark.parametrize("dimension", ["A1:B200000", "A1:XFD1048576"])

@@ -85,6 +85,11 @@ _PREFIXED_CELL = re.compile(rb":c[ />]")
 # empty or not: telling them apart by bytes could be fooled by a "/>" inside an attribute value,
 # and an extent too small would let calamine build a huge grid. One pass gives (letters, digits).
 _CELL_REF = re.compile(rb'<c r="([A-Z]{1,2})([0-9]{1,6})"')
+# Once _ODD_R passed, every r= has at most two letters (columns up to ZZ, 702). When none has four
+# digits either, every cell lies within 999 rows and 702 columns: that bound is taken as the extent,
+# without finding every cell (most sheets; the grid, 701,298 cells, stays within every limit).
+_ROW_OF_FOUR_DIGITS = re.compile(rb' r="[A-Z]{0,2}[0-9]{4}')
+_SMALL_EXTENT = (999, 702)
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 
@@ -93,7 +98,8 @@ class Screened:
     """A file found safe to read, and what its reader needs to know."""
 
     format: str  # "xlsx" or "ods"
-    grid_cells: int  # largest rows x columns rectangle, from A1, holding a tab's values
+    grid_cells: int  # largest rows x columns rectangle, from A1, holding a tab's values (or a bound
+    # of it: 999 x 702 for a sheet whose references stay below row 1,000, see _fast_sheet_extent)
     standard_parts: bool = True  # parts at the paths python-calamine looks for
     # XML members screening decompressed whole (CRC and size checked), by name as screened: the
     # readers that come next take them from here instead of decompressing them again
@@ -713,7 +719,8 @@ def _whole_tags(chunks: Iterable[bytes]) -> Iterator[bytes]:
 
 def _fast_sheet_extent(pieces: Iterable[bytes]) -> tuple[int, int, int] | None:
     """(last row, last column, count) of the cells, when bytes alone prove them; None means
-    "ask expat", not "hostile". The count is of cells with content (closed by "</c>").
+    "ask expat", not "hostile". The count is of cells with content (closed by "</c>"). A sheet
+    whose references all stay below row 1,000 gives _SMALL_EXTENT, a bound, not its last cell.
 
     Only plain spellings pass: UTF-8, no "<!" (hence no DOCTYPE, comment or CDATA to hide
     markup), every <c> starting with r="...", every r= value small (<= ZZ999999). Empty
@@ -726,9 +733,13 @@ def _fast_sheet_extent(pieces: Iterable[bytes]) -> tuple[int, int, int] | None:
         text = data.translate(_WS_TO_SPACE)
         if any(pattern.search(text) for pattern in (_ODD_R, _CELL_WITHOUT_R, _PREFIXED_CELL)):
             return None
+        closed = text.count(b"</c>")
+        values += closed
+        if closed and _ROW_OF_FOUR_DIGITS.search(text) is None:
+            last_row, last_column = max(last_row, _SMALL_EXTENT[0]), max(last_column, _SMALL_EXTENT[1])
+            continue
         cells = _CELL_REF.findall(text)
         if cells:
-            values += text.count(b"</c>")
             last_row = max(last_row, *map(int, map(_SECOND, cells)))
             letters = {letters.decode() for letters in set(map(_FIRST, cells))}
             last_column = max(last_column, *map(_column_number, letters))
