@@ -85,10 +85,11 @@ _PREFIXED_CELL = re.compile(rb":c[ />]")
 # empty or not: telling them apart by bytes could be fooled by a "/>" inside an attribute value,
 # and an extent too small would let calamine build a huge grid. One pass gives (letters, digits).
 _CELL_REF = re.compile(rb'<c r="([A-Z]{1,2})([0-9]{1,6})"')
-# Once _ODD_R passed, every r= has at most two letters (columns up to ZZ, 702). When none has four
-# digits either, every cell lies within 999 rows and 702 columns: that bound is taken as the extent,
-# without finding every cell (most sheets; the grid, 701,298 cells, stays within every limit).
-_ROW_OF_FOUR_DIGITS = re.compile(rb' r="[A-Z]{0,2}[0-9]{4}')
+# _ODD_R, but for short rows: when no r= fails this, every r= has at most two letters (columns up to
+# ZZ, 702) and three digits (rows up to 999). That bound is then the extent, taken without finding
+# every cell (most sheets; the grid, 701,298 cells, stays within every limit). One search answers
+# for the usual sheet; when it finds something, _ODD_R tells an odd r= from a row past 999.
+_ODD_OR_LONG_R = re.compile(rb' r(?=[ =])(?!="[A-Z]{0,2}[0-9]{1,3}")')
 _SMALL_EXTENT = (999, 702)
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
@@ -731,11 +732,14 @@ def _fast_sheet_extent(pieces: Iterable[bytes]) -> tuple[int, int, int] | None:
         if (index == 0 and not _UTF8_START.match(data)) or _declares(data):
             return None
         text = data.translate(_WS_TO_SPACE)
-        if any(pattern.search(text) for pattern in (_ODD_R, _CELL_WITHOUT_R, _PREFIXED_CELL)):
+        if _CELL_WITHOUT_R.search(text) or _PREFIXED_CELL.search(text):
+            return None
+        small = _ODD_OR_LONG_R.search(text) is None
+        if not small and _ODD_R.search(text):
             return None
         closed = text.count(b"</c>")
         values += closed
-        if closed and _ROW_OF_FOUR_DIGITS.search(text) is None:
+        if closed and small:
             last_row, last_column = max(last_row, _SMALL_EXTENT[0]), max(last_column, _SMALL_EXTENT[1])
             continue
         cells = _CELL_REF.findall(text)
