@@ -731,7 +731,9 @@ def _fast_sheet_extent(pieces: Iterable[bytes]) -> tuple[int, int, int] | None:
     for index, data in enumerate(pieces):
         if (index == 0 and not _UTF8_START.match(data)) or _declares(data):
             return None
-        text = data.translate(_WS_TO_SPACE)
+        # whitespace folded to spaces, when there is any to fold (three byte searches cost less)
+        folded = b"\n" in data or b"\t" in data or b"\r" in data
+        text = data.translate(_WS_TO_SPACE) if folded else data
         if _CELL_WITHOUT_R.search(text) or _PREFIXED_CELL.search(text):
             return None
         small = _ODD_OR_LONG_R.search(text) is None
