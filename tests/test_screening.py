@@ -543,3 +543,37 @@ def test_a_small_part_read_in_one_go_is_read_as_the_stream_reads_it() -> None:
     infos[0].file_size = 10
     assert _member_reads(buffer.getvalue(), infos) == [("xl/worksheets/sheet1.xml", "zip_bomb", "zip_bomb")]
     assert compared > 500 and refused > 50  # both ways were tried, on bytes good and bad
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                b"<?xml",
+                b" version='1.0'",
+                b' encoding="',
+                b"UTF-8",
+                b"utf-16",
+                b"ascii",
+                b'"',
+                b"'",
+                b"?>",
+                b">",
+                b"<",
+                b"\xef\xbb\xbf",
+                b"\x00",
+                b"a",
+                b"<!DOCTYPE",
+            ]
+        ),
+        max_size=8,
+    )
+)
+def test_a_parts_start_is_judged_as_the_pattern_judges_it(pieces: list[bytes]) -> None:
+    """Whether a part starts as UTF-8 is remembered by the bytes up to its first '>': the same
+    answer as the pattern gives on the whole part, whatever follows."""
+    from toolkit.screening import _UTF8_START, _starts_as_utf8
+
+    data = b"".join(pieces)
+    for _ in range(2):  # the second time, from what was remembered
+        assert _starts_as_utf8(data) == (_UTF8_START.match(data) is not None)

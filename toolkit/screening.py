@@ -499,7 +499,7 @@ class _Zip:
         previous = b""
         whole = self._whole(name)
         for index, data in enumerate(self._read(name) if whole is None else [whole]):
-            if index == 0 and not _UTF8_START.match(data):
+            if index == 0 and not _starts_as_utf8(data):
                 return False  # UTF-16 or an exotic encoding: let expat decode it
             window = previous + data
             if any(_declares(window) if needle == b"<!" else needle in window for needle in needles):
@@ -694,6 +694,24 @@ def _recording(start: Handler, seen: list[tuple[str, dict[str, str]]]) -> Handle
     return record
 
 
+def _starts_as_utf8(data: bytes) -> bool:
+    """_UTF8_START.match(data), remembered by the bytes it looks at (up to the first ">"): every
+    part of a copy starts with the same declaration, which the pattern walks a character at a time."""
+    end = data.find(b">", 0, 512)
+    if end < 0:
+        return _UTF8_START.match(data) is not None
+    head = data[: end + 1]
+    found = _utf8_starts.get(head)
+    if found is None:
+        found = _UTF8_START.match(head) is not None
+        if len(_utf8_starts) < 64:
+            _utf8_starts[head] = found
+    return found
+
+
+_utf8_starts: dict[bytes, bool] = {}
+
+
 def _declares(data: bytes) -> bool:
     """Whether `data` holds "<!" (a DOCTYPE, comment or CDATA). Looking for the rare "!" first is
     several times faster than for "<!", whose "<" is everywhere in XML."""
@@ -729,7 +747,7 @@ def _fast_sheet_extent(pieces: Iterable[bytes]) -> tuple[int, int, int] | None:
     """
     last_row = last_column = values = 0
     for index, data in enumerate(pieces):
-        if (index == 0 and not _UTF8_START.match(data)) or _declares(data):
+        if (index == 0 and not _starts_as_utf8(data)) or _declares(data):
             return None
         # whitespace folded to spaces, when there is any to fold (three byte searches cost less)
         folded = b"\n" in data or b"\t" in data or b"\r" in data
