@@ -200,6 +200,34 @@ def test_the_extent_screening_takes_holds_every_cell(
     assert set(values) == {(row, column) for row, column, filled in cells if filled}
 
 
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '<c r="A1"r="ZZ99999">',  # straight after the quote: calamine reads it
+        '<c r="A1" s="0"r="ZZ99999">',
+        '<c r="A1"\tr="ZZ99999">',
+        '<c r="A1" r="ZZ99999">',
+        "<c r='A1' r='ZZ99999'>",
+        '<c r="A1" r = "ZZ99999">',
+    ],
+    ids=["no_space", "after_another", "tab", "space", "single_quotes", "spaced"],
+)
+def test_a_cells_second_reference_sizes_the_grid(tmp_path: Path, cell: str) -> None:
+    """calamine places a cell by the last r= it holds, even one written straight after the quote
+    before it: screening must size the grid by that one (a grid sized by the first would let calamine
+    build 70 million cells), and the copy is refused as damaged."""
+    path = xlsx_with_sheet(tmp_path / "book.xlsx", f'<row r="1">{cell}<v>1</v></c></row>')
+    try:
+        found = screen(path)
+    except SourceError as exc:
+        assert exc.code == "corrupt"
+    else:
+        assert found.grid_cells >= 99_999 * 702
+    with pytest.raises(SourceError) as caught:
+        read_file(path)
+    assert caught.value.code == "corrupt"
+
+
 @pytest.mark.parametrize("dimension", ["A1:B200000", "A1:XFD1048576"])
 def test_dimension_alone_is_no_problem(tmp_path: Path, dimension: str) -> None:
     # Gnumeric writes A1:XFD1048576; readers size nothing from it

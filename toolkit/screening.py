@@ -76,20 +76,23 @@ _FAST_SHEET_MAX = 4 * 1024 * 1024
 _WS_TO_SPACE = bytes.maketrans(b"\t\n\r", b"   ")
 # After whitespace is folded to spaces: an r= attribute not spelled r="ZZ999999" (small enough
 # to compare), a cell not starting with r=, or a prefixed cell, sends the sheet to expat.
-# Each pattern starts with a literal, which re searches fast. ref= attributes (<dimension>,
-# merged cells) size nothing a reader builds: they are not checked.
-_ODD_R = re.compile(rb' r(?=[ =])(?!="[A-Z]{0,2}[0-9]{1,6}")')
+# An r attribute is an "r" after a space, or straight after the quote closing the attribute before
+# it: calamine reads that too, and places a cell by the last r= it holds (<c r="A1"r="ZZ99999">).
+# Each pattern starts with a literal, which re searches fast (the look-behind comes after it).
+# ref= attributes (<dimension>, merged cells) size nothing a reader builds: they are not checked.
+_ODD_R = re.compile(rb'r(?<=[ "\']r)(?=[ =])(?!="[A-Z]{0,2}[0-9]{1,6}")')
 _CELL_WITHOUT_R = re.compile(rb'<c(?=[ />])(?! r=")')
 _PREFIXED_CELL = re.compile(rb":c[ />]")
-# Once those pass, every cell starts exactly like this. The extent is taken over every cell,
-# empty or not: telling them apart by bytes could be fooled by a "/>" inside an attribute value,
-# and an extent too small would let calamine build a huge grid. One pass gives (letters, digits).
-_CELL_REF = re.compile(rb'<c r="([A-Z]{1,2})([0-9]{1,6})"')
+# Once those pass, every r attribute is spelled like this. The extent is taken over each one with
+# letters: every cell, empty or not (telling them apart by bytes could be fooled by a "/>" inside an
+# attribute value), and a cell's second r= (the one calamine keeps); a row's has none (calamine
+# refuses a cell reference without them). An extent too small would let calamine build a huge grid.
+_R_REF = re.compile(rb'r(?<=[ "\']r)="([A-Z]{1,2})([0-9]{1,6})"')
 # _ODD_R, but for short rows: when no r= fails this, every r= has at most two letters (columns up to
 # ZZ, 702) and three digits (rows up to 999). That bound is then the extent, taken without finding
 # every cell (most sheets; the grid, 701,298 cells, stays within every limit). One search answers
 # for the usual sheet; when it finds something, _ODD_R tells an odd r= from a row past 999.
-_ODD_OR_LONG_R = re.compile(rb' r(?=[ =])(?!="[A-Z]{0,2}[0-9]{1,3}")')
+_ODD_OR_LONG_R = re.compile(rb'r(?<=[ "\']r)(?=[ =])(?!="[A-Z]{0,2}[0-9]{1,3}")')
 _SMALL_EXTENT = (999, 702)
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
@@ -762,7 +765,7 @@ def _fast_sheet_extent(pieces: Iterable[bytes]) -> tuple[int, int, int] | None:
         if closed and small:
             last_row, last_column = max(last_row, _SMALL_EXTENT[0]), max(last_column, _SMALL_EXTENT[1])
             continue
-        cells = _CELL_REF.findall(text)
+        cells = _R_REF.findall(text)
         if cells:
             last_row = max(last_row, *map(int, map(_SECOND, cells)))
             letters = {letters.decode() for letters in set(map(_FIRST, cells))}
