@@ -205,6 +205,74 @@ def test_hostile_files_are_errors_and_the_rest_is_processed(
     assert before == {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
 
 
+@pytest.mark.parametrize("files, held", [(1, None), (3, None), (256, 1)])
+def test_files_read_in_batches_give_what_each_file_gives_alone(
+    initiative: Initiative,
+    copies: dict[str | None, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    files: int,
+    held: int | None,
+) -> None:
+    """Files are screened a batch ahead of the rest of their reading: a bad file anywhere in a batch
+    (cut by files or by bytes held) is reported as when read alone, and the others are read whole."""
+    import importlib
+
+    from tests.data.make_hostile import SMALL_EXPECTED as HOSTILE_CODES
+    from toolkit.sources import expand
+
+    pull_module = importlib.import_module("toolkit.pull")
+    folder = tmp_path / "inbox"
+    shutil.copytree(HOSTILE, folder)
+    fill(copies["cdc-hochelaga"], {(BACKBONE, "B5"): "Mamadou Diallo"})
+    for n, source in enumerate(sorted(p for p in copies.values() if p is not None)):
+        shutil.copy(source, folder / f"{'celmx'[n % 5]}_{source.name}")  # good copies among the bad ones
+    alone = [api.pull([source], initiative) for source, _kind in expand([folder])]
+    monkeypatch.setattr(pull_module, "BATCH_FILES", files)
+    if held is not None:
+        monkeypatch.setattr(pull_module, "BATCH_BYTES", held)
+    together = api.pull([folder], initiative)
+    assert [s.source for s in together.submissions] == [s.source for r in alone for s in r.submissions]
+    assert [s.fingerprint for s in together.submissions] == [
+        s.fingerprint for r in alone for s in r.submissions
+    ]
+    assert together.errors == tuple(e for r in alone for e in r.errors)
+    assert len(together.submissions) == len(copies) and len(together.errors) == len(HOSTILE_CODES)
+
+
+def test_a_batch_holds_a_bounded_number_of_bytes(
+    initiative: Initiative, copies: dict[str | None, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch keeps its files' bytes and decompressed parts until their values are read: it is cut
+    once they pass BATCH_BYTES, so many large copies never sit in memory together."""
+    import importlib
+
+    pull_module = importlib.import_module("toolkit.pull")
+    reading_type = pull_module._Reading
+    screen, read_values = reading_type.screen, reading_type.read_values
+    holding: dict[str, int] = {}
+    most = [0]
+
+    def screened(self: object, keep: bool) -> None:
+        screen(self, keep)
+        holding[self.source] = self.held()  # type: ignore[attr-defined]
+        most[0] = max(most[0], sum(holding.values()))
+
+    def values_read(self: object) -> None:
+        read_values(self)
+        assert self.held() == 0  # type: ignore[attr-defined]
+        del holding[self.source]  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(reading_type, "screen", screened)
+    monkeypatch.setattr(reading_type, "read_values", values_read)
+    one = pull_module._Reading(str(copies["cdc-hochelaga"]))
+    screen(one, False)
+    monkeypatch.setattr(pull_module, "BATCH_BYTES", 2 * one.held())
+    result = api.pull([copies[None].parent], initiative)
+    assert len(result.submissions) == len(copies) > 4 and not holding
+    assert 2 * one.held() <= most[0] < 4 * one.held()  # two copies' worth, and the one that passed it
+
+
 def test_modified_time_is_the_files(initiative: Initiative, copies: dict[str | None, Path]) -> None:
     os.utime(copies["cdc-hochelaga"], (1_790_000_000, 1_790_000_000))
     s = only(api.pull([copies["cdc-hochelaga"]], initiative))

@@ -6,7 +6,8 @@ language, never an exception: one bad file cannot stop the run.
 
 Local files are read in two steps: what their bytes say (`read_copy.read_content`, kept in the
 pull cache under the bytes' sha256, see pull_cache.py) and whose copy it is (`read_copy.finish`,
-against the register, the sender and the file name: decided again on every run).
+against the register, the sender and the file name: decided again on every run), a batch of files
+at a time (see BATCH_FILES).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ import contextlib
 import datetime as dt
 import gc
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import progress as terminal
@@ -30,7 +32,8 @@ from .merge import quiet_gc
 from .problems import source_message
 from .pull_cache import CachedError, Entry, PullCache, default_path, digest
 from .rawbook import RawWorkbook
-from .read_copy import finish, read_content, read_submission
+from .read_copy import CopyContent, finish, read_content, read_submission
+from .screening import Screened
 from .sources import Reader, ReadOptions, SourceKind, expand
 from .submission import PullResult, SourceProblem, Submission
 from .text import Language
@@ -269,50 +272,127 @@ def _read_many(
     """(source, outcome, cache entry) of each file, in order; in worker processes when `jobs` > 1
     (each lists the folders itself: `beside` serves this process)."""
     if jobs <= 1 or len(sources) < 2:
-        for source in sources:
-            yield source, *_read_local(source, initiative, issued, keep, beside)
-        return
-    chunks = max(1, min(32, len(sources) // (jobs * 8)))
-    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(initiative, issued, keep)) as pool:
-        read = pool.map(_worker_read, sources, chunksize=chunks)
+        read = _read_local(sources, initiative, issued, keep, beside)
         for source, (outcome, entry) in zip(sources, read, strict=True):
             yield source, outcome, entry
+        return
+    size = max(1, min(BATCH_FILES, len(sources) // (jobs * 8)))
+    tasks = [sources[i : i + size] for i in range(0, len(sources), size)]
+    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(initiative, issued, keep)) as pool:
+        for task, results in zip(tasks, pool.map(_worker_read, tasks), strict=True):
+            for source, (outcome, entry) in zip(task, results, strict=True):
+                yield source, outcome, entry
+
+
+# Files are read a batch at a time, step by step (every file screened, then every file's values read,
+# then every copy's content) rather than one file through every step: each step's code then stays warm
+# in the processor's caches, and a cold pull measured about a tenth faster. A batch holds its files'
+# bytes and decompressed parts until their values are read: bounded in bytes as well as in files.
+BATCH_FILES = 256
+BATCH_BYTES = 64 * 1024 * 1024
+
+
+@dataclass
+class _Reading:
+    """One local file on its way through the steps of reading. `ended`: its outcome (and cache
+    entry) once a step failed, and the steps after it are skipped."""
+
+    source: str
+    key: str | None = None  # the sha256 of its bytes, when the cache keeps what they say
+    data: bytes | None = None
+    modified: dt.datetime | None = None
+    screened: Screened | None = None
+    raw: RawWorkbook | None = None
+    content: CopyContent | None = None
+    ended: tuple[Outcome, tuple[str, Entry] | None] | None = None
+
+    def screen(self, keep: bool) -> None:
+        from .backends import local_files
+
+        self.data, self.modified = local_files.load(self.source)
+        self.key = digest(self.data) if keep and self.data is not None else None
+        self.screened = local_files.screen_bytes(self.source, self.data)
+
+    def read_values(self) -> None:
+        from .backends import local_files
+
+        assert self.modified is not None
+        self.raw = local_files.read_bytes(self.source, self.data, self.modified, self.screened)
+        self.data = self.screened = None  # the values are read: the batch need not hold the bytes
+
+    def read_content(self, initiative: Initiative | None) -> None:
+        assert self.raw is not None
+        self.content = read_content(self.raw, initiative)
+
+    def held(self) -> int:
+        """Bytes this reading holds: the file's and its decompressed parts'."""
+        parts = self.screened.parts.values() if self.screened is not None else ()
+        return len(self.data or b"") + sum(map(len, parts))
 
 
 def _read_local(
-    source: str,
+    sources: Sequence[str],
     initiative: Initiative | None,
     issued: Mapping[str, IssuedCopy] | None,
     keep: bool,
     beside: _Sidecars,
+) -> Iterator[tuple[Outcome, tuple[str, Entry] | None]]:
+    """Each file read from its bytes, in order: its outcome and, with `keep`, the cache entry its
+    bytes earn. `beside`: which files of the folder have a provenance file."""
+    language = _language(initiative)
+    batch: list[_Reading] = []
+    held = 0
+    for index, source in enumerate(sources):
+        reading = _Reading(source)
+        _step(reading, lambda r: r.screen(keep), language)
+        batch.append(reading)
+        held += reading.held()
+        if len(batch) >= BATCH_FILES or held >= BATCH_BYTES or index == len(sources) - 1:
+            for step in (_Reading.read_values, lambda r: r.read_content(initiative)):
+                for reading in batch:
+                    _step(reading, step, language)
+            for reading in batch:
+                yield reading.ended or _finished(reading, initiative, issued, beside)
+            batch, held = [], 0
+
+
+def _step(reading: _Reading, work: Callable[[_Reading], None], language: Language) -> None:
+    """One step of `reading`, unless an earlier one ended it; a failure ends it, with its outcome."""
+    if reading.ended is not None:
+        return
+    try:
+        work(reading)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        reading.ended = _failure(exc, reading.source, reading.key, language)
+
+
+def _finished(
+    reading: _Reading,
+    initiative: Initiative | None,
+    issued: Mapping[str, IssuedCopy] | None,
+    beside: _Sidecars,
 ) -> tuple[Outcome, tuple[str, Entry] | None]:
-    """One file read from its bytes; with `keep`, the cache entry its bytes earn. `beside`: which
-    files of the folder have a provenance file."""
+    """A file read: provenance and whose copy it is (decided on every run), and its cache entry."""
     from .backends import local_files
 
-    language = _language(initiative)
-    try:
-        data, modified = local_files.load(source)
-    except SourceError as exc:
-        return _problem(exc, language), None
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as exc:
-        return _failed(source, exc, language), None
-    key = digest(data) if keep and data is not None else None
-    try:
-        raw = local_files.read_bytes(source, data, modified)
-        content = read_content(raw, initiative)
-    except SourceError as exc:
+    raw, content, key = reading.raw, reading.content, reading.key
+    assert raw is not None and content is not None
+    if beside.may_have(reading.source):
+        raw = local_files.with_provenance(raw, Path(reading.source), key)
+    return finish(content, raw, initiative, issued), ((key, content) if key else None)
+
+
+def _failure(
+    exc: BaseException, source: str, key: str | None, language: Language
+) -> tuple[Outcome, tuple[str, Entry] | None]:
+    """The outcome of a file whose reading raised `exc`; what the file's own bytes made it say is
+    kept in the cache too (under `key`), a reader's bug is not."""
+    if isinstance(exc, SourceError):
         entry = (key, CachedError(exc.code, exc.detail)) if key and exc.source == source else None
         return _problem(exc, language), entry
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as exc:
-        return _failed(source, exc, language), None
-    if beside.may_have(source):
-        raw = local_files.with_provenance(raw, Path(source), key)
-    return finish(content, raw, initiative, issued), ((key, content) if key else None)
+    return _failed(source, exc, language), None
 
 
 def _language(initiative: Initiative | None) -> Language:
@@ -332,5 +412,5 @@ def _start_worker(initiative: Initiative | None, issued: Mapping[str, IssuedCopy
     _worker_setup = (initiative, issued, keep, _Sidecars())  # each worker lists a folder once
 
 
-def _worker_read(source: str) -> tuple[Outcome, tuple[str, Entry] | None]:
-    return _read_local(source, *_worker_setup)
+def _worker_read(sources: list[str]) -> list[tuple[Outcome, tuple[str, Entry] | None]]:
+    return list(_read_local(sources, *_worker_setup))

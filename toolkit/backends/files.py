@@ -25,14 +25,21 @@ from .xml_parts import Formulas, _Package, package_comments, package_formulas_an
 MAX_DENSE_CELLS = 2_000_000
 
 
-def read_file(path: Path, data: bytes | None = None, modified: dt.datetime | None = None) -> RawWorkbook:
+def read_file(
+    path: Path,
+    data: bytes | None = None,
+    modified: dt.datetime | None = None,
+    screened: Screened | None = None,
+) -> RawWorkbook:
     """Screen `path`, then read every tab's values, its formula cells and the document properties.
 
     `data`: the file's bytes, when the caller has read them (pull does, to hash them): the file is
     then read once, and the parts screening decompressed are not decompressed again.
-    `modified`: the file's time, when the caller knows it (else the file's mtime)."""
+    `modified`: the file's time, when the caller knows it (else the file's mtime).
+    `screened`: what `screen(path, data)` found, when the caller screened the file already."""
     source = str(path)
-    screened = screen(path, data)
+    if screened is None:
+        screened = screen(path, data)
     with _Package(path, data, screened.parts, screened.members) as pkg:
         formulas, properties = package_formulas_and_properties(pkg, screened.format)
         comments = package_comments(pkg, screened.format)  # partners' comments: text to keep, never drop

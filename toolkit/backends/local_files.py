@@ -17,6 +17,7 @@ from pathlib import Path
 from ..errors import SourceError
 from ..mail.provenance import provenance_of
 from ..rawbook import RawWorkbook
+from ..screening import Screened, screen
 from ..sources import Reader, ReadOptions, SourceKind
 from .files import read_file
 
@@ -102,10 +103,21 @@ def read_loaded(source: str, data: bytes | None, modified: dt.datetime) -> RawWo
     return with_provenance(read_bytes(source, data, modified), Path(source))
 
 
-def read_bytes(source: str, data: bytes | None, modified: dt.datetime) -> RawWorkbook:
-    """The copy's values alone (a pure function of `data`, but for `source` and `modified`)."""
+def read_bytes(
+    source: str, data: bytes | None, modified: dt.datetime, screened: Screened | None = None
+) -> RawWorkbook:
+    """The copy's values alone (a pure function of `data`, but for `source` and `modified`).
+    `screened`: what `screen_bytes` found, when the caller screened the file already."""
     try:
-        return read_file(Path(source), data, modified)
+        return read_file(Path(source), data, modified, screened)
+    except PermissionError as exc:
+        raise SourceError(source, "unreadable", exc.strerror or "permission denied") from None
+
+
+def screen_bytes(source: str, data: bytes | None) -> Screened:
+    """`load`'s result screened (see screening.py): the first step of `read_bytes`, on its own."""
+    try:
+        return screen(Path(source), data)
     except PermissionError as exc:
         raise SourceError(source, "unreadable", exc.strerror or "permission denied") from None
 
