@@ -288,7 +288,7 @@ def _read_many(
 # then every copy's content) rather than one file through every step: each step's code then stays warm
 # in the processor's caches, and a cold pull measured about a tenth faster. A batch holds its files'
 # bytes and decompressed parts until their values are read: bounded in bytes as well as in files.
-BATCH_FILES = 256
+BATCH_FILES = 128
 BATCH_BYTES = 64 * 1024 * 1024
 
 
