@@ -977,7 +977,7 @@ def measure_pipeline(
     print("maxrss: resource.getrusage(RUSAGE_SELF).ru_maxrss, the whole process's peak RSS so far")
     print("  (cumulative: includes earlier stages and the data they keep).")
     print(f"pull reads local files in worker processes from {PARALLEL_FROM} copies on: the workers'")
-    print("  memory is in neither figure (each worker holds one copy at a time).")
+    print("  memory is in neither figure (each worker holds one batch of copies at a time).")
     print()
     print(
         f"submissions: {len(pulled.submissions)} pulled, {len(pulled.errors)} unreadable; "
