@@ -18,7 +18,7 @@ import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import progress as terminal
@@ -285,10 +285,12 @@ def _read_many(
 
 
 # Files are read a batch at a time, step by step (every file screened, then every file's values read,
-# then every copy's content) rather than one file through every step: each step's code then stays warm
-# in the processor's caches, and a cold pull measured about a tenth faster. A batch holds its files'
-# bytes and decompressed parts until their values are read: bounded in bytes as well as in files.
-BATCH_FILES = 128
+# then every copy's content) rather than one file through every step: each step's code then stays
+# warm in the processor's caches, and a cold pull measured 7-10 % faster. Batches of 512 files were
+# 3 % faster than of 128, but a 10,000-copy pull then peaked 70 MB above reading file by file (256:
+# under 40 MB). A batch holds its files' bytes and decompressed parts until their values are read (bounded in bytes as
+# well as in files), and their cells until their content is read.
+BATCH_FILES = 256
 BATCH_BYTES = 64 * 1024 * 1024
 
 
@@ -323,6 +325,7 @@ class _Reading:
     def read_content(self, initiative: Initiative | None) -> None:
         assert self.raw is not None
         self.content = read_content(self.raw, initiative)
+        self.raw = replace(self.raw, sheets=())  # the cells are read: what finishing needs stays
 
     def held(self) -> int:
         """Bytes this reading holds: the file's and its decompressed parts'."""
