@@ -326,6 +326,36 @@ def test_backslash_member_names_are_read(tmp_path: Path) -> None:
     assert read_values(tmp_path / "book.xlsx") == {"Data": {(1, 1): "hello"}}
 
 
+@pytest.mark.parametrize("name", ["docProps/extra.xml", "xl/données.xml", "xl/\u00e9t\u00e9.xml"])
+@pytest.mark.parametrize("local_flag", [True, False])
+def test_a_part_is_kept_for_the_readers_only_when_zipfile_opens_it(
+    tmp_path: Path, name: str, local_flag: bool
+) -> None:
+    """A member whose local header names it otherwise than the directory (the UTF-8 flag cleared on
+    a non-ASCII name reads as cp437) is one Python's zipfile refuses: screening must not hand its
+    bytes to the readers, which would then read what zipfile cannot. An ASCII name reads the same."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for part, data in make_hostile.minimal_xlsx_parts().items():
+            z.writestr(part, data)
+        z.writestr(name, "<extra/>")
+    data = bytearray(buffer.getvalue())
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(name)
+    flags_at = info.header_offset + 6
+    flags = int.from_bytes(data[flags_at : flags_at + 2], "little")
+    flags = flags | 0x800 if local_flag else flags & ~0x800  # only the local header's flag changes
+    data[flags_at : flags_at + 2] = flags.to_bytes(2, "little")
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(bytes(data))
+    try:
+        with zipfile.ZipFile(path) as z:
+            opens = z.read(name) == b"<extra/>"
+    except zipfile.BadZipFile:
+        opens = False
+    assert opens == (name.isascii() or local_flag)  # the cases cover both answers
+    assert (name in screen(path, bytes(data)).parts) == opens
+
+
 def test_macos_resource_forks_are_ignored(tmp_path: Path) -> None:
     apple_double = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        " + bytes(64)  # binary, named .xml
     parts: dict[str, bytes | str] = dict(make_hostile.minimal_xlsx_parts())

@@ -414,8 +414,8 @@ class _Zip:
         header's name with the directory's and refuses two flags): a member it would refuse is not
         handed to the readers, which then open it through zipfile and report what it says."""
         utf8 = struct.unpack_from("<H", local, 6)[0] & 0x800
-        try:
-            local_name = name.decode("utf-8" if utf8 else "cp437")
+        try:  # an ASCII name reads the same in both (and the UTF-8 decoder is the one written in C)
+            local_name = name.decode("utf-8" if utf8 or name.isascii() else "cp437")
         except UnicodeDecodeError:
             return False
         return local_name == info.orig_filename and not info.flag_bits & 0x60
