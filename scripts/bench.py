@@ -940,9 +940,14 @@ def measure_pipeline(
     baseline = Stage("pandas baseline", copies)
     master = None if skip_master else workdir / "master.xlsx"
 
+    def merge_to_master() -> Any:
+        if master is not None:  # a new master each time: the guard's look at an old one is not timed
+            master.unlink(missing_ok=True)
+        return api.merge(pulled, initiative, out=master, now=FIXED_NOW)
+
     pulled = timed(pull, lambda: api.pull([folder], initiative, cache=cache))
     timed(warm_pull, lambda: api.pull([folder], initiative, cache=cache))
-    merged = timed(merge, lambda: api.merge(pulled, initiative, out=master, now=FIXED_NOW))
+    merged = timed(merge, merge_to_master)
     if not skip_master:  # what writing the master costs on top of combining
         timed(combine, lambda: api.merge(pulled, initiative))
         merge.note = (f"of which combining {combine.seconds:.2f} s, writing the master "
@@ -963,7 +968,7 @@ def measure_pipeline(
         del pulled
         gc.collect()
         pulled = traced(pull, lambda: api.pull([folder], initiative))
-        merged = traced(merge, lambda: api.merge(pulled, initiative, out=master, now=FIXED_NOW))
+        merged = traced(merge, merge_to_master)
         traced(gaps, lambda: api.find_gaps(pulled, initiative, merged=merged, now=FIXED_NOW))
         traced(baseline, lambda: read_all_tabs(paths[:sample]))
         if sample < copies:
