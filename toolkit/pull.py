@@ -285,8 +285,8 @@ def _read_many(
 
 
 # Files are read a batch at a time, step by step (every file screened, then every file's values read,
-# then every copy's content) rather than one file through every step: each step's code then stays
-# warm in the processor's caches, and a cold pull measured 7-10 % faster. Batches of 512 files were
+# then every copy's content) rather than one file through every step: a cold pull measured 7-10 %
+# faster (most likely each step's code stays warm in the processor's caches). Batches of 512 files were
 # 3 % faster than of 128, but a 10,000-copy pull then peaked 70 MB above reading file by file (256:
 # under 40 MB). A batch holds its files' bytes and decompressed parts until their values are read
 # (bounded in bytes as well as in files), and their cells until their content is read.
