@@ -249,12 +249,12 @@ def test_a_batch_holds_a_bounded_number_of_bytes(
 
     pull_module = importlib.import_module("toolkit.pull")
     reading_type = pull_module._Reading
-    screen, read_values = reading_type.screen, reading_type.read_values
+    load_and_screen, read_values = reading_type.load_and_screen, reading_type.read_values
     holding: dict[str, int] = {}
     most = [0]
 
     def screened(self: object, keep: bool) -> None:
-        screen(self, keep)
+        load_and_screen(self, keep)
         holding[self.source] = self.held()  # type: ignore[attr-defined]
         most[0] = max(most[0], sum(holding.values()))
 
@@ -263,10 +263,10 @@ def test_a_batch_holds_a_bounded_number_of_bytes(
         assert self.held() == 0  # type: ignore[attr-defined]
         del holding[self.source]  # type: ignore[attr-defined]
 
-    monkeypatch.setattr(reading_type, "screen", screened)
+    monkeypatch.setattr(reading_type, "load_and_screen", screened)
     monkeypatch.setattr(reading_type, "read_values", values_read)
     one = pull_module._Reading(str(copies["cdc-hochelaga"]))
-    screen(one, False)
+    load_and_screen(one, False)
     monkeypatch.setattr(pull_module, "BATCH_BYTES", 2 * one.held())
     result = api.pull([copies[None].parent], initiative)
     assert len(result.submissions) == len(copies) > 4 and not holding

@@ -308,7 +308,7 @@ class _Reading:
     content: CopyContent | None = None
     ended: tuple[Outcome, tuple[str, Entry] | None] | None = None
 
-    def screen(self, keep: bool) -> None:
+    def load_and_screen(self, keep: bool) -> None:
         from .backends import local_files
 
         self.data, self.modified = local_files.load(self.source)
@@ -347,7 +347,7 @@ def _read_local(
     held = 0
     for index, source in enumerate(sources):
         reading = _Reading(source)
-        _step(reading, lambda r: r.screen(keep), language)
+        _step(reading, lambda r: r.load_and_screen(keep), language)
         batch.append(reading)
         held += reading.held()
         if len(batch) >= BATCH_FILES or held >= BATCH_BYTES or index == len(sources) - 1:
