@@ -214,8 +214,8 @@ def test_files_read_in_batches_give_what_each_file_gives_alone(
     files: int,
     held: int | None,
 ) -> None:
-    """Files are screened a batch ahead of the rest of their reading: a bad file anywhere in a batch
-    (cut by files or by bytes held) is reported as when read alone, and the others are read whole."""
+    """Files are read a batch at a time, step by step: a bad file anywhere in a batch (cut by files or
+    by bytes held) is reported as when read alone, and the others are read whole."""
     import importlib
 
     from tests.data.make_hostile import SMALL_EXPECTED as HOSTILE_CODES
