@@ -128,15 +128,12 @@ def _failed(source: str, exc: BaseException, language: Language) -> SourceProble
 def _pull_one(
     read: Reader, source: str, initiative: Initiative | None, issued: Mapping[str, IssuedCopy] | None = None
 ) -> Outcome:
-    language: Language = initiative.language if initiative else user_language()
     try:
         return read_submission(read(source), initiative, issued)
-    except SourceError as exc:
-        return _problem(exc, language)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:
-        return _failed(source, exc, language)
+        return _failure(exc, source, None, _language(initiative))[0]
 
 
 # --- local files: cached, and spread over processes --------------------------------------------------
