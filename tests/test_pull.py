@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import os
 import shutil
@@ -271,6 +272,48 @@ def test_a_batch_holds_a_bounded_number_of_bytes(
     result = api.pull([copies[None].parent], initiative)
     assert len(result.submissions) == len(copies) > 4 and not holding
     assert 2 * one.held() <= most[0] < 4 * one.held()  # two copies' worth, and the one that passed it
+
+
+def test_the_garbage_of_a_batch_goes_with_it(
+    initiative: Initiative, copies: dict[str | None, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The garbage collector rests while a batch is read (it rescanned every copy read before): a
+    reference cycle that reading a file makes is still freed once its batch is read, not left for the
+    end of the pull, and the collector is back on after it."""
+    import importlib
+    import weakref
+
+    class Cycle:
+        itself: object = None
+
+    pull_module = importlib.import_module("toolkit.pull")
+    reading_type = pull_module._Reading
+    load_and_screen, read_values = reading_type.load_and_screen, reading_type.read_values
+    made: list[weakref.ref[Cycle]] = []
+    loaded: list[object] = []
+    alive_when_a_batch_starts: list[int] = []
+
+    def screened(self: object, keep: bool) -> None:
+        if len(loaded) % 2 == 0:  # the first file of a batch of two
+            alive_when_a_batch_starts.append(sum(ref() is not None for ref in made))
+        loaded.append(self)
+        load_and_screen(self, keep)
+
+    def values_read(self: object) -> None:
+        read_values(self)
+        garbage = Cycle()
+        garbage.itself = garbage
+        made.append(weakref.ref(garbage))
+
+    monkeypatch.setattr(reading_type, "load_and_screen", screened)
+    monkeypatch.setattr(reading_type, "read_values", values_read)
+    monkeypatch.setattr(pull_module, "BATCH_FILES", 2)
+    assert gc.isenabled()
+    result = api.pull([copies[None].parent], initiative, jobs=1)
+    assert len(result.submissions) == len(made) == len(copies) > 4
+    assert alive_when_a_batch_starts == [0] * len(alive_when_a_batch_starts)
+    assert len(alive_when_a_batch_starts) == (len(copies) + 1) // 2
+    assert gc.isenabled()
 
 
 def test_modified_time_is_the_files(initiative: Initiative, copies: dict[str | None, Path]) -> None:
