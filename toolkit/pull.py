@@ -345,8 +345,8 @@ def _read_local(
     bytes earn. `beside`: which files of the folder have a provenance file.
 
     The cyclic garbage collector is paused while a batch is read, and collects the batch's young
-    objects once at its end: left to itself, it rescanned every copy read so far (at 1,000 copies,
-    5 % of a cold pull, more with every copy). Cycles a batch makes wait for its end at most."""
+    objects once at its end: left to itself, its full collections rescanned every copy read so far
+    (at 1,000 copies, 5 % of a cold pull). Cycles a batch makes wait for its end at most."""
     language = _language(initiative)
     waiting = iter(sources)
     while True:
